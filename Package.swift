@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "brain",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "brain", targets: ["brain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+    ],
+    targets: [
+        .target(
+            name: "BrainCore",
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "BrainStore",
+            dependencies: [
+                "BrainCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "BrainData",
+            dependencies: ["BrainCore", "BrainStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "BrainSecurity",
+            dependencies: [
+                "BrainCore", "BrainStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .target(
+            name: "BrainWeb",
+            dependencies: [
+                "BrainCore", "BrainStore", "BrainData", "BrainSecurity",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "brain",
+            dependencies: [
+                "BrainCore", "BrainStore", "BrainData", "BrainSecurity", "BrainWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BrainCoreTests", dependencies: ["BrainCore"]),
+        .testTarget(name: "BrainStoreTests", dependencies: ["BrainStore"]),
+        .testTarget(name: "BrainDataTests", dependencies: ["BrainData"]),
+        .testTarget(name: "BrainSecurityTests", dependencies: ["BrainSecurity"]),
+        .testTarget(name: "BrainWebTests", dependencies: ["BrainWeb"]),
+    ]
+)

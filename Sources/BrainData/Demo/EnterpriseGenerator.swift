@@ -1,0 +1,154 @@
+import BrainCore
+import Foundation
+
+/// A generated firm with the hidden parameters its monthly series are drawn from.
+struct DemoFirm: Sendable {
+    var enterprise: Enterprise
+    let chain: String
+    let link: String
+    /// Annual growth of this firm's output.
+    var growth: Double
+    let margin: Double
+    let exports: Bool
+    /// Months since the first month before which the firm did not report (founded during the window).
+    let startIndex: Int
+    var distress: DistressKind?
+    var distressOnset: Int = 0
+}
+
+/// Places firms on cities, counties, zones and chain links following each city's signature industries.
+struct EnterpriseGenerator {
+    let scale: DemoScale
+    let seed: UInt64
+    let catalog: RegionCatalog
+    let chains: [IndustryChain]
+    let months: Int
+    let firstMonth: Month
+
+    /// Links deliberately left without local firms, and links given one dominant firm.
+    func plantedLinks() -> (gaps: Set<String>, dominant: Set<String>) {
+        var rng = SeededRandom(seed: seed, stream: 0xA11)
+        var gaps = Set<String>(), dominant = Set<String>()
+        for chain in chains {
+            let middle = chain.links.filter { $0.stage == .midstream }
+            let candidates = middle.isEmpty ? Array(chain.links.dropFirst().dropLast()) : middle
+            guard candidates.count >= 2 else { continue }
+            if rng.chance(0.5) { gaps.insert(rng.pick(candidates).code) }
+            let rest = candidates.filter { !gaps.contains($0.code) }
+            if rng.chance(0.6), !rest.isEmpty { dominant.insert(rng.pick(rest).code) }
+        }
+        return (gaps, dominant)
+    }
+
+    func generate() -> (firms: [DemoFirm], gaps: Set<String>, dominant: Set<String>) {
+        let (gaps, dominant) = plantedLinks()
+        let profiles = CityProfiles.jiangxi
+        var rng = SeededRandom(seed: seed, stream: 0xE17)
+        var names = Set<String>(), codes = Set<String>()
+        var firms: [DemoFirm] = []
+        var dominantCount: [String: Int] = [:]
+        let total = scale.aboveScaleFirms + scale.smallerFirms
+        firms.reserveCapacity(total)
+        let cityWeights = profiles.map(\.firmShare)
+        for i in 0..<total {
+            let above = i < scale.aboveScaleFirms
+            let profile = profiles[rng.weighted(cityWeights)]
+            let counties = profile.countyWeights.keys.sorted()
+            let county = counties[rng.weighted(counties.map { profile.countyWeights[$0]! })]
+            let chainCodes = chains.map(\.code)
+            let chainCode = chainCodes[rng.weighted(chainCodes.map { profile.chainWeights[$0] ?? 0.01 })]
+            let chain = chains.first { $0.code == chainCode }!
+            var eligible = chain.links.filter { !gaps.contains($0.code) }
+            // A dominant-supplier link keeps very few local firms.
+            eligible = eligible.filter { !dominant.contains($0.code) || dominantCount[$0.code, default: 0] < 3 }
+            let link = rng.pick(eligible)
+            if dominant.contains(link.code) { dominantCount[link.code, default: 0] += 1 }
+            let industry = rng.pick(link.industries)
+            var revenue: Double
+            if above {
+                revenue = min(rng.pareto(xm: 2_300, alpha: 1.1), 2_500_000)
+            } else {
+                revenue = exp(rng.uniform(log(150), log(1_950)))
+            }
+            if dominant.contains(link.code) && dominantCount[link.code] == 1 && above {
+                revenue = max(revenue, 600_000)
+            }
+            let econ = ChainEconomics.of(chain.code)
+            let employees = max(8, Int(revenue / (econ.productivity * exp(rng.normal(0, 0.35)))))
+            var links = [link.code]
+            if rng.chance(0.2), let next = link.feeds.first, !gaps.contains(next) { links.append(next) }
+            let zone = pickZone(county: county, chain: chain.code, rng: &rng)
+            let uscc = makeCode(county: county, rng: &rng, taken: &codes)
+            let name = makeName(county: county, link: link, chain: chain.code, above: above, rng: &rng, taken: &names)
+            let founded = Int(rng.uniform(1992, 2026))
+            // Firms founded inside the window start reporting then (only smaller firms, to keep 规上 history whole).
+            let foundedMonth = Month(year: founded, month: 1 + Int(rng.next() % 12))!
+            let start = above ? 0 : max(0, foundedMonth.ordinal - firstMonth.ordinal)
+            let e = Enterprise(uscc: uscc, name: name, region: county, zone: zone, industry: industry, employees: employees,
+                               revenue: (revenue * 10).rounded() / 10, chainLinks: links, founded: founded)
+            firms.append(DemoFirm(enterprise: e, chain: chain.code, link: link.code,
+                                  growth: rng.normal(econ.growth, 0.05), margin: max(0.015, rng.normal(econ.margin, 0.02)),
+                                  exports: rng.chance(0.4), startIndex: min(start, months - 6)))
+        }
+        return (firms, gaps, dominant)
+    }
+
+    private func pickZone(county: String, chain: String, rng: inout SeededRandom) -> String? {
+        let here = catalog.zones.filter { $0.counties.contains(county) }
+        guard !here.isEmpty else { return nil }
+        let fitting = here.filter { $0.chains.contains(chain) }
+        if !fitting.isEmpty, rng.chance(0.75) { return rng.pick(fitting).code }
+        return rng.chance(0.35) ? rng.pick(here).code : nil
+    }
+
+    private func makeCode(county: String, rng: inout SeededRandom, taken: inout Set<String>) -> String {
+        while true {
+            let body = String((0..<8).map { _ in CreditCode.alphabet[Int(rng.next() % 31)] })
+            if let code = CreditCode.make(region: county, body: body)?.value, taken.insert(code).inserted { return code }
+        }
+    }
+
+    static let brands = Array("华鑫恒泰宏达金瑞盛源昌隆兴旺晨光嘉禾博远天成永新润丰中科国信赣鄱洪都章贡庐山滕王豫章临川瑞翔汇通宇宸凯越正邦明阳合力鼎晟卓越聚能")
+    static let forms = ["有限公司", "有限责任公司", "股份有限公司", "科技有限公司"]
+
+    private func makeName(county: String, link: ChainLink, chain: String, above: Bool, rng: inout SeededRandom, taken: inout Set<String>) -> String {
+        let place = Self.placeName(catalog.region(county)?.name ?? "江西", city: catalog.region(catalog.city(of: county) ?? "")?.name)
+        let trade = Self.tradeWord(chain: chain, link: link)
+        while true {
+            let brand = String([rng.pick(Self.brands), rng.pick(Self.brands)])
+            let form = above && rng.chance(0.2) ? "股份有限公司" : rng.pick(Self.forms)
+            let name = (rng.chance(0.5) ? "江西" : place) + brand + trade + form
+            if taken.insert(name).inserted { return name }
+        }
+    }
+
+    static func placeName(_ county: String, city: String?) -> String {
+        var s = county
+        for suffix in ["自治县", "县", "市", "区"] where s.hasSuffix(suffix) && s.count > 2 {
+            s = String(s.dropLast(suffix.count))
+            break
+        }
+        if ["东湖", "西湖", "青云谱", "青山湖", "红谷滩", "章贡", "月湖", "信州", "吉州", "青原", "渝水", "袁州", "临川", "浔阳", "濂溪", "安源", "昌江", "珠山"].contains(s), let city {
+            return String(city.dropLast())
+        }
+        return s
+    }
+
+    static func tradeWord(chain: String, link: ChainLink) -> String {
+        switch chain {
+        case "ELEC": return ["电子", "光电", "电子科技", "智能科技", "微电子"][(Int(link.code.suffix(2)) ?? 0) % 5]
+        case "NFM": return link.name.contains("钨") ? "钨业" : link.name.contains("稀土") ? "稀土" : link.name.contains("铝") ? "铝业" : "铜业"
+        case "EQUIP": return "机械"
+        case "NEWENERGY": return link.name.contains("光伏") || link.name.contains("硅") || link.name.contains("组件") ? "光伏" : "锂电"
+        case "PETROCHEM": return "化工"
+        case "BUILDMAT": return "建材"
+        case "STEEL": return "钢铁"
+        case "AVIATION": return "航空"
+        case "FOOD": return "食品"
+        case "TEXTILE": return "服饰"
+        case "PHARMA": return "药业"
+        case "FURNITURE": return "家具"
+        default: return "实业"
+        }
+    }
+}

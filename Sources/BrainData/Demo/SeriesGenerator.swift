@@ -1,0 +1,108 @@
+import BrainCore
+import Foundation
+
+/// Draws 48 months of the ten indicators for each firm: trend, Spring Festival seasonality, noise, planted distress.
+/// January is folded into February (1–2月 reported together), so a year has 11 report rows.
+struct SeriesGenerator {
+    let seed: UInt64
+    let firstMonth: Month
+    let months: Int
+
+    func reports(for firm: DemoFirm, index: Int) -> [MonthlyReport] {
+        var rng = SeededRandom(seed: seed, stream: 0x5E41 &+ UInt64(index) &* 7919)
+        let e = firm.enterprise
+        let econ = ChainEconomics.of(firm.chain)
+        let annual = e.revenue
+        let outputRatio = rng.uniform(1.0, 1.08)
+        let intensity = econ.energyIntensity * exp(rng.normal(0, 0.3))
+        let taxRate = rng.uniform(0.025, 0.045)
+        let rdShare = econ.rdShare * exp(rng.normal(0, 0.4))
+        let recvRatio = rng.uniform(1.2, 2.6)
+        let invRatio = rng.uniform(0.35, 0.9)
+        let exportShare = firm.exports ? min(0.9, econ.exportShare * exp(rng.normal(0, 0.5))) : 0
+        let last = months - 1
+        let onset = firm.distressOnset
+        var distressFactor = 1.0
+        if let kind = firm.distress {
+            switch kind {
+            case .outputCollapse: distressFactor = rng.uniform(0.4, 0.58)
+            case .powerCollapse: distressFactor = rng.uniform(0.38, 0.55)
+            case .receivablesBallooning: distressFactor = rng.uniform(1.9, 2.6)
+            case .staffExodus: distressFactor = rng.uniform(0.58, 0.72)
+            case .exitRisk: distressFactor = rng.uniform(1_350, 1_750) / annual
+            case .consecutiveLosses: distressFactor = rng.uniform(0.02, 0.08)
+            }
+        }
+        var values: [[Double]] = []
+        values.reserveCapacity(months)
+        var profitSigns: [Bool] = []
+        for t in 0..<months {
+            let month = firstMonth.adding(months: t)
+            var level = annual / 12 * pow(1 + firm.growth, (Double(t) - (Double(last) - 5.5)) / 12)
+            var elecFactor = 1.0, recvFactor = 1.0, staffFactor = 1.0
+            if let kind = firm.distress, t >= onset {
+                let progress = Double(t - onset + 1) / Double(last - onset + 1)
+                switch kind {
+                case .outputCollapse: level *= distressFactor
+                case .powerCollapse: elecFactor = distressFactor
+                case .receivablesBallooning:
+                    recvFactor = 1 + (distressFactor - 1) * progress
+                    level = annual / 12 * pow(1 + firm.growth, (Double(onset) - (Double(last) - 5.5)) / 12)
+                case .staffExodus: staffFactor = 1 - (1 - distressFactor) * progress
+                case .exitRisk: level = annual / 12 * (1 - (1 - distressFactor) * progress)
+                case .consecutiveLosses: break
+                }
+            }
+            let season = Seasonality.factors[month.month - 1]
+            let output = level * outputRatio * season * exp(rng.normal(0, 0.035))
+            let revenue = level * season * exp(rng.normal(0, 0.03))
+            var margin = firm.margin + rng.normal(0, 0.012)
+            if firm.distress == .consecutiveLosses, t >= onset { margin = -distressFactor * rng.uniform(0.8, 1.2) }
+            let profit = revenue * margin
+            let electricity = output * intensity * elecFactor * exp(rng.normal(0, 0.03))
+            let tax = revenue * taxRate * exp(rng.normal(0, 0.05))
+            let employees = (Double(e.employees) * pow(1 + firm.growth * 0.3, (Double(t) - Double(last)) / 12) * staffFactor * exp(rng.normal(0, 0.01))).rounded()
+            let export = output * exportShare * exp(rng.normal(0, 0.08))
+            let rd = revenue * rdShare * exp(rng.normal(0, 0.1))
+            let receivables = level * recvRatio * recvFactor * exp(rng.normal(0, 0.025))
+            let inventory = level * invRatio * exp(rng.normal(0, 0.04))
+            values.append([output, revenue, profit, electricity, tax, max(1, employees), export, rd, receivables, inventory])
+            profitSigns.append(profit < 0)
+        }
+        // Healthy firms never show three losing months in a row: that pattern is reserved for planted distress.
+        if firm.distress != .consecutiveLosses {
+            var run = 0
+            for t in 0..<months {
+                run = values[t][2] < 0 ? run + 1 : 0
+                if run == 3 {
+                    values[t - 1][2] = abs(values[t - 1][2])
+                    run = values[t][2] < 0 ? 1 : 0
+                }
+            }
+        }
+        var out: [MonthlyReport] = []
+        out.reserveCapacity(months)
+        var t = firm.startIndex
+        while t < months {
+            let month = firstMonth.adding(months: t)
+            if month.month == 1 {
+                // January is reported together with February: fold it in if February is in the window.
+                if t + 1 < months {
+                    var row: [Double?] = []
+                    for (i, indicator) in Indicator.allCases.enumerated() {
+                        let v = indicator.aggregation == .sum ? values[t][i] + values[t + 1][i] : values[t + 1][i]
+                        row.append(round2(v))
+                    }
+                    out.append(MonthlyReport(uscc: e.uscc, month: month.next, values: row))
+                }
+                t += 2
+                continue
+            }
+            out.append(MonthlyReport(uscc: e.uscc, month: month, values: values[t].map(round2)))
+            t += 1
+        }
+        return out
+    }
+
+    private func round2(_ v: Double) -> Double? { (v * 100).rounded() / 100 }
+}

@@ -1,0 +1,111 @@
+import BrainCore
+import BrainStore
+import Foundation
+
+/// Joins firms into a supply network: each firm buys from firms on the links that feed its own, mostly inside the
+/// province and by size, and from firms outside the province where local supply is missing or thin.
+struct SupplyGenerator {
+    let seed: UInt64
+    let chains: [IndustryChain]
+
+    /// Regions outside Jiangxi that supply it, with sample names.
+    static let outside: [(region: String, place: String)] = [
+        ("440300", "深圳"), ("440100", "广州"), ("441900", "东莞"), ("320500", "苏州"), ("320200", "无锡"), ("330100", "杭州"),
+        ("330200", "宁波"), ("310115", "上海浦东"), ("350200", "厦门"), ("430100", "长沙"), ("420100", "武汉"),
+        ("340100", "合肥"), ("370200", "青岛"), ("110108", "北京海淀"), ("510100", "成都"), ("610100", "西安"),
+    ]
+
+    func generate(firms: [DemoFirm], gaps: Set<String>) -> [SupplyLink] {
+        var rng = SeededRandom(seed: seed, stream: 0x5077)
+        var byLink: [String: [Int]] = [:]
+        for (i, f) in firms.enumerated() {
+            for link in f.enterprise.chainLinks { byLink[link, default: []].append(i) }
+        }
+        // Cumulative revenue weights per link so that big firms win more customers.
+        var cumulative: [String: [Double]] = [:]
+        for (link, members) in byLink {
+            var acc = 0.0
+            cumulative[link] = members.map { acc += firms[$0].enterprise.revenue.squareRoot(); return acc }
+        }
+        var outsideFirms: [String: (code: String, name: String, region: String)] = [:]
+        var out: [SupplyLink] = []
+        var seen = Set<String>()
+        for f in firms {
+            guard let chain = chains.first(where: { $0.code == f.chain }) else { continue }
+            let upstream = chain.suppliers(of: f.link)
+            guard !upstream.isEmpty else { continue }
+            let purchases = f.enterprise.revenue * rng.uniform(0.35, 0.6)
+            let count = 1 + Int(rng.next() % 4)
+            for k in 0..<count {
+                let link = rng.pick(upstream)
+                let product = link.products.isEmpty ? link.name : rng.pick(link.products)
+                let value = (purchases / Double(count) * rng.uniform(0.5, 1.5) * 10).rounded() / 10
+                let members = byLink[link.code] ?? []
+                let local = !gaps.contains(link.code) && !members.isEmpty && rng.chance(0.75)
+                if local {
+                    let weights = cumulative[link.code]!
+                    let x = rng.unit() * weights.last!
+                    var lo = 0, hi = weights.count - 1
+                    while lo < hi { let mid = (lo + hi) / 2; if weights[mid] < x { lo = mid + 1 } else { hi = mid } }
+                    let s = firms[members[lo]].enterprise
+                    guard s.uscc != f.enterprise.uscc, seen.insert(s.uscc + f.enterprise.uscc + product).inserted else { continue }
+                    out.append(SupplyLink(supplier: s.uscc, supplierName: s.name, supplierRegion: s.region, customer: f.enterprise.uscc,
+                                          product: product, chain: chain.code, link: link.code, annualValue: value))
+                } else {
+                    let slot = "\(link.code)#\(k % 3)"
+                    let o = outsideFirms[slot] ?? {
+                        let place = rng.pick(Self.outside)
+                        let body = String((0..<8).map { _ in CreditCode.alphabet[Int(rng.next() % 31)] })
+                        let code = CreditCode.make(region: place.region, body: body)!.value
+                        let name = place.place + String([rng.pick(EnterpriseGenerator.brands), rng.pick(EnterpriseGenerator.brands)]) + link.name.prefix(4) + "有限公司"
+                        return (code, name, place.region)
+                    }()
+                    outsideFirms[slot] = o
+                    guard seen.insert(o.code + f.enterprise.uscc + product).inserted else { continue }
+                    out.append(SupplyLink(supplier: o.code, supplierName: o.name, supplierRegion: o.region, customer: f.enterprise.uscc,
+                                          product: product, chain: chain.code, link: link.code, annualValue: value))
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Talent supply and demand by city × occupation, quarterly, shaped by each city's chains.
+struct TalentGenerator {
+    let seed: UInt64
+
+    static let occupations: [(name: String, chain: String?)] = [
+        ("集成电路工程技术人员", "ELEC"), ("电子工程技术人员", "ELEC"), ("软件和信息技术服务人员", "ELEC"),
+        ("冶金工程技术人员", "NFM"), ("材料工程技术人员", "NFM"), ("机械工程技术人员", "EQUIP"), ("数控机床操作工", "EQUIP"),
+        ("电池制造工", "NEWENERGY"), ("光伏工程技术人员", "NEWENERGY"), ("化工工艺工程师", "PETROCHEM"), ("陶瓷工艺师", "BUILDMAT"),
+        ("炼钢工", "STEEL"), ("航空器制造工程技术人员", "AVIATION"), ("食品工程技术人员", "FOOD"), ("纺织服装工", "TEXTILE"),
+        ("药物制剂工程技术人员", "PHARMA"), ("家具设计师", "FURNITURE"), ("工业机器人系统运维员", nil), ("电工", nil),
+        ("焊工", nil), ("质量管理工程技术人员", nil), ("数据分析师", nil),
+    ]
+
+    func generate(lastMonth: Month) -> [TalentRecord] {
+        var rng = SeededRandom(seed: seed, stream: 0x7A1E)
+        var quarterEnd = lastMonth
+        while quarterEnd.month % 3 != 0 { quarterEnd = quarterEnd.previous }
+        let periods = (0..<8).reversed().map { quarterEnd.adding(months: -3 * $0) }
+        var out: [TalentRecord] = []
+        for profile in CityProfiles.jiangxi {
+            let totalWeight = profile.chainWeights.values.reduce(0, +)
+            for occ in Self.occupations {
+                let w = occ.chain.map { (profile.chainWeights[$0] ?? 0.01) / max(totalWeight, 0.01) } ?? 0.3
+                let base = 4_000 * profile.firmShare * (0.2 + 3 * w)
+                let tightness = occ.chain == "ELEC" || occ.chain == "NEWENERGY" || occ.chain == "AVIATION" ? rng.uniform(1.2, 1.8) : rng.uniform(0.7, 1.3)
+                for (k, p) in periods.enumerated() {
+                    let growth = pow(1.02, Double(k))
+                    let demand = Int(base * tightness * growth * rng.uniform(0.9, 1.1))
+                    let supply = Int(base * growth * rng.uniform(0.85, 1.15))
+                    out.append(TalentRecord(city: profile.city, occupation: occ.name, chain: occ.chain, period: p.description,
+                                            supply: max(1, supply), demand: max(1, demand),
+                                            medianSalary: (rng.uniform(4_500, 9_500) * (occ.chain == "ELEC" ? 1.3 : 1.0)).rounded()))
+                }
+            }
+        }
+        return out
+    }
+}

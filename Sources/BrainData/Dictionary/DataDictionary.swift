@@ -1,0 +1,145 @@
+import BrainCore
+
+/// The value type of a data element.
+public enum ElementType: String, Codable, Sendable {
+    case text, code, integer, decimal, month, flag
+}
+
+/// A data element (数据元) of the standard data model: every stored field is one.
+public struct DataElement: Codable, Sendable, Hashable {
+    /// Stable id, `dataset.field`, e.g. `indicator.output_value`.
+    public let id: String
+    public let dataset: String
+    public let field: String
+    public let nameZh: String
+    public let nameEn: String
+    public let type: ElementType
+    public let unit: String?
+    /// Code list the value must come from (e.g. `GB/T 2260`), if any.
+    public let codeList: String?
+    /// Lower bound of the value, if any (e.g. 0 for counts).
+    public let minimum: Double?
+    /// How the element adds up over months and enterprises, if it is a measure.
+    public let aggregation: Aggregation?
+    public let required: Bool
+    /// Other header names accepted for this field in import files.
+    public let aliases: [String]
+    public let description: String
+}
+
+/// The data dictionary of the public data centre (公共数据中心): enterprise registry, monthly indicators,
+/// supply links and talent records.
+public enum DataDictionary {
+    public static let enterprise: [DataElement] = [
+        DataElement(id: "enterprise.uscc", dataset: "enterprise", field: "uscc", nameZh: "统一社会信用代码", nameEn: "unified social credit code",
+                    type: .code, unit: nil, codeList: "GB 32100-2015", minimum: nil, aggregation: nil, required: true,
+                    aliases: ["信用代码", "credit_code"], description: "18 characters, check character per GB 32100-2015; lower case is normalised"),
+        DataElement(id: "enterprise.name", dataset: "enterprise", field: "name", nameZh: "企业名称", nameEn: "enterprise name",
+                    type: .text, unit: nil, codeList: nil, minimum: nil, aggregation: nil, required: true,
+                    aliases: ["名称"], description: "registered name"),
+        DataElement(id: "enterprise.region", dataset: "enterprise", field: "region", nameZh: "行政区划代码", nameEn: "region code",
+                    type: .code, unit: nil, codeList: "GB/T 2260", minimum: nil, aggregation: nil, required: true,
+                    aliases: ["区划代码", "region_code"], description: "county (or city) where the firm is registered"),
+        DataElement(id: "enterprise.zone", dataset: "enterprise", field: "zone", nameZh: "所在开发区", nameEn: "development zone",
+                    type: .code, unit: nil, codeList: "zone catalogue", minimum: nil, aggregation: nil, required: false,
+                    aliases: ["开发区", "开发区代码", "zone_code"], description: "development zone code such as Z360101, empty when outside any zone"),
+        DataElement(id: "enterprise.industry", dataset: "enterprise", field: "industry", nameZh: "行业代码", nameEn: "industry code",
+                    type: .code, unit: nil, codeList: "GB/T 4754-2017", minimum: nil, aggregation: nil, required: true,
+                    aliases: ["国民经济行业代码", "industry_code"], description: "division (2 digits) or class (4 digits)"),
+        DataElement(id: "enterprise.employees", dataset: "enterprise", field: "employees", nameZh: "从业人员", nameEn: "employees",
+                    type: .integer, unit: "人", codeList: nil, minimum: 0, aggregation: .sum, required: true,
+                    aliases: ["从业人数", "员工人数"], description: "persons employed at year end"),
+        DataElement(id: "enterprise.revenue", dataset: "enterprise", field: "revenue", nameZh: "营业收入", nameEn: "annual revenue",
+                    type: .decimal, unit: "万元", codeList: nil, minimum: 0, aggregation: .sum, required: true,
+                    aliases: ["年营业收入", "主营业务收入"], description: "last full year's revenue; decides size class and 规上"),
+        DataElement(id: "enterprise.size_class", dataset: "enterprise", field: "size_class", nameZh: "企业规模", nameEn: "size class",
+                    type: .code, unit: nil, codeList: "统计上大中小微型企业划分办法（2017）", minimum: nil, aggregation: nil, required: false,
+                    aliases: ["规模"], description: "large/medium/small/micro; derived from employees and revenue when absent"),
+        DataElement(id: "enterprise.above_scale", dataset: "enterprise", field: "above_scale", nameZh: "规上标志", nameEn: "above designated size",
+                    type: .flag, unit: nil, codeList: nil, minimum: nil, aggregation: nil, required: false,
+                    aliases: ["是否规上", "规上"], description: "1 when annual revenue ≥ 2000 万元; derived when absent"),
+        DataElement(id: "enterprise.chain_links", dataset: "enterprise", field: "chain_links", nameZh: "产业链环节", nameEn: "chain links",
+                    type: .code, unit: nil, codeList: "chain catalogue", minimum: nil, aggregation: nil, required: false,
+                    aliases: ["所在环节", "links"], description: "link codes separated by ; or | such as NFM-03"),
+        DataElement(id: "enterprise.founded", dataset: "enterprise", field: "founded", nameZh: "成立年份", nameEn: "year founded",
+                    type: .integer, unit: "年", codeList: nil, minimum: 1800, aggregation: nil, required: false,
+                    aliases: ["成立时间"], description: "four-digit year"),
+    ]
+
+    public static let indicator: [DataElement] = [
+        DataElement(id: "indicator.uscc", dataset: "indicator", field: "uscc", nameZh: "统一社会信用代码", nameEn: "credit code",
+                    type: .code, unit: nil, codeList: "GB 32100-2015", minimum: nil, aggregation: nil, required: true,
+                    aliases: ["信用代码"], description: "the reporting enterprise; must be registered"),
+        DataElement(id: "indicator.month", dataset: "indicator", field: "month", nameZh: "月份", nameEn: "month",
+                    type: .month, unit: nil, codeList: nil, minimum: nil, aggregation: nil, required: true,
+                    aliases: ["报告期", "period"], description: "YYYY-MM; January may be reported alone or folded into February (1–2月)"),
+    ] + Indicator.allCases.map { ind in
+        DataElement(id: "indicator.\(ind.rawValue)", dataset: "indicator", field: ind.rawValue, nameZh: ind.nameZh, nameEn: englishName(ind),
+                    type: ind == .employees ? .integer : .decimal, unit: ind.unit, codeList: nil,
+                    minimum: ind.allowsNegative ? nil : 0, aggregation: ind.aggregation, required: false,
+                    aliases: extraAliases(ind), description: ind.aggregation == .sum ? "value for the month; months add up to 1–N月累计"
+                        : "value at the month's end; 累计 takes the last month")
+    }
+
+    public static let supplyLink: [DataElement] = [
+        element("supply", "supplier", "供应商信用代码", "supplier credit code", .code, codeList: "GB 32100-2015", required: true, aliases: ["供方信用代码", "供应商"]),
+        element("supply", "supplier_name", "供应商名称", "supplier name", .text, required: false, aliases: ["供方名称"]),
+        element("supply", "supplier_region", "供应商所在地", "supplier region", .code, codeList: "GB/T 2260", required: false, aliases: ["供方区划代码"]),
+        element("supply", "customer", "采购方信用代码", "customer credit code", .code, codeList: "GB 32100-2015", required: true, aliases: ["需方信用代码", "客户"]),
+        element("supply", "product", "产品", "product", .text, required: true, aliases: ["供应产品"]),
+        element("supply", "chain", "产业链", "chain", .code, codeList: "chain catalogue", required: false, aliases: []),
+        element("supply", "link", "产业链环节", "chain link", .code, codeList: "chain catalogue", required: false, aliases: ["环节"]),
+        element("supply", "annual_value", "年采购额", "annual purchase value", .decimal, unit: "万元", minimum: 0, aggregation: .sum,
+                required: true, aliases: ["采购金额", "金额"]),
+    ]
+
+    public static let talent: [DataElement] = [
+        element("talent", "city", "城市", "city", .code, codeList: "GB/T 2260", required: true, aliases: []),
+        element("talent", "occupation", "职业", "occupation", .text, required: true, aliases: ["岗位"]),
+        element("talent", "chain", "产业链", "chain", .code, codeList: "chain catalogue", required: false, aliases: []),
+        element("talent", "period", "报告期", "period", .month, required: true, aliases: ["月份"]),
+        element("talent", "supply", "人才供给", "talent supply", .integer, unit: "人", minimum: 0, aggregation: .sum, required: true, aliases: ["求职人数"]),
+        element("talent", "demand", "人才需求", "talent demand", .integer, unit: "人", minimum: 0, aggregation: .sum, required: true, aliases: ["岗位需求"]),
+        element("talent", "median_salary", "薪酬中位数", "median monthly salary", .decimal, unit: "元/月", minimum: 0, aggregation: nil, required: false, aliases: ["月薪中位数"]),
+    ]
+
+    /// Every element of every dataset.
+    public static var all: [DataElement] { enterprise + indicator + supplyLink + talent }
+
+    static func element(_ dataset: String, _ field: String, _ zh: String, _ en: String, _ type: ElementType, unit: String? = nil,
+                        codeList: String? = nil, minimum: Double? = nil, aggregation: Aggregation? = nil, required: Bool,
+                        aliases: [String]) -> DataElement {
+        DataElement(id: "\(dataset).\(field)", dataset: dataset, field: field, nameZh: zh, nameEn: en, type: type, unit: unit,
+                    codeList: codeList, minimum: minimum, aggregation: aggregation, required: required, aliases: aliases, description: en)
+    }
+
+    static func englishName(_ i: Indicator) -> String {
+        switch i {
+        case .outputValue: return "gross industrial output value"
+        case .revenue: return "operating revenue"
+        case .profit: return "total profit"
+        case .electricity: return "electricity consumption"
+        case .tax: return "taxes paid"
+        case .employees: return "employees"
+        case .exportValue: return "export delivery value"
+        case .rdExpense: return "R&D expense"
+        case .receivables: return "accounts receivable"
+        case .inventory: return "finished-goods inventory"
+        }
+    }
+
+    static func extraAliases(_ i: Indicator) -> [String] {
+        switch i {
+        case .outputValue: return ["产值", "output"]
+        case .revenue: return ["主营业务收入"]
+        case .profit: return ["利润"]
+        case .electricity: return ["用电", "power"]
+        case .tax: return ["税金", "taxes"]
+        case .employees: return ["从业人数"]
+        case .exportValue: return ["出口"]
+        case .rdExpense: return ["研发投入", "rd"]
+        case .receivables: return ["应收账款净额"]
+        case .inventory: return ["存货", "产成品"]
+        }
+    }
+}

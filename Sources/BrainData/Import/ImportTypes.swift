@@ -1,0 +1,63 @@
+import BrainCore
+
+/// What an import file holds.
+public enum ImportKind: String, Sendable, Codable, CaseIterable {
+    case enterprises
+    case indicators
+    case supplyLinks = "supply-links"
+    case talent
+
+    /// The data dictionary elements describing the file's columns.
+    public var elements: [DataElement] {
+        switch self {
+        case .enterprises: return DataDictionary.enterprise
+        case .indicators: return DataDictionary.indicator
+        case .supplyLinks: return DataDictionary.supplyLink
+        case .talent: return DataDictionary.talent
+        }
+    }
+}
+
+/// One problem with one row: row (line number in the file, the header is line 1), field, value and why.
+public struct RejectedRow: Codable, Sendable, Hashable, CustomStringConvertible {
+    public let row: Int
+    public let field: String
+    public let value: String
+    public let reason: String
+
+    public var description: String { "row \(row), \(field) = \"\(value)\": \(reason)" }
+}
+
+/// The outcome of an import: counts, every rejected row, and whether anything changed.
+public struct ImportReport: Codable, Sendable {
+    public let kind: ImportKind
+    public let fileName: String
+    public let encoding: String
+    /// Data rows in the file (header excluded).
+    public let rowsTotal: Int
+    public let rowsAccepted: Int
+    /// Rows rejected (a row with several problems counts once; `problems` lists each problem).
+    public let rowsRejected: Int
+    /// Accepted rows that differed from what was stored (0 when the same file is imported again).
+    public let rowsChanged: Int
+    public let problems: [RejectedRow]
+    /// Header columns the importer did not recognise and ignored.
+    public let ignoredColumns: [String]
+    /// True when a file with the same content was imported before.
+    public let seenBefore: Bool
+    public let batchKey: String
+
+    /// A few lines for a terminal.
+    public var summary: String {
+        var lines = ["\(kind.rawValue) from \(fileName) (\(encoding)): \(rowsTotal) rows, \(rowsAccepted) accepted, \(rowsRejected) rejected, \(rowsChanged) changed"]
+        if seenBefore { lines.append("this exact file was imported before; rows identical to the store were left as they were") }
+        if !ignoredColumns.isEmpty { lines.append("ignored columns: " + ignoredColumns.joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A problem with the whole file (unreadable, missing a required column); nothing was imported.
+public struct ImportFileError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}

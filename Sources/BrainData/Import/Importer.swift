@@ -1,0 +1,200 @@
+import BrainCore
+import BrainStore
+import Crypto
+import Foundation
+
+/// Imports CSV files into the store after validating each row against the data dictionary.
+/// Good rows are kept and bad rows reported one by one; re-importing the same content changes nothing.
+public struct Importer: Sendable {
+    public let store: Store
+    public let catalog: RegionCatalog
+    public let industries: IndustryCatalog
+    /// Every region code of the country, for suppliers outside the province.
+    public let nationalRegions: Set<String>
+    /// The last month reports may cover (usually the current month).
+    public let latestMonth: Month
+
+    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, latestMonth: Month? = nil) {
+        self.store = store
+        self.catalog = catalog
+        self.industries = industries
+        self.nationalRegions = Set(((try? RegionCatalog.loadRegions(resource: "china-regions")) ?? []).map(\.code))
+        let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
+        self.latestMonth = latestMonth ?? Month(year: now.year!, month: now.month!)!
+    }
+
+    /// Imports a file from disk.
+    public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImportFileError("cannot read \(path): no such file or not readable")
+        }
+        return try await importData(data, fileName: (path as NSString).lastPathComponent, kind: kind, actor: actor, scope: scope, progress: progress)
+    }
+
+    /// Imports the bytes of a CSV file. `scope` limits which enterprises the caller may write.
+    public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+        let decoded: (text: String, encoding: TextEncodingUsed)
+        do {
+            decoded = try TextDecoding.decode(data)
+        } catch {
+            throw ImportFileError("\(fileName): \(error)")
+        }
+        var rows = CSV.parse(decoded.text)
+        guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
+        let header = rows.removeFirst()
+        let map = try HeaderMap(header: header.fields, elements: kind.elements)
+        let key = SHA256.hash(data: Data(kind.rawValue.utf8) + data).map { String(format: "%02x", $0) }.joined()
+        let seenBefore = try await store.batch(key) != nil
+
+        var problems: [RejectedRow] = []
+        var rejectedRows = Set<Int>()
+        func note(_ check: RowCheck) {
+            problems += check.problems
+            if !check.ok { rejectedRows.insert(check.row) }
+        }
+        let accepted: Int
+        let changed: Int
+        switch kind {
+        case .enterprises:
+            var good: [Enterprise] = []
+            var firstRow: [String: Int] = [:]
+            for (line, fields) in rows {
+                var check = RowCheck(row: line)
+                if let e = parseEnterprise(fields, map: map, check: &check) {
+                    if let earlier = firstRow[e.uscc] {
+                        check.fail("uscc", e.uscc, "credit code already appears on row \(earlier)")
+                    } else if !scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) {
+                        check.fail("region", e.region, "outside your data scope")
+                    } else {
+                        firstRow[e.uscc] = line
+                        good.append(e)
+                    }
+                }
+                note(check)
+            }
+            accepted = good.count
+            changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
+                                        actor: actor, progress: progress) { db, slice in
+                try await store.upsertEnterprises(slice, in: db)
+            }
+        case .indicators:
+            let known = try await registeredEnterprises()
+            var good: [MonthlyReport] = []
+            var firstRow: [String: Int] = [:]
+            for (line, fields) in rows {
+                var check = RowCheck(row: line)
+                if let r = parseReport(fields, map: map, check: &check) {
+                    let dupKey = r.uscc + r.month.description
+                    if let place = known[r.uscc] {
+                        if !scope.admits(uscc: r.uscc, region: place.region, zone: place.zone) {
+                            check.fail("uscc", r.uscc, "enterprise is outside your data scope")
+                        } else if let earlier = firstRow[dupKey] {
+                            check.fail("month", r.month.description, "this enterprise's \(r.month) already appears on row \(earlier)")
+                        } else {
+                            firstRow[dupKey] = line
+                            good.append(r)
+                        }
+                    } else {
+                        check.fail("uscc", r.uscc, "no enterprise with this credit code is registered; import it first")
+                    }
+                }
+                note(check)
+            }
+            accepted = good.count
+            changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
+                                        actor: actor, progress: progress) { db, slice in
+                try await store.upsertReports(slice, in: db)
+            }
+        case .supplyLinks:
+            let known = try await registeredEnterprises()
+            var good: [SupplyLink] = []
+            var firstRow: [String: Int] = [:]
+            for (line, fields) in rows {
+                var check = RowCheck(row: line)
+                if let l = parseSupplyLink(fields, map: map, known: known, check: &check) {
+                    let dupKey = l.supplier + "|" + l.customer + "|" + l.product
+                    if let place = known[l.customer], !scope.admits(uscc: l.customer, region: place.region, zone: place.zone) {
+                        check.fail("customer", l.customer, "enterprise is outside your data scope")
+                    } else if let earlier = firstRow[dupKey] {
+                        check.fail("product", l.product, "the same supplier, customer and product already appear on row \(earlier)")
+                    } else {
+                        firstRow[dupKey] = line
+                        good.append(l)
+                    }
+                }
+                note(check)
+            }
+            accepted = good.count
+            changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
+                                        actor: actor, progress: progress) { db, slice in
+                try await store.upsertSupplyLinks(slice, in: db)
+            }
+        case .talent:
+            var good: [TalentRecord] = []
+            for (line, fields) in rows {
+                var check = RowCheck(row: line)
+                let city = check.required("city", map.value("city", in: fields))
+                if let city, catalog.region(city)?.level != .city { check.fail("city", city, "not a GB/T 2260 city code of \(catalog.province.name)") }
+                let occupation = check.required("occupation", map.value("occupation", in: fields))
+                let period = check.month("period", map.value("period", in: fields), latest: latestMonth)
+                let supply = check.integer("supply", map.value("supply", in: fields), required: true)
+                let demand = check.integer("demand", map.value("demand", in: fields), required: true)
+                let salary = check.number("median_salary", map.value("median_salary", in: fields))
+                let chain = map.value("chain", in: fields)
+                if let chain, ChainCatalog.chain(chain) == nil { check.fail("chain", chain, "unknown chain code") }
+                if check.ok, let city, let occupation, let period, let s = supply ?? nil, let d = demand ?? nil, let salary {
+                    good.append(TalentRecord(city: city, occupation: occupation, chain: chain, period: period.description,
+                                             supply: s, demand: d, medianSalary: salary))
+                }
+                note(check)
+            }
+            accepted = good.count
+            changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
+                                        actor: actor, progress: progress) { db, slice in
+                try await store.upsertTalent(slice, in: db)
+                return slice.count
+            }
+        }
+        return ImportReport(kind: kind, fileName: fileName, encoding: decoded.encoding.rawValue, rowsTotal: rows.count,
+                            rowsAccepted: accepted, rowsRejected: rejectedRows.count, rowsChanged: changed,
+                            problems: problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
+                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key)
+    }
+
+    private func batch(_ key: String, _ kind: ImportKind, _ file: String, _ total: Int, _ ok: Int, _ bad: Int, _ changed: Int, _ actor: String) -> ImportBatch {
+        ImportBatch(batchKey: key, kind: kind.rawValue, fileName: file, rowsTotal: total, rowsAccepted: ok, rowsRejected: bad,
+                    rowsChanged: changed, actor: actor)
+    }
+
+    /// Writes accepted rows in one transaction (all of them or, on a database failure, none), in slices for
+    /// progress, and records the batch.
+    private func write<T: Sendable>(_ items: [T], total: Int, rejected: Int, key: String, kind: ImportKind, fileName: String,
+                                    actor: String, progress: (@Sendable (Int, Int) -> Void)?,
+                                    _ body: @escaping @Sendable (DatabaseHandle, [T]) async throws -> Int) async throws -> Int {
+        let record = batch(key, kind, fileName, total, items.count, rejected, 0, actor)
+        return try await store.transaction { db in
+            var changed = 0
+            let step = 5_000
+            var start = 0
+            while start < items.count {
+                let end = min(start + step, items.count)
+                changed += try await body(db, Array(items[start..<end]))
+                progress?(end, items.count)
+                start = end
+            }
+            var done = record
+            done.rowsChanged = changed
+            try await store.recordBatch(done, in: db)
+            return changed
+        }
+    }
+
+    private func registeredEnterprises() async throws -> [String: (region: String, zone: String?)] {
+        var out: [String: (region: String, zone: String?)] = [:]
+        for e in try await store.allEnterprises() { out[e.uscc] = (e.region, e.zone) }
+        return out
+    }
+}
+

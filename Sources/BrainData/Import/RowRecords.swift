@@ -1,0 +1,109 @@
+import BrainCore
+import BrainStore
+import Foundation
+
+extension Importer {
+    func parseEnterprise(_ fields: [String], map: HeaderMap, check: inout RowCheck) -> Enterprise? {
+        let uscc = check.creditCode("uscc", map.value("uscc", in: fields))
+        let name = check.required("name", map.value("name", in: fields))
+        var region = check.required("region", map.value("region", in: fields))
+        if let r = region {
+            if let known = catalog.region(r) {
+                if known.level == .province { check.fail("region", r, "a province code is too coarse; give the county or city"); region = nil }
+            } else {
+                check.fail("region", r, "not a GB/T 2260 code of \(catalog.province.name)"); region = nil
+            }
+        }
+        var zone = map.value("zone", in: fields)
+        if let z = zone {
+            if let known = catalog.zone(z) {
+                if let r = region, catalog.region(r)?.level == .county, !known.counties.contains(r) {
+                    check.fail("zone", z, "\(known.shortName) does not lie in county \(r)")
+                }
+            } else if let byName = catalog.zones.first(where: { $0.name == z || $0.shortName == z }) {
+                zone = byName.code
+            } else {
+                check.fail("zone", z, "unknown development zone code"); zone = nil
+            }
+        }
+        let industry = check.required("industry", map.value("industry", in: fields))
+        if let i = industry, !industries.isValid(i) { check.fail("industry", i, "not a GB/T 4754-2017 code of mining, manufacturing or utilities") }
+        let employees = check.integer("employees", map.value("employees", in: fields), required: true)
+        let revenue = check.number("revenue", map.value("revenue", in: fields))
+        if let r = revenue, r == nil { check.fail("revenue", nil, "required value is empty") }
+        var size: SizeClass?
+        if let s = map.value("size_class", in: fields) {
+            size = SizeClass(rawValue: s.lowercased()) ?? SizeClass.allCases.first { $0.nameZh == s || $0.nameZh.dropLast() == s }
+            if size == nil { check.fail("size_class", s, "size class must be large/medium/small/micro or 大型/中型/小型/微型") }
+        }
+        var above: Bool?
+        if let a = map.value("above_scale", in: fields) {
+            switch a.lowercased() {
+            case "1", "true", "yes", "是", "y": above = true
+            case "0", "false", "no", "否", "n": above = false
+            default: check.fail("above_scale", a, "must be 1/0, 是/否 or true/false")
+            }
+        }
+        var links: [String] = []
+        if let text = map.value("chain_links", in: fields) {
+            for raw in text.split(whereSeparator: { ";|；、 ".contains($0) }) {
+                let code = raw.uppercased()
+                let chainCode = String(code.split(separator: "-").first ?? "")
+                if ChainCatalog.chain(chainCode)?.link(code) == nil { check.fail("chain_links", String(raw), "unknown chain link code") } else { links.append(code) }
+            }
+        }
+        let foundedValue = check.integer("founded", map.value("founded", in: fields), required: false)
+        if let f = foundedValue ?? nil, !(1800...2100).contains(f) { check.fail("founded", String(f), "year must be between 1800 and 2100") }
+        guard check.ok, let uscc, let name, let region, let industry, let emp = employees ?? nil, let rev = revenue ?? nil else { return nil }
+        return Enterprise(uscc: uscc, name: name, region: region, zone: zone, industry: industry, employees: emp, revenue: rev,
+                          sizeClass: size, aboveScale: above, chainLinks: links, founded: foundedValue ?? nil)
+    }
+
+    func parseReport(_ fields: [String], map: HeaderMap, check: inout RowCheck) -> MonthlyReport? {
+        let uscc = check.creditCode("uscc", map.value("uscc", in: fields))
+        let month = check.month("month", map.value("month", in: fields), latest: latestMonth)
+        var values: [Double?] = []
+        for ind in Indicator.allCases {
+            let raw = map.value(ind.rawValue, in: fields)
+            if ind == .employees {
+                let v = check.integer(ind.rawValue, raw, required: false)
+                values.append((v ?? nil).map(Double.init))
+            } else {
+                let v = check.number(ind.rawValue, raw, allowNegative: ind.allowsNegative)
+                values.append(v ?? nil)
+            }
+        }
+        if check.ok, values.allSatisfy({ $0 == nil }) { check.fail("output_value", nil, "the row reports no indicator at all") }
+        guard check.ok, let uscc, let month else { return nil }
+        return MonthlyReport(uscc: uscc, month: month, values: values)
+    }
+
+    func parseSupplyLink(_ fields: [String], map: HeaderMap, known: [String: (region: String, zone: String?)], check: inout RowCheck) -> SupplyLink? {
+        let supplier = check.creditCode("supplier", map.value("supplier", in: fields))
+        let customer = check.creditCode("customer", map.value("customer", in: fields))
+        if let c = customer, known[c] == nil { check.fail("customer", c, "no enterprise with this credit code is registered; import it first") }
+        if let s = supplier, s == customer { check.fail("supplier", s, "a firm cannot supply itself") }
+        let product = check.required("product", map.value("product", in: fields))
+        let value = check.number("annual_value", map.value("annual_value", in: fields))
+        if let v = value, v == nil { check.fail("annual_value", nil, "required value is empty") }
+        var region = map.value("supplier_region", in: fields)
+        if let r = region, !nationalRegions.contains(r) { check.fail("supplier_region", r, "not a GB/T 2260 region code") }
+        if region == nil, let s = supplier { region = known[s]?.region ?? CreditCode.registrationRegionOf(s) }
+        let link = map.value("link", in: fields)?.uppercased()
+        var chain = map.value("chain", in: fields)?.uppercased()
+        if let c = chain, ChainCatalog.chain(c) == nil { check.fail("chain", c, "unknown chain code") }
+        if let l = link {
+            let c = String(l.split(separator: "-").first ?? "")
+            if ChainCatalog.chain(c)?.link(l) == nil { check.fail("link", l, "unknown chain link code") } else if chain == nil { chain = c }
+        }
+        guard check.ok, let supplier, let customer, let product, let v = value ?? nil, let region else { return nil }
+        let name = map.value("supplier_name", in: fields) ?? supplier
+        return SupplyLink(supplier: supplier, supplierName: name, supplierRegion: region, customer: customer, product: product,
+                          chain: chain, link: link, annualValue: v)
+    }
+}
+
+extension CreditCode {
+    /// The registering region (characters 3–8) of a code already known to be valid.
+    static func registrationRegionOf(_ code: String) -> String { String(code.dropFirst(2).prefix(6)) }
+}

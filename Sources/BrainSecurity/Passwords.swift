@@ -1,0 +1,39 @@
+import HummingbirdBcrypt
+
+/// bcrypt password hashing and the minimum password rule.
+public enum Passwords {
+    /// bcrypt cost; 12 is about a quarter second here, acceptable for logins.
+    public static let cost: UInt8 = 12
+
+    public static func hash(_ password: String, cost: UInt8 = Passwords.cost) -> String {
+        Bcrypt.hash(password, cost: cost)
+    }
+
+    public static func verify(_ password: String, hash: String) -> Bool {
+        Bcrypt.verify(password, hash: hash)
+    }
+
+    /// Returns why a new password is too weak, or nil: at least 10 characters from at least 3 of
+    /// lower case, upper case, digits and symbols.
+    public static func weakness(_ password: String) -> String? {
+        if password.count < 10 { return "password needs at least 10 characters" }
+        var classes = 0
+        if password.contains(where: \.isLowercase) { classes += 1 }
+        if password.contains(where: \.isUppercase) { classes += 1 }
+        if password.contains(where: \.isNumber) { classes += 1 }
+        if password.contains(where: { !$0.isLetter && !$0.isNumber }) { classes += 1 }
+        if classes < 3 { return "password needs at least three of: lower case, upper case, digits, symbols" }
+        return nil
+    }
+
+    /// A random password that satisfies the rule (for the first administrator).
+    public static func generate() -> String {
+        let lower = Array("abcdefghijkmnpqrstuvwxyz"), upper = Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), digits = Array("23456789")
+        var g = SystemRandomNumberGenerator()
+        var chars: [Character] = (0..<6).map { _ in lower.randomElement(using: &g)! }
+        chars += (0..<4).map { _ in upper.randomElement(using: &g)! }
+        chars += (0..<4).map { _ in digits.randomElement(using: &g)! }
+        chars.shuffle(using: &g)
+        return String(chars)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import BrainCore
+import BrainStore
+
+/// An authenticated caller: who, which role and which data scope.
+public struct Principal: Sendable, Hashable, Codable {
+    public let username: String
+    public let role: Role
+    /// Region code, zone code or credit code, as the role requires; nil for roles without a data scope.
+    public let scope: String?
+
+    public init(username: String, role: Role, scope: String?) {
+        self.username = username
+        self.role = role
+        self.scope = scope
+    }
+
+    public func can(_ permission: Permission) -> Bool { AccessPolicy.allows(role, permission) }
+
+    /// The rows of enterprise data this caller may read, resolved against the region catalogue.
+    /// Providers and experts see public registry profiles of every enterprise but no indicators
+    /// (`indicatorScope` says so); an enterprise sees only itself.
+    public func enterpriseScope(in catalog: RegionCatalog) -> ScopeRestriction {
+        switch role {
+        case .admin, .provider, .expert:
+            return .all
+        case .provinceOfficial:
+            return .all
+        case .cityOfficial, .countyOfficial:
+            guard let scope else { return .nothing }
+            return .regions(Set([scope] + catalog.counties(within: scope)))
+        case .zoneManager:
+            guard let scope else { return .nothing }
+            return .zone(scope)
+        case .enterprise:
+            guard let scope else { return .nothing }
+            return .enterprise(scope)
+        }
+    }
+
+    /// The rows whose indicators and supply links this caller may read.
+    public func indicatorScope(in catalog: RegionCatalog) -> ScopeRestriction {
+        can(.readIndicators) ? enterpriseScope(in: catalog) : .nothing
+    }
+}
+
+/// Checks that a scope code suits a role: a city code for a city official, a credit code for an enterprise, …
+public enum ScopeValidator {
+    /// Returns the normalised scope or a message saying what is wrong.
+    public static func validate(role: Role, scope: String?, catalog: RegionCatalog) -> Result<String?, ScopeProblem> {
+        let code = scope?.trimmingCharacters(in: .whitespaces)
+        switch role.scopeKind {
+        case .none:
+            if let code, !code.isEmpty { return .failure(ScopeProblem("role \(role.rawValue) has no data scope; drop --scope")) }
+            return .success(nil)
+        case .province:
+            let c = code ?? catalog.province.code
+            guard catalog.region(c)?.level == .province else {
+                return .failure(ScopeProblem("role \(role.rawValue) needs the province code \(catalog.province.code), got \(c)"))
+            }
+            return .success(c)
+        case .city, .county:
+            let level: RegionLevel = role.scopeKind == .city ? .city : .county
+            guard let c = code, let region = catalog.region(c) else {
+                return .failure(ScopeProblem("role \(role.rawValue) needs --scope with a GB/T 2260 \(level.rawValue) code (e.g. \(level == .city ? "360100" : "360121"))\(code.map { ", \($0) is not a known region" } ?? "")"))
+            }
+            guard region.level == level else {
+                return .failure(ScopeProblem("\(c) \(region.name) is a \(region.level.rawValue), role \(role.rawValue) needs a \(level.rawValue) code"))
+            }
+            return .success(c)
+        case .zone:
+            guard let c = code, catalog.zone(c) != nil else {
+                return .failure(ScopeProblem("role zone-manager needs --scope with a development zone code such as Z360101\(code.map { ", \($0) is not a known zone" } ?? "")"))
+            }
+            return .success(c)
+        case .enterprise:
+            guard let c = code else { return .failure(ScopeProblem("role enterprise needs --scope with the firm's 统一社会信用代码")) }
+            do {
+                return .success(try CreditCode(c).value)
+            } catch {
+                return .failure(ScopeProblem("--scope \(c) is not a valid credit code: \(error)"))
+            }
+        }
+    }
+}
+
+/// Why a scope does not fit a role.
+public struct ScopeProblem: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}

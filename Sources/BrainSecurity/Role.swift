@@ -1,0 +1,81 @@
+/// The eight roles of the platform; each account has exactly one, with a data scope.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case admin
+    case provinceOfficial = "province-official"
+    case cityOfficial = "city-official"
+    case countyOfficial = "county-official"
+    case zoneManager = "zone-manager"
+    case enterprise
+    case provider
+    case expert
+
+    /// Chinese name shown in the portal.
+    public var nameZh: String {
+        switch self {
+        case .admin: return "系统管理员"
+        case .provinceOfficial: return "省级工信部门"
+        case .cityOfficial: return "市级工信部门"
+        case .countyOfficial: return "县级工信部门"
+        case .zoneManager: return "开发区管理者"
+        case .enterprise: return "企业用户"
+        case .provider: return "数字化服务商"
+        case .expert: return "产业智库专家"
+        }
+    }
+
+    /// What kind of scope code the role needs.
+    public var scopeKind: ScopeKind {
+        switch self {
+        case .admin: return .none
+        case .provinceOfficial: return .province
+        case .cityOfficial: return .city
+        case .countyOfficial: return .county
+        case .zoneManager: return .zone
+        case .enterprise: return .enterprise
+        case .provider, .expert: return .none
+        }
+    }
+}
+
+/// The kind of code a role's scope is given in.
+public enum ScopeKind: String, Sendable {
+    case none, province, city, county, zone, enterprise
+}
+
+/// Actions guarded by the role × permission table.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Code lists, chains, data dictionary.
+    case readCatalog = "catalog:read"
+    /// Enterprise registry records (public profile).
+    case readEnterprises = "enterprises:read"
+    /// Monthly indicators and supply links of enterprises.
+    case readIndicators = "indicators:read"
+    /// Importing data files.
+    case importData = "data:import"
+    /// Managing accounts.
+    case manageUsers = "users:manage"
+}
+
+/// The single role × permission table; every route asks it, no handler decides on its own.
+public enum AccessPolicy {
+    static let table: [Role: Set<Permission>] = [
+        .admin: Set(Permission.allCases),
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData],
+        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData],
+        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData],
+        .enterprise: [.readCatalog, .readEnterprises, .readIndicators],
+        .provider: [.readCatalog, .readEnterprises],
+        .expert: [.readCatalog, .readEnterprises],
+    ]
+
+    /// True when the role holds the permission.
+    public static func allows(_ role: Role, _ permission: Permission) -> Bool {
+        table[role]?.contains(permission) ?? false
+    }
+
+    /// Roles holding a permission (for documentation and tests).
+    public static func roles(with permission: Permission) -> [Role] {
+        Role.allCases.filter { allows($0, permission) }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import SQLKit
+
+/// One versioned schema change; statements are plain SQL accepted by both SQLite and PostgreSQL.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: [String]
+}
+
+/// The schema's history. Append new migrations; never edit one that has shipped.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "standard data model", statements: [
+            """
+            CREATE TABLE enterprises (
+              uscc TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT NOT NULL, zone TEXT,
+              industry TEXT NOT NULL, employees BIGINT NOT NULL, revenue DOUBLE PRECISION NOT NULL,
+              size_class TEXT NOT NULL, above_scale INTEGER NOT NULL, chain_links TEXT NOT NULL,
+              founded INTEGER, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX enterprises_region ON enterprises (region)",
+            "CREATE INDEX enterprises_zone ON enterprises (zone)",
+            "CREATE INDEX enterprises_industry ON enterprises (industry)",
+            "CREATE TABLE enterprise_links (uscc TEXT NOT NULL, chain TEXT NOT NULL, link TEXT NOT NULL, PRIMARY KEY (uscc, link))",
+            "CREATE INDEX enterprise_links_chain ON enterprise_links (chain)",
+            "CREATE INDEX enterprise_links_link ON enterprise_links (link)",
+            """
+            CREATE TABLE indicators (
+              uscc TEXT NOT NULL, month TEXT NOT NULL,
+              output_value DOUBLE PRECISION, revenue DOUBLE PRECISION, profit DOUBLE PRECISION,
+              electricity DOUBLE PRECISION, tax DOUBLE PRECISION, employees DOUBLE PRECISION,
+              export_value DOUBLE PRECISION, rd_expense DOUBLE PRECISION, receivables DOUBLE PRECISION,
+              inventory DOUBLE PRECISION,
+              PRIMARY KEY (uscc, month)){WITHOUT_ROWID}
+            """,
+            """
+            CREATE TABLE supply_links (
+              supplier TEXT NOT NULL, supplier_name TEXT NOT NULL, supplier_region TEXT NOT NULL,
+              customer TEXT NOT NULL, product TEXT NOT NULL, chain TEXT, link TEXT,
+              annual_value DOUBLE PRECISION NOT NULL, PRIMARY KEY (supplier, customer, product))
+            """,
+            "CREATE INDEX supply_links_customer ON supply_links (customer)",
+            """
+            CREATE TABLE talent (
+              city TEXT NOT NULL, occupation TEXT NOT NULL, chain TEXT, period TEXT NOT NULL,
+              supply BIGINT NOT NULL, demand BIGINT NOT NULL, median_salary DOUBLE PRECISION,
+              PRIMARY KEY (city, occupation, period))
+            """,
+            """
+            CREATE TABLE users (
+              username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, scope TEXT,
+              created_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)
+            """,
+            """
+            CREATE TABLE import_batches (
+              batch_key TEXT PRIMARY KEY, kind TEXT NOT NULL, file_name TEXT NOT NULL, rows_total BIGINT NOT NULL,
+              rows_accepted BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, rows_changed BIGINT NOT NULL,
+              actor TEXT NOT NULL, imported_at TEXT NOT NULL)
+            """,
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]),
+    ]
+}
+
+extension Store {
+    /// Applies every migration newer than the database's version, each in its own transaction.
+    func migrate() async throws {
+        try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").run()
+        let rows = try await sql.raw("SELECT version FROM schema_migrations").all()
+        let applied = Set(try rows.map { try $0.decode(column: "version", as: Int.self) })
+        for migration in Migrations.all where !applied.contains(migration.version) {
+            try await transaction { db in
+                for statement in migration.statements {
+                    try await db.raw(SQLQueryString(statement.replacingOccurrences(of: "{WITHOUT_ROWID}", with: self.kind == .sqlite ? " WITHOUT ROWID" : ""))).run()
+                }
+                try await db.insert(into: "schema_migrations")
+                    .columns("version", "name", "applied_at")
+                    .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Timestamp.now()))
+                    .run()
+            }
+        }
+    }
+
+    /// Highest applied schema version.
+    public func schemaVersion() async throws -> Int {
+        let row = try await sql.raw("SELECT MAX(version) AS v FROM schema_migrations").first()
+        return try row?.decode(column: "v", as: Int?.self) ?? 0
+    }
+}
+
+/// ISO-8601 UTC timestamps as stored text.
+public enum Timestamp {
+    public static func now() -> String { string(Date()) }
+    public static func string(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

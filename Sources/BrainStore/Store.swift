@@ -1,0 +1,179 @@
+import BrainCore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+@preconcurrency import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// Which database engine a store runs on.
+public enum DatabaseKind: String, Sendable {
+    case sqlite, postgres
+}
+
+/// Errors from opening or using the store, worded for the person at the terminal.
+public struct StoreError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The data centre's persistent store: one implementation over SQLKit for SQLite (embedded) and PostgreSQL.
+public final class Store: Sendable {
+    public let kind: DatabaseKind
+    /// Dialect-neutral database handle; for SQLite a single serialized connection, for PostgreSQL a pool.
+    public let sql: any SQLDatabase
+    /// Human-readable location (file path or URL without password).
+    public let location: String
+    let sqlite: SQLiteConnection?
+    let pool: PoolBox?
+    let writeGate = AsyncGate()
+
+    private init(kind: DatabaseKind, sql: any SQLDatabase, location: String, sqlite: SQLiteConnection?,
+                 pool: PoolBox?) {
+        self.kind = kind
+        self.sql = sql
+        self.location = location
+        self.sqlite = sqlite
+        self.pool = pool
+    }
+
+    /// Opens a SQLite file (created when missing) and applies pending migrations.
+    public static func openSQLite(path: String, logger: Logger = Logger(label: "brain.store")) async throws -> Store {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+                       "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"] {
+            try await conn.query(pragma, [])
+        }
+        let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil)
+        try await store.migrate()
+        return store
+    }
+
+    /// Opens a PostgreSQL database from a `postgres://user:pass@host:port/db` URL and applies pending migrations.
+    public static func openPostgres(url: String, logger: Logger = Logger(label: "brain.store")) async throws -> Store {
+        let config: SQLPostgresConfiguration
+        do {
+            config = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw StoreError("cannot read database URL (expected postgres://user:password@host:5432/dbname): \(error)")
+        }
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: config),
+            maxConnectionsPerEventLoop: 4,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton)
+        let store = Store(kind: .postgres, sql: pool.database(logger: logger).sql(queryLogLevel: nil),
+                          location: redact(url), sqlite: nil, pool: PoolBox(pool: pool))
+        do {
+            try await store.migrate()
+        } catch {
+            try? await pool.shutdownAsync()
+            throw StoreError("cannot use PostgreSQL at \(redact(url)): \(String(reflecting: error))")
+        }
+        return store
+    }
+
+    /// Opens `--database URL` when given (postgres:// or sqlite:PATH), else `DATA/brain.sqlite`.
+    public static func open(database: String?, dataDirectory: String) async throws -> Store {
+        if let database, !database.isEmpty {
+            if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+                return try await openPostgres(url: database)
+            }
+            if database.hasPrefix("sqlite:") {
+                return try await openSQLite(path: String(database.dropFirst("sqlite:".count)))
+            }
+            throw StoreError("--database must be a postgres://… URL or sqlite:PATH, got \(redact(database))")
+        }
+        return try await openSQLite(path: (dataDirectory as NSString).appendingPathComponent("brain.sqlite"))
+    }
+
+    /// Closes connections; the store is unusable afterwards.
+    public func close() async {
+        if let sqlite { try? await sqlite.close() }
+        if let pool { try? await pool.pool.shutdownAsync() }
+    }
+
+    /// Runs `body` inside one transaction; everything it wrote is rolled back when it throws.
+    /// Writers are serialized so that SQLite's single connection never mixes two transactions.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await writeGate.run {
+            try await self.sql.withSession { db in
+                try await db.raw("BEGIN").run()
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Size of the database in bytes (file size with WAL for SQLite, pg_database_size for PostgreSQL).
+    public func sizeInBytes() async throws -> Int64 {
+        switch kind {
+        case .sqlite:
+            let fm = FileManager.default
+            var total: Int64 = 0
+            for suffix in ["", "-wal"] {
+                if let attrs = try? fm.attributesOfItem(atPath: location + suffix), let n = attrs[.size] as? NSNumber {
+                    total += n.int64Value
+                }
+            }
+            return total
+        case .postgres:
+            let row = try await sql.raw("SELECT pg_database_size(current_database()) AS n").first()
+            return try row?.decode(column: "n", as: Int64.self) ?? 0
+        }
+    }
+
+    static func redact(_ url: String) -> String {
+        guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://") else { return url }
+        let creds = url[scheme.upperBound..<at]
+        guard let colon = creds.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+}
+
+/// A FIFO async mutex: one holder at a time, waiters resume in order.
+actor AsyncGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<R: Sendable>(_ body: @Sendable () async throws -> R) async throws -> R {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}
+
+/// Holds the PostgreSQL pool. AsyncKit's pool is not marked `Sendable`, but it is documented thread-safe: every
+/// method hops to the pool's event loops and guards its state with locks, so sharing it across tasks is safe.
+final class PoolBox: @unchecked Sendable {
+    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) { self.pool = pool }
+}
+
+/// The database handle passed into transactions, so callers need not import SQLKit.
+public typealias DatabaseHandle = any SQLDatabase

@@ -1,0 +1,53 @@
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+
+/// The HTTP server: JSON API under /api/v1, health, metrics and the OpenAPI document.
+public struct BrainServer: Sendable {
+    public let services: Services
+    public static let version = "0.1.0"
+
+    public init(services: Services) { self.services = services }
+
+    /// Metrics go to one Prometheus registry per process (the metrics system can be bootstrapped only once).
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// Builds the application; `onRunning` receives the bound port (useful with port 0).
+    public func application(host: String, port: Int, logger: Logger = Logger(label: "brain"),
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: BrainContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AuthMiddleware(signer: services.signer, open: ["/api/v1/auth/login"]))
+        let api = APIRoutes(router: router)
+        addAuthRoutes(api)
+        addCatalogRoutes(api)
+        addEnterpriseRoutes(api)
+        addImportRoutes(api)
+        let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
+        addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
+                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+                           logger: logger)
+    }
+
+    /// The routes the OpenAPI document lists (method and path), for tests and docs.
+    public func documentedRoutes() -> [(method: String, path: String, permission: String?)] {
+        let api = APIRoutes(router: Router(context: BrainContext.self))
+        addAuthRoutes(api)
+        addCatalogRoutes(api)
+        addEnterpriseRoutes(api)
+        addImportRoutes(api)
+        return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
+    }
+}

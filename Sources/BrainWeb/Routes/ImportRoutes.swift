@@ -1,0 +1,37 @@
+import BrainData
+import BrainSecurity
+import Foundation
+import Hummingbird
+
+extension BrainServer {
+    func addImportRoutes(_ api: APIRoutes) {
+        let services = self.services
+        api.post("/api/v1/imports/:kind", RouteDoc(method: "post", path: "/api/v1/imports/:kind",
+                                                   summary: "Import a CSV file (UTF-8 with or without BOM, or GBK) of enterprises, indicators, supply-links or talent; rows outside the caller's scope are rejected",
+                                                   tag: "data", params: [.path("kind", "enterprises, indicators, supply-links or talent")],
+                                                   requestBody: ("text/csv", "CSV"), response: "ImportReport",
+                                                   permission: Permission.importData.rawValue, errors: [400, 401, 403, 404, 413])) { request, context -> Response in
+            try Self.require(.importData, context)
+            let principal = try context.caller()
+            let raw = try context.parameters.require("kind")
+            guard let kind = ImportKind(rawValue: raw) else {
+                throw APIError.notFound("no import kind \(raw); use one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard buffer.readableBytes > 0 else { throw APIError.badRequest("body", "the request body is empty; send the CSV file as the body") }
+            let name = request.headers[.contentDisposition].flatMap { Self.fileName(fromDisposition: $0) } ?? "upload.csv"
+            do {
+                let report = try await services.importer.importData(Data(buffer: buffer), fileName: name, kind: kind, actor: principal.username,
+                                                                    scope: principal.enterpriseScope(in: services.catalog))
+                return try JSONResponse.make(report)
+            } catch let e as ImportFileError {
+                throw APIError(.badRequest, code: "bad_file", message: e.description)
+            }
+        }
+    }
+
+    static func fileName(fromDisposition value: String) -> String? {
+        guard let r = value.range(of: "filename=") else { return nil }
+        return String(value[r.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"; "))
+    }
+}

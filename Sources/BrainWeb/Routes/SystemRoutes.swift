@@ -1,0 +1,35 @@
+import BrainStore
+import Foundation
+import Hummingbird
+import Prometheus
+
+extension BrainServer {
+    func addSystemRoutes(_ router: Router<BrainContext>, registry: PrometheusCollectorRegistry, openAPI: @escaping @Sendable () -> Data) {
+        let services = self.services
+        router.get("/healthz") { _, _ -> Response in
+            struct Health: Encodable {
+                let status: String
+                let database: String
+                let schemaVersion: Int
+                let enterprises: Int
+                let uptimeSeconds: Int
+            }
+            do {
+                let h = Health(status: "ok", database: services.store.kind.rawValue, schemaVersion: try await services.store.schemaVersion(),
+                               enterprises: try await services.store.enterpriseCount(),
+                               uptimeSeconds: Int(Date().timeIntervalSince(services.startedAt)))
+                return try JSONResponse.make(h)
+            } catch {
+                throw APIError(.serviceUnavailable, code: "database_unavailable", message: "the database does not answer: \(error)")
+            }
+        }
+        router.get("/metrics") { _, _ -> Response in
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return JSONResponse.raw(Data(buffer), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("/openapi.json") { _, _ -> Response in
+            JSONResponse.raw(openAPI(), contentType: "application/json; charset=utf-8")
+        }
+    }
+}

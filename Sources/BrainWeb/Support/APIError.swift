@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// An API error: status, a stable machine code and a message a person can act on.
+/// Rendered as `{"error":{"code":"…","message":"…"}}`.
+public struct APIError: HTTPResponseError {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public static func badRequest(_ parameter: String, _ message: String) -> APIError {
+        APIError(.badRequest, code: "bad_parameter", message: "\(parameter): \(message)")
+    }
+    public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message: message) }
+    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message: message) }
+    public static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
+
+    struct Body: Encodable {
+        struct Inner: Encodable {
+            let code: String
+            let message: String
+        }
+        let error: Inner
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONResponse.make(Body(error: .init(code: code, message: message)), status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+}
+
+/// Turns every error into the JSON error shape; unknown routes become 404 JSON, unexpected errors 500 without detail.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let code: String
+            let message: String
+            switch error.status {
+            case .notFound:
+                code = "not_found"
+                message = "no route \(request.method) \(request.uri.path)"
+            case .methodNotAllowed:
+                code = "method_not_allowed"
+                message = "\(request.method) is not allowed on \(request.uri.path)"
+            case .contentTooLarge:
+                code = "body_too_large"
+                message = "request body is larger than the limit"
+            default:
+                code = error.status.code >= 500 ? "internal" : "bad_request"
+                message = error.body ?? error.status.reasonPhrase
+            }
+            return try APIError(error.status, code: code, message: message).response(from: request, context: context)
+        } catch let error as DecodingError {
+            return try APIError(.badRequest, code: "bad_body", message: "request body is not valid JSON for this route: \(Self.describe(error))")
+                .response(from: request, context: context)
+        } catch {
+            logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            return try APIError(.internalServerError, code: "internal", message: "internal error; the server log has the details")
+                .response(from: request, context: context)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c):
+            return "field \(c.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+        case .dataCorrupted(let c): return c.debugDescription
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Builds the OpenAPI 3.1 document from the registered routes' documentation.
+enum OpenAPIDocument {
+    static func build(_ docs: [RouteDoc], version: String) -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for d in docs {
+            var op: [String: Any] = [
+                "summary": d.summary,
+                "tags": [d.tag],
+                "operationId": d.method + d.openAPIPath.replacingOccurrences(of: "/api/v1", with: "")
+                    .split(whereSeparator: { "/{}-".contains($0) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+            ]
+            if !d.params.isEmpty {
+                op["parameters"] = d.params.map { p -> [String: Any] in
+                    var schema: [String: Any] = ["type": p.type]
+                    if let e = p.enumValues { schema["enum"] = e }
+                    return ["name": p.name, "in": p.location, "required": p.required, "description": p.description, "schema": schema]
+                }
+            }
+            if let body = d.requestBody {
+                let schema: [String: Any] = body.schema == "CSV" ? ["type": "string"] : ["$ref": "#/components/schemas/\(body.schema)"]
+                op["requestBody"] = ["required": true, "content": [body.contentType: ["schema": schema]]]
+            }
+            var responses: [String: Any] = [:]
+            let okSchema: [String: Any] = d.response.map { ["$ref": "#/components/schemas/\($0)"] } ?? ["type": "object"]
+            responses["200"] = ["description": "OK", "content": ["application/json": ["schema": okSchema]]]
+            for code in d.errors {
+                responses[String(code)] = ["description": errorText(code), "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            }
+            op["responses"] = responses
+            if d.secured {
+                op["security"] = [["bearer": [String]()]]
+            } else {
+                op["security"] = [[String: [String]]()]
+            }
+            if let perm = d.permission { op["x-permission"] = perm }
+            paths[d.openAPIPath, default: [:]][d.method] = op
+        }
+        let doc: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Industry Brain (产业大脑) API", "version": version,
+                     "description": "Province industry platform: standard data model, monitoring, warnings, chains, talent, policies. Every route except login needs a bearer token and answers only within the caller's data scope."],
+            "servers": [["url": "/"]],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+                "schemas": schemas,
+            ],
+        ]
+        return try! JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    }
+
+    static func errorText(_ code: Int) -> String {
+        switch code {
+        case 400: return "A parameter or the body is invalid; the message names it"
+        case 401: return "Missing, invalid or expired bearer token"
+        case 403: return "The caller's role or data scope does not allow this"
+        case 404: return "No such resource"
+        case 413: return "Body too large"
+        default: return "Error"
+        }
+    }
+
+    // The schema constants below are immutable literals built once; nothing ever writes to them.
+    nonisolated(unsafe) static let str: [String: Any] = ["type": "string"]
+    nonisolated(unsafe) static let strOrNull: [String: Any] = ["type": ["string", "null"]]
+    nonisolated(unsafe) static let num: [String: Any] = ["type": "number"]
+    nonisolated(unsafe) static let int: [String: Any] = ["type": "integer"]
+    nonisolated(unsafe) static let bool: [String: Any] = ["type": "boolean"]
+    static func arr(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func obj(_ props: [String: Any], required: [String]? = nil) -> [String: Any] {
+        ["type": "object", "properties": props, "required": required ?? Array(props.keys).sorted()]
+    }
+    static func list(_ item: String) -> [String: Any] { obj(["items": arr(ref(item))]) }
+
+    nonisolated(unsafe) static let schemas: [String: Any] = [
+        "Error": obj(["error": obj(["code": str, "message": str])]),
+        "LoginRequest": obj(["username": str, "password": str]),
+        "LoginResponse": obj(["token": str, "expiresAt": str, "username": str, "role": str, "scope": strOrNull]),
+        "Me": obj(["username": str, "role": str, "roleName": str, "scope": strOrNull, "scopeName": strOrNull, "permissions": arr(str)]),
+        "Region": obj(["code": str, "name": str, "level": str, "parent": strOrNull], required: ["code", "name", "level"]),
+        "RegionList": list("Region"),
+        "Zone": obj(["code": str, "name": str, "shortName": str, "kind": str, "kindName": str, "counties": arr(str), "cities": arr(str), "chains": arr(str)]),
+        "ZoneList": list("Zone"),
+        "IndustryList": obj(["divisions": arr(obj(["code": str, "section": str, "name": str])), "classes": arr(obj(["code": str, "name": str]))]),
+        "ChainLink": obj(["code": str, "name": str, "stage": str, "products": arr(str), "industries": arr(str), "feeds": arr(str)]),
+        "ChainSummary": obj(["code": str, "name": str, "clusters": arr(str), "linkCount": int, "links": arr(ref("ChainLink"))]),
+        "ChainList": list("ChainSummary"),
+        "Chain": obj(["code": str, "name": str, "clusters": arr(str), "links": arr(ref("ChainLink")),
+                      "edges": arr(obj(["from": str, "to": str])), "industryNames": ["type": "object", "additionalProperties": str]]),
+        "DataElement": obj(["id": str, "dataset": str, "field": str, "nameZh": str, "nameEn": str, "type": str, "unit": strOrNull,
+                            "codeList": strOrNull, "minimum": ["type": ["number", "null"]], "aggregation": strOrNull, "required": bool,
+                            "aliases": arr(str), "description": str], required: ["id", "dataset", "field", "nameZh", "type", "required"]),
+        "ElementList": list("DataElement"),
+        "Enterprise": obj(["uscc": str, "name": str, "region": str, "regionName": str, "city": strOrNull, "cityName": strOrNull,
+                           "zone": strOrNull, "zoneName": strOrNull, "industry": str, "industryName": str, "employees": int, "revenue": num,
+                           "sizeClass": str, "sizeClassName": str, "aboveScale": bool, "chains": arr(str), "chainLinks": arr(str),
+                           "founded": ["type": ["integer", "null"]]],
+                          required: ["uscc", "name", "region", "industry", "employees", "revenue", "sizeClass", "aboveScale", "chainLinks"]),
+        "EnterprisePage": obj(["total": int, "limit": int, "offset": int, "items": arr(ref("Enterprise"))]),
+        "SupplyLink": obj(["supplier": str, "supplierName": str, "supplierRegion": str, "customer": str, "product": str,
+                           "chain": strOrNull, "link": strOrNull, "annualValue": num], required: ["supplier", "customer", "product", "annualValue"]),
+        "EnterpriseDetail": obj(["enterprise": ref("Enterprise"), "indicatorsVisible": bool,
+                                 "indicators": arr(obj(["month": str, "values": ["type": "object", "additionalProperties": ["type": ["number", "null"]]]])),
+                                 "units": ["type": "object", "additionalProperties": str],
+                                 "suppliers": arr(ref("SupplyLink")), "customers": arr(ref("SupplyLink"))]),
+        "ImportReport": obj(["kind": str, "fileName": str, "encoding": str, "rowsTotal": int, "rowsAccepted": int, "rowsRejected": int,
+                             "rowsChanged": int, "problems": arr(obj(["row": int, "field": str, "value": str, "reason": str])),
+                             "ignoredColumns": arr(str), "seenBefore": bool, "batchKey": str]),
+    ]
+}

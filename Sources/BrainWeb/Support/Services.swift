@@ -1,0 +1,33 @@
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import Foundation
+
+/// Everything the routes need, built once at start.
+public struct Services: Sendable {
+    public let store: Store
+    public let catalog: RegionCatalog
+    public let industries: IndustryCatalog
+    public let signer: TokenSigner
+    public let accounts: Accounts
+    public let importer: Importer
+    public let startedAt: Date
+
+    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner) {
+        self.store = store
+        self.catalog = catalog
+        self.industries = industries
+        self.signer = signer
+        self.accounts = Accounts(store: store, catalog: catalog)
+        self.importer = Importer(store: store, catalog: catalog, industries: industries)
+        self.startedAt = Date()
+    }
+
+    /// Loads (or creates once, in the database, so that every server shares it) the token signing secret.
+    public static func signer(for store: Store) async throws -> TokenSigner {
+        let secret = try await store.settingIfAbsent("auth.token_secret", TokenSigner.newSecret())
+        let lifetime = ProcessInfo.processInfo.environment["BRAIN_TOKEN_TTL"].flatMap(Double.init) ?? 8 * 3600
+        return TokenSigner(secret: Data(secret.utf8), lifetime: lifetime)
+    }
+}

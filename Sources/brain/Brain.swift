@@ -1,0 +1,50 @@
+import ArgumentParser
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import BrainWeb
+import Foundation
+import Hummingbird
+import Logging
+
+/// The `brain` command: province platform server, data import and administration.
+@main
+struct Brain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brain",
+        abstract: "Industry Brain (产业大脑): the province industry platform.",
+        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DemoCommand.self, StatsCommand.self])
+}
+
+/// Options every command shares: where data lives.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: "Data folder (SQLite file, demo manifest).")
+    var data: String = "./brain-data"
+
+    @Option(name: .customLong("database"), help: "postgres://user:pass@host:5432/db to use PostgreSQL, or sqlite:PATH. Default: DATA/brain.sqlite.")
+    var database: String?
+
+    func open() async throws -> Store {
+        try await Store.open(database: database ?? ProcessInfo.processInfo.environment["BRAIN_DATABASE"], dataDirectory: data)
+    }
+}
+
+/// Prints to standard error.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// True when standard error is a terminal (progress lines are redrawn in place there).
+let stderrIsTerminal = isatty(2) == 1
+
+/// Redraws one progress line on a terminal; prints nothing when output is redirected.
+func progressLine(_ text: String) {
+    guard stderrIsTerminal else { return }
+    FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+}
+
+/// Prints a line to standard output unbuffered, so it shows at once even when output goes to a pipe or file.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

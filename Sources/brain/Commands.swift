@@ -1,0 +1,137 @@
+import ArgumentParser
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import Foundation
+
+/// `brain user …`: account administration.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self])
+
+    /// `brain user add NAME --role ROLE [--scope CODE] --password-stdin`
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an account. Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @Option(help: "Role.") var role: String
+        @Option(help: "Data scope: a region code (city/county officials), zone code (zone managers) or credit code (enterprise users).") var scope: String?
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            guard let r = Role(rawValue: role) else {
+                throw ValidationError("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password on standard input") }
+            let db = try await store.open()
+            defer { Task { await db.close() } }
+            do {
+                let p = try await Accounts(store: db, catalog: .jiangxi).add(username: name, password: line, role: r, scope: scope)
+                print("created \(p.username) (\(p.role.rawValue)\(p.scope.map { ", scope \($0)" } ?? ""))")
+            } catch let e as Accounts.Problem {
+                throw ValidationError(e.description)
+            }
+        }
+    }
+
+    /// `brain user list`
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var store: StoreOptions
+        func run() async throws {
+            let db = try await store.open()
+            for u in try await db.users() {
+                print("\(u.username)\t\(u.role)\t\(u.scope ?? "-")\t\(u.createdAt)\(u.disabled ? "\tdisabled" : "")")
+            }
+            await db.close()
+        }
+    }
+}
+
+/// `brain import KIND FILE`: validate and load a CSV file.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a CSV file: enterprises, indicators, supply-links or talent.",
+        discussion: "UTF-8 with or without BOM, or GBK (converted). Rejected rows are listed with row, field, value and reason; good rows are kept. Exit status 0 when every row was accepted, 3 when some were rejected.")
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "enterprises, indicators, supply-links or talent") var kind: String
+    @Argument(help: "CSV file") var file: String
+    @Option(help: "Write every rejected row to this CSV file.") var errors: String?
+    @Option(help: "How many problems to print (the rest are counted).") var show = 50
+
+    func run() async throws {
+        guard let k = ImportKind(rawValue: kind) else {
+            throw ValidationError("unknown kind \(kind); use one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let db = try await store.open()
+        let report: ImportReport
+        do {
+            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())") { done, total in
+                progressLine("writing \(done)/\(total) rows")
+            }
+        } catch let e as ImportFileError {
+            await db.close()
+            throw ValidationError(e.description)
+        }
+        progressLine("")
+        await db.close()
+        for p in report.problems.prefix(show) { print(p.description) }
+        if report.problems.count > show { print("… and \(report.problems.count - show) more problems\(errors == nil ? " (--errors FILE writes them all)" : "")") }
+        if let errors {
+            var out = "row,field,value,reason\n"
+            for p in report.problems { out += [String(p.row), p.field, p.value, p.reason].map(CSV.escape).joined(separator: ",") + "\n" }
+            try Data(("\u{FEFF}" + out).utf8).write(to: URL(fileURLWithPath: errors))
+        }
+        print(report.summary)
+        if report.rowsRejected > 0 { throw ExitCode(3) }
+    }
+}
+
+/// `brain demo`: seed the demo dataset into an empty store (without serving).
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Seed the demo dataset into an empty database and write demo-manifest.json.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "province or small") var scale = "province"
+    @Option(help: "Generator seed.") var seed: UInt64 = 2023
+    @Option(help: "Last month of data YYYY-MM (default: the last complete month).") var lastMonth: String?
+
+    func run() async throws {
+        guard let s = DemoScale(rawValue: scale) else { throw ValidationError("--scale must be province or small") }
+        var last = DemoSeeder.defaultLastMonth()
+        if let lastMonth {
+            guard let m = Month(lastMonth) else { throw ValidationError("--last-month must be YYYY-MM") }
+            last = m
+        }
+        let db = try await store.open()
+        guard try await db.enterpriseCount() == 0 else {
+            await db.close()
+            throw ValidationError("the database already holds enterprises; use a new --data folder")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await DemoSeeder(scale: s, seed: seed, lastMonth: last).seed(into: db, dataDirectory: store.data) { line in
+            if line.hasPrefix("wrote ") { progressLine(line) } else { progressLine(""); note(line) }
+        }
+        let elapsed = clock.now - start
+        let size = try await db.sizeInBytes()
+        print("seeded in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))); database \(String(format: "%.1f", Double(size) / 1_048_576)) MiB at \(db.location)")
+        await db.close()
+    }
+}
+
+/// `brain stats`: what the store holds.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Print counts and database size.")
+    @OptionGroup var store: StoreOptions
+    func run() async throws {
+        let db = try await store.open()
+        print("database: \(db.kind.rawValue) \(db.location), schema version \(try await db.schemaVersion())")
+        print("enterprises: \(try await db.enterpriseCount()) (规上 \(try await db.enterpriseCount(aboveScaleOnly: true)))")
+        print("monthly reports: \(try await db.reportCount()), latest month \(try await db.latestReportedMonth()?.description ?? "-")")
+        print("supply links: \(try await db.supplyLinkCount())")
+        print("size: \(String(format: "%.1f", Double(try await db.sizeInBytes()) / 1_048_576)) MiB")
+        await db.close()
+    }
+}

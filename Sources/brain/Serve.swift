@@ -1,0 +1,58 @@
+import ArgumentParser
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import BrainWeb
+import Foundation
+import Hummingbird
+import Logging
+
+/// `brain serve`: start the platform, seeding an empty database with the demo dataset.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API; an empty database is first seeded with the demo dataset.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "Demo dataset for an empty database: province, small or none.") var demo = "province"
+    @Option(help: "Seed of the demo dataset generator.") var seed: UInt64 = 2023
+
+    func run() async throws {
+        guard demo == "none" || DemoScale(rawValue: demo) != nil else {
+            throw ValidationError("--demo must be province, small or none, got \(demo)")
+        }
+        let db = try await store.open()
+        if demo != "none", try await db.enterpriseCount() == 0, let scale = DemoScale(rawValue: demo) {
+            note("empty database: seeding the \(scale.rawValue) demo dataset (seed \(seed))…")
+            let seeder = DemoSeeder(scale: scale, seed: seed, lastMonth: DemoSeeder.defaultLastMonth())
+            try await seeder.seed(into: db, dataDirectory: store.data) { line in
+                if line.hasPrefix("wrote ") { progressLine(line) } else { progressLine(""); note(line) }
+            }
+        }
+        try await ensureAdmin(db)
+        let signer = try await Services.signer(for: db)
+        let services = Services(store: db, signer: signer)
+        var logger = Logger(label: "brain")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
+            say("Industry Brain serving on http://\(host):\(bound)  (database: \(db.kind.rawValue) \(db.location))")
+        }
+        try await app.runService()
+        await db.close()
+    }
+
+    /// Creates `admin` on first start with BRAIN_ADMIN_PASSWORD, or a generated password printed once.
+    func ensureAdmin(_ db: Store) async throws {
+        guard try await db.user("admin") == nil else { return }
+        let env = ProcessInfo.processInfo.environment["BRAIN_ADMIN_PASSWORD"]
+        let password = env ?? Passwords.generate()
+        if let weak = Passwords.weakness(password) { throw ValidationError("BRAIN_ADMIN_PASSWORD is too weak: \(weak)") }
+        _ = try await Accounts(store: db, catalog: .jiangxi).add(username: "admin", password: password, role: .admin, scope: nil)
+        if env == nil {
+            say("created administrator 'admin' with password: \(password)   (shown once; set BRAIN_ADMIN_PASSWORD to choose it)")
+        } else {
+            say("created administrator 'admin' with the password from BRAIN_ADMIN_PASSWORD")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import BrainCore
+import Foundation
+import SQLKit
+import Testing
+@testable import BrainStore
+
+/// The database engines the suite runs on: SQLite always, PostgreSQL when BRAIN_TEST_POSTGRES_URL is set.
+enum Backend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+
+    static var available: [Backend] {
+        ProcessInfo.processInfo.environment["BRAIN_TEST_POSTGRES_URL"].map { !$0.isEmpty } == true ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// A fresh, empty store: a new SQLite file, or the PostgreSQL test database with every table dropped.
+    func freshStore() async throws -> Store {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-store-\(UUID().uuidString)").path
+            return try await Store.openSQLite(path: dir + "/brain.sqlite")
+        case .postgres:
+            let url = ProcessInfo.processInfo.environment["BRAIN_TEST_POSTGRES_URL"]!
+            let s = try await Store.openPostgres(url: url)
+            let tables = try await s.sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").all()
+                .map { try $0.decode(column: "tablename", as: String.self) }
+            for t in tables { try await s.sql.raw("DROP TABLE IF EXISTS \(ident: t) CASCADE").run() }
+            await s.close()
+            return try await Store.openPostgres(url: url)
+        }
+    }
+}
+
+func sampleEnterprise(_ n: Int, region: String = "360681", zone: String? = nil, revenue: Double = 5_000, links: [String] = ["NFM-04"]) -> Enterprise {
+    let body = String(format: "%08d", n)
+    let code = CreditCode.make(region: region, body: body)!.value
+    return Enterprise(uscc: code, name: "测试企业\(n)有限公司", region: region, zone: zone, industry: "3211", employees: 120 + n,
+                      revenue: revenue, chainLinks: links, founded: 2001)
+}
+
+func report(_ uscc: String, _ month: String, output: Double) -> MonthlyReport {
+    var values = [Double?](repeating: nil, count: Indicator.allCases.count)
+    values[Indicator.outputValue.index] = output
+    values[Indicator.revenue.index] = output * 0.95
+    values[Indicator.profit.index] = -12.5
+    return MonthlyReport(uscc: uscc, month: Month(month)!, values: values)
+}
+
+/// One store suite that must pass on both engines.
+@Suite(.serialized) struct StoreSuite {
+    @Test(arguments: Backend.available)
+    func migrationsApplyOnceAndRecordTheirVersion(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        #expect(try await store.schemaVersion() == Migrations.all.last!.version)
+        try await store.migrate()
+        #expect(try await store.schemaVersion() == Migrations.all.last!.version)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func enterprisesUpsertOnlyWhatChanged(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let firms = (1...30).map { sampleEnterprise($0, revenue: Double($0) * 1_000) }
+        #expect(try await store.upsertEnterprises(firms) == 30)
+        #expect(try await store.upsertEnterprises(firms) == 0)
+        var changed = firms[3]
+        changed.name = "改名后的企业有限公司"
+        #expect(try await store.upsertEnterprises([changed]) == 1)
+        let back = try await store.enterprise(changed.uscc, scope: .all)
+        #expect(back == changed)
+        #expect(try await store.enterpriseCount() == 30)
+        #expect(try await store.enterpriseCount(aboveScaleOnly: true) == 29)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func listingFiltersPagesAndRespectsScope(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        var firms = (1...12).map { sampleEnterprise($0, region: "360681", revenue: Double($0) * 1_000) }
+        firms += (13...20).map { sampleEnterprise($0, region: "360111", zone: "Z360001", revenue: Double($0) * 1_000, links: ["ELEC-03"]) }
+        try await store.upsertEnterprises(firms)
+        var q = EnterpriseQuery()
+        q.limit = 5
+        let page = try await store.enterprises(q, scope: .all)
+        #expect(page.total == 20)
+        #expect(page.items.count == 5)
+        #expect(page.items.first?.revenue == 20_000)
+        q.chain = "NFM"
+        #expect(try await store.enterprises(q, scope: .all).total == 12)
+        q.chain = nil
+        q.link = "ELEC-03"
+        #expect(try await store.enterprises(q, scope: .all).total == 8)
+        q.link = nil
+        let city = try await store.enterprises(q, scope: .regions(["360600", "360681"]))
+        #expect(city.total == 12)
+        #expect(city.items.allSatisfy { $0.region == "360681" })
+        #expect(try await store.enterprises(q, scope: .zone("Z360001")).total == 8)
+        #expect(try await store.enterprises(q, scope: .enterprise(firms[0].uscc)).total == 1)
+        #expect(try await store.enterprises(q, scope: .nothing).total == 0)
+        q.text = "企业1"
+        #expect(try await store.enterprises(q, scope: .all).total == 11) // 1, 10–19
+        q.text = firms[4].uscc.lowercased()
+        #expect(try await store.enterprises(q, scope: .all).items.map(\.uscc) == [firms[4].uscc])
+        #expect(try await store.enterprise(firms[0].uscc, scope: .zone("Z360001")) == nil)
+        #expect(try await store.enterpriseExists(firms[0].uscc))
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func reportsRoundTripAndReplayChangesNothing(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let e = sampleEnterprise(1)
+        try await store.upsertEnterprises([e])
+        let rows = ["2025-02", "2025-03", "2025-04"].enumerated().map { report(e.uscc, $1, output: Double($0 + 1) * 100) }
+        #expect(try await store.upsertReports(rows) == 3)
+        #expect(try await store.upsertReports(rows) == 0)
+        let back = try await store.reports(uscc: e.uscc)
+        #expect(back == rows)
+        #expect(back[0][.employees] == nil)
+        #expect(back[0][.profit] == -12.5)
+        #expect(try await store.reports(uscc: e.uscc, from: Month("2025-03")).count == 2)
+        #expect(try await store.latestReportedMonth()?.description == "2025-04")
+        try await store.bulkLoadReports([report(e.uscc, "2025-05", output: 7)])
+        #expect(try await store.reportCount() == 4)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func failedTransactionLeavesNothingBehind(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let firms = (1...3).map { sampleEnterprise($0) }
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            try await store.transaction { db in
+                try await store.upsertEnterprises(firms, in: db)
+                throw Boom()
+            }
+        }
+        #expect(try await store.enterpriseCount() == 0)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func supplyLinksUsersSettingsAndBatches(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let a = sampleEnterprise(1), b = sampleEnterprise(2)
+        try await store.upsertEnterprises([a, b])
+        let link = SupplyLink(supplier: a.uscc, supplierName: a.name, supplierRegion: a.region, customer: b.uscc, product: "阴极铜",
+                              chain: "NFM", link: "NFM-04", annualValue: 1234.5)
+        #expect(try await store.upsertSupplyLinks([link]) == 1)
+        #expect(try await store.upsertSupplyLinks([link]) == 0)
+        #expect(try await store.supplyLinks(of: b.uscc) == [link])
+        try await store.addUser(UserRecord(username: "nc", passwordHash: "x", role: "city-official", scope: "360100"))
+        await #expect(throws: StoreError.self) { try await store.addUser(UserRecord(username: "nc", passwordHash: "y", role: "admin", scope: nil)) }
+        #expect(try await store.user("nc")?.scope == "360100")
+        #expect(try await store.settingIfAbsent("k", "first") == "first")
+        #expect(try await store.settingIfAbsent("k", "second") == "first")
+        try await store.transaction { db in
+            try await store.recordBatch(ImportBatch(batchKey: "abc", kind: "enterprises", fileName: "f.csv", rowsTotal: 3, rowsAccepted: 2,
+                                                    rowsRejected: 1, rowsChanged: 2, actor: "t"), in: db)
+        }
+        #expect(try await store.batch("abc")?.rowsRejected == 1)
+        try await store.upsertTalent([TalentRecord(city: "360100", occupation: "电工", chain: nil, period: "2026-09", supply: 10, demand: 12, medianSalary: 6000)])
+        #expect(try await store.talent(cities: ["360100"]).count == 1)
+        #expect(try await store.sizeInBytes() > 0)
+        await store.close()
+    }
+}

@@ -1,0 +1,164 @@
+import BrainCore
+import Foundation
+import Testing
+@testable import BrainWeb
+
+@Suite(.serialized) struct APITests {
+    @Test func endToEnd() async throws {
+        let server = try await TestServer.start()
+        try await systemRoutes(server)
+        let admin = try await server.login("admin", "Admin#20262026")
+        try await authRules(server)
+        try await catalogRoutes(server, admin)
+        try await enterpriseListing(server, admin)
+        try await scopes(server, admin)
+        try await badInput(server, admin)
+        try await importThroughTheAPI(server)
+        await server.stop()
+    }
+
+    func systemRoutes(_ s: TestServer) async throws {
+        let health = try await s.get("/healthz")
+        #expect(health.status == 200)
+        #expect(health.object["status"] as? String == "ok")
+        #expect(health.object["enterprises"] as? Int == 500)
+        let openapi = try await s.get("/openapi.json")
+        #expect(openapi.object["openapi"] as? String == "3.1.0")
+        let paths = try #require(openapi.object["paths"] as? [String: [String: Any]])
+        let documented = BrainServer(services: s.services).documentedRoutes()
+        #expect(documented.count >= 10)
+        for route in documented { #expect(paths[route.path]?[route.method] != nil, "\(route.method) \(route.path) missing from openapi.json") }
+        let metrics = try await s.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.contentType?.hasPrefix("text/plain") == true)
+    }
+
+    func authRules(_ s: TestServer) async throws {
+        // Every documented route except login refuses a caller without a token.
+        for route in BrainServer(services: s.services).documentedRoutes() where route.path != "/api/v1/auth/login" {
+            let path = route.path.replacingOccurrences(of: "{code}", with: "NFM").replacingOccurrences(of: "{uscc}", with: s.manifest.distressed[0].uscc)
+                .replacingOccurrences(of: "{kind}", with: "enterprises")
+            let r = try await s.request(route.method.uppercased(), path, body: route.method == "post" ? Data("x".utf8) : nil)
+            #expect(r.status == 401, "\(route.method) \(path) answered \(r.status) without a token")
+            #expect(r.errorCode == "unauthorized")
+        }
+        let bad = try await s.request("POST", "/api/v1/auth/login", body: Data(#"{"username":"admin","password":"nope"}"#.utf8))
+        #expect(bad.status == 401)
+        #expect(bad.errorMessage.contains("wrong user name or password"))
+        let garbage = try await s.request("POST", "/api/v1/auth/login", body: Data("{not json".utf8))
+        #expect(garbage.status == 400)
+        let forged = try await s.get("/api/v1/chains", token: "abc.def")
+        #expect(forged.status == 401)
+    }
+
+    func catalogRoutes(_ s: TestServer, _ token: String) async throws {
+        let chains = try await s.get("/api/v1/chains", token: token)
+        let items = try #require(chains.object["items"] as? [[String: Any]])
+        #expect(items.count == 12)
+        #expect(items.allSatisfy { ($0["linkCount"] as? Int ?? 0) >= 8 })
+        let nfm = try await s.get("/api/v1/chains/NFM", token: token)
+        #expect(nfm.object["name"] as? String == "有色金属")
+        #expect((nfm.object["edges"] as? [Any])?.isEmpty == false)
+        #expect(try await s.get("/api/v1/chains/NOPE", token: token).status == 404)
+        let regions = try await s.get("/api/v1/regions?level=city", token: token)
+        #expect((regions.object["items"] as? [Any])?.count == 11)
+        let counties = try await s.get("/api/v1/regions?parent=360600", token: token)
+        #expect((counties.object["items"] as? [Any])?.count == 3)
+        let zones = try await s.get("/api/v1/zones?region=360400", token: token)
+        let zoneNames = (zones.object["items"] as? [[String: Any]] ?? []).compactMap { $0["shortName"] as? String }
+        #expect(zoneNames.contains("赣江新区"))
+        let elements = try await s.get("/api/v1/catalog/elements?dataset=indicator", token: token)
+        let names = (elements.object["items"] as? [[String: Any]] ?? []).compactMap { $0["nameZh"] as? String }
+        for n in ["工业总产值", "营业收入", "利润总额", "用电量", "税收", "从业人员", "出口交货值", "研发费用", "应收账款", "产成品存货"] {
+            #expect(names.contains(n))
+        }
+        let all = try await s.get("/api/v1/catalog/elements", token: token)
+        for e in all.object["items"] as? [[String: Any]] ?? [] {
+            #expect(e["id"] is String && e["type"] is String && e["nameZh"] is String)
+        }
+    }
+
+    func enterpriseListing(_ s: TestServer, _ token: String) async throws {
+        let r = try await s.get("/api/v1/enterprises?region=360600&limit=500", token: token)
+        let items = try #require(r.object["items"] as? [[String: Any]])
+        #expect((r.object["total"] as? Int ?? 0) == items.count)
+        #expect(!items.isEmpty)
+        #expect(items.allSatisfy { $0["city"] as? String == "360600" })
+        var chainCount: [String: Int] = [:]
+        for e in items { for c in e["chains"] as? [String] ?? [] { chainCount[c, default: 0] += 1 } }
+        #expect(chainCount.max { $0.value < $1.value }?.key == "NFM", "鹰潭 should be copper-heavy: \(chainCount)")
+        let page = try await s.get("/api/v1/enterprises?limit=7&offset=7&above_scale=true&chain=ELEC", token: token)
+        #expect((page.object["items"] as? [Any])?.count == 7)
+        #expect((page.object["total"] as? Int ?? 0) > 14)
+        let uscc = try #require(items.first?["uscc"] as? String)
+        let detail = try await s.get("/api/v1/enterprises/\(uscc.lowercased())", token: token)
+        #expect(detail.status == 200)
+        #expect((detail.object["indicators"] as? [Any])?.count ?? 0 >= 40)
+        #expect(detail.object["indicatorsVisible"] as? Bool == true)
+    }
+
+    func scopes(_ s: TestServer, _ adminToken: String) async throws {
+        let nc = try await s.login("nanchang", "Nanchang#2026")
+        let mine = try await s.get("/api/v1/enterprises?limit=500", token: nc)
+        let items = try #require(mine.object["items"] as? [[String: Any]])
+        #expect(!items.isEmpty)
+        #expect(items.allSatisfy { $0["city"] as? String == "360100" })
+        let yingtan = try await s.get("/api/v1/enterprises?region=360600&limit=1", token: adminToken)
+        let foreign = try #require((yingtan.object["items"] as? [[String: Any]])?.first?["uscc"] as? String)
+        let refused = try await s.get("/api/v1/enterprises/\(foreign)", token: nc)
+        #expect(refused.status == 403)
+        #expect(refused.errorCode == "forbidden")
+        #expect(try await s.get("/api/v1/enterprises?region=360600", token: nc).status == 403)
+        let firm = try await s.login("firm", "Firm#20262026")
+        let own = try await s.get("/api/v1/enterprises", token: firm)
+        #expect(own.object["total"] as? Int == 1)
+        #expect(try await s.get("/api/v1/enterprises/\(foreign)", token: firm).status == 403)
+        let provider = try await s.login("provider", "Provider#2026")
+        let profile = try await s.get("/api/v1/enterprises/\(foreign)", token: provider)
+        #expect(profile.status == 200)
+        #expect(profile.object["indicatorsVisible"] as? Bool == false)
+        #expect((profile.object["indicators"] as? [Any])?.isEmpty == true)
+        #expect(try await s.request("POST", "/api/v1/imports/enterprises", token: provider, body: Data("a".utf8), contentType: "text/csv").status == 403)
+    }
+
+    func badInput(_ s: TestServer, _ token: String) async throws {
+        let cases: [(String, String)] = [
+            ("/api/v1/enterprises?limit=0", "limit"), ("/api/v1/enterprises?limit=abc", "limit"), ("/api/v1/enterprises?offset=-1", "offset"),
+            ("/api/v1/enterprises?region=999999", "region"), ("/api/v1/enterprises?zone=Z999999", "zone"), ("/api/v1/enterprises?chain=XYZ", "chain"),
+            ("/api/v1/enterprises?size=huge", "size"), ("/api/v1/enterprises?industry=0111", "industry"), ("/api/v1/enterprises?above_scale=maybe", "above_scale"),
+            ("/api/v1/enterprises?colour=red", "colour"), ("/api/v1/enterprises/NOTACODE", "uscc"), ("/api/v1/regions?level=planet", "level"),
+            ("/api/v1/catalog/elements?dataset=x", "dataset"),
+        ]
+        for (path, parameter) in cases {
+            let r = try await s.get(path, token: token)
+            #expect(r.status == 400, "\(path) → \(r.status)")
+            #expect(r.errorMessage.hasPrefix(parameter + ":"), "\(path): \(r.errorMessage)")
+        }
+        let missing = try await s.get("/api/v1/nothing-here", token: token)
+        #expect(missing.status == 404)
+        #expect(missing.errorCode == "not_found")
+        let unknownFirm = try await s.get("/api/v1/enterprises/\(CreditCode.make(region: "360100", body: "ZZZZZZZZ".replacingOccurrences(of: "Z", with: "Y"))!.value)", token: token)
+        #expect(unknownFirm.status == 404)
+    }
+
+    func importThroughTheAPI(_ s: TestServer) async throws {
+        let nc = try await s.login("nanchang", "Nanchang#2026")
+        let inside = CreditCode.make(region: "360121", body: "NCIMPORT".replacingOccurrences(of: "I", with: "1").replacingOccurrences(of: "O", with: "0"))!.value
+        let outside = CreditCode.make(region: "360681", body: "YT000001")!.value
+        let csv = "uscc,name,region,industry,employees,revenue\n\(inside),南昌导入测试有限公司,360121,3971,88,2600\n\(outside),鹰潭越权有限公司,360681,3211,50,900\n"
+        let r = try await s.request("POST", "/api/v1/imports/enterprises", token: nc, body: Data(csv.utf8), contentType: "text/csv")
+        #expect(r.status == 200)
+        #expect(r.object["rowsAccepted"] as? Int == 1)
+        let problems = r.object["problems"] as? [[String: Any]] ?? []
+        #expect(problems.first?["row"] as? Int == 3)
+        #expect((problems.first?["reason"] as? String)?.contains("scope") == true)
+        let again = try await s.request("POST", "/api/v1/imports/enterprises", token: nc, body: Data(csv.utf8), contentType: "text/csv")
+        #expect(again.object["rowsChanged"] as? Int == 0)
+        #expect(again.object["seenBefore"] as? Bool == true)
+        let badKind = try await s.request("POST", "/api/v1/imports/widgets", token: nc, body: Data(csv.utf8), contentType: "text/csv")
+        #expect(badKind.status == 404)
+        let badFile = try await s.request("POST", "/api/v1/imports/enterprises", token: nc, body: Data("foo,bar\n1,2\n".utf8), contentType: "text/csv")
+        #expect(badFile.status == 400)
+        #expect(badFile.errorMessage.contains("统一社会信用代码"))
+    }
+}

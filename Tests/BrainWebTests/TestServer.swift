@@ -1,0 +1,81 @@
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+@testable import BrainWeb
+
+/// A real server on a free loopback port over a freshly seeded small demo store.
+final class TestServer: Sendable {
+    let base: String
+    let services: Services
+    let task: Task<Void, any Error>
+    let manifest: DemoManifest
+
+    private init(base: String, services: Services, task: Task<Void, any Error>, manifest: DemoManifest) {
+        self.base = base
+        self.services = services
+        self.task = task
+        self.manifest = manifest
+    }
+
+    static func start() async throws -> TestServer {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-web-\(UUID().uuidString)").path
+        let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
+        let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)
+        let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)))
+        let accounts = services.accounts
+        _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)
+        _ = try await accounts.add(username: "nanchang", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)
+        _ = try await accounts.add(username: "provider", password: "Provider#2026", role: .provider, scope: nil, cost: 4)
+        let firm = try await store.enterprises({ var q = EnterpriseQuery(); q.regions = Set(RegionCatalog.jiangxi.counties(within: "360100")); q.limit = 1; return q }(), scope: .all).items[0]
+        _ = try await accounts.add(username: "firm", password: "Firm#20262026", role: .enterprise, scope: firm.uscc, cost: 4)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = BrainServer(services: services).application(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
+        let task = Task { try await app.run() }
+        var port = 0
+        for await p in stream { port = p; break }
+        return TestServer(base: "http://127.0.0.1:\(port)", services: services, task: task, manifest: manifest)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+        await services.store.close()
+    }
+
+    struct Reply {
+        let status: Int
+        let data: Data
+        let contentType: String?
+        var json: Any { (try? JSONSerialization.jsonObject(with: data)) ?? [:] }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String { (object["error"] as? [String: Any])?["message"] as? String ?? "" }
+    }
+
+    func request(_ method: String, _ path: String, token: String? = nil, body: Data? = nil, contentType: String = "application/json") async throws -> Reply {
+        var req = URLRequest(url: URL(string: base + path)!)
+        req.httpMethod = method
+        if let token { req.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
+        if let body {
+            req.httpBody = body
+            req.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: req)
+        let http = response as! HTTPURLResponse
+        return Reply(status: http.statusCode, data: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
+    func get(_ path: String, token: String? = nil) async throws -> Reply { try await request("GET", path, token: token) }
+
+    func login(_ user: String, _ password: String) async throws -> String {
+        let r = try await request("POST", "/api/v1/auth/login", body: try JSONSerialization.data(withJSONObject: ["username": user, "password": password]))
+        guard let token = r.object["token"] as? String else { throw URLError(.userAuthenticationRequired) }
+        return token
+    }
+}
