@@ -65,8 +65,11 @@ struct EnterpriseGenerator {
             if dominant.contains(link.code) { dominantCount[link.code, default: 0] += 1 }
             let industry = rng.pick(link.industries)
             var revenue: Double
+            // The very largest firms (over 50 亿元) belong to a city's signature chains, like 江铜 in 贵溪.
+            let maxWeight = profile.chainWeights.values.max() ?? 1
+            let signature = (profile.chainWeights[chainCode] ?? 0) >= 0.5 * maxWeight
             if above {
-                revenue = min(rng.pareto(xm: 2_300, alpha: 1.1), 2_500_000)
+                revenue = min(rng.pareto(xm: 2_300, alpha: 1.1), signature ? 6_000_000 : 500_000)
             } else {
                 revenue = exp(rng.uniform(log(150), log(1_950)))
             }
@@ -90,7 +93,38 @@ struct EnterpriseGenerator {
                                   growth: rng.normal(econ.growth, 0.05), margin: max(0.015, rng.normal(econ.margin, 0.02)),
                                   exports: rng.chance(0.4), startIndex: min(start, months - 6)))
         }
+        calibrate(&firms)
         return (firms, gaps, dominant)
+    }
+
+    /// Approximate 2025 营业收入 of each chain's 规上 firms in Jiangxi (亿元), after the province's published figures
+    /// (electronics above 1 万亿, non-ferrous near 8,000 亿, equipment near 7,000 亿 in 2023, grown since).
+    static let chainRevenueTargets: [String: Double] = [
+        "ELEC": 11_500, "NFM": 8_500, "EQUIP": 7_400, "NEWENERGY": 5_600, "PETROCHEM": 3_600, "BUILDMAT": 3_000,
+        "STEEL": 2_300, "AVIATION": 1_900, "FOOD": 2_600, "TEXTILE": 2_000, "PHARMA": 2_000, "FURNITURE": 1_600,
+    ]
+
+    /// Stretches each chain's 规上 revenues above the threshold so that the chain totals land near the targets
+    /// (scaled to the number of firms generated); employees follow revenue.
+    private func calibrate(_ firms: inout [DemoFirm]) {
+        let share = Double(scale.aboveScaleFirms) / 18_000
+        let floor = 2_300.0
+        var sums: [String: (n: Int, excess: Double)] = [:]
+        for f in firms where f.enterprise.aboveScale {
+            let s = sums[f.chain] ?? (0, 0)
+            sums[f.chain] = (s.n + 1, s.excess + max(0, f.enterprise.revenue - floor))
+        }
+        for i in firms.indices where firms[i].enterprise.aboveScale {
+            guard let s = sums[firms[i].chain], s.excess > 0, let target = Self.chainRevenueTargets[firms[i].chain] else { continue }
+            let k = min(8, max(0.2, (target * 10_000 * share - Double(s.n) * floor) / s.excess))
+            var e = firms[i].enterprise
+            let before = e.revenue
+            let after = floor + max(0, before - floor) * k
+            let employees = max(8, Int((Double(e.employees) * after / before).rounded()))
+            e = Enterprise(uscc: e.uscc, name: e.name, region: e.region, zone: e.zone, industry: e.industry, employees: employees,
+                           revenue: (after * 10).rounded() / 10, chainLinks: e.chainLinks, founded: e.founded)
+            firms[i].enterprise = e
+        }
     }
 
     private func pickZone(county: String, chain: String, rng: inout SeededRandom) -> String? {
@@ -116,7 +150,8 @@ struct EnterpriseGenerator {
         let trade = Self.tradeWord(chain: chain, link: link)
         while true {
             let brand = String([rng.pick(Self.brands), rng.pick(Self.brands)])
-            let form = above && rng.chance(0.2) ? "股份有限公司" : rng.pick(Self.forms)
+            var form = above && rng.chance(0.2) ? "股份有限公司" : rng.pick(Self.forms)
+            if trade.hasSuffix("科技") && form.hasPrefix("科技") { form = "有限公司" }
             let name = (rng.chance(0.5) ? "江西" : place) + brand + trade + form
             if taken.insert(name).inserted { return name }
         }
