@@ -48,3 +48,9 @@ func progressLine(_ text: String) {
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+/// A command failed for a reason the user can act on; printed as `Error: …` with exit status 1, without usage text.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}

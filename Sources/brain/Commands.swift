@@ -23,14 +23,14 @@ struct UserCommand: AsyncParsableCommand {
                 throw ValidationError("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password on standard input") }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw Failure("no password on standard input") }
             let db = try await store.open()
             defer { Task { await db.close() } }
             do {
                 let p = try await Accounts(store: db, catalog: .jiangxi).add(username: name, password: line, role: r, scope: scope)
                 print("created \(p.username) (\(p.role.rawValue)\(p.scope.map { ", scope \($0)" } ?? ""))")
             } catch let e as Accounts.Problem {
-                throw ValidationError(e.description)
+                throw Failure(e.description)
             }
         }
     }
@@ -73,7 +73,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
         } catch let e as ImportFileError {
             await db.close()
-            throw ValidationError(e.description)
+            throw Failure(e.description)
         }
         progressLine("")
         await db.close()
@@ -107,7 +107,7 @@ struct DemoCommand: AsyncParsableCommand {
         let db = try await store.open()
         guard try await db.enterpriseCount() == 0 else {
             await db.close()
-            throw ValidationError("the database already holds enterprises; use a new --data folder")
+            throw Failure("the database already holds enterprises; use a new --data folder")
         }
         let clock = ContinuousClock()
         let start = clock.now

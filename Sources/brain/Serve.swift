@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
         guard try await db.user("admin") == nil else { return }
         let env = ProcessInfo.processInfo.environment["BRAIN_ADMIN_PASSWORD"]
         let password = env ?? Passwords.generate()
-        if let weak = Passwords.weakness(password) { throw ValidationError("BRAIN_ADMIN_PASSWORD is too weak: \(weak)") }
+        if let weak = Passwords.weakness(password) { throw Failure("BRAIN_ADMIN_PASSWORD is too weak: \(weak)") }
         _ = try await Accounts(store: db, catalog: .jiangxi).add(username: "admin", password: password, role: .admin, scope: nil)
         if env == nil {
             say("created administrator 'admin' with password: \(password)   (shown once; set BRAIN_ADMIN_PASSWORD to choose it)")

@@ -7,7 +7,7 @@ import Glibc
 public enum TextEncodingUsed: String, Sendable, Codable {
     case utf8 = "UTF-8"
     case utf8BOM = "UTF-8 with BOM"
-    case gbk = "GBK (converted to UTF-8)"
+    case gbk = "GBK, converted to UTF-8"
 }
 
 /// Why a file could not be read as text at all.
