@@ -39,6 +39,14 @@ let package = Package(
             dependencies: ["BrainCore", "BrainStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "BrainModels",
+            dependencies: ["BrainCore"]
+        ),
+        .target(
+            name: "BrainApps",
+            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainSecurity"]
+        ),
+        .target(
             name: "BrainSecurity",
             dependencies: [
                 "BrainCore", "BrainStore",
@@ -49,7 +57,7 @@ let package = Package(
         .target(
             name: "BrainWeb",
             dependencies: [
-                "BrainCore", "BrainStore", "BrainData", "BrainSecurity",
+                "BrainCore", "BrainStore", "BrainData", "BrainSecurity", "BrainModels", "BrainApps",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -63,7 +71,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "brain-bench",
+            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainApps"]
+        ),
         .testTarget(name: "BrainCoreTests", dependencies: ["BrainCore"]),
+        .testTarget(name: "BrainModelsTests", dependencies: ["BrainModels"]),
+        .testTarget(name: "BrainAppsTests", dependencies: ["BrainApps"]),
         .testTarget(name: "BrainStoreTests", dependencies: ["BrainStore"]),
         .testTarget(name: "BrainDataTests", dependencies: ["BrainData"]),
         .testTarget(name: "BrainSecurityTests", dependencies: ["BrainSecurity"]),

@@ -54,19 +54,21 @@ public enum Permission: String, Sendable, CaseIterable {
     case importData = "data:import"
     /// Managing accounts.
     case manageUsers = "users:manage"
+    /// Regional statistics and analyses: monitoring, warnings, chain analysis, talent map.
+    case readStatistics = "statistics:read"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
 public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData],
-        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData],
-        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData],
-        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData],
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
+        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
+        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
         .enterprise: [.readCatalog, .readEnterprises, .readIndicators],
         .provider: [.readCatalog, .readEnterprises],
-        .expert: [.readCatalog, .readEnterprises],
+        .expert: [.readCatalog, .readEnterprises, .readStatistics],
     ]
 
     /// True when the role holds the permission.

@@ -92,3 +92,14 @@ extension Store {
         return try row?.decode(column: "m", as: String?.self).flatMap(Month.init)
     }
 }
+
+extension Store {
+    /// The first and last month with any report, if any.
+    public func reportMonthRange() async throws -> ClosedRange<Month>? {
+        let row = try await sql.select().column(SQLFunction("MIN", args: SQLColumn("month")), as: "a")
+            .column(SQLFunction("MAX", args: SQLColumn("month")), as: "b").from("indicators").first()
+        guard let a = try row?.decode(column: "a", as: String?.self).flatMap(Month.init),
+              let b = try row?.decode(column: "b", as: String?.self).flatMap(Month.init) else { return nil }
+        return a...b
+    }
+}

@@ -34,6 +34,7 @@ public struct BrainServer: Sendable {
         addCatalogRoutes(api)
         addEnterpriseRoutes(api)
         addImportRoutes(api)
+        addMonitorRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -48,6 +49,7 @@ public struct BrainServer: Sendable {
         addCatalogRoutes(api)
         addEnterpriseRoutes(api)
         addImportRoutes(api)
+        addMonitorRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

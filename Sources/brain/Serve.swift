@@ -32,7 +32,11 @@ struct Serve: AsyncParsableCommand {
         }
         try await ensureAdmin(db)
         let signer = try await Services.signer(for: db)
-        let services = Services(store: db, signer: signer)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let cubes = CubeHolder(try await CubeBuilder.build(from: db))
+        note("indicator cube: \(cubes.cube.firmCount) firms × \(cubes.cube.monthCount) months (\(cubes.cube.reportCount) reports) built in \(clock.now - started)")
+        let services = Services(store: db, signer: signer, cubes: cubes)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in

@@ -14,6 +14,7 @@ import Testing
         try await scopes(server, admin)
         try await badInput(server, admin)
         try await importThroughTheAPI(server)
+        try await monitoring(server)
         await server.stop()
     }
 
@@ -160,5 +161,23 @@ import Testing
         let badFile = try await s.request("POST", "/api/v1/imports/enterprises", token: nc, body: Data("foo,bar\n1,2\n".utf8), contentType: "text/csv")
         #expect(badFile.status == 400)
         #expect(badFile.errorMessage.contains("统一社会信用代码"))
+    }
+
+    func monitoring(_ s: TestServer) async throws {
+        let yc = try await s.login("yichun", "Yichun#20262026")
+        let o = try await s.get("/api/v1/monitor/overview", token: yc)
+        #expect(o.status == 200)
+        #expect((o.object["scope"] as? [String: Any])?["regionName"] as? String == "宜春市")
+        #expect(o.object["period"] as? String == "2026-10")
+        let regions = ((o.object["breakdown"] as? [String: Any])?["regions"] as? [[String: Any]]) ?? []
+        #expect(!regions.isEmpty)
+        #expect(regions.allSatisfy { ($0["code"] as? String)?.hasPrefix("3609") == true })
+        #expect((o.object["series"] as? [Any])?.count == 24)
+        #expect(try await s.get("/api/v1/monitor/overview?region=360100", token: yc).status == 403)
+        let future = try await s.get("/api/v1/monitor/overview?period=2030-01", token: yc)
+        #expect(future.status == 400)
+        #expect(future.errorMessage.hasPrefix("period:"))
+        let firm = try await s.login("firm", "Firm#20262026")
+        #expect(try await s.get("/api/v1/monitor/overview", token: firm).status == 403)
     }
 }

@@ -27,10 +27,12 @@ final class TestServer: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-web-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)
-        let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)))
+        let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
+                                cubes: CubeHolder(try await CubeBuilder.build(from: store)))
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)
         _ = try await accounts.add(username: "nanchang", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)
+        _ = try await accounts.add(username: "yichun", password: "Yichun#20262026", role: .cityOfficial, scope: "360900", cost: 4)
         _ = try await accounts.add(username: "provider", password: "Provider#2026", role: .provider, scope: nil, cost: 4)
         let firm = try await store.enterprises({ var q = EnterpriseQuery(); q.regions = Set(RegionCatalog.jiangxi.counties(within: "360100")); q.limit = 1; return q }(), scope: .all).items[0]
         _ = try await accounts.add(username: "firm", password: "Firm#20262026", role: .enterprise, scope: firm.uscc, cost: 4)

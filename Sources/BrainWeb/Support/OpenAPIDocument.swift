@@ -66,6 +66,7 @@ enum OpenAPIDocument {
     nonisolated(unsafe) static let str: [String: Any] = ["type": "string"]
     nonisolated(unsafe) static let strOrNull: [String: Any] = ["type": ["string", "null"]]
     nonisolated(unsafe) static let num: [String: Any] = ["type": "number"]
+    nonisolated(unsafe) static let numOrNull: [String: Any] = ["type": ["number", "null"]]
     nonisolated(unsafe) static let int: [String: Any] = ["type": "integer"]
     nonisolated(unsafe) static let bool: [String: Any] = ["type": "boolean"]
     static func arr(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
@@ -106,6 +107,20 @@ enum OpenAPIDocument {
                                  "indicators": arr(obj(["month": str, "values": ["type": "object", "additionalProperties": ["type": ["number", "null"]]]])),
                                  "units": ["type": "object", "additionalProperties": str],
                                  "suppliers": arr(ref("SupplyLink")), "customers": arr(ref("SupplyLink"))]),
+        "IndicatorFigures": obj(["indicator": str, "name": str, "unit": str, "month": num, "monthLastYear": num, "monthYoy": numOrNull,
+                                 "previous": num, "monthMom": numOrNull, "cumulative": num, "cumulativeLastYear": num, "cumulativeYoy": numOrNull],
+                                required: ["indicator", "name", "unit", "month", "cumulative"]),
+        "BreakdownRow": obj(["code": str, "name": str, "firms": int, "outputValue": num, "outputYoy": numOrNull, "revenue": num,
+                             "revenueYoy": numOrNull, "profit": num, "profitYoy": numOrNull, "electricity": num, "electricityYoy": numOrNull,
+                             "lossShare": numOrNull], required: ["code", "name", "firms", "outputValue"]),
+        "MonitorOverview": obj(["period": str, "periodLabel": str, "cumulativeLabel": str,
+                                "scope": obj(["region": str, "regionName": str], required: ["region", "regionName"]),
+                                "firms": obj(["aboveScale": int, "reporting": int, "newlyAbove": int, "droppedOut": int]),
+                                "indicators": arr(ref("IndicatorFigures")),
+                                "loss": obj(["lossMakingFirms": int, "lossAmount": num], required: ["lossMakingFirms", "lossAmount"]),
+                                "breakdown": obj(["regions": arr(ref("BreakdownRow")), "zones": arr(ref("BreakdownRow")),
+                                                  "chains": arr(ref("BreakdownRow")), "divisions": arr(ref("BreakdownRow"))]),
+                                "series": arr(obj(["period": str, "label": str, "outputValue": num], required: ["period", "label", "outputValue"]))]),
         "ImportReport": obj(["kind": str, "fileName": str, "encoding": str, "rowsTotal": int, "rowsAccepted": int, "rowsRejected": int,
                              "rowsChanged": int, "problems": arr(obj(["row": int, "field": str, "value": str, "reason": str])),
                              "ignoredColumns": arr(str), "seenBefore": bool, "batchKey": str]),

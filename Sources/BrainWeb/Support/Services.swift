@@ -1,3 +1,4 @@
+import BrainApps
 import BrainCore
 import BrainData
 import BrainSecurity
@@ -13,8 +14,10 @@ public struct Services: Sendable {
     public let accounts: Accounts
     public let importer: Importer
     public let startedAt: Date
+    /// The indicator cube analytics read; rebuilt after imports.
+    public let cubes: CubeHolder
 
-    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner) {
+    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder) {
         self.store = store
         self.catalog = catalog
         self.industries = industries
@@ -22,6 +25,7 @@ public struct Services: Sendable {
         self.accounts = Accounts(store: store, catalog: catalog)
         self.importer = Importer(store: store, catalog: catalog, industries: industries)
         self.startedAt = Date()
+        self.cubes = cubes
     }
 
     /// Loads (or creates once, in the database, so that every server shares it) the token signing secret.

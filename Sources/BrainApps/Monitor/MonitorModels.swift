@@ -1,0 +1,103 @@
+import BrainCore
+
+/// One indicator's figures for the month and for 1–N月累计, with growth (percent).
+public struct IndicatorFigures: Codable, Sendable {
+    public let indicator: String
+    public let name: String
+    public let unit: String
+    public let month: Double
+    public let monthLastYear: Double
+    /// 同比, %.
+    public let monthYoy: Double?
+    public let previous: Double
+    /// 环比, %.
+    public let monthMom: Double?
+    /// 1–N月累计 (for stock indicators: the value at the period's end).
+    public let cumulative: Double
+    public let cumulativeLastYear: Double
+    public let cumulativeYoy: Double?
+}
+
+/// A row of a breakdown: one child region, zone, chain or division.
+public struct BreakdownRow: Codable, Sendable {
+    public let code: String
+    public let name: String
+    public let firms: Int
+    /// 工业总产值 1–N月累计 (万元) and its 同比 (%).
+    public let outputValue: Double
+    public let outputYoy: Double?
+    public let revenue: Double
+    public let revenueYoy: Double?
+    public let profit: Double
+    public let profitYoy: Double?
+    public let electricity: Double
+    public let electricityYoy: Double?
+    /// 亏损面, %.
+    public let lossShare: Double?
+}
+
+/// One month of the 24-month series.
+public struct SeriesPoint: Codable, Sendable {
+    public let period: String
+    public let label: String
+    public let outputValue: Double
+    public let outputYoy: Double?
+    public let revenue: Double
+    public let revenueYoy: Double?
+    public let profit: Double
+    public let electricity: Double
+    public let electricityYoy: Double?
+    public let cumulativeOutputYoy: Double?
+}
+
+/// The 工业运行 overview for a slice of the economy and a period.
+public struct MonitorOverview: Codable, Sendable {
+    public struct Scope: Codable, Sendable {
+        public let region: String
+        public let regionName: String
+        public let zone: String?
+        public let chain: String?
+        public let industry: String?
+    }
+    public struct Firms: Codable, Sendable {
+        /// 规上 firms in the slice.
+        public let aboveScale: Int
+        /// Firms that reported output for the period.
+        public let reporting: Int
+        /// 新增: firms whose previous full year first reached 2000 万元 revenue.
+        public let newlyAbove: Int
+        /// 退规: firms of the registry below 2000 万元 last year that were above the year before.
+        public let droppedOut: Int
+    }
+    public struct Loss: Codable, Sendable {
+        public let lossMakingFirms: Int
+        /// 亏损面, %.
+        public let lossShare: Double?
+        /// 亏损额 (万元), 1–N月累计.
+        public let lossAmount: Double
+        public let lossAmountLastYear: Double
+        public let lossAmountYoy: Double?
+        /// 负增长面: share of firms whose cumulative output is below last year's, %.
+        public let negativeGrowthFirms: Int
+        public let negativeGrowthShare: Double?
+    }
+    public struct Breakdown: Codable, Sendable {
+        /// One level down (province → cities → counties); adds up to the whole.
+        public let regions: [BreakdownRow]
+        /// Zones in the region, each counted for the region's own firms, plus a row for firms outside any zone.
+        public let zones: [BreakdownRow]
+        /// By chain (a firm on two chains counts in both).
+        public let chains: [BreakdownRow]
+        /// By GB/T 4754 division; adds up to the whole.
+        public let divisions: [BreakdownRow]
+    }
+    public let period: String
+    public let periodLabel: String
+    public let cumulativeLabel: String
+    public let scope: Scope
+    public let firms: Firms
+    public let indicators: [IndicatorFigures]
+    public let loss: Loss
+    public let breakdown: Breakdown
+    public let series: [SeriesPoint]
+}

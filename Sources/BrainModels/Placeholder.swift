@@ -1,0 +1,2 @@
+/// Placeholder so the target builds before its first algorithm lands.
+enum BrainModelsPlaceholder {}

@@ -1,0 +1,41 @@
+import BrainCore
+import SQLiteKit
+import SQLKit
+
+/// Receives every stored report row while the store scans the indicators table.
+/// The scan calls it from one thread at a time, in order; the receiver is read only after the scan returns.
+public protocol ReportSink: AnyObject, Sendable {
+    /// One row: credit code, month, and the ten values in `Indicator.allCases` order (NaN = not reported).
+    func receive(uscc: String, month: Month, values: UnsafeBufferPointer<Double>)
+}
+
+extension Store {
+    /// Streams every report to `sink` as fast as the engine allows: on SQLite straight from the driver's row values,
+    /// on PostgreSQL through SQLKit's decoding.
+    public func scanReports(into sink: some ReportSink) async throws {
+        let columns = Store.indicatorColumns.joined(separator: ",")
+        if let conn = sqlite {
+            try await conn.query("SELECT \(columns) FROM indicators", []) { row in
+                let cols = row.columns
+                guard cols.count == Store.indicatorColumns.count, case .text(let uscc) = cols[0].data,
+                      case .text(let monthText) = cols[1].data, let month = Month(monthText) else { return }
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: Indicator.allCases.count) { buf in
+                    for k in 0..<Indicator.allCases.count {
+                        switch cols[k + 2].data {
+                        case .float(let d): buf[k] = d
+                        case .integer(let n): buf[k] = Double(n)
+                        default: buf[k] = .nan
+                        }
+                    }
+                    sink.receive(uscc: uscc, month: month, values: UnsafeBufferPointer(buf))
+                }
+            }
+            return
+        }
+        try await sql.raw(SQLQueryString("SELECT \(columns) FROM indicators")).run { row in
+            guard let r = try? Store.decodeReport(row) else { return }
+            let values = r.values.map { $0 ?? .nan }
+            values.withUnsafeBufferPointer { sink.receive(uscc: r.uscc, month: r.month, values: $0) }
+        }
+    }
+}

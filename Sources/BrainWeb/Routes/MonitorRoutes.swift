@@ -1,0 +1,48 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import Hummingbird
+
+extension BrainServer {
+    /// Query parameters shared by the regional analyses.
+    static let sliceParams: [ParamDoc] = [
+        .query("region", "GB/T 2260 code (default: the caller's region, or the province)"), .query("zone", "development zone code"),
+        .query("chain", "chain code such as NFM"), .query("industry", "GB/T 4754 division or class"),
+        .query("period", "reporting month YYYY-MM (default: the latest month with data; January is reported with February)"),
+    ]
+
+    /// Reads the slice parameters and resolves them against the caller's scope and the cube's latest month.
+    func slice(_ request: Request, _ context: BrainContext, extra: Set<String> = []) throws -> AnalysisScope {
+        try Self.require(.readStatistics, context)
+        let q = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name)).union(extra))
+        do {
+            return try AnalysisScope.resolve(region: q.string("region"), zone: q.string("zone"), chain: q.string("chain"),
+                                             industry: q.string("industry"), period: q.string("period"),
+                                             principal: try context.caller(), catalog: services.catalog, latest: services.cubes.cube.lastMonth)
+        } catch let e as AppError {
+            throw APIError(e)
+        }
+    }
+
+    func addMonitorRoutes(_ api: APIRoutes) {
+        let services = self.services
+        api.get("/api/v1/monitor/overview", RouteDoc(method: "get", path: "/api/v1/monitor/overview",
+                                                     summary: "工业运行 overview: totals for the month and 1–N月累计 with 同比/环比, 亏损面, 负增长面, firm counts, breakdowns and a 24-month series",
+                                                     tag: "monitor", params: Self.sliceParams, response: "MonitorOverview",
+                                                     permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+            let scope = try self.slice(request, context)
+            return try JSONResponse.make(MonitorService(cube: services.cubes.cube, catalog: services.catalog).overview(scope))
+        }
+    }
+}
+
+extension APIError {
+    /// Maps an application error to its HTTP form.
+    init(_ e: AppError) {
+        switch e.kind {
+        case .badParameter: self = .badRequest(e.parameter, e.message)
+        case .forbidden: self = .forbidden(e.message)
+        case .notFound: self = .notFound(e.message)
+        }
+    }
+}
