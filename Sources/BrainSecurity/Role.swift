@@ -56,16 +56,20 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageUsers = "users:manage"
     /// Regional statistics and analyses: monitoring, warnings, chain analysis, talent map.
     case readStatistics = "statistics:read"
+    /// Acknowledging and resolving warnings.
+    case handleWarnings = "warnings:handle"
+    /// Changing warning thresholds and other rule settings.
+    case configureRules = "rules:configure"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
 public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
-        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
-        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
-        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics],
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings],
+        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings],
+        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings],
         .enterprise: [.readCatalog, .readEnterprises, .readIndicators],
         .provider: [.readCatalog, .readEnterprises],
         .expert: [.readCatalog, .readEnterprises, .readStatistics],

@@ -60,6 +60,19 @@ enum Migrations {
             """,
             "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]),
+        Migration(version: 2, name: "risk warnings", statements: [
+            """
+            CREATE TABLE warnings (
+              id TEXT PRIMARY KEY, kind TEXT NOT NULL, level TEXT NOT NULL, subject_type TEXT NOT NULL, subject TEXT NOT NULL,
+              subject_name TEXT NOT NULL, region TEXT, zone TEXT, chain TEXT, period TEXT NOT NULL, rule TEXT NOT NULL,
+              inputs TEXT NOT NULL, threshold TEXT NOT NULL, explanation TEXT NOT NULL, state TEXT NOT NULL,
+              created_at TEXT NOT NULL, updated_at TEXT NOT NULL, acknowledged_by TEXT, acknowledged_at TEXT,
+              resolved_by TEXT, resolved_at TEXT, note TEXT)
+            """,
+            "CREATE INDEX warnings_period ON warnings (period)",
+            "CREATE INDEX warnings_subject ON warnings (subject)",
+            "CREATE INDEX warnings_region ON warnings (region)",
+        ]),
     ]
 }
 

@@ -35,6 +35,7 @@ public struct BrainServer: Sendable {
         addEnterpriseRoutes(api)
         addImportRoutes(api)
         addMonitorRoutes(api)
+        addWarningRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -50,6 +51,7 @@ public struct BrainServer: Sendable {
         addEnterpriseRoutes(api)
         addImportRoutes(api)
         addMonitorRoutes(api)
+        addWarningRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

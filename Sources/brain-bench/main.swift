@@ -1,1 +1,68 @@
-print("brain-bench")
+import BrainApps
+import BrainCore
+import BrainData
+import BrainStore
+import Foundation
+
+/// `brain-bench`: benchmarks and backtests, run from a release build.
+///
+///     swift run -c release brain-bench risk [--data DIR] [--verbose]
+///     swift run -c release brain-bench monitor [--data DIR] [--runs N]
+let args = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, _ fallback: String) -> String {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
+    return args[i + 1]
+}
+let data = option("--data", "./brain-data")
+let clock = ContinuousClock()
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+func loadCube() async throws -> (Store, IndicatorCube) {
+    let store = try await Store.open(database: ProcessInfo.processInfo.environment["BRAIN_DATABASE"], dataDirectory: data)
+    if try await store.enterpriseCount() == 0 {
+        print("seeding the province demo dataset into \(data) …")
+        try await DemoSeeder(scale: .province, lastMonth: DemoSeeder.defaultLastMonth()).seed(into: store, dataDirectory: data)
+    }
+    let t0 = clock.now
+    let cube = try await CubeBuilder.build(from: store)
+    print("cube: \(cube.firmCount) firms × \(cube.monthCount) months, \(cube.reportCount) reports, built in \(String(format: "%.2f", seconds(clock.now - t0))) s")
+    return (store, cube)
+}
+
+switch args.first {
+case "risk":
+    let (store, cube) = try await loadCube()
+    guard let text = try await store.setting("demo.manifest"), let manifest = try? JSONDecoder().decode(DemoManifest.self, from: Data(text.utf8)) else {
+        print("this database has no demo manifest; seed it with `brain demo`")
+        await store.close()
+        exit(1)
+    }
+    let period = try ReportingPeriod(cube.lastMonth)
+    let scanner = RiskScanner(cube: cube)
+    var warnings: [RiskWarning] = []
+    var times: [Double] = []
+    for _ in 0..<5 {
+        let t0 = clock.now
+        warnings = scanner.scan(period)
+        times.append(seconds(clock.now - t0))
+    }
+    print("full scan of \(cube.firmCount) enterprises for \(period): \(warnings.count) warnings, median \(String(format: "%.3f", times.sorted()[2])) s over 5 runs")
+    print("kind                 planted                  TP   FP   FN  precision  recall")
+    for s in RiskBacktest.run(warnings: warnings, manifest: manifest, cube: cube) {
+        print(s.kind.padding(toLength: 20, withPad: " ", startingAt: 0), s.planted.padding(toLength: 22, withPad: " ", startingAt: 0),
+              String(format: "%4d %4d %4d   %.3f    %.3f", s.truePositives, s.falsePositives, s.falseNegatives, s.precision, s.recall))
+    }
+    if args.contains("--verbose") {
+        let planted = Dictionary(manifest.distressed.map { ($0.uscc, $0.kind.rawValue) }, uniquingKeysWith: { a, b in a + "," + b })
+        for w in warnings where w.subjectType == "enterprise" && w.kind != .anomaly && w.kind != .upgradeCandidate && w.kind != .inventoryBuildup {
+            if planted[w.subject] == nil { print("unplanted:", w.kind.rawValue, w.level.rawValue, w.inputs, w.explanation) }
+        }
+    }
+    var byKind: [String: Int] = [:]
+    for w in warnings { byKind[w.kind.rawValue + "/" + w.level.rawValue, default: 0] += 1 }
+    print("warnings by kind/level:", byKind.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    await store.close()
+default:
+    print("usage: brain-bench risk [--data DIR] [--verbose]")
+}

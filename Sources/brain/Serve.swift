@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrainApps
 import BrainCore
 import BrainData
 import BrainSecurity
@@ -36,6 +37,8 @@ struct Serve: AsyncParsableCommand {
         let started = clock.now
         let cubes = CubeHolder(try await CubeBuilder.build(from: db))
         note("indicator cube: \(cubes.cube.firmCount) firms × \(cubes.cube.monthCount) months (\(cubes.cube.reportCount) reports) built in \(clock.now - started)")
+        let scan = try await WarningService(store: db).rescan(cube: cubes.cube)
+        note("risk scan: \(scan.warnings) warnings for the latest month (\(scan.new) new, \(scan.resolved) no longer firing)")
         let services = Services(store: db, signer: signer, cubes: cubes)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

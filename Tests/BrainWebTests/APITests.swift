@@ -15,6 +15,7 @@ import Testing
         try await badInput(server, admin)
         try await importThroughTheAPI(server)
         try await monitoring(server)
+        try await warnings(server)
         await server.stop()
     }
 
@@ -179,5 +180,56 @@ import Testing
         #expect(future.errorMessage.hasPrefix("period:"))
         let firm = try await s.login("firm", "Firm#20262026")
         #expect(try await s.get("/api/v1/monitor/overview", token: firm).status == 403)
+    }
+
+    func warnings(_ s: TestServer) async throws {
+        let admin = try await s.login("admin", "Admin#20262026")
+        let falling = CreditCode.make(region: "360902", body: "WARN0001".replacingOccurrences(of: "O", with: "0"))!.value
+        let steady = CreditCode.make(region: "360902", body: "WARN0002".replacingOccurrences(of: "O", with: "0"))!.value
+        let firms = "uscc,name,region,industry,employees,revenue\n\(falling),江西下滑测试锂电有限公司,360902,3841,400,30000\n"
+            + "\(steady),江西平稳测试锂电有限公司,360902,3841,400,30000\n"
+        #expect(try await s.request("POST", "/api/v1/imports/enterprises", token: admin, body: Data(firms.utf8), contentType: "text/csv").status == 200)
+        var rows = ["uscc,month,output_value,revenue,profit,electricity,tax,employees,export_value,rd_expense,receivables,inventory"]
+        for m in Month.range(Month("2025-02")!, Month("2026-10")!) where m.month != 1 {
+            for code in [falling, steady] {
+                let output = code == falling && m == Month("2026-10")! ? 1_000.0 : 2_500.0
+                rows.append("\(code),\(m),\(output),\(output * 0.95),120,300,80,400,0,50,4000,1500")
+            }
+        }
+        let imported = try await s.request("POST", "/api/v1/imports/indicators", token: admin, body: Data(rows.joined(separator: "\n").utf8), contentType: "text/csv")
+        #expect(imported.object["rowsAccepted"] as? Int == 40)
+        let red = try await s.get("/api/v1/warnings?enterprise=\(falling)&kind=output-drop", token: admin)
+        let items = red.object["items"] as? [[String: Any]] ?? []
+        #expect(items.count == 1)
+        let w = try #require(items.first)
+        #expect(w["level"] as? String == "red")
+        #expect(w["period"] as? String == "2026-10")
+        #expect((w["explanation"] as? String)?.contains("同比下降60.0%") == true)
+        #expect((w["inputs"] as? [String: Any])?["yoy"] as? Double == -60)
+        #expect((w["rule"] as? String) == "rule:output-drop")
+        let calm = try await s.get("/api/v1/warnings?enterprise=\(steady)", token: admin)
+        #expect(calm.object["total"] as? Int == 0)
+        // Lifecycle: acknowledge, then resolve; a second acknowledge is a conflict. Outside the scope is refused.
+        let id = try #require(w["id"] as? String)
+        let yc = try await s.login("yichun", "Yichun#20262026")
+        let ack = try await s.request("POST", "/api/v1/warnings/\(id)/acknowledge", token: yc, body: Data(#"{"note":"已联系企业核实"}"#.utf8))
+        #expect(ack.status == 200)
+        #expect(ack.object["state"] as? String == "acknowledged")
+        #expect(ack.object["acknowledgedBy"] as? String == "yichun")
+        #expect(try await s.request("POST", "/api/v1/warnings/\(id)/acknowledge", token: yc).status == 409)
+        let resolved = try await s.request("POST", "/api/v1/warnings/\(id)/resolve", token: yc, body: Data(#"{"note":"订单恢复"}"#.utf8))
+        #expect(resolved.object["state"] as? String == "resolved")
+        let nc = try await s.login("nanchang", "Nanchang#2026")
+        #expect(try await s.get("/api/v1/warnings/\(id)", token: nc).status == 403)
+        let ncList = try await s.get("/api/v1/warnings?limit=500", token: nc)
+        #expect((ncList.object["items"] as? [[String: Any]] ?? []).allSatisfy { ($0["region"] as? String)?.hasPrefix("3601") == true })
+        #expect(try await s.get("/api/v1/warnings?level=purple", token: nc).status == 400)
+        // Thresholds: only province officials and admins change them; bad bounds are refused.
+        #expect(try await s.request("PUT", "/api/v1/warnings/thresholds", token: nc, body: Data("{}".utf8)).status == 403)
+        var t = try await s.get("/api/v1/warnings/thresholds", token: admin).object
+        t["outputDrop"] = [-10, -20, -5]
+        let bad = try await s.request("PUT", "/api/v1/warnings/thresholds", token: admin, body: try JSONSerialization.data(withJSONObject: t))
+        #expect(bad.status == 400)
+        #expect(bad.errorMessage.hasPrefix("thresholds:"))
     }
 }

@@ -1,3 +1,4 @@
+import BrainApps
 import BrainData
 import BrainSecurity
 import Foundation
@@ -25,6 +26,7 @@ extension BrainServer {
                                                                     scope: principal.enterpriseScope(in: services.catalog))
                 if report.rowsChanged > 0, kind == .enterprises || kind == .indicators {
                     try await services.cubes.refresh(from: services.store, catalog: services.catalog)
+                    try await WarningService(store: services.store).rescan(cube: services.cubes.cube)
                 }
                 return try JSONResponse.make(report)
             } catch let e as ImportFileError {

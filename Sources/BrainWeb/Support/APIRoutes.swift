@@ -46,6 +46,11 @@ final class APIRoutes: @unchecked Sendable {
         router.get(RouterPath(path), use: handler)
     }
 
+    func put(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
+        docs.append(doc)
+        router.put(RouterPath(path), use: handler)
+    }
+
     func post(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
         docs.append(doc)
         router.post(RouterPath(path), use: handler)
