@@ -73,7 +73,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "brain-bench",
-            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainApps"]
+            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainApps", "BrainSecurity"]
         ),
         .testTarget(name: "BrainCoreTests", dependencies: ["BrainCore"]),
         .testTarget(name: "BrainModelsTests", dependencies: ["BrainModels"]),

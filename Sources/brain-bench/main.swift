@@ -1,6 +1,7 @@
 import BrainApps
 import BrainCore
 import BrainData
+import BrainSecurity
 import BrainStore
 import Foundation
 
@@ -63,6 +64,26 @@ case "risk":
     for w in warnings { byKind[w.kind.rawValue + "/" + w.level.rawValue, default: 0] += 1 }
     print("warnings by kind/level:", byKind.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     await store.close()
+case "monitor":
+    let (store, cube) = try await loadCube()
+    let runs = Int(option("--runs", "20")) ?? 20
+    let admin = Principal(username: "bench", role: .admin, scope: nil)
+    let region = option("--region", "360000")
+    let scope = try AnalysisScope.resolve(region: region, zone: nil, chain: nil, industry: nil, period: nil, principal: admin,
+                                          catalog: .jiangxi, latest: cube.lastMonth)
+    let service = MonitorService(cube: cube)
+    var times: [Double] = []
+    var overview = service.overview(scope)
+    for _ in 0..<runs {
+        let t0 = clock.now
+        overview = service.overview(scope)
+        times.append(seconds(clock.now - t0))
+    }
+    times.sort()
+    let out = overview.indicators[0]
+    print("overview \(region) \(overview.period): \(overview.firms.aboveScale) firms, 工业总产值 1-\(scope.period.end.month)月 \(Int(out.cumulative)) 万元 (\(out.cumulativeYoy ?? .nan)%), \(overview.breakdown.regions.count) regions, \(overview.breakdown.zones.count) zones, \(overview.breakdown.chains.count) chains, \(overview.breakdown.divisions.count) divisions, \(overview.series.count) months")
+    print(String(format: "in-process overview: median %.1f ms, min %.1f ms over %d runs", times[times.count / 2] * 1000, times[0] * 1000, runs))
+    await store.close()
 default:
-    print("usage: brain-bench risk [--data DIR] [--verbose]")
+    print("usage: brain-bench risk|monitor [--data DIR] [--verbose] [--runs N] [--region CODE]")
 }
