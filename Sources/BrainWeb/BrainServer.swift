@@ -36,6 +36,7 @@ public struct BrainServer: Sendable {
         addImportRoutes(api)
         addMonitorRoutes(api)
         addWarningRoutes(api)
+        addChainAnalysisRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -52,6 +53,7 @@ public struct BrainServer: Sendable {
         addImportRoutes(api)
         addMonitorRoutes(api)
         addWarningRoutes(api)
+        addChainAnalysisRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

@@ -39,7 +39,10 @@ struct Serve: AsyncParsableCommand {
         note("indicator cube: \(cubes.cube.firmCount) firms × \(cubes.cube.monthCount) months (\(cubes.cube.reportCount) reports) built in \(clock.now - started)")
         let scan = try await WarningService(store: db).rescan(cube: cubes.cube)
         note("risk scan: \(scan.warnings) warnings for the latest month (\(scan.new) new, \(scan.resolved) no longer firing)")
-        let services = Services(store: db, signer: signer, cubes: cubes)
+        let networkStart = clock.now
+        let networks = SupplyNetworkHolder(try await SupplyNetwork.load(from: db))
+        note("supply network: \(networks.network.graph.nodeCount) firms, \(networks.network.graph.edgeCount) links, centrality in \(clock.now - networkStart)")
+        let services = Services(store: db, signer: signer, cubes: cubes, networks: networks)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in

@@ -1,3 +1,4 @@
+import BrainApps
 import BrainCore
 import BrainData
 import BrainSecurity
@@ -28,7 +29,8 @@ final class TestServer: Sendable {
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)
         let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
-                                cubes: CubeHolder(try await CubeBuilder.build(from: store)))
+                                cubes: CubeHolder(try await CubeBuilder.build(from: store)),
+                                networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)))
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)
         _ = try await accounts.add(username: "nanchang", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)

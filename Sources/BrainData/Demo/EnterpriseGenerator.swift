@@ -61,7 +61,8 @@ struct EnterpriseGenerator {
             var eligible = chain.links.filter { !gaps.contains($0.code) }
             // A dominant-supplier link keeps very few local firms.
             eligible = eligible.filter { !dominant.contains($0.code) || dominantCount[$0.code, default: 0] < 3 }
-            let link = rng.pick(eligible)
+            let focus = Self.linkFocus[profile.city] ?? []
+            let link = eligible[rng.weighted(eligible.map { Self.focusWeight($0, focus) })]
             if dominant.contains(link.code) { dominantCount[link.code, default: 0] += 1 }
             let industry = rng.pick(link.industries)
             var revenue: Double
@@ -140,6 +141,25 @@ struct EnterpriseGenerator {
             let body = String((0..<8).map { _ in CreditCode.alphabet[Int(rng.next() % 31)] })
             if let code = CreditCode.make(region: county, body: body)?.value, taken.insert(code).inserted { return code }
         }
+    }
+
+    /// Links a city is known for within its chains (宜春 lithium, 上饶 photovoltaics, 鹰潭 copper …): words matched
+    /// against a link's name and products, and how much more likely a firm of that chain sits on such a link.
+    static let linkFocus: [String: [(words: [String], weight: Double)]] = [
+        "360900": [(["锂"], 6), (["正负极", "电解液", "电芯", "储能电池"], 3)],
+        "360500": [(["锂"], 4), (["正负极", "电芯"], 2)],
+        "361100": [(["光伏", "硅"], 6)],
+        "360600": [(["铜"], 6)],
+        "360700": [(["稀土", "钨"], 6)],
+        "360100": [(["LED", "手机", "智能终端", "教练机", "大飞机"], 3)],
+        "360200": [(["直升机"], 5), (["陶瓷"], 4)],
+        "360300": [(["陶瓷"], 4)],
+        "360400": [(["炼油", "芳烃", "乙烯", "有机硅"], 3)],
+    ]
+
+    static func focusWeight(_ link: ChainLink, _ focus: [(words: [String], weight: Double)]) -> Double {
+        let text = link.name + link.products.joined()
+        return focus.reduce(1.0) { w, f in f.words.contains { text.contains($0) } ? w * f.weight : w }
     }
 
     static let brands = Array("华鑫恒泰宏达金瑞盛源昌隆兴旺晨光嘉禾博远天成永新润丰中科国信赣鄱洪都章贡庐山滕王豫章临川瑞翔汇通宇宸凯越正邦明阳合力鼎晟卓越聚能")

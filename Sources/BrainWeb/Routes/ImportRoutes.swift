@@ -28,6 +28,9 @@ extension BrainServer {
                     try await services.cubes.refresh(from: services.store, catalog: services.catalog)
                     try await WarningService(store: services.store).rescan(cube: services.cubes.cube)
                 }
+                if report.rowsChanged > 0, kind == .supplyLinks || kind == .enterprises {
+                    try await services.networks.refresh(from: services.store)
+                }
                 return try JSONResponse.make(report)
             } catch let e as ImportFileError {
                 throw APIError(.badRequest, code: "bad_file", message: e.description)

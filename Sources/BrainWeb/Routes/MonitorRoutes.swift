@@ -12,9 +12,9 @@ extension BrainServer {
     ]
 
     /// Reads the slice parameters and resolves them against the caller's scope and the cube's latest month.
-    func slice(_ request: Request, _ context: BrainContext, extra: Set<String> = []) throws -> AnalysisScope {
+    func slice(_ request: Request, _ context: BrainContext, extra: Set<String> = [], excluding: Set<String> = []) throws -> AnalysisScope {
         try Self.require(.readStatistics, context)
-        let q = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name)).union(extra))
+        let q = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name)).union(extra).subtracting(excluding))
         do {
             return try AnalysisScope.resolve(region: q.string("region"), zone: q.string("zone"), chain: q.string("chain"),
                                              industry: q.string("industry"), period: q.string("period"),

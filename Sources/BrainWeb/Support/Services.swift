@@ -16,8 +16,11 @@ public struct Services: Sendable {
     public let startedAt: Date
     /// The indicator cube analytics read; rebuilt after imports.
     public let cubes: CubeHolder
+    /// The supply network with its centrality measures; rebuilt after supply-link imports.
+    public let networks: SupplyNetworkHolder
 
-    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder) {
+    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
+                networks: SupplyNetworkHolder) {
         self.store = store
         self.catalog = catalog
         self.industries = industries
@@ -26,6 +29,7 @@ public struct Services: Sendable {
         self.importer = Importer(store: store, catalog: catalog, industries: industries)
         self.startedAt = Date()
         self.cubes = cubes
+        self.networks = networks
     }
 
     /// Loads (or creates once, in the database, so that every server shares it) the token signing secret.

@@ -1,0 +1,89 @@
+/// Strength of a chain link in a region (强/较强/弱/缺).
+public enum LinkStrength: String, Codable, Sendable {
+    case strong, fair, weak, missing
+
+    public var nameZh: String {
+        switch self {
+        case .strong: return "强"
+        case .fair: return "较强"
+        case .weak: return "弱"
+        case .missing: return "缺"
+        }
+    }
+}
+
+/// A 链主 candidate: a leading firm of a link with its share and supply-network centrality.
+public struct LeadFirm: Codable, Sendable {
+    public let uscc: String
+    public let name: String
+    public let region: String
+    /// Trailing-12-month output (万元) credited to this link.
+    public let output: Double
+    /// Share of the link's output in the region, %.
+    public let share: Double
+    public let pageRank: Double
+    public let betweenness: Double
+    public let customers: Int
+    public let suppliers: Int
+}
+
+/// One link of a chain analysed for a region.
+public struct LinkAnalysis: Codable, Sendable {
+    public let code: String
+    public let name: String
+    public let stage: String
+    public let products: [String]
+    public let localFirms: Int
+    /// Trailing-12-month output of the region's firms on the link (万元).
+    public let output: Double
+    /// Share of the chain's output in the region, %.
+    public let share: Double
+    /// The region's share of the province's output on this link, %.
+    public let shareOfProvince: Double
+    public let strength: String
+    public let strengthName: String
+    /// Why the strength is what it is.
+    public let strengthReason: String
+    public let leaders: [LeadFirm]
+    /// 本地配套率: share of the link firms' purchases bought from suppliers inside the province, %.
+    public let localSupplyRate: Double?
+    /// Supplier concentration of the link's purchases (HHI, 0–10000).
+    public let supplierHHI: Double?
+    /// A supplier carrying more than half the link's purchases, if any.
+    public let dominantSupplier: String?
+    public let dominantSupplierShare: Double?
+    /// Firms on the link that buy more than half their inputs from one supplier.
+    public let singleSupplierFirms: Int
+    public let upstream: [String]
+    public let downstream: [String]
+}
+
+/// The 产业链分析 answer: every link, then the links to fill (补链), extend (延链) and strengthen.
+public struct ChainAnalysis: Codable, Sendable {
+    public let chain: String
+    public let chainName: String
+    public let region: String
+    public let regionName: String
+    public let period: String
+    public let firms: Int
+    public let output: Double
+    public let links: [LinkAnalysis]
+    /// Links with no local firm: 补链 targets, with their reason.
+    public let gaps: [Recommendation]
+    /// Links fed by a strong link but weak or missing themselves: 延链 targets.
+    public let extend: [Recommendation]
+    /// The network measures' basis.
+    public let network: NetworkInfo
+
+    public struct Recommendation: Codable, Sendable {
+        public let link: String
+        public let name: String
+        public let reason: String
+    }
+
+    public struct NetworkInfo: Codable, Sendable {
+        public let nodes: Int
+        public let edges: Int
+        public let betweennessSources: Int
+    }
+}
