@@ -73,6 +73,12 @@ enum Migrations {
             "CREATE INDEX warnings_subject ON warnings (subject)",
             "CREATE INDEX warnings_region ON warnings (region)",
         ]),
+        Migration(version: 3, name: "talent attributes", statements: [
+            "ALTER TABLE talent ADD COLUMN occupation_group TEXT",
+            "ALTER TABLE talent ADD COLUMN skill_level TEXT",
+            "ALTER TABLE talent ADD COLUMN education TEXT",
+            "ALTER TABLE talent ADD COLUMN experience_years DOUBLE PRECISION",
+        ]),
     ]
 }
 

@@ -37,6 +37,7 @@ public struct BrainServer: Sendable {
         addMonitorRoutes(api)
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)
+        addTalentRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -54,6 +55,7 @@ public struct BrainServer: Sendable {
         addMonitorRoutes(api)
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)
+        addTalentRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

@@ -103,3 +103,20 @@ enum Fixture {
         #expect(abs(out.month - out.cumulative) < 0.01)
     }
 }
+
+@Suite struct ElectricityTests {
+    @Test func powerCollapseFirmsAreFlaggedAndGroupsCorrelate() async throws {
+        let f = try await Fixture.load()
+        let scope = try AnalysisScope.resolve(region: nil, zone: nil, chain: nil, industry: nil, period: nil, principal: Fixture.admin,
+                                              catalog: .jiangxi, latest: f.cube.lastMonth)
+        let a = MonitorService(cube: f.cube).electricity(scope)
+        #expect(a.regions.count == 11)
+        #expect(a.chains.count == 12)
+        #expect(a.regions.reduce(0) { $0 + $1.firms } == a.whole.firms)
+        #expect(a.whole.elasticity != nil)
+        let flagged = Set(a.divergent.map(\.uscc))
+        let planted = Set(f.manifest.distressed.filter { $0.kind == .powerCollapse }.map(\.uscc))
+        #expect(planted.isSubset(of: flagged))
+        #expect(a.divergent.allSatisfy { $0.electricityYoy <= -20 && $0.outputYoy >= -10 })
+    }
+}

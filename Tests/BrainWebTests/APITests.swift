@@ -180,6 +180,21 @@ import Testing
         #expect(future.errorMessage.hasPrefix("period:"))
         let firm = try await s.login("firm", "Firm#20262026")
         #expect(try await s.get("/api/v1/monitor/overview", token: firm).status == 403)
+        let power = try await s.get("/api/v1/monitor/electricity", token: yc)
+        #expect(power.status == 200)
+        #expect((power.object["whole"] as? [String: Any])?["code"] as? String == "360900")
+        let chain = try await s.get("/api/v1/chains/NEWENERGY/analysis", token: yc)
+        #expect(chain.status == 200)
+        #expect(chain.object["regionName"] as? String == "宜春市")
+        #expect((chain.object["links"] as? [Any])?.count == 12)
+        #expect(try await s.get("/api/v1/chains/NEWENERGY/analysis?region=360100", token: yc).status == 403)
+        #expect(try await s.get("/api/v1/chains/NEWENERGY/analysis?chain=NFM", token: yc).status == 400)
+        #expect(try await s.get("/api/v1/chains/NOPE/analysis", token: yc).status == 404)
+        let talent = try await s.get("/api/v1/talent/map", token: yc)
+        #expect(talent.status == 200)
+        #expect((talent.object["cities"] as? [[String: Any]])?.map { $0["code"] as? String } == ["360900"])
+        #expect(try await s.get("/api/v1/talent/map?region=360100", token: yc).status == 403)
+        #expect(try await s.get("/api/v1/talent/map?period=2019-03", token: yc).status == 400)
     }
 
     func warnings(_ s: TestServer) async throws {

@@ -75,14 +75,25 @@ struct SupplyGenerator {
 struct TalentGenerator {
     let seed: UInt64
 
-    static let occupations: [(name: String, chain: String?)] = [
-        ("集成电路工程技术人员", "ELEC"), ("电子工程技术人员", "ELEC"), ("软件和信息技术服务人员", "ELEC"),
-        ("冶金工程技术人员", "NFM"), ("材料工程技术人员", "NFM"), ("机械工程技术人员", "EQUIP"), ("数控机床操作工", "EQUIP"),
-        ("电池制造工", "NEWENERGY"), ("光伏工程技术人员", "NEWENERGY"), ("化工工艺工程师", "PETROCHEM"), ("陶瓷工艺师", "BUILDMAT"),
-        ("炼钢工", "STEEL"), ("航空器制造工程技术人员", "AVIATION"), ("食品工程技术人员", "FOOD"), ("纺织服装工", "TEXTILE"),
-        ("药物制剂工程技术人员", "PHARMA"), ("家具设计师", "FURNITURE"), ("工业机器人系统运维员", nil), ("电工", nil),
-        ("焊工", nil), ("质量管理工程技术人员", nil), ("数据分析师", nil),
+    /// Manufacturing-relevant occupations (职业分类大典 major groups 2 专业技术人员 and 6 生产制造及有关人员) with the
+    /// chain they serve, the skill level, education and experience positions usually ask for.
+    static let occupations: [(name: String, chain: String?, group: String, skill: String, education: String, years: Double)] = [
+        ("集成电路工程技术人员", "ELEC", pro, "中级职称", "本科", 3), ("电子工程技术人员", "ELEC", pro, "中级职称", "本科", 3),
+        ("电子元器件制造工", "ELEC", prod, "中级工", "中专", 1), ("软件和信息技术服务人员", "ELEC", pro, "中级职称", "本科", 2),
+        ("冶金工程技术人员", "NFM", pro, "中级职称", "本科", 3), ("有色金属冶炼工", "NFM", prod, "高级工", "中专", 3),
+        ("材料工程技术人员", "NFM", pro, "中级职称", "硕士", 3), ("机械工程技术人员", "EQUIP", pro, "中级职称", "本科", 3),
+        ("数控机床操作工", "EQUIP", prod, "高级工", "大专", 3), ("电池制造工", "NEWENERGY", prod, "中级工", "中专", 1),
+        ("新能源工程技术人员", "NEWENERGY", pro, "中级职称", "本科", 3), ("光伏组件制造工", "NEWENERGY", prod, "中级工", "中专", 1),
+        ("化工工程技术人员", "PETROCHEM", pro, "中级职称", "本科", 3), ("化工总控工", "PETROCHEM", prod, "高级工", "大专", 3),
+        ("陶瓷工艺师", "BUILDMAT", pro, "中级职称", "大专", 5), ("炼钢工", "STEEL", prod, "高级工", "中专", 3),
+        ("航空器制造工程技术人员", "AVIATION", pro, "高级职称", "硕士", 5), ("飞机装配工", "AVIATION", prod, "技师", "大专", 5),
+        ("食品工程技术人员", "FOOD", pro, "中级职称", "本科", 2), ("纺织服装工", "TEXTILE", prod, "初级工", "初中", 0),
+        ("药物制剂工程技术人员", "PHARMA", pro, "中级职称", "本科", 3), ("家具设计师", "FURNITURE", pro, "中级职称", "大专", 3),
+        ("工业机器人系统运维员", nil, prod, "技师", "大专", 3), ("电工", nil, prod, "高级工", "中专", 3),
+        ("焊工", nil, prod, "高级工", "中专", 3), ("质量管理工程技术人员", nil, pro, "中级职称", "本科", 3),
+        ("数据分析师", nil, pro, "中级职称", "本科", 2),
     ]
+    static let pro = "2 专业技术人员", prod = "6 生产制造及有关人员"
 
     func generate(lastMonth: Month) -> [TalentRecord] {
         var rng = SeededRandom(seed: seed, stream: 0x7A1E)
@@ -95,14 +106,16 @@ struct TalentGenerator {
             for occ in Self.occupations {
                 let w = occ.chain.map { (profile.chainWeights[$0] ?? 0.01) / max(totalWeight, 0.01) } ?? 0.3
                 let base = 4_000 * profile.firmShare * (0.2 + 3 * w)
-                let tightness = occ.chain == "ELEC" || occ.chain == "NEWENERGY" || occ.chain == "AVIATION" ? rng.uniform(1.2, 1.8) : rng.uniform(0.7, 1.3)
+                var tightness = occ.chain == "ELEC" || occ.chain == "NEWENERGY" || occ.chain == "AVIATION" ? rng.uniform(1.2, 1.8) : rng.uniform(0.7, 1.3)
+                if occ.skill == "技师" || occ.skill == "高级职称" || occ.name.contains("机器人") { tightness *= 1.3 }
                 for (k, p) in periods.enumerated() {
                     let growth = pow(1.02, Double(k))
                     let demand = Int(base * tightness * growth * rng.uniform(0.9, 1.1))
                     let supply = Int(base * growth * rng.uniform(0.85, 1.15))
                     out.append(TalentRecord(city: profile.city, occupation: occ.name, chain: occ.chain, period: p.description,
                                             supply: max(1, supply), demand: max(1, demand),
-                                            medianSalary: (rng.uniform(4_500, 9_500) * (occ.chain == "ELEC" ? 1.3 : 1.0)).rounded()))
+                                            medianSalary: (rng.uniform(4_500, 9_500) * (occ.chain == "ELEC" ? 1.3 : 1.0) * (occ.group == Self.pro ? 1.25 : 1.0)).rounded(),
+                                            occupationGroup: occ.group, skillLevel: occ.skill, education: occ.education, experienceYears: occ.years))
                 }
             }
         }

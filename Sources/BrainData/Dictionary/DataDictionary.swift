@@ -101,6 +101,10 @@ public enum DataDictionary {
         element("talent", "supply", "人才供给", "talent supply", .integer, unit: "人", minimum: 0, aggregation: .sum, required: true, aliases: ["求职人数"]),
         element("talent", "demand", "人才需求", "talent demand", .integer, unit: "人", minimum: 0, aggregation: .sum, required: true, aliases: ["岗位需求"]),
         element("talent", "median_salary", "薪酬中位数", "median monthly salary", .decimal, unit: "元/月", minimum: 0, aggregation: nil, required: false, aliases: ["月薪中位数"]),
+        element("talent", "occupation_group", "职业大类", "occupation major group (职业分类大典)", .text, required: false, aliases: ["大类"]),
+        element("talent", "skill_level", "技能等级", "skill level asked", .text, required: false, aliases: ["等级"]),
+        element("talent", "education", "学历要求", "education asked", .text, required: false, aliases: ["学历"]),
+        element("talent", "experience_years", "经验年限", "years of experience asked", .decimal, unit: "年", minimum: 0, required: false, aliases: ["工作经验"]),
     ]
 
     /// Every element of every dataset.

@@ -143,10 +143,13 @@ public struct Importer: Sendable {
                 let demand = check.integer("demand", map.value("demand", in: fields), required: true)
                 let salary = check.number("median_salary", map.value("median_salary", in: fields))
                 let chain = map.value("chain", in: fields)
+                let experience = check.number("experience_years", map.value("experience_years", in: fields))
                 if let chain, ChainCatalog.chain(chain) == nil { check.fail("chain", chain, "unknown chain code") }
-                if check.ok, let city, let occupation, let period, let s = supply ?? nil, let d = demand ?? nil, let salary {
+                if check.ok, let city, let occupation, let period, let s = supply ?? nil, let d = demand ?? nil, let salary, let experience {
                     good.append(TalentRecord(city: city, occupation: occupation, chain: chain, period: period.description,
-                                             supply: s, demand: d, medianSalary: salary))
+                                             supply: s, demand: d, medianSalary: salary, occupationGroup: map.value("occupation_group", in: fields),
+                                             skillLevel: map.value("skill_level", in: fields), education: map.value("education", in: fields),
+                                             experienceYears: experience))
                 }
                 note(check)
             }
