@@ -27,6 +27,7 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
     case exitRisk = "exit-risk"
     case upgradeCandidate = "upgrade-candidate"
     case anomaly
+    case forecastMiss = "forecast-miss"
     case regionLosses = "region-losses"
     case regionLagging = "region-lagging"
     case chainBreak = "chain-break"
@@ -42,6 +43,7 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
         case .exitRisk: return "退规风险"
         case .upgradeCandidate: return "小升规潜力"
         case .anomaly: return "产值统计异常"
+        case .forecastMiss: return "产值偏离预测区间"
         case .regionLosses: return "区域亏损面偏高"
         case .regionLagging: return "区域增速明显低于全省"
         case .chainBreak: return "产业链断链风险"
@@ -75,6 +77,8 @@ public struct RiskThresholds: Codable, Sendable, Equatable {
     public var staffDrop: [Double] = [-20, -30, -40]
     /// Robust z-score of the latest seasonal residual of output.
     public var anomalyZ: [Double] = [4, 6, 9]
+    /// Two-sided normal quantile of the seasonal forecast's prediction interval (99.9 %, 99.99 %, 99.9999 %).
+    public var forecastZ: [Double] = [3.29, 3.89, 4.89]
     /// A region's 亏损面 (%) above which it is flagged.
     public var regionLossShare: [Double] = [20, 25, 30]
     /// A region's cumulative output growth this many points below the province.
@@ -101,7 +105,7 @@ public struct RiskThresholds: Codable, Sendable, Equatable {
         let checks: [(String, [Double], Bool)] = [
             ("outputDrop", outputDrop, true), ("powerDrop", powerDrop, true), ("lossMonths", lossMonths.map(Double.init), false),
             ("receivablesGap", receivablesGap, false), ("inventoryGrowth", inventoryGrowth, false), ("staffDrop", staffDrop, true),
-            ("anomalyZ", anomalyZ, false), ("regionLossShare", regionLossShare, false), ("regionLag", regionLag, false),
+            ("anomalyZ", anomalyZ, false), ("forecastZ", forecastZ, false), ("regionLossShare", regionLossShare, false), ("regionLag", regionLag, false),
         ]
         for (name, bounds, falling) in checks {
             if let p = check(name, bounds, falling: falling) { return p }

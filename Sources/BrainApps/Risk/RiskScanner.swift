@@ -164,6 +164,36 @@ public struct RiskScanner: Sendable {
             }
         }
         anomaly(i, firm: firm, p, add: add)
+        forecast(i, firm: firm, p, add: add)
+    }
+
+    /// Seasonal forecast: the same period last year grown by the firm's median 同比 of the previous 12 periods; the
+    /// prediction interval comes from the spread of its log 同比 over the previous 24. Actual output outside the
+    /// interval raises a warning (both directions; a jump may be a reporting error).
+    private func forecast(_ i: Int, firm: Enterprise, _ p: ReportingPeriod,
+                          add: (WarningKind, WarningLevel, String, [String: Double], String, String) -> Void) {
+        var logs: [Double] = []
+        var q = p.previous
+        for _ in 0..<24 {
+            let a = v(.outputValue, i, q), b = v(.outputValue, i, q.sameLastYear)
+            if a > 0, b > 0 { logs.append(log(a / b)) }
+            q = q.previous
+        }
+        let base = v(.outputValue, i, p.sameLastYear), actual = v(.outputValue, i, p)
+        guard logs.count >= 12, base > 0, actual > 0 else { return }
+        let recent = logs.prefix(12).sorted()
+        let trend = recent[recent.count / 2]
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let sd = max((logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)).squareRoot(), 0.03)
+        let predicted = base * exp(trend)
+        let z = (log(actual) - log(predicted)) / sd
+        guard let lv = level(abs(z), thresholds.forecastZ, falling: false) else { return }
+        let bound = thresholds.forecastZ[lv == .yellow ? 0 : lv == .orange ? 1 : 2]
+        let low = predicted * exp(-bound * sd), high = predicted * exp(bound * sd)
+        add(.forecastMiss, lv, "model:seasonal-forecast",
+            ["actual": actual, "forecast": r1(predicted), "lower": r1(low), "upper": r1(high), "z": r1(z)],
+            "实际值落在预测区间（±\(bound)σ）之外",
+            "\(firm.name)\(p.label)工业总产值\(fmt(actual))万元，按上年同期\(fmt(base))万元与近12个月同比中位数\(String(format: "%.1f", (exp(trend) - 1) * 100))%预测为\(fmt(predicted))万元，预测区间\(fmt(low))–\(fmt(high))万元，实际\(z < 0 ? "低于" : "高于")区间。")
     }
 
     /// Robust z-score of the latest seasonal residual (log output against the same month a year earlier) compared

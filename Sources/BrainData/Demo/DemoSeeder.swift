@@ -97,6 +97,8 @@ public struct DemoSeeder: Sendable {
                 chosen += 1
             }
         }
+        // About one healthy firm in eight loses money over the year without a losing streak.
+        for i in firms.indices where firms[i].distress == nil && rng.chance(0.125) { firms[i].struggling = true }
         // Healthy firms grow or shrink gently, so that a warning on them would be a false alarm.
         for i in firms.indices where firms[i].distress == nil {
             firms[i].growth = max(firms[i].growth, firms[i].enterprise.aboveScale && firms[i].enterprise.revenue < 4_000 ? 0.01 : -0.03)

@@ -13,6 +13,9 @@ struct DemoFirm: Sendable {
     /// Months since the first month before which the firm did not report (founded during the window).
     let startIndex: Int
     var distress: DistressKind?
+    /// A healthy but thin-margin firm whose losses, month by month, outweigh its profits (never three losing months
+    /// in a row), so that 亏损面 looks like a real province's.
+    var struggling = false
     var distressOnset: Int = 0
 }
 
@@ -50,6 +53,13 @@ struct EnterpriseGenerator {
         let total = scale.aboveScaleFirms + scale.smallerFirms
         firms.reserveCapacity(total)
         let cityWeights = profiles.map(\.firmShare)
+        // Link weights per city, matched once rather than per firm.
+        var focusWeights: [String: [String: Double]] = [:]
+        for (city, focus) in Self.linkFocus {
+            var weights: [String: Double] = [:]
+            for chain in chains { for link in chain.links { weights[link.code] = Self.focusWeight(link, focus) } }
+            focusWeights[city] = weights
+        }
         for i in 0..<total {
             let above = i < scale.aboveScaleFirms
             let profile = profiles[rng.weighted(cityWeights)]
@@ -61,8 +71,8 @@ struct EnterpriseGenerator {
             var eligible = chain.links.filter { !gaps.contains($0.code) }
             // A dominant-supplier link keeps very few local firms.
             eligible = eligible.filter { !dominant.contains($0.code) || dominantCount[$0.code, default: 0] < 3 }
-            let focus = Self.linkFocus[profile.city] ?? []
-            let link = eligible[rng.weighted(eligible.map { Self.focusWeight($0, focus) })]
+            let focus = focusWeights[profile.city] ?? [:]
+            let link = eligible[rng.weighted(eligible.map { focus[$0.code] ?? 1 })]
             if dominant.contains(link.code) { dominantCount[link.code, default: 0] += 1 }
             let industry = rng.pick(link.industries)
             var revenue: Double

@@ -56,7 +56,7 @@ struct SeriesGenerator {
             let season = Seasonality.factors[month.month - 1]
             let output = level * outputRatio * season * exp(rng.normal(0, 0.035))
             let revenue = level * season * exp(rng.normal(0, 0.03))
-            var margin = firm.margin + rng.normal(0, 0.012)
+            var margin = firm.struggling ? rng.normal(-0.05, 0.015) : firm.margin + rng.normal(0, 0.012)
             if firm.distress == .consecutiveLosses, t >= onset { margin = -distressFactor * rng.uniform(0.8, 1.2) }
             let profit = revenue * margin
             let electricity = output * intensity * elecFactor * exp(rng.normal(0, 0.03))
