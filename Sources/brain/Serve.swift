@@ -43,13 +43,36 @@ struct Serve: AsyncParsableCommand {
         let networks = SupplyNetworkHolder(try await SupplyNetwork.load(from: db))
         note("supply network: \(networks.network.graph.nodeCount) firms, \(networks.network.graph.edgeCount) links, centrality in \(clock.now - networkStart)")
         let services = Services(store: db, signer: signer, cubes: cubes, networks: networks)
+        let refresh = refreshAfterOutsideImports(services)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
             say("Industry Brain serving on http://\(host):\(bound)  (database: \(db.kind.rawValue) \(db.location))")
         }
         try await app.runService()
+        refresh.cancel()
         await db.close()
+    }
+
+    /// Every 30 s, rebuilds the cube, the warnings and the supply network when imports happened outside this process
+    /// (`brain import` on the same data, another server on the same PostgreSQL database).
+    func refreshAfterOutsideImports(_ services: Services) -> Task<Void, Never> {
+        Task {
+            var seen = (try? await services.store.importVersion()) ?? ""
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(30))
+                guard let now = try? await services.store.importVersion(), now != seen else { continue }
+                seen = now
+                do {
+                    try await services.cubes.refresh(from: services.store, catalog: services.catalog)
+                    try await WarningService(store: services.store).rescan(cube: services.cubes.cube)
+                    try await services.networks.refresh(from: services.store)
+                    note("data changed by an import: cube, warnings and supply network rebuilt")
+                } catch {
+                    note("could not rebuild after an import: \(error)")
+                }
+            }
+        }
     }
 
     /// Creates `admin` on first start with BRAIN_ADMIN_PASSWORD, or a generated password printed once.
