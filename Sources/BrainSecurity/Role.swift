@@ -58,19 +58,23 @@ public enum Permission: String, Sendable, CaseIterable {
     case readStatistics = "statistics:read"
     /// Acknowledging and resolving warnings.
     case handleWarnings = "warnings:handle"
-    /// Changing warning thresholds and other rule settings.
+    /// Changing warning thresholds, policies and other rule settings.
     case configureRules = "rules:configure"
+    /// Applying for a policy on behalf of one's own enterprise.
+    case applyPolicies = "policies:apply"
+    /// Approving, rejecting and paying policy awards.
+    case reviewAwards = "awards:review"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
 public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules],
-        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings],
-        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings],
-        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings],
-        .enterprise: [.readCatalog, .readEnterprises, .readIndicators],
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
+        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
+        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
+        .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies],
         .provider: [.readCatalog, .readEnterprises],
         .expert: [.readCatalog, .readEnterprises, .readStatistics],
     ]

@@ -79,6 +79,23 @@ enum Migrations {
             "ALTER TABLE talent ADD COLUMN education TEXT",
             "ALTER TABLE talent ADD COLUMN experience_years DOUBLE PRECISION",
         ]),
+        Migration(version: 4, name: "policies", statements: [
+            "CREATE TABLE enterprise_qualifications (uscc TEXT NOT NULL, qualification TEXT NOT NULL, since INTEGER, PRIMARY KEY (uscc, qualification))",
+            "CREATE TABLE enterprise_investments (uscc TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL, amount DOUBLE PRECISION NOT NULL, PRIMARY KEY (uscc, year, kind))",
+            """
+            CREATE TABLE policies (
+              id TEXT PRIMARY KEY, name TEXT NOT NULL, issuer TEXT NOT NULL, category TEXT NOT NULL, summary TEXT NOT NULL,
+              rule TEXT NOT NULL, formula TEXT NOT NULL, auto_grant INTEGER NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL,
+              created_by TEXT NOT NULL, created_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE policy_awards (
+              id TEXT PRIMARY KEY, policy_id TEXT NOT NULL, uscc TEXT NOT NULL, route TEXT NOT NULL, state TEXT NOT NULL,
+              amount DOUBLE PRECISION, basis TEXT NOT NULL, history TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX policy_awards_policy ON policy_awards (policy_id)",
+            "CREATE INDEX policy_awards_uscc ON policy_awards (uscc)",
+        ]),
     ]
 }
 

@@ -38,6 +38,7 @@ public struct BrainServer: Sendable {
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)
         addTalentRoutes(api)
+        addPolicyRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -56,6 +57,7 @@ public struct BrainServer: Sendable {
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)
         addTalentRoutes(api)
+        addPolicyRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

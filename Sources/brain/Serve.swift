@@ -43,6 +43,8 @@ struct Serve: AsyncParsableCommand {
         let networks = SupplyNetworkHolder(try await SupplyNetwork.load(from: db))
         note("supply network: \(networks.network.graph.nodeCount) firms, \(networks.network.graph.edgeCount) links, centrality in \(clock.now - networkStart)")
         let services = Services(store: db, signer: signer, cubes: cubes, networks: networks)
+        let matched = try await services.policies.refresh(cube: cubes.cube)
+        note("policies: \(matched.matches.policies.count) matched against \(cubes.cube.firmCount) enterprises in \(matched.matches.duration), \(matched.newGrants) new 免申即享 grants")
         let refresh = refreshAfterOutsideImports(services)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -65,7 +67,7 @@ struct Serve: AsyncParsableCommand {
                 seen = now
                 do {
                     try await services.cubes.refresh(from: services.store, catalog: services.catalog)
-                    try await WarningService(store: services.store).rescan(cube: services.cubes.cube)
+                    try await services.refreshAnalyses()
                     try await services.networks.refresh(from: services.store)
                     note("data changed by an import: cube, warnings and supply network rebuilt")
                 } catch {

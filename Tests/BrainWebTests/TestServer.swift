@@ -31,6 +31,7 @@ final class TestServer: Sendable {
         let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
                                 cubes: CubeHolder(try await CubeBuilder.build(from: store)),
                                 networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)))
+        try await services.policies.refresh(cube: services.cubes.cube)
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)
         _ = try await accounts.add(username: "nanchang", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)

@@ -31,6 +31,10 @@ public struct DemoSeeder: Sendable {
         public let reports: [MonthlyReport]
         public let supplyLinks: [SupplyLink]
         public let talent: [TalentRecord]
+        /// 高新技术企业, 专精特新, 专精特新小巨人, 绿色工厂 … per firm.
+        public let qualifications: [(uscc: String, qualification: String, since: Int?)]
+        /// 智能化改造 investment of the last full year (万元).
+        public let smartInvestments: [(uscc: String, year: Int, kind: String, amount: Double)]
         public let manifest: DemoManifest
     }
 
@@ -63,7 +67,9 @@ public struct DemoSeeder: Sendable {
                                     monthlyReports: reports.count, supplyLinks: links.count, talentRecords: talent.count,
                                     distressed: planted, gapLinks: gapLinks, dominantSupplierLinks: dominantLinks,
                                     generatedAt: Timestamp.now())
-        return Dataset(enterprises: firms.map(\.enterprise), reports: reports, supplyLinks: links, talent: talent, manifest: manifest)
+        let (qualifications, investments) = plantQualifications(firms)
+        return Dataset(enterprises: firms.map(\.enterprise), reports: reports, supplyLinks: links, talent: talent,
+                       qualifications: qualifications, smartInvestments: investments, manifest: manifest)
     }
 
     /// Chooses about 1.2 % of 规上 firms per distress kind, sets onsets, and keeps healthy firms clear of the patterns.
@@ -106,6 +112,31 @@ public struct DemoSeeder: Sendable {
         return planted.sorted { ($0.kind.rawValue, $0.uscc) < ($1.kind.rawValue, $1.uscc) }
     }
 
+    /// Qualifications follow size and chain: research-heavy chains hold most 高新技术企业; 专精特新 go to small and
+    /// medium firms, a few of them 小巨人; some large and medium firms are 绿色工厂. About 8 % of 规上 firms invested
+    /// in 智能化改造 last year.
+    func plantQualifications(_ firms: [DemoFirm]) -> ([(uscc: String, qualification: String, since: Int?)], [(uscc: String, year: Int, kind: String, amount: Double)]) {
+        var rng = SeededRandom(seed: seed, stream: 0x9A11)
+        var q: [(uscc: String, qualification: String, since: Int?)] = []
+        var inv: [(uscc: String, year: Int, kind: String, amount: Double)] = []
+        let techHeavy: Set<String> = ["ELEC", "EQUIP", "NEWENERGY", "AVIATION", "PHARMA", "NFM"]
+        let lastYear = lastMonth.month == 12 ? lastMonth.year : lastMonth.year - 1
+        for f in firms {
+            let e = f.enterprise
+            let since = lastYear - Int(rng.next() % 3)
+            if e.aboveScale && rng.chance(techHeavy.contains(f.chain) ? 0.35 : 0.12) { q.append((e.uscc, "高新技术企业", since)) }
+            if (e.sizeClass == .small || e.sizeClass == .medium) && rng.chance(0.06) {
+                q.append((e.uscc, "专精特新", since))
+                if rng.chance(0.12) { q.append((e.uscc, "专精特新小巨人", since)) }
+            }
+            if (e.sizeClass == .large || e.sizeClass == .medium) && rng.chance(0.05) { q.append((e.uscc, "绿色工厂", since)) }
+            if e.aboveScale && rng.chance(0.08) {
+                inv.append((e.uscc, lastYear, "smart", (max(100, e.revenue * rng.uniform(0.01, 0.06)) * 10).rounded() / 10))
+            }
+        }
+        return (q, inv)
+    }
+
     static func note(_ kind: DistressKind) -> String {
         switch kind {
         case .outputCollapse: return "工业总产值同比下降40%以上"
@@ -132,6 +163,8 @@ public struct DemoSeeder: Sendable {
         }
         try await store.upsertSupplyLinks(data.supplyLinks, compare: false)
         try await store.upsertTalent(data.talent)
+        try await store.addQualifications(data.qualifications)
+        try await store.addInvestments(data.smartInvestments)
         try await store.setSetting("demo.manifest", String(decoding: try JSONEncoder().encode(data.manifest), as: UTF8.self))
         if let dir = dataDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

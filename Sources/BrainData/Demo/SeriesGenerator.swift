@@ -20,6 +20,8 @@ struct SeriesGenerator {
         let recvRatio = rng.uniform(1.2, 2.6)
         let invRatio = rng.uniform(0.35, 0.9)
         let exportShare = firm.exports ? min(0.9, econ.exportShare * exp(rng.normal(0, 0.5))) : 0
+        // A few smaller firms leave R&D expense unreported (not reported ≠ zero).
+        let reportsRD = firm.enterprise.aboveScale || rng.chance(0.75)
         let last = months - 1
         let onset = firm.distressOnset
         var distressFactor = 1.0
@@ -93,12 +95,15 @@ struct SeriesGenerator {
                         let v = indicator.aggregation == .sum ? values[t][i] + values[t + 1][i] : values[t + 1][i]
                         row.append(round2(v))
                     }
+                    if !reportsRD { row[Indicator.rdExpense.index] = nil }
                     out.append(MonthlyReport(uscc: e.uscc, month: month.next, values: row))
                 }
                 t += 2
                 continue
             }
-            out.append(MonthlyReport(uscc: e.uscc, month: month, values: values[t].map(round2)))
+            var row = values[t].map(round2)
+            if !reportsRD { row[Indicator.rdExpense.index] = nil }
+            out.append(MonthlyReport(uscc: e.uscc, month: month, values: row))
             t += 1
         }
         return out

@@ -26,7 +26,7 @@ extension BrainServer {
                                                                     scope: principal.enterpriseScope(in: services.catalog))
                 if report.rowsChanged > 0, kind == .enterprises || kind == .indicators {
                     try await services.cubes.refresh(from: services.store, catalog: services.catalog)
-                    try await WarningService(store: services.store).rescan(cube: services.cubes.cube)
+                    try await services.refreshAnalyses()
                 }
                 if report.rowsChanged > 0, kind == .supplyLinks || kind == .enterprises {
                     try await services.networks.refresh(from: services.store)

@@ -18,6 +18,8 @@ public struct Services: Sendable {
     public let cubes: CubeHolder
     /// The supply network with its centrality measures; rebuilt after supply-link imports.
     public let networks: SupplyNetworkHolder
+    /// Policy matching, grants and applications.
+    public let policies: PolicyDesk
 
     public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
                 networks: SupplyNetworkHolder) {
@@ -30,6 +32,13 @@ public struct Services: Sendable {
         self.startedAt = Date()
         self.cubes = cubes
         self.networks = networks
+        self.policies = PolicyDesk(store: store)
+    }
+
+    /// Rebuilds everything that reads the cube after data changed: warnings and policy matches.
+    public func refreshAnalyses() async throws {
+        try await WarningService(store: store).rescan(cube: cubes.cube)
+        try await policies.refresh(cube: cubes.cube, catalog: catalog)
     }
 
     /// Loads (or creates once, in the database, so that every server shares it) the token signing secret.

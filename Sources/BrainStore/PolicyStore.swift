@@ -1,0 +1,181 @@
+import BrainCore
+import Foundation
+import SQLKit
+
+/// A stored policy: its criteria in the rule language, the amount formula and whether it is 免申即享.
+public struct PolicyRecord: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var issuer: String
+    public var category: String
+    public var summary: String
+    public var rule: String
+    public var formula: String
+    /// 免申即享: grants go out without an application when every criterion is met with complete data.
+    public var autoGrant: Bool
+    public var validFrom: String
+    public var validUntil: String
+    public var createdBy: String
+    public var createdAt: String
+
+    public init(id: String, name: String, issuer: String, category: String, summary: String, rule: String, formula: String,
+                autoGrant: Bool, validFrom: String, validUntil: String, createdBy: String, createdAt: String = Timestamp.now()) {
+        self.id = id; self.name = name; self.issuer = issuer; self.category = category; self.summary = summary; self.rule = rule
+        self.formula = formula; self.autoGrant = autoGrant; self.validFrom = validFrom; self.validUntil = validUntil
+        self.createdBy = createdBy; self.createdAt = createdAt
+    }
+}
+
+/// A benefit on its way to an enterprise: a 免申即享 grant or an application, with every step's who and when.
+public struct PolicyAward: Codable, Sendable, Hashable {
+    /// One step of the award's history.
+    public struct Step: Codable, Sendable, Hashable {
+        public let state: String
+        public let by: String
+        public let at: String
+        public let note: String?
+        public init(state: String, by: String, at: String = Timestamp.now(), note: String?) {
+            self.state = state; self.by = by; self.at = at; self.note = note
+        }
+    }
+    public var id: String
+    public var policyId: String
+    public var uscc: String
+    /// `auto` (免申即享) or `application` (快申快享).
+    public var route: String
+    /// granted / applied / approved / rejected / paid.
+    public var state: String
+    public var amount: Double?
+    /// The criteria results the award rests on (JSON).
+    public var basis: String
+    public var history: [Step]
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(id: String, policyId: String, uscc: String, route: String, state: String, amount: Double?, basis: String,
+                history: [Step], createdAt: String = Timestamp.now(), updatedAt: String = Timestamp.now()) {
+        self.id = id; self.policyId = policyId; self.uscc = uscc; self.route = route; self.state = state; self.amount = amount
+        self.basis = basis; self.history = history; self.createdAt = createdAt; self.updatedAt = updatedAt
+    }
+}
+
+private struct PolicyRow: Decodable {
+    let id, name, issuer, category, summary, rule, formula: String
+    let auto_grant: Int
+    let valid_from, valid_until, created_by, created_at: String
+}
+
+private struct AwardRow: Decodable {
+    let id, policy_id, uscc, route, state: String
+    let amount: Double?
+    let basis, history, created_at, updated_at: String
+    var award: PolicyAward {
+        PolicyAward(id: id, policyId: policy_id, uscc: uscc, route: route, state: state, amount: amount, basis: basis,
+                    history: (try? JSONDecoder().decode([PolicyAward.Step].self, from: Data(history.utf8))) ?? [],
+                    createdAt: created_at, updatedAt: updated_at)
+    }
+}
+
+extension Store {
+    static let policyColumns = ["id", "name", "issuer", "category", "summary", "rule", "formula", "auto_grant", "valid_from", "valid_until", "created_by", "created_at"]
+    static let awardColumns = ["id", "policy_id", "uscc", "route", "state", "amount", "basis", "history", "created_at", "updated_at"]
+
+    /// Inserts or replaces policies by id.
+    public func upsertPolicies(_ policies: [PolicyRecord]) async throws {
+        guard !policies.isEmpty else { return }
+        try await transaction { db in
+            var insert = db.insert(into: "policies").columns(Store.policyColumns)
+            for p in policies {
+                insert = insert.values(SQLBind(p.id), SQLBind(p.name), SQLBind(p.issuer), SQLBind(p.category), SQLBind(p.summary),
+                                       SQLBind(p.rule), SQLBind(p.formula), SQLBind(p.autoGrant ? 1 : 0), SQLBind(p.validFrom),
+                                       SQLBind(p.validUntil), SQLBind(p.createdBy), SQLBind(p.createdAt))
+            }
+            try await insert.onConflict(with: ["id"]) { c in
+                var c = c
+                for col in Store.policyColumns.dropFirst() { c = c.set(excludedValueOf: col) }
+                return c
+            }.run()
+        }
+    }
+
+    public func policies() async throws -> [PolicyRecord] {
+        try await sql.select().columns(Store.policyColumns.map { SQLColumn($0) }).from("policies").orderBy("id").all(decoding: PolicyRow.self).map {
+            PolicyRecord(id: $0.id, name: $0.name, issuer: $0.issuer, category: $0.category, summary: $0.summary, rule: $0.rule,
+                         formula: $0.formula, autoGrant: $0.auto_grant != 0, validFrom: $0.valid_from, validUntil: $0.valid_until,
+                         createdBy: $0.created_by, createdAt: $0.created_at)
+        }
+    }
+
+    /// Qualifications per enterprise (高新技术企业, 专精特新 …).
+    public func qualifications() async throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for row in try await sql.select().columns("uscc", "qualification").from("enterprise_qualifications").all() {
+            out[try row.decode(column: "uscc", as: String.self), default: []].append(try row.decode(column: "qualification", as: String.self))
+        }
+        return out
+    }
+
+    public func addQualifications(_ rows: [(uscc: String, qualification: String, since: Int?)]) async throws {
+        guard !rows.isEmpty else { return }
+        try await transaction { db in
+            for chunk in rows.chunked(maxBinds: 3, dialect: self.kind) {
+                var insert = db.insert(into: "enterprise_qualifications").columns("uscc", "qualification", "since")
+                for r in chunk { insert = insert.values(SQLBind(r.uscc), SQLBind(r.qualification), SQLBind(r.since)) }
+                try await insert.ignoringConflicts(with: ["uscc", "qualification"]).run()
+            }
+        }
+    }
+
+    /// Investment amounts per enterprise for a year and kind (e.g. `smart` 智能化改造).
+    public func investments(year: Int, kind: String) async throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for row in try await sql.select().columns("uscc", "amount").from("enterprise_investments").where("year", .equal, year).where("kind", .equal, kind).all() {
+            out[try row.decode(column: "uscc", as: String.self)] = try row.decode(column: "amount", as: Double.self)
+        }
+        return out
+    }
+
+    public func addInvestments(_ rows: [(uscc: String, year: Int, kind: String, amount: Double)]) async throws {
+        guard !rows.isEmpty else { return }
+        try await transaction { db in
+            for chunk in rows.chunked(maxBinds: 4, dialect: self.kind) {
+                var insert = db.insert(into: "enterprise_investments").columns("uscc", "year", "kind", "amount")
+                for r in chunk { insert = insert.values(SQLBind(r.uscc), SQLBind(r.year), SQLBind(r.kind), SQLBind(r.amount)) }
+                try await insert.onConflict(with: ["uscc", "year", "kind"]) { $0.set(excludedValueOf: "amount") }.run()
+            }
+        }
+    }
+
+    /// Awards, optionally of one policy or one enterprise.
+    public func awards(policy: String? = nil, uscc: String? = nil) async throws -> [PolicyAward] {
+        var q = sql.select().columns(Store.awardColumns.map { SQLColumn($0) }).from("policy_awards")
+        if let policy { q = q.where("policy_id", .equal, policy) }
+        if let uscc { q = q.where("uscc", .equal, uscc) }
+        return try await q.orderBy("created_at").orderBy("id").all(decoding: AwardRow.self).map(\.award)
+    }
+
+    public func award(_ id: String) async throws -> PolicyAward? {
+        try await sql.select().columns(Store.awardColumns.map { SQLColumn($0) }).from("policy_awards").where("id", .equal, id)
+            .first(decoding: AwardRow.self)?.award
+    }
+
+    /// Inserts new awards and replaces existing ones by id.
+    public func saveAwards(_ awards: [PolicyAward]) async throws {
+        guard !awards.isEmpty else { return }
+        try await transaction { db in
+            for chunk in awards.chunked(maxBinds: Store.awardColumns.count, dialect: self.kind) {
+                var insert = db.insert(into: "policy_awards").columns(Store.awardColumns)
+                for a in chunk {
+                    let history = String(decoding: try JSONEncoder().encode(a.history), as: UTF8.self)
+                    insert = insert.values(SQLBind(a.id), SQLBind(a.policyId), SQLBind(a.uscc), SQLBind(a.route), SQLBind(a.state),
+                                           SQLBind(a.amount), SQLBind(a.basis), SQLBind(history), SQLBind(a.createdAt), SQLBind(a.updatedAt))
+                }
+                try await insert.onConflict(with: ["id"]) { c in
+                    var c = c
+                    for col in Store.awardColumns.dropFirst() { c = c.set(excludedValueOf: col) }
+                    return c
+                }.run()
+            }
+        }
+    }
+}

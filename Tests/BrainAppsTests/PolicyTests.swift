@@ -1,0 +1,73 @@
+import BrainCore
+import BrainData
+import BrainStore
+import Foundation
+import Testing
+@testable import BrainApps
+
+@Suite(.serialized) struct PolicyTests {
+    @Test func seededPoliciesParseAndGrantWithoutApplication() async throws {
+        let f = try await Fixture.load()
+        let desk = PolicyDesk(store: f.store)
+        let (matches, _) = try await desk.refresh(cube: f.cube)
+        #expect(matches.policies.count >= 10)
+        #expect(matches.policies.count == SeededPolicies.all(validFrom: "", validUntil: "").count)
+        // A firm with 高新技术企业 has the 免申即享 grant without applying.
+        let q = try await f.store.qualifications()
+        let hnte = try #require(q.first { $0.value.contains("高新技术企业") }?.key)
+        let mine = try await desk.matches(for: hnte, cube: f.cube)
+        let reward = try #require(mine.first { $0.policyId == "HNTE-REWARD" })
+        #expect(reward.outcome == .eligible)
+        #expect(reward.award?.route == "auto")
+        #expect(reward.award?.state == "granted")
+        #expect(reward.amount == 20)
+        #expect(!reward.canApply)
+        // Running again grants nothing twice.
+        #expect(try await desk.refresh(cube: f.cube).newGrants == 0)
+    }
+
+    @Test func unmetCriterionIsNamedAndTheFirmCanApply() async throws {
+        let f = try await Fixture.load()
+        let desk = PolicyDesk(store: f.store)
+        try await desk.refresh(cube: f.cube)
+        let q = try await f.store.qualifications()
+        let plain = try #require(f.cube.firms.first { $0.aboveScale && !(q[$0.uscc] ?? []).contains("高新技术企业") }?.uscc)
+        let m = try #require(try await desk.matches(for: plain, cube: f.cube).first { $0.policyId == "HNTE-REWARD" })
+        #expect(m.outcome == .ineligible)
+        #expect(m.criteria.count == 1)
+        #expect(m.criteria[0].state == .unmet)
+        #expect(m.criteria[0].reason.contains("资质"))
+        #expect(m.canApply)
+        let award = try await desk.apply(policy: "HNTE-REWARD", uscc: plain, by: "firm-user", note: "证书办理中", cube: f.cube)
+        #expect(award.state == "applied")
+        await #expect(throws: PolicyProblem.self) { try await desk.apply(policy: "HNTE-REWARD", uscc: plain, by: "firm-user", note: nil, cube: f.cube) }
+        let approved = try await desk.advance(award: award.id, to: "approved", by: "official", note: "材料齐全", amount: 20)
+        #expect(approved.history.map(\.state) == ["applied", "approved"])
+        await #expect(throws: PolicyProblem.self) { try await desk.advance(award: award.id, to: "approved", by: "official", note: nil, amount: nil) }
+        let paid = try await desk.advance(award: award.id, to: "paid", by: "finance", note: nil, amount: nil)
+        #expect(paid.state == "paid")
+        #expect(paid.history.last?.by == "finance")
+    }
+
+    @Test func missingDataReadsUnknown() async throws {
+        let f = try await Fixture.load()
+        let desk = PolicyDesk(store: f.store)
+        try await desk.refresh(cube: f.cube)
+        // No firm has a diagnosis yet, so 数字化水平 is unknown for a small or medium firm.
+        let sme = try #require(f.cube.firms.first { $0.sizeClass == .small || $0.sizeClass == .medium }?.uscc)
+        let demo = try #require(try await desk.matches(for: sme, cube: f.cube).first { $0.policyId == "DIGITAL-DEMO" })
+        #expect(demo.outcome == .incomplete)
+        #expect(demo.criteria.contains { $0.state == .unknown && $0.reason.contains("缺少数据") })
+        #expect(demo.award == nil)
+    }
+
+    @Test func badRulesAreRefusedWithLineAndColumn() {
+        let bad = PolicyRecord(id: "X", name: "x", issuer: "x", category: "x", summary: "x", rule: "above_scale = true\nrevnue_last_year >= 10",
+                               formula: "10", autoGrant: true, validFrom: "2026-01", validUntil: "2026-12", createdBy: "t")
+        #expect(throws: PolicyProblem.self) { try ParsedPolicy.parse(bad) }
+        do { _ = try ParsedPolicy.parse(bad) } catch let e as PolicyProblem {
+            #expect(e.field == "rule")
+            #expect(e.description.contains("line 2"))
+        } catch {}
+    }
+}
