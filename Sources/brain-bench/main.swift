@@ -84,6 +84,20 @@ case "monitor":
     print("overview \(region) \(overview.period): \(overview.firms.aboveScale) firms, 工业总产值 1-\(scope.period.end.month)月 \(Int(out.cumulative)) 万元 (\(out.cumulativeYoy ?? .nan)%), \(overview.breakdown.regions.count) regions, \(overview.breakdown.zones.count) zones, \(overview.breakdown.chains.count) chains, \(overview.breakdown.divisions.count) divisions, \(overview.series.count) months")
     print(String(format: "in-process overview: median %.1f ms, min %.1f ms over %d runs", times[times.count / 2] * 1000, times[0] * 1000, runs))
     await store.close()
+case "policies":
+    let (store, cube) = try await loadCube()
+    let desk = PolicyDesk(store: store)
+    let t0 = clock.now
+    let first = try await desk.refresh(cube: cube)
+    print(String(format: "first refresh (facts for every firm, matching, grants written): %.2f s, %d new grants", seconds(clock.now - t0), first.newGrants))
+    var times: [Double] = []
+    for _ in 0..<5 {
+        let r = try await desk.refresh(cube: cube)
+        times.append(seconds(r.matches.duration))
+    }
+    times.sort()
+    print(String(format: "re-matching %d policies × %d enterprises: median %.3f s over 5 runs (matching only; goal under 1 s)", first.matches.policies.count, cube.firmCount, times[2]))
+    await store.close()
 default:
-    print("usage: brain-bench risk|monitor [--data DIR] [--verbose] [--runs N] [--region CODE]")
+    print("usage: brain-bench risk|monitor|policies [--data DIR] [--verbose] [--runs N] [--region CODE]")
 }
