@@ -163,22 +163,30 @@ public struct RiskScanner: Sendable {
                     "\(firm.name)近12个月营业收入\(fmt(t12))万元，年化约\(fmt(runRate))万元，已达到或接近规上标准，可作为小升规培育对象。")
             }
         }
-        anomaly(i, firm: firm, p, add: add)
-        forecast(i, firm: firm, p, add: add)
+        let residuals = seasonalResiduals(i, p)
+        anomaly(i, firm: firm, p, residuals: residuals, add: add)
+        forecast(i, firm: firm, p, residuals: residuals, add: add)
+    }
+
+    /// Log 同比 of output over the 24 periods before `p`, newest first (periods without both values skipped); both
+    /// models read it.
+    private func seasonalResiduals(_ i: Int, _ p: ReportingPeriod) -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(24)
+        var q = p.previous
+        for _ in 0..<24 {
+            let a = v(.outputValue, i, q), b = v(.outputValue, i, q.sameLastYear)
+            if a > 0, b > 0 { out.append(log(a / b)) }
+            q = q.previous
+        }
+        return out
     }
 
     /// Seasonal forecast: the same period last year grown by the firm's median 同比 of the previous 12 periods; the
     /// prediction interval comes from the spread of its log 同比 over the previous 24. Actual output outside the
     /// interval raises a warning (both directions; a jump may be a reporting error).
-    private func forecast(_ i: Int, firm: Enterprise, _ p: ReportingPeriod,
+    private func forecast(_ i: Int, firm: Enterprise, _ p: ReportingPeriod, residuals logs: [Double],
                           add: (WarningKind, WarningLevel, String, [String: Double], String, String) -> Void) {
-        var logs: [Double] = []
-        var q = p.previous
-        for _ in 0..<24 {
-            let a = v(.outputValue, i, q), b = v(.outputValue, i, q.sameLastYear)
-            if a > 0, b > 0 { logs.append(log(a / b)) }
-            q = q.previous
-        }
         let base = v(.outputValue, i, p.sameLastYear), actual = v(.outputValue, i, p)
         guard logs.count >= 12, base > 0, actual > 0 else { return }
         let recent = logs.prefix(12).sorted()
@@ -198,15 +206,8 @@ public struct RiskScanner: Sendable {
 
     /// Robust z-score of the latest seasonal residual (log output against the same month a year earlier) compared
     /// with the firm's own residuals over the previous 24 months.
-    private func anomaly(_ i: Int, firm: Enterprise, _ p: ReportingPeriod,
+    private func anomaly(_ i: Int, firm: Enterprise, _ p: ReportingPeriod, residuals: [Double],
                          add: (WarningKind, WarningLevel, String, [String: Double], String, String) -> Void) {
-        var residuals: [Double] = []
-        var q = p.previous
-        for _ in 0..<24 {
-            let a = v(.outputValue, i, q), b = v(.outputValue, i, q.sameLastYear)
-            if a > 0, b > 0 { residuals.append(log(a / b)) }
-            q = q.previous
-        }
         let a = v(.outputValue, i, p), b = v(.outputValue, i, p.sameLastYear)
         guard residuals.count >= 12, a > 0, b > 0 else { return }
         let latest = log(a / b)
