@@ -64,17 +64,23 @@ public enum Permission: String, Sendable, CaseIterable {
     case applyPolicies = "policies:apply"
     /// Approving, rejecting and paying policy awards.
     case reviewAwards = "awards:review"
+    /// Registering demonstration projects, editing the service catalogue, importing investment targets.
+    case managePrograms = "programs:manage"
+    /// Submitting a transformation diagnosis and following referrals for one's own enterprise.
+    case submitDiagnosis = "diagnoses:submit"
+    /// Posting market listings and reading their matches for one's own enterprise.
+    case trade = "market:trade"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
 public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards],
-        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards, .managePrograms],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms],
         .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
         .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
-        .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies],
+        .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies, .submitDiagnosis, .trade],
         .provider: [.readCatalog, .readEnterprises],
         .expert: [.readCatalog, .readEnterprises, .readStatistics],
     ]

@@ -96,6 +96,18 @@ enum Migrations {
             "CREATE INDEX policy_awards_policy ON policy_awards (policy_id)",
             "CREATE INDEX policy_awards_uscc ON policy_awards (uscc)",
         ]),
+        Migration(version: 5, name: "enterprise and B2B services", statements: [
+            "CREATE TABLE service_providers (id TEXT PRIMARY KEY, kind TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE TABLE service_solutions (id TEXT PRIMARY KEY, provider_id TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE TABLE diagnoses (id TEXT PRIMARY KEY, uscc TEXT NOT NULL, submitted_at TEXT NOT NULL, total DOUBLE PRECISION NOT NULL, level INTEGER NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX diagnoses_uscc ON diagnoses (uscc)",
+            "CREATE TABLE referrals (id TEXT PRIMARY KEY, uscc TEXT NOT NULL, solution_id TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX referrals_uscc ON referrals (uscc)",
+            "CREATE TABLE market_listings (id TEXT PRIMARY KEY, uscc TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX market_listings_uscc ON market_listings (uscc)",
+            "CREATE TABLE demo_projects (id TEXT PRIMARY KEY, uscc TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE TABLE investment_targets (code TEXT PRIMARY KEY, link TEXT NOT NULL, doc TEXT NOT NULL)",
+        ]),
     ]
 }
 

@@ -39,6 +39,11 @@ public struct BrainServer: Sendable {
         addChainAnalysisRoutes(api)
         addTalentRoutes(api)
         addPolicyRoutes(api)
+        addPolicyAdminRoutes(api)
+        addDiagnosisRoutes(api)
+        addServiceRoutes(api)
+        addMarketRoutes(api)
+        addEvaluationRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -58,6 +63,11 @@ public struct BrainServer: Sendable {
         addChainAnalysisRoutes(api)
         addTalentRoutes(api)
         addPolicyRoutes(api)
+        addPolicyAdminRoutes(api)
+        addDiagnosisRoutes(api)
+        addServiceRoutes(api)
+        addMarketRoutes(api)
+        addEvaluationRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

@@ -42,6 +42,10 @@ struct Serve: AsyncParsableCommand {
         let networkStart = clock.now
         let networks = SupplyNetworkHolder(try await SupplyNetwork.load(from: db))
         note("supply network: \(networks.network.graph.nodeCount) firms, \(networks.network.graph.edgeCount) links, centrality in \(clock.now - networkStart)")
+        let servicesStart = clock.now
+        if let seeded = try await ServiceDemoSeeder(store: db, seed: seed).seedIfDemo(cube: cubes.cube, network: networks.network) {
+            note("demo services: \(seeded) in \(clock.now - servicesStart)")
+        }
         let services = Services(store: db, signer: signer, cubes: cubes, networks: networks)
         let matched = try await services.policies.refresh(cube: cubes.cube)
         note("policies: \(matched.matches.policies.count) matched against \(cubes.cube.firmCount) enterprises in \(matched.matches.duration), \(matched.newGrants) new 免申即享 grants")

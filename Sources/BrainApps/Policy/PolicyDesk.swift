@@ -42,7 +42,8 @@ public final class PolicyDesk: Sendable {
         }
         let parsed = records.compactMap { try? ParsedPolicy.parse($0) }
         let builder = EnterpriseFacts(cube: cube, catalog: catalog, qualifications: try await store.qualifications(),
-                                      smartInvestment: try await store.investments(year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1, kind: "smart"))
+                                      smartInvestment: try await store.investments(year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1, kind: "smart"),
+                                      digitalLevels: try await DiagnosisDesk.storedLevels(in: store))
         let facts = (0..<cube.firmCount).map(builder.facts(for:))
         let matches = PolicyMatches.run(policies: parsed, facts: facts)
         current.withLock { $0 = matches }

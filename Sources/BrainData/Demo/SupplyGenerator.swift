@@ -57,7 +57,7 @@ struct SupplyGenerator {
                         let place = rng.pick(Self.outside)
                         let body = String((0..<8).map { _ in CreditCode.alphabet[Int(rng.next() % 31)] })
                         let code = CreditCode.make(region: place.region, body: body)!.value
-                        let name = place.place + String([rng.pick(EnterpriseGenerator.brands), rng.pick(EnterpriseGenerator.brands)]) + link.name.prefix(4) + "有限公司"
+                        let name = place.place + String([rng.pick(EnterpriseGenerator.brands), rng.pick(EnterpriseGenerator.brands)]) + String(link.name.split(separator: "与").first ?? Substring(link.name)).prefix(6) + "有限公司"
                         return (code, name, place.region)
                     }()
                     outsideFirms[slot] = o

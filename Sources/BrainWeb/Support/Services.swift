@@ -20,6 +20,12 @@ public struct Services: Sendable {
     public let networks: SupplyNetworkHolder
     /// Policy matching, grants and applications.
     public let policies: PolicyDesk
+    /// The service catalogue and referrals.
+    public let catalogue: ServiceCatalogue
+    /// Transformation diagnoses.
+    public let diagnoses: DiagnosisDesk
+    /// Trade matching.
+    public let market: MarketDesk
 
     public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
                 networks: SupplyNetworkHolder) {
@@ -33,6 +39,10 @@ public struct Services: Sendable {
         self.cubes = cubes
         self.networks = networks
         self.policies = PolicyDesk(store: store)
+        self.catalogue = ServiceCatalogue(store: store)
+        self.diagnoses = DiagnosisDesk(store: store)
+        self.market = MarketDesk(store: store)
+        market.setRelations(Set(networks.network.links.map { $0.supplier + "|" + $0.customer }))
     }
 
     /// Rebuilds everything that reads the cube after data changed: warnings and policy matches.

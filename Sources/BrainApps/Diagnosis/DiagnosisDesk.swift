@@ -1,0 +1,128 @@
+import BrainCore
+import BrainData
+import BrainStore
+import Foundation
+import Synchronization
+
+/// One submitted diagnosis: the answers, the result, the peer percentile and the catalogue recommendations.
+public struct DiagnosisRecord: Codable, Sendable {
+    public let id: String
+    public let uscc: String
+    public let company: String
+    public let chain: String?
+    public let city: String?
+    public let submittedBy: String
+    public let submittedAt: String
+    public let answers: [String: Int]
+    public let result: DiagnosisResult
+    /// Share of peers (same chain and city, latest diagnosis each) scoring below, 0–100; nil without peers.
+    public let percentile: Double?
+    public let peers: Int
+    public let recommendations: [SolutionRecommendation]
+    /// Referrals opened from the recommendations.
+    public let referrals: [String]
+}
+
+/// The diagnosis a request submits.
+public struct DiagnosisSubmission: Codable, Sendable {
+    public var uscc: String?
+    public var answers: [String: Int]?
+    public init(uscc: String?, answers: [String: Int]?) { self.uscc = uscc; self.answers = answers }
+}
+
+extension Questionnaire {
+    /// True for an area code (`operation`) or a sub-area code (`operation.production`).
+    public func isAreaCode(_ code: String) -> Bool { area(code) != nil || subarea(code) != nil }
+}
+
+/// 转型问诊: scores submitted questionnaires, places them among peers, recommends catalogue solutions and opens
+/// referrals; keeps each enterprise's history.
+public final class DiagnosisDesk: Sendable {
+    public let store: Store
+    public let catalogue: ServiceCatalogue
+    public let questionnaire: Questionnaire
+    /// Latest diagnosis per enterprise, loaded once and updated on every submission.
+    private let latest = Mutex<[String: DiagnosisRecord]?>(nil)
+
+    public init(store: Store, questionnaire: Questionnaire = .standard) {
+        self.store = store
+        self.catalogue = ServiceCatalogue(store: store)
+        self.questionnaire = questionnaire
+    }
+
+    /// 大型 and 中型 enterprises also answer the GB/T 39116 maturity items.
+    public static func isLarge(_ e: Enterprise) -> Bool { e.sizeClass == .large || e.sizeClass == .medium }
+
+    /// Scores and saves a diagnosis; the answers are checked whole and nothing is saved when any is wrong.
+    public func submit(firm e: Enterprise, answers: [String: Int], by user: String, catalog: RegionCatalog = .jiangxi,
+                       at time: String = Timestamp.now(), refer: Bool = true) async throws -> DiagnosisRecord {
+        let result: DiagnosisResult
+        do { result = try questionnaire.score(answers, largeFirm: Self.isLarge(e)) } catch { throw error }
+        let chain = e.chains.first
+        let city = catalog.city(of: e.region)
+        let peers = try await latestRecords().values.filter { $0.uscc != e.uscc && $0.chain == chain && $0.city == city }.map(\.result.total)
+        let candidates = try await catalogue.solutions().map {
+            SolutionCandidate(id: $0.id, title: $0.title, areas: $0.areas, chains: $0.chains, priceMin: $0.priceMin, priceMax: $0.priceMax)
+        }
+        let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { ChainCatalog.chain($0)?.name }, candidates: candidates, limit: 5)
+        let id = "DG-\(e.uscc)-\(time.filter(\.isNumber))"
+        var referrals: [String] = []
+        if refer, !recs.isEmpty {
+            referrals = try await catalogue.refer(uscc: e.uscc, items: recs.prefix(3).map { ($0.solutionId, $0.reason) }, diagnosisId: id, by: "system").map(\.id)
+        }
+        let record = DiagnosisRecord(id: id, uscc: e.uscc, company: e.name, chain: chain, city: city, submittedBy: user, submittedAt: time,
+                                     answers: answers, result: result, percentile: Questionnaire.percentile(result.total, among: peers),
+                                     peers: peers.count, recommendations: recs, referrals: referrals)
+        try await save([record])
+        return record
+    }
+
+    /// Saves records (used by submissions and the demo seeder) and updates the latest-per-enterprise view.
+    public func save(_ records: [DiagnosisRecord]) async throws {
+        try await store.putDocuments(.diagnoses, records.map {
+            DocumentRow(key: $0.id, values: [$0.uscc, $0.submittedAt, $0.result.total, $0.result.level], doc: $0)
+        })
+        _ = try await latestRecords()
+        latest.withLock { map in
+            for r in records where (map?[r.uscc]?.submittedAt ?? "") <= r.submittedAt { map?[r.uscc] = r }
+        }
+    }
+
+    /// An enterprise's diagnoses, newest first.
+    public func history(uscc: String) async throws -> [DiagnosisRecord] {
+        try await store.documents(.diagnoses, as: DiagnosisRecord.self, where: [("uscc", uscc)], orderBy: "submitted_at", descending: true)
+    }
+
+    public func diagnosis(_ id: String) async throws -> DiagnosisRecord? { try await store.document(.diagnoses, key: id, as: DiagnosisRecord.self) }
+
+    /// The latest diagnosis of every enterprise.
+    public func latestRecords() async throws -> [String: DiagnosisRecord] {
+        if let map = latest.withLock({ $0 }) { return map }
+        var map: [String: DiagnosisRecord] = [:]
+        for r in try await store.documents(.diagnoses, as: DiagnosisRecord.self, orderBy: "submitted_at") { map[r.uscc] = r }
+        let loaded = map
+        latest.withLock { if $0 == nil { $0 = loaded } }
+        return latest.withLock { $0 ?? loaded }
+    }
+
+    /// Latest total score (0–100) per enterprise.
+    public func latestScores() async throws -> [String: Double] { try await latestRecords().mapValues(\.result.total) }
+
+    /// Latest MIIT level (0–4) per enterprise, as the `digital_level` policy fact.
+    public func latestLevels() async throws -> [String: Double] { try await latestRecords().mapValues { Double($0.result.level) } }
+
+    /// Latest MIIT level per enterprise read from the plain columns (cheap; for policy matching).
+    public static func storedLevels(in store: Store) async throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for row in try await store.sql.select().columns("uscc", "level").from("diagnoses").orderBy("submitted_at").orderBy("id").all() {
+            out[try row.decode(column: "uscc", as: String.self)] = Double(try row.decode(column: "level", as: Int.self))
+        }
+        return out
+    }
+
+    public func latestSnapshots() async throws -> [String: MaturitySnapshot] {
+        try await latestRecords().mapValues {
+            MaturitySnapshot(level: $0.result.level, total: $0.result.total, weakestArea: $0.result.weakestArea, weakestAreaName: $0.result.weakestAreaName)
+        }
+    }
+}

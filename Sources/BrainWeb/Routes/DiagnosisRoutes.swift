@@ -1,0 +1,74 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+extension BrainServer {
+    func addDiagnosisRoutes(_ api: APIRoutes) {
+        let services = self.services
+        let desk = services.diagnoses
+        api.get("/api/v1/diagnoses/questionnaire", RouteDoc(method: "get", path: "/api/v1/diagnoses/questionnaire",
+                                                            summary: "转型问诊 questionnaire: MIIT SME digital-level areas, sub-areas and questions (levels at 20/40/60/80 points), plus the GB/T 39116 maturity items asked of large and medium firms",
+                                                            tag: "diagnoses", params: [.query("large", "true to include the GB/T 39116 maturity items", type: "boolean")],
+                                                            response: "Questionnaire", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
+            try Self.require(.readCatalog, context)
+            let q = try QueryReader(request, allowed: ["large"])
+            let large = try q.bool("large") ?? true
+            let full = desk.questionnaire
+            return try JSONResponse.make(Questionnaire(version: full.version, title: full.title, levels: full.levels, areas: full.areas,
+                                                       questions: full.questions(largeFirm: large), maturityLevels: large ? full.maturityLevels : [],
+                                                       maturityThreshold: full.maturityThreshold))
+        }
+        api.post("/api/v1/diagnoses", RouteDoc(method: "post", path: "/api/v1/diagnoses",
+                                               summary: "Submit a diagnosis for one's own enterprise: score per area, level, weakest area, weak points, peer percentile (same chain and city), catalogue recommendations and referrals. Missing or out-of-range answers: 400 listing every field; nothing is saved.",
+                                               tag: "diagnoses", requestBody: ("application/json", "DiagnosisSubmission"), response: "Diagnosis",
+                                               permission: Permission.submitDiagnosis.rawValue, errors: [400, 401, 403, 404])) { request, context -> Response in
+            try Self.require(.submitDiagnosis, context)
+            let p = try context.caller()
+            let body = try await Self.decodeBody(request, as: DiagnosisSubmission.self)
+            let uscc: String
+            if p.role == .enterprise {
+                guard let mine = p.scope else { throw APIError.forbidden("your account has no enterprise") }
+                if let u = body.uscc, u != mine { throw APIError.forbidden("you can diagnose only your own enterprise \(mine)") }
+                uscc = mine
+            } else {
+                guard let u = body.uscc else { throw APIError.badRequest("uscc", "required") }
+                uscc = u
+            }
+            let cube = services.cubes.cube
+            guard let i = cube.firmIndex[uscc] else { throw APIError.notFound("no enterprise with credit code \(uscc)") }
+            guard let answers = body.answers else { throw APIError.badRequest("answers", "required: an object of question id → option index") }
+            let record: DiagnosisRecord
+            do {
+                record = try await desk.submit(firm: cube.firms[i], answers: answers, by: p.username, catalog: services.catalog)
+            } catch let e as DiagnosisFailure {
+                throw APIError(.badRequest, code: "bad_answers",
+                               message: "\(e.problems.count) problem(s): " + e.problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
+            }
+            // The digital level is a policy fact (e.g. 数字化转型示范): match again so the enterprise sees it at once.
+            try await services.policies.refresh(cube: cube, catalog: services.catalog)
+            return try JSONResponse.make(record, status: .created)
+        }
+        api.get("/api/v1/enterprises/:uscc/diagnoses", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/diagnoses",
+                                                                summary: "An enterprise's diagnosis history, newest first", tag: "diagnoses",
+                                                                params: [.path("uscc", "统一社会信用代码")], response: "DiagnosisList",
+                                                                permission: Permission.readIndicators.rawValue)) { request, context -> Response in
+            try Self.require(.readIndicators, context)
+            _ = try QueryReader(request, allowed: [])
+            let code = try self.visibleEnterprise(context)
+            return try JSONResponse.make(["items": try await desk.history(uscc: code)])
+        }
+        api.get("/api/v1/diagnoses/:id", RouteDoc(method: "get", path: "/api/v1/diagnoses/:id", summary: "One diagnosis with its result and recommendations",
+                                                  tag: "diagnoses", params: [.path("id", "diagnosis id")], response: "Diagnosis",
+                                                  permission: Permission.readIndicators.rawValue)) { request, context -> Response in
+            try Self.require(.readIndicators, context)
+            _ = try QueryReader(request, allowed: [])
+            let id = try context.parameters.require("id")
+            guard let d = try await desk.diagnosis(id) else { throw APIError.notFound("no diagnosis \(id)") }
+            guard self.inScope(try context.caller(), uscc: d.uscc) else { throw APIError.forbidden("diagnosis \(id) is of an enterprise outside your data scope") }
+            return try JSONResponse.make(d)
+        }
+    }
+}

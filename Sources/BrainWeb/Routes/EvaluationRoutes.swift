@@ -1,0 +1,204 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+extension BrainServer {
+    static let evaluationWeightsKey = "evaluation.weights"
+
+    /// The weights in force (the standard ones until an official changes them).
+    func evaluationWeights() async throws -> EvaluationWeights {
+        guard let text = try await services.store.setting(Self.evaluationWeightsKey),
+              let w = try? JSONDecoder().decode(EvaluationWeights.self, from: Data(text.utf8)) else { return .standard }
+        return w
+    }
+
+    func addEvaluationRoutes(_ api: APIRoutes) {
+        let services = self.services
+        let catalog = services.catalog
+        let params: [ParamDoc] = [.query("by", "city (default) or zone", enumValues: ["city", "zone"]), .query("chain", "chain code such as NFM")]
+        api.get("/api/v1/evaluation", RouteDoc(method: "get", path: "/api/v1/evaluation",
+                                               summary: "产业评价: composite index per chain × city or zone (scale, growth, profitability, R&D intensity, digital level, energy productivity, 亩均效益) with the weights and each component's value and score, ranked within each chain",
+                                               tag: "evaluation", params: params, response: "EvaluationRanking", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+            try Self.require(.readStatistics, context)
+            let q = try QueryReader(request, allowed: Set(params.map(\.name)))
+            let by = try q.oneOf("by", EvaluationArea.self) ?? .city
+            let chain = try self.chainParameter(q)
+            let p = try context.caller()
+            let admits = try self.areaFilter(p, by: by)
+            let index = EvaluationIndex(cube: services.cubes.cube, catalog: catalog, digitalScores: try await services.diagnoses.latestScores())
+            return try JSONResponse.make(index.rank(by: by, chain: chain, weights: try await self.evaluationWeights(), admits: admits))
+        }
+        api.get("/api/v1/evaluation/weights", RouteDoc(method: "get", path: "/api/v1/evaluation/weights", summary: "The evaluation index weights in force, by component",
+                                                       tag: "evaluation", response: "EvaluationWeights", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+            try Self.require(.readStatistics, context)
+            _ = try QueryReader(request, allowed: [])
+            return try JSONResponse.make(try await self.evaluationWeights())
+        }
+        api.put("/api/v1/evaluation/weights", RouteDoc(method: "put", path: "/api/v1/evaluation/weights",
+                                                       summary: "Change the evaluation index weights (components left out get 0)", tag: "evaluation",
+                                                       requestBody: ("application/json", "EvaluationWeights"), response: "EvaluationWeights",
+                                                       permission: Permission.configureRules.rawValue)) { request, context -> Response in
+            try Self.require(.configureRules, context)
+            let body = try await Self.decodeBody(request, as: EvaluationWeights.self)
+            let w: EvaluationWeights
+            do { w = try EvaluationWeights.validated(body.weights) } catch let e as AppError { throw APIError(e) }
+            try await services.store.setSetting(Self.evaluationWeightsKey, String(decoding: try JSONEncoder().encode(w), as: UTF8.self))
+            return try JSONResponse.make(w)
+        }
+        api.get("/api/v1/demonstration-projects", RouteDoc(method: "get", path: "/api/v1/demonstration-projects",
+                                                           summary: "Registered demonstration projects (智能工厂, 数字化车间 …) with outcomes, within the caller's scope",
+                                                           tag: "evaluation", params: [.query("chain", "chain code"), .query("kind", "project kind", enumValues: DemonstrationProject.kinds.keys.sorted())],
+                                                           response: "DemonstrationProjectList", permission: Permission.readEnterprises.rawValue)) { request, context -> Response in
+            try Self.require(.readEnterprises, context)
+            let q = try QueryReader(request, allowed: ["chain", "kind"])
+            let chain = try self.chainParameter(q)
+            let kind = q.string("kind")
+            if let kind, DemonstrationProject.kinds[kind] == nil { throw APIError.badRequest("kind", "must be one of \(DemonstrationProject.kinds.keys.sorted().joined(separator: ", "))") }
+            let scope = try context.caller().enterpriseScope(in: catalog)
+            let cube = services.cubes.cube
+            let items = try await services.store.demonstrationProjects().filter { d in
+                (chain == nil || d.chain == chain) && (kind == nil || d.kind == kind)
+                    && scope.admits(uscc: d.uscc, region: d.region, zone: cube.firmIndex[d.uscc].flatMap { cube.firms[$0].zone })
+            }.sorted { ($0.year, $1.id) > ($1.year, $0.id) }
+            return try JSONResponse.make(["items": items])
+        }
+        api.post("/api/v1/demonstration-projects", RouteDoc(method: "post", path: "/api/v1/demonstration-projects",
+                                                            summary: "Register a demonstration project of an enterprise in the caller's scope", tag: "evaluation",
+                                                            requestBody: ("application/json", "DemonstrationProjectDraft"), response: "DemonstrationProject",
+                                                            permission: Permission.managePrograms.rawValue)) { request, context -> Response in
+            try Self.require(.managePrograms, context)
+            let p = try context.caller()
+            let draft = try await Self.decodeBody(request, as: DemonstrationProjectDraft.self)
+            let cube = services.cubes.cube
+            let scope = p.enterpriseScope(in: catalog)
+            let project: DemonstrationProject
+            do {
+                project = try draft.validated(firm: { u in cube.firmIndex[u].map { cube.firms[$0] } }, id: "D-\(UInt64(Date().timeIntervalSince1970 * 1000))", by: p.username)
+            } catch let e as AppError { throw APIError(e) }
+            guard scope.admits(uscc: project.uscc, region: project.region, zone: cube.firmIndex[project.uscc].flatMap { cube.firms[$0].zone }) else {
+                throw APIError.forbidden("enterprise \(project.uscc) is outside your data scope")
+            }
+            try await services.store.saveDemonstrationProjects([project])
+            return try JSONResponse.make(project, status: .created)
+        }
+        let chainParams: [ParamDoc] = [.path("code", "chain code such as NEWENERGY")] + Self.sliceParams.filter { $0.name != "chain" && $0.name != "industry" }
+        api.get("/api/v1/chains/:code/investment-leads", RouteDoc(method: "get", path: "/api/v1/chains/:code/investment-leads",
+                                                                  summary: "精准招商: for each gap or weak link of the chain in the region or zone, ranked candidate firms outside the province with reasons; for a region or zone, links ranked by fit with the existing base",
+                                                                  tag: "investment", params: chainParams + [.query("limit", "candidates per link 1–50", type: "integer")],
+                                                                  response: "InvestmentLeadsReport", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+            let chain = try Self.chainPath(context)
+            let scope = try self.slice(request, context, extra: ["limit"], excluding: ["chain", "industry"])
+            let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
+            let leads = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: catalog,
+                                        targets: try await services.store.investmentTargets())
+            return try JSONResponse.make(leads.report(chain: chain, scope: scope, limit: limit))
+        }
+        api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
+                                                               summary: "转型升级规划 brief for the chain in a region: figures, gaps and weak links, maturity distribution, demonstration projects, recommended actions; JSON with a Markdown rendering",
+                                                               tag: "evaluation", params: chainParams, response: "UpgradeBrief", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+            let chain = try Self.chainPath(context)
+            let scope = try self.slice(request, context, excluding: ["chain", "industry"])
+            let cube = services.cubes.cube, network = services.networks.network
+            let leads = InvestmentLeads(cube: cube, network: network, catalog: catalog, targets: try await services.store.investmentTargets())
+                .report(chain: chain, scope: scope, limit: 3)
+            let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: catalog)
+                .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(),
+                       projects: try await services.store.demonstrationProjects(), leads: leads)
+            return try JSONResponse.make(brief)
+        }
+        api.get("/api/v1/investment/targets", RouteDoc(method: "get", path: "/api/v1/investment/targets", summary: "The imported list of investment targets (firms outside the province)",
+                                                       tag: "investment", params: [.query("chain", "chain code")], response: "InvestmentTargetList",
+                                                       permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+            try Self.require(.readStatistics, context)
+            let q = try QueryReader(request, allowed: ["chain"])
+            let chain = try self.chainParameter(q)
+            return try JSONResponse.make(["items": try await services.store.investmentTargets().filter { chain == nil || $0.chain == chain }])
+        }
+        api.post("/api/v1/investment/targets", RouteDoc(method: "post", path: "/api/v1/investment/targets",
+                                                        summary: "Import investment targets (JSON array); good rows are kept, bad rows listed by index with field and reason",
+                                                        tag: "investment", requestBody: ("application/json", "InvestmentTargetImport"), response: "InvestmentTargetReport",
+                                                        permission: Permission.managePrograms.rawValue)) { request, context -> Response in
+            try Self.require(.managePrograms, context)
+            let rows = try await Self.decodeBody(request, as: [InvestmentTargetDraft].self, limit: 4 * 1024 * 1024)
+            let (good, problems) = InvestmentTargetDraft.validate(rows, provincePrefix: String(catalog.province.code.prefix(2)))
+            try await services.store.saveInvestmentTargets(good)
+            return try JSONResponse.make(InvestmentTargetReport(rowsTotal: rows.count, rowsAccepted: good.count, rowsRejected: rows.count - good.count, problems: problems))
+        }
+    }
+
+    /// Cells a caller may see: officials of a city or county see their city's cells, zone managers their zone's.
+    func areaFilter(_ p: Principal, by: EvaluationArea) throws -> (String) -> Bool {
+        let catalog = services.catalog
+        switch p.role {
+        case .cityOfficial, .countyOfficial:
+            guard let mine = p.scope, let city = catalog.city(of: mine) else { throw APIError.forbidden("your account has no data scope") }
+            return by == .city ? { $0 == city } : { z in catalog.zone(z)?.cities.contains(city) ?? false }
+        case .zoneManager:
+            guard let mine = p.scope else { throw APIError.forbidden("your account has no data scope") }
+            return by == .zone ? { $0 == mine } : { _ in false }
+        default:
+            return { _ in true }
+        }
+    }
+
+    func chainParameter(_ q: QueryReader) throws -> String? {
+        guard let c = q.string("chain")?.uppercased() else { return nil }
+        guard ChainCatalog.chain(c) != nil else { throw APIError.badRequest("chain", "\(c) is not a chain code; see /api/v1/chains") }
+        return c
+    }
+
+    static func chainPath(_ context: BrainContext) throws -> IndustryChain {
+        let raw = try context.parameters.require("code").uppercased()
+        guard let chain = ChainCatalog.chain(raw) else {
+            throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
+        }
+        return chain
+    }
+
+    /// Decodes a JSON body (at most `limit` bytes); a malformed body is a 400 naming the field.
+    static func decodeBody<T: Decodable>(_ request: Request, as type: T.Type, limit: Int = 256 * 1024) async throws -> T {
+        let buffer = try await request.body.collect(upTo: limit)
+        guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "bad_body", message: "request body is empty; JSON expected") }
+        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+    }
+}
+
+/// One row of an investment-target import before validation.
+struct InvestmentTargetDraft: Decodable, Sendable {
+    let code: String?
+    let name: String?
+    let region: String?
+    let chain: String?
+    let link: String?
+    let revenue: Double?
+    let note: String?
+
+    static func validate(_ rows: [InvestmentTargetDraft], provincePrefix: String) -> ([InvestmentTarget], [InvestmentTargetReport.Problem]) {
+        var good: [InvestmentTarget] = []
+        var problems: [InvestmentTargetReport.Problem] = []
+        for (k, r) in rows.enumerated() {
+            func bad(_ field: String, _ reason: String) { problems.append(.init(row: k, field: field, reason: reason)) }
+            guard let code = r.code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else { bad("code", "required"); continue }
+            guard let name = r.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { bad("name", "required"); continue }
+            guard let region = r.region, region.count == 6, region.allSatisfy(\.isNumber) else { bad("region", "must be a 6-digit GB/T 2260 code"); continue }
+            guard !region.hasPrefix(provincePrefix) else { bad("region", "\(region) is inside the province; targets are firms outside it"); continue }
+            guard let chainCode = r.chain?.uppercased(), let chain = ChainCatalog.chain(chainCode) else { bad("chain", "must be a chain code such as NEWENERGY"); continue }
+            guard let link = r.link, chain.link(link) != nil else { bad("link", "must be a link code of \(chainCode), such as \(chain.links[0].code)"); continue }
+            if let v = r.revenue, !v.isFinite || v < 0 { bad("revenue", "must be a non-negative amount in 万元"); continue }
+            good.append(InvestmentTarget(code: code, name: name, region: region, chain: chainCode, link: link, revenue: r.revenue, note: r.note ?? "", source: "imported"))
+        }
+        return (good, problems)
+    }
+}
+
+/// What an investment-target import did.
+struct InvestmentTargetReport: Encodable, Sendable {
+    struct Problem: Encodable, Sendable { let row: Int; let field: String; let reason: String }
+    let rowsTotal: Int
+    let rowsAccepted: Int
+    let rowsRejected: Int
+    let problems: [Problem]
+}

@@ -1,0 +1,83 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+/// A policy as an official writes it; checked whole before anything is saved.
+struct PolicyDraft: Decodable, Sendable {
+    let id: String?
+    let name: String?
+    let issuer: String?
+    let category: String?
+    let summary: String?
+    let rule: String?
+    let formula: String?
+    let autoGrant: Bool?
+    let validFrom: String?
+    let validUntil: String?
+
+    func record(by user: String) throws -> PolicyRecord {
+        func required(_ field: String, _ value: String?, max: Int) throws -> String {
+            let v = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard !v.isEmpty else { throw APIError.badRequest(field, "required") }
+            guard v.count <= max else { throw APIError.badRequest(field, "at most \(max) characters") }
+            return v
+        }
+        let id = try required("id", id, max: 40)
+        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw APIError.badRequest("id", "letters, digits, - and _ only")
+        }
+        let from = try required("validFrom", validFrom, max: 7), until = try required("validUntil", validUntil, max: 7)
+        guard let f = Month(from) else { throw APIError.badRequest("validFrom", "must be a month YYYY-MM") }
+        guard let u = Month(until) else { throw APIError.badRequest("validUntil", "must be a month YYYY-MM") }
+        guard f <= u else { throw APIError.badRequest("validUntil", "\(until) is before validFrom \(from)") }
+        let record = PolicyRecord(id: id, name: try required("name", name, max: 200), issuer: try required("issuer", issuer, max: 100),
+                                  category: try required("category", category, max: 40), summary: summary ?? "",
+                                  rule: try required("rule", rule, max: 20_000), formula: formula?.trimmingCharacters(in: .whitespaces).nilIfBlank ?? "0",
+                                  autoGrant: autoGrant ?? false, validFrom: f.description, validUntil: u.description, createdBy: user)
+        do {
+            _ = try ParsedPolicy.parse(record)
+        } catch let e as PolicyProblem {
+            throw APIError(.badRequest, code: "bad_rule", message: "\(e.field): \(e.description)")
+        }
+        return record
+    }
+}
+
+extension String {
+    var nilIfBlank: String? { isEmpty ? nil : self }
+}
+
+extension BrainServer {
+    func addPolicyAdminRoutes(_ api: APIRoutes) {
+        let services = self.services
+        api.post("/api/v1/policies", RouteDoc(method: "post", path: "/api/v1/policies",
+                                              summary: "Create or replace a policy written in the rule language; a rule or formula that does not parse is a 400 with line and column. Matching reruns at once and 免申即享 grants go out.",
+                                              tag: "policies", requestBody: ("application/json", "PolicyDraft"), response: "PolicySaved",
+                                              permission: Permission.configureRules.rawValue, errors: [400, 401, 403])) { request, context -> Response in
+            try Self.require(.configureRules, context)
+            let p = try context.caller()
+            let draft = try await Self.decodeBody(request, as: PolicyDraft.self)
+            let record = try draft.record(by: p.username)
+            let existed = try await services.store.policies().contains { $0.id == record.id }
+            try await services.store.upsertPolicies([record])
+            let refreshed = try await services.policies.refresh(cube: services.cubes.cube, catalog: services.catalog)
+            guard let k = refreshed.matches.policies.firstIndex(where: { $0.record.id == record.id }) else {
+                throw APIError(.internalServerError, code: "internal", message: "policy \(record.id) was saved but not matched")
+            }
+            var counts: [String: Int] = [:]
+            for o in refreshed.matches.outcomes[k] { counts[o.rawValue, default: 0] += 1 }
+            struct Saved: Encodable {
+                let policy: PolicyRecord
+                let criteria: [String]
+                let eligible, incomplete, ineligible, newGrants: Int
+            }
+            return try JSONResponse.make(Saved(policy: record, criteria: refreshed.matches.policies[k].rule.criteria,
+                                               eligible: counts["eligible"] ?? 0, incomplete: counts["incomplete"] ?? 0,
+                                               ineligible: counts["ineligible"] ?? 0, newGrants: refreshed.newGrants),
+                                         status: existed ? .ok : .created)
+        }
+    }
+}
