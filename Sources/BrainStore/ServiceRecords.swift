@@ -70,7 +70,8 @@ public struct MarketListing: Codable, Sendable, Hashable {
     /// GB/T 4754 class (4 digits) or division (2 digits) of the product's maker, if known.
     public var industry: String?
     public var chain: String?
-    /// Chain link code (e.g. `NEWENERGY-03`) the product belongs to, if known.
+    /// Chain link code (e.g. `NEWENERGY-03`): for a supply the product's link; for a demand, unless given, the buyer's own
+    /// link (so that suppliers on the links feeding it rank high).
     public var link: String?
     public var quantity: Double
     public var unit: String

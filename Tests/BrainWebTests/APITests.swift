@@ -16,6 +16,7 @@ import Testing
         try await importThroughTheAPI(server)
         try await monitoring(server)
         try await warnings(server)
+        try await enterpriseServices(server, admin)
         await server.stop()
     }
 

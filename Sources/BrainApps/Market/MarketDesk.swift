@@ -62,7 +62,7 @@ public struct ListingDraft: Codable, Sendable {
                                : reason + " (and: " + problems.dropFirst().map { "\($0.0): \($0.1)" }.joined(separator: "; ") + ")")
         }
         return MarketListing(id: id, uscc: firm.uscc, company: firm.name, kind: k!, product: name, spec: spec, industry: industry ?? firm.industry,
-                             chain: chain ?? (link == nil ? firm.chains.first : nil), link: link ?? (kind == "supply" ? firm.chainLinks.first : nil),
+                             chain: chain ?? (link == nil ? firm.chains.first : nil), link: link ?? firm.chainLinks.first,
                              quantity: quantity!, unit: u, region: place, validFrom: from, validUntil: until, createdBy: user)
     }
 
