@@ -31,6 +31,11 @@ import Testing
         let documented = BrainServer(services: s.services).documentedRoutes()
         #expect(documented.count >= 10)
         for route in documented { #expect(paths[route.path]?[route.method] != nil, "\(route.method) \(route.path) missing from openapi.json") }
+        // Every schema reference resolves.
+        let schemas = try #require((openapi.object["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let text = String(decoding: openapi.data, as: UTF8.self)
+        let refs = Set(text.components(separatedBy: "#/components/schemas/").dropFirst().map { String($0.prefix { $0 != "\"" }) })
+        for name in refs { #expect(schemas[name] != nil, "schema \(name) is referenced but not defined") }
         let metrics = try await s.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.contentType?.hasPrefix("text/plain") == true)
