@@ -9,6 +9,9 @@ import Foundation
 ///
 ///     swift run -c release brain-bench risk [--data DIR] [--verbose]
 ///     swift run -c release brain-bench monitor [--data DIR] [--runs N]
+///     swift run -c release brain-bench policies [--data DIR]
+///     swift run -c release brain-bench market [--data DIR] [--listings N] [--queries N]
+///     swift run -c release brain-bench evaluation [--data DIR]
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ fallback: String) -> String {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
@@ -98,6 +101,51 @@ case "policies":
     times.sort()
     print(String(format: "re-matching %d policies × %d enterprises: median %.3f s over 5 runs (matching only; goal under 1 s)", first.matches.policies.count, cube.firmCount, times[2]))
     await store.close()
+case "market":
+    let (store, cube) = try await loadCube()
+    let count = Int(option("--listings", "100000")) ?? 100_000, queries = Int(option("--queries", "200")) ?? 200
+    let firms = cube.firms.map { SynthFirm(uscc: $0.uscc, name: $0.name, region: $0.region, industry: $0.industry, chain: $0.chains.first, link: $0.chainLinks.first) }
+    let links = ChainCatalog.all.flatMap { c in c.links.map { SynthLink(code: $0.code, chain: c.code, products: $0.products, industries: $0.industries, feeds: $0.feeds) } }
+    var t0 = clock.now
+    let listings = ListingSynth.listings(count: count, seed: 7, firms: firms, links: links, validFrom: "2026-01-01", validUntil: "2027-12-31")
+    print(String(format: "generated %d listings over %d firms in %.2f s", listings.count, firms.count, seconds(clock.now - t0)))
+    let relations = Set(try await store.allSupplyLinks().map { $0.supplier + "|" + $0.customer })
+    t0 = clock.now
+    let index = MarketIndex(listings: listings, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers, pastRelations: relations))
+    print(String(format: "index over %d listings built in %.2f s", index.count, seconds(clock.now - t0)))
+    var fast: [Double] = [], slow: [Double] = [], same = 0
+    for k in 0..<queries {
+        let q = listings[(k * 7919) % listings.count]
+        t0 = clock.now
+        let a = index.matches(for: q, limit: 10)
+        fast.append(seconds(clock.now - t0))
+        t0 = clock.now
+        let b = index.matches(for: q, limit: 10, exhaustive: true)
+        slow.append(seconds(clock.now - t0))
+        if a.map(\.listing.id) == b.map(\.listing.id) { same += 1 }
+    }
+    fast.sort(); slow.sort()
+    func ms(_ v: [Double], _ p: Double) -> Double { v[min(v.count - 1, Int(Double(v.count) * p))] * 1000 }
+    print(String(format: "top-10 per query, indexed: median %.2f ms, p95 %.2f ms, max %.2f ms (goal under 20 ms)", ms(fast, 0.5), ms(fast, 0.95), fast.last! * 1000))
+    print(String(format: "top-10 per query, full scan: median %.2f ms, p95 %.2f ms — indexed is %.1f× faster at the median", ms(slow, 0.5), ms(slow, 0.95), ms(slow, 0.5) / ms(fast, 0.5)))
+    print("same top-10 from the index and the full scan: \(same) of \(queries) queries")
+    await store.close()
+case "evaluation":
+    let (store, cube) = try await loadCube()
+    let scores = try await DiagnosisDesk(store: store).latestScores()
+    let index = EvaluationIndex(cube: cube, digitalScores: scores)
+    for by in EvaluationArea.allCases {
+        var times: [Double] = []
+        var cells = 0
+        for _ in 0..<5 {
+            let t0 = clock.now
+            cells = index.rank(by: by, weights: .standard).cells.count
+            times.append(seconds(clock.now - t0))
+        }
+        times.sort()
+        print(String(format: "evaluation by %@: %d chain × %@ cells (%d firms with a diagnosis) in median %.1f ms over 5 runs", by.rawValue, cells, by.rawValue, scores.count, times[2] * 1000))
+    }
+    await store.close()
 default:
-    print("usage: brain-bench risk|monitor|policies [--data DIR] [--verbose] [--runs N] [--region CODE]")
+    print("usage: brain-bench risk|monitor|policies|market|evaluation [--data DIR] [--verbose] [--runs N] [--region CODE] [--listings N] [--queries N]")
 }

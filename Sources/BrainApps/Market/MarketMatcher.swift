@@ -165,7 +165,9 @@ public final class MarketIndex: Sendable {
 
     /// Top counterparts for a listing: supply listings for a demand, demand listings for a supply; open, date ranges
     /// overlapping, other enterprise. Sorted by score (desc), then listing id.
-    public func matches(for listing: MarketListing, limit: Int = 10) -> [MarketMatch] {
+    /// Top counterparts for a listing. `exhaustive` scores every listing instead of the index's candidates (the
+    /// benchmark's baseline; the result is the same).
+    public func matches(for listing: MarketListing, limit: Int = 10, exhaustive: Bool = false) -> [MarketMatch] {
         guard limit > 0 else { return [] }
         let probe = makeProbe(listing)
         let other = listing.kind == .supply ? 1 : 0
@@ -190,6 +192,10 @@ public final class MarketIndex: Sendable {
                                         guard e.productT > 0 || e.chainT > 0 || e.industryT > 0 else { continue }
                                         heap.offer(tenths: e.total, index: c)
                                     }
+                                }
+                                if exhaustive {
+                                    visit(Array(0..<Int32(listings.count)))
+                                    return
                                 }
                                 // Tier A.
                                 for g in probe.bigrams { if let p = gramPost[other][g] { visit(p) } }
