@@ -113,7 +113,8 @@ case "market":
     t0 = clock.now
     let index = MarketIndex(listings: listings, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers, pastRelations: relations))
     print(String(format: "index over %d listings built in %.2f s", index.count, seconds(clock.now - t0)))
-    var fast: [Double] = [], slow: [Double] = [], same = 0
+    var fast: [Double] = [], slow: [Double] = [], same = 0, sameScores = 0
+    let verbose = args.contains("--verbose")
     for k in 0..<queries {
         let q = listings[(k * 7919) % listings.count]
         t0 = clock.now
@@ -122,13 +123,15 @@ case "market":
         t0 = clock.now
         let b = index.matches(for: q, limit: 10, exhaustive: true)
         slow.append(seconds(clock.now - t0))
-        if a.map(\.listing.id) == b.map(\.listing.id) { same += 1 }
+        if a.map(\.listing.id) == b.map(\.listing.id) { same += 1 } else if a.map(\.score) == b.map(\.score) { sameScores += 1 } else if verbose {
+            print("differs for \(q.id) \(q.product): index \(a.map { "\($0.listing.id)=\($0.score)" }) scan \(b.map { "\($0.listing.id)=\($0.score)" })")
+        }
     }
     fast.sort(); slow.sort()
     func ms(_ v: [Double], _ p: Double) -> Double { v[min(v.count - 1, Int(Double(v.count) * p))] * 1000 }
     print(String(format: "top-10 per query, indexed: median %.2f ms, p95 %.2f ms, max %.2f ms (goal under 20 ms)", ms(fast, 0.5), ms(fast, 0.95), fast.last! * 1000))
     print(String(format: "top-10 per query, full scan: median %.2f ms, p95 %.2f ms — indexed is %.1f× faster at the median", ms(slow, 0.5), ms(slow, 0.95), ms(slow, 0.5) / ms(fast, 0.5)))
-    print("same top-10 from the index and the full scan: \(same) of \(queries) queries")
+    print("same top-10 from the index and the full scan: \(same) of \(queries) queries; \(sameScores) more with the same scores but other listings tied at the cut-off")
     await store.close()
 case "evaluation":
     let (store, cube) = try await loadCube()

@@ -49,6 +49,8 @@ struct Serve: AsyncParsableCommand {
         let services = Services(store: db, signer: signer, cubes: cubes, networks: networks)
         let matched = try await services.policies.refresh(cube: cubes.cube)
         note("policies: \(matched.matches.policies.count) matched against \(cubes.cube.firmCount) enterprises in \(matched.matches.duration), \(matched.newGrants) new 免申即享 grants")
+        let diagnosed = try await services.diagnoses.latestRecords().count
+        note("diagnoses: latest of \(diagnosed) enterprises loaded")
         let refresh = refreshAfterOutsideImports(services)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -73,6 +75,7 @@ struct Serve: AsyncParsableCommand {
                     try await services.cubes.refresh(from: services.store, catalog: services.catalog)
                     try await services.refreshAnalyses()
                     try await services.networks.refresh(from: services.store)
+                    services.refreshMarketRelations()
                     note("data changed by an import: cube, warnings and supply network rebuilt")
                 } catch {
                     note("could not rebuild after an import: \(error)")

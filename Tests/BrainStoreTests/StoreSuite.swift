@@ -165,4 +165,29 @@ func report(_ uscc: String, _ month: String, output: Double) -> MonthlyReport {
         #expect(try await store.sizeInBytes() > 0)
         await store.close()
     }
+
+    @Test(arguments: Backend.available)
+    func documentsRoundTripFilterAndReplace(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let a = MarketListing(id: "L1", uscc: "U1", company: "甲公司", kind: .supply, product: "电池级碳酸锂", spec: "Li2CO3≥99.5%", industry: "2613",
+                              chain: "NEWENERGY", link: "NEWENERGY-02", quantity: 120.5, unit: "吨", region: "360902",
+                              validFrom: "2026-11-01", validUntil: "2027-01-31", createdBy: "u1")
+        var b = a
+        b.id = "L2"; b.uscc = "U2"; b.kind = .demand; b.spec = nil
+        try await store.putDocuments(.listings, [a, b].map { DocumentRow(key: $0.id, values: [$0.uscc, $0.kind.rawValue, $0.state], doc: $0) })
+        #expect(try await store.documentCount(.listings) == 2)
+        #expect(try await store.document(.listings, key: "L1", as: MarketListing.self) == a)
+        #expect(try await store.documents(.listings, as: MarketListing.self, where: [("uscc", "U2")]) == [b])
+        // Replacing by key updates the document and the plain columns.
+        b.state = "closed"
+        try await store.putDocuments(.listings, [DocumentRow(key: b.id, values: [b.uscc, b.kind.rawValue, b.state], doc: b)])
+        #expect(try await store.documents(.listings, as: MarketListing.self, where: [("state", "open")]).map(\.id) == ["L1"])
+        #expect(try await store.documentCount(.listings) == 2)
+        // Numeric plain columns (diagnoses: total and level) and ordering by them.
+        struct Doc: Codable, Sendable, Equatable { let n: Int }
+        try await store.putDocuments(.diagnoses, (1...3).map { DocumentRow(key: "D\($0)", values: ["U1", "2026-0\($0)", Double($0) * 10.5, $0], doc: Doc(n: $0)) })
+        #expect(try await store.documents(.diagnoses, as: Doc.self, orderBy: "total", descending: true).map(\.n) == [3, 2, 1])
+        #expect(try await store.document(.diagnoses, key: "nope", as: Doc.self) == nil)
+        await store.close()
+    }
 }

@@ -194,7 +194,8 @@ public final class MarketIndex: Sendable {
                                     }
                                 }
                                 if exhaustive {
-                                    visit(Array(0..<Int32(listings.count)))
+                                    // Every open listing of the other kind (the postings by firm hold them all).
+                                    for ids in firmPost[other] { visit(ids) }
                                     return
                                 }
                                 // Tier A.

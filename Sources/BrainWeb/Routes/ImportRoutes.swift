@@ -30,6 +30,7 @@ extension BrainServer {
                 }
                 if report.rowsChanged > 0, kind == .supplyLinks || kind == .enterprises {
                     try await services.networks.refresh(from: services.store)
+                    services.refreshMarketRelations()
                 }
                 return try JSONResponse.make(report)
             } catch let e as ImportFileError {

@@ -42,6 +42,11 @@ public struct Services: Sendable {
         self.catalogue = ServiceCatalogue(store: store)
         self.diagnoses = DiagnosisDesk(store: store)
         self.market = MarketDesk(store: store)
+        refreshMarketRelations()
+    }
+
+    /// Gives trade matching the trading relations of the current supply network.
+    public func refreshMarketRelations() {
         market.setRelations(Set(networks.network.links.map { $0.supplier + "|" + $0.customer }))
     }
 
