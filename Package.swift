@@ -50,6 +50,7 @@ let package = Package(
             name: "BrainSecurity",
             dependencies: [
                 "BrainCore", "BrainStore",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]

@@ -108,6 +108,21 @@ enum Migrations {
             "CREATE TABLE demo_projects (id TEXT PRIMARY KEY, uscc TEXT NOT NULL, doc TEXT NOT NULL)",
             "CREATE TABLE investment_targets (code TEXT PRIMARY KEY, link TEXT NOT NULL, doc TEXT NOT NULL)",
         ]),
+        Migration(version: 6, name: "audit ledger", statements: [
+            """
+            CREATE TABLE audit_ledger (
+              seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+              source TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL, content_hash TEXT NOT NULL,
+              prev_hash TEXT NOT NULL, entry_hash TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_ledger_actor ON audit_ledger (actor)",
+            "CREATE INDEX audit_ledger_target ON audit_ledger (target)",
+            """
+            CREATE TABLE audit_checkpoints (
+              id INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, root TEXT NOT NULL,
+              prev_hash TEXT NOT NULL, checkpoint_hash TEXT NOT NULL, at TEXT NOT NULL)
+            """,
+        ]),
     ]
 }
 

@@ -12,6 +12,8 @@ import Prometheus
 public struct BrainServer: Sendable {
     public let services: Services
     public static let version = "0.1.0"
+    /// Address of a reverse proxy whose `X-Forwarded-For` header is believed (BRAIN_TRUSTED_PROXY).
+    static let trustedProxy = ProcessInfo.processInfo.environment["BRAIN_TRUSTED_PROXY"].flatMap { $0.isEmpty ? nil : $0 }
 
     public init(services: Services) { self.services = services }
 
@@ -29,6 +31,7 @@ public struct BrainServer: Sendable {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(signer: services.signer, open: ["/api/v1/auth/login"]))
+        router.add(middleware: AuditMiddleware(ledger: services.ledger, logger: logger))
         let api = APIRoutes(router: router)
         addAuthRoutes(api)
         addCatalogRoutes(api)

@@ -28,6 +28,8 @@ struct UserCommand: AsyncParsableCommand {
             defer { Task { await db.close() } }
             do {
                 let p = try await Accounts(store: db, catalog: .jiangxi).add(username: name, password: line, role: r, scope: scope)
+                try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user add", target: "user:\(p.username)",
+                                                                   source: "cli", detail: "{\"role\":\"\(p.role.rawValue)\",\"scope\":\"\(p.scope ?? "")\"}"))
                 print("created \(p.username) (\(p.role.rawValue)\(p.scope.map { ", scope \($0)" } ?? ""))")
             } catch let e as Accounts.Problem {
                 throw Failure(e.description)
@@ -76,6 +78,9 @@ struct ImportCommand: AsyncParsableCommand {
             throw Failure(e.description)
         }
         progressLine("")
+        try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "import \(k.rawValue)", target: file, source: "cli",
+                                                           outcome: report.rowsRejected > 0 ? "partial" : "ok",
+                                                           detail: "{\"batch\":\"\(report.batchKey)\",\"accepted\":\(report.rowsAccepted),\"rejected\":\(report.rowsRejected)}"))
         await db.close()
         for p in report.problems.prefix(show) { print(p.description) }
         if report.problems.count > show { print("… and \(report.problems.count - show) more problems\(errors == nil ? " (--errors FILE writes them all)" : "")") }

@@ -52,6 +52,7 @@ struct Serve: AsyncParsableCommand {
         let diagnosed = try await services.diagnoses.latestRecords().count
         note("diagnoses: latest of \(diagnosed) enterprises loaded")
         let refresh = refreshAfterOutsideImports(services)
+        let sealing = sealAuditLedger(services.ledger)
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
@@ -59,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         }
         try await app.runService()
         refresh.cancel()
+        sealing.cancel()
         await db.close()
     }
 
@@ -84,6 +86,17 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// Seals the audit entries written since the last checkpoint every 10 minutes (full blocks of 256 are sealed as
+    /// they fill), so that every entry is under a Merkle-root checkpoint within 10 minutes.
+    func sealAuditLedger(_ ledger: AuditLedger) -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(600))
+                do { try await ledger.checkpoint() } catch { note("could not seal the audit ledger: \(error)") }
+            }
+        }
+    }
+
     /// Creates `admin` on first start with BRAIN_ADMIN_PASSWORD, or a generated password printed once.
     func ensureAdmin(_ db: Store) async throws {
         guard try await db.user("admin") == nil else { return }
@@ -91,6 +104,8 @@ struct Serve: AsyncParsableCommand {
         let password = env ?? Passwords.generate()
         if let weak = Passwords.weakness(password) { throw Failure("BRAIN_ADMIN_PASSWORD is too weak: \(weak)") }
         _ = try await Accounts(store: db, catalog: .jiangxi).add(username: "admin", password: password, role: .admin, scope: nil)
+        try await AuditLedger(store: db).record(AuditEvent(actor: "system", action: "user add", target: "user:admin", source: "cli",
+                                                           detail: "{\"role\":\"admin\",\"reason\":\"first start\"}"))
         if env == nil {
             say("created administrator 'admin' with password: \(password)   (shown once; set BRAIN_ADMIN_PASSWORD to choose it)")
         } else {

@@ -130,4 +130,26 @@ extension APITests {
         #expect((good.object["eligible"] as? Int ?? 0) > 0)
         #expect((good.object["newGrants"] as? Int ?? 0) > 0)
     }
+
+    /// Every write, every sensitive read and every login attempt is in the ledger, and the ledger verifies.
+    func auditTrail(_ s: TestServer) async throws {
+        let ledger = s.services.ledger
+        let v = try await ledger.verify()
+        #expect(v.ok, "\(v)")
+        let entries = try await ledger.entries(limit: 100_000)
+        #expect(v.entries == entries.count && entries.count > 30)
+        #expect(entries.contains { $0.action == "login" && $0.outcome == "denied" })
+        #expect(entries.contains { $0.action == "login" && $0.outcome == "ok" && $0.actor == "firm" })
+        #expect(entries.contains { $0.actor == "firm" && $0.action.hasPrefix("POST /api/v1/market/listings") && $0.outcome == "ok" })
+        #expect(entries.contains { $0.actor == "firm" && $0.action.hasPrefix("POST /api/v1/diagnoses") && $0.outcome == "rejected" })
+        #expect(entries.contains { $0.actor == "yichun" && $0.outcome == "denied" })
+        let write = try #require(entries.first { $0.action.hasPrefix("POST /api/v1/policies") })
+        #expect(write.detail.contains("bodySha256"))
+        for secret in ["Firm#20262026", "Admin#20262026", "Nanchang#2026", "Yichun#20262026"] {
+            #expect(!entries.contains { $0.detail.contains(secret) || $0.target.contains(secret) })
+        }
+        // Reads of statistics are not logged; enterprise-level reads are.
+        #expect(!entries.contains { $0.action.hasPrefix("GET /api/v1/monitor") && $0.outcome == "ok" })
+        #expect(entries.contains { $0.action.hasPrefix("GET /api/v1/enterprises/") })
+    }
 }

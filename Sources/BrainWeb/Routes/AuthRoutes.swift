@@ -24,11 +24,16 @@ extension BrainServer {
                 throw APIError.badRequest("username", "user name and password are both required")
             }
             let principal: Principal
+            let source = request.clientAddress(context)
             do {
                 principal = try await services.accounts.login(username: body.username, password: body.password)
             } catch let problem as Accounts.Problem {
+                try await services.ledger.record(AuditEvent(actor: String(body.username.prefix(64)), action: "login", target: "user:\(body.username.prefix(64))",
+                                                            source: source, outcome: "denied", detail: Self.auditDetail(["reason": problem.description])))
                 throw APIError.unauthorized(problem.description)
             }
+            try await services.ledger.record(AuditEvent(actor: principal.username, action: "login", target: "user:\(principal.username)", source: source,
+                                                        outcome: "ok", detail: Self.auditDetail(["role": principal.role.rawValue])))
             let issued = services.signer.issue(for: principal)
             return try JSONResponse.make(Answer(token: issued.token, expiresAt: issued.expiresAt.formatted(.iso8601),
                                                 username: principal.username, role: principal.role.rawValue, scope: principal.scope))
@@ -48,5 +53,12 @@ extension BrainServer {
             return try JSONResponse.make(Me(username: p.username, role: p.role.rawValue, roleName: p.role.nameZh, scope: p.scope,
                                             scopeName: scopeName, permissions: Permission.allCases.filter { p.can($0) }.map(\.rawValue)))
         }
+    }
+
+    /// A small JSON object for an audit entry's content.
+    static func auditDetail(_ fields: [String: String]) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? enc.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

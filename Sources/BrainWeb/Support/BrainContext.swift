@@ -1,15 +1,20 @@
 import BrainSecurity
+import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// Per-request context: the core storage plus the authenticated caller, if any.
+/// Per-request context: the core storage plus the authenticated caller, if any, and where the request came from.
 public struct BrainContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` on /api/v1 routes.
     public var principal: Principal?
+    /// The peer's IP address (the connection's, not a forwarded header).
+    public let peerAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Request bodies are bounded (imports are CSV files of up to 64 MiB).
@@ -19,5 +24,17 @@ public struct BrainContext: RequestContext {
     public func caller() throws -> Principal {
         guard let principal else { throw APIError.unauthorized("missing or invalid bearer token") }
         return principal
+    }
+}
+
+extension Request {
+    /// The client's address: the first `X-Forwarded-For` hop when `BRAIN_TRUSTED_PROXY` names the peer (a reverse
+    /// proxy in front of the server), otherwise the peer itself.
+    func clientAddress(_ context: BrainContext) -> String {
+        if let proxy = BrainServer.trustedProxy, proxy == context.peerAddress,
+           let forwarded = headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
+            return forwarded
+        }
+        return context.peerAddress
     }
 }

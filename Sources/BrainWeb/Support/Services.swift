@@ -26,6 +26,8 @@ public struct Services: Sendable {
     public let diagnoses: DiagnosisDesk
     /// Trade matching.
     public let market: MarketDesk
+    /// The tamper-evident audit ledger.
+    public let ledger: AuditLedger
 
     public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
                 networks: SupplyNetworkHolder) {
@@ -42,6 +44,7 @@ public struct Services: Sendable {
         self.catalogue = ServiceCatalogue(store: store)
         self.diagnoses = DiagnosisDesk(store: store)
         self.market = MarketDesk(store: store)
+        self.ledger = AuditLedger(store: store)
         refreshMarketRelations()
     }
 

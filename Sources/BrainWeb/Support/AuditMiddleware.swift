@@ -1,0 +1,70 @@
+import BrainSecurity
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+
+/// Appends every write and every sensitive read under /api/v1 to the audit ledger: who, what, which object, from
+/// where, how it ended, and a hash of the request body. Logins are recorded by the login route itself.
+struct AuditMiddleware: RouterMiddleware {
+    typealias Context = BrainContext
+    let ledger: AuditLedger
+    let logger: Logger
+    static let skipped: Set<String> = ["/api/v1/auth/login"]
+
+    /// Reads of enterprise-level data (figures, diagnoses, listings, referrals, grants) are sensitive; statistics and
+    /// code lists are not.
+    static func isSensitiveRead(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        guard parts.count >= 3, parts[0] == "api", parts[1] == "v1" else { return false }
+        switch parts[2] {
+        case "enterprises": return parts.count >= 4
+        case "diagnoses": return parts.count >= 4 && parts[3] != "questionnaire"
+        case "market", "referrals", "grants", "audit", "users", "sessions", "security": return true
+        default: return false
+        }
+    }
+
+    func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix("/api/v1/"), !Self.skipped.contains(path) else { return try await next(request, context) }
+        let write = request.method != .get && request.method != .head
+        var request = request
+        var bodyHash = "", bodyBytes = 0
+        if write {
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            bodyBytes = buffer.readableBytes
+            bodyHash = Hex.encode(SHA256.hash(data: Data(buffer: buffer)))
+            request.body = .init(buffer: buffer)
+        }
+        let status: Int
+        let response: Response
+        do {
+            response = try await next(request, context)
+            status = Int(response.status.code)
+        } catch let e as APIError {
+            status = Int(e.status.code)
+            if write || Self.isSensitiveRead(path) || status == 401 || status == 403 {
+                await record(request, context, status: status, bodyHash: bodyHash, bodyBytes: bodyBytes, write: write)
+            }
+            throw e
+        }
+        if write || Self.isSensitiveRead(path) {
+            await record(request, context, status: status, bodyHash: bodyHash, bodyBytes: bodyBytes, write: write)
+        }
+        return response
+    }
+
+    func record(_ request: Request, _ context: BrainContext, status: Int, bodyHash: String, bodyBytes: Int, write: Bool) async {
+        struct Detail: Encodable { let method, path: String; let query: String?; let status: Int; let bodySha256: String?; let bodyBytes: Int? }
+        let detail = Detail(method: request.method.rawValue, path: request.uri.path, query: request.uri.query, status: status,
+                            bodySha256: write ? bodyHash : nil, bodyBytes: write ? bodyBytes : nil)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = (try? enc.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "denied" : status < 500 ? "rejected" : "failed"
+        let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)",
+                               target: request.uri.path, source: request.clientAddress(context), outcome: outcome, detail: text)
+        do { try await ledger.record(event) } catch { logger.error("could not append to the audit ledger: \(error)") }
+    }
+}
