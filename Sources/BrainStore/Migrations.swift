@@ -123,6 +123,23 @@ enum Migrations {
               prev_hash TEXT NOT NULL, checkpoint_hash TEXT NOT NULL, at TEXT NOT NULL)
             """,
         ]),
+        Migration(version: 7, name: "identity: lockout, password history, second factor, sessions", statements: [
+            "ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN locked_until TEXT",
+            "ALTER TABLE users ADD COLUMN mfa_secret TEXT",
+            "ALTER TABLE users ADD COLUMN mfa_enabled INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN mfa_last_step INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN password_changed_at TEXT",
+            "CREATE TABLE password_history (username TEXT NOT NULL, password_hash TEXT NOT NULL, changed_at TEXT NOT NULL)",
+            "CREATE INDEX password_history_user ON password_history (username)",
+            "CREATE TABLE recovery_codes (username TEXT NOT NULL, code_hash TEXT NOT NULL, used_at TEXT, PRIMARY KEY (username, code_hash))",
+            """
+            CREATE TABLE sessions (
+              jti TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+              revoked_at TEXT, revoked_by TEXT, source TEXT NOT NULL, agent TEXT NOT NULL, factors TEXT NOT NULL)
+            """,
+            "CREATE INDEX sessions_user ON sessions (username)",
+        ]),
     ]
 }
 
@@ -157,5 +174,9 @@ public enum Timestamp {
     public static func now() -> String { string(Date()) }
     public static func string(_ date: Date) -> String {
         date.formatted(.iso8601)
+    }
+    /// With milliseconds, for rows that must order within one second.
+    public static func precise(_ date: Date = Date()) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -30,7 +30,7 @@ public struct BrainServer: Sendable {
         let router = Router(context: BrainContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: AuthMiddleware(signer: services.signer, open: ["/api/v1/auth/login"]))
+        router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"]))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, logger: logger))
         let api = APIRoutes(router: router)
         addAuthRoutes(api)

@@ -46,13 +46,23 @@ struct Serve: AsyncParsableCommand {
         if let seeded = try await ServiceDemoSeeder(store: db, seed: seed).seedIfDemo(cube: cubes.cube, network: networks.network) {
             note("demo services: \(seeded) in \(clock.now - servicesStart)")
         }
-        let services = Services(store: db, signer: signer, cubes: cubes, networks: networks)
+        let services = Services(store: db, signer: signer, cubes: cubes, networks: networks, cipher: try FieldCipher.load(dataDirectory: store.data))
+        try await services.sessions.reload(from: db)
+        if services.mfaPolicy == .optional {
+            note("WARNING: BRAIN_MFA=optional — administrators and officials may log in without a second factor. Use this only for demos and tests.")
+        }
         let matched = try await services.policies.refresh(cube: cubes.cube)
         note("policies: \(matched.matches.policies.count) matched against \(cubes.cube.firmCount) enterprises in \(matched.matches.duration), \(matched.newGrants) new 免申即享 grants")
         let diagnosed = try await services.diagnoses.latestRecords().count
         note("diagnoses: latest of \(diagnosed) enterprises loaded")
         let refresh = refreshAfterOutsideImports(services)
         let sealing = sealAuditLedger(services.ledger)
+        let revocations = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(15))
+                try? await services.sessions.reload(from: db)
+            }
+        }
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
@@ -61,6 +71,7 @@ struct Serve: AsyncParsableCommand {
         try await app.runService()
         refresh.cancel()
         sealing.cancel()
+        revocations.cancel()
         await db.close()
     }
 

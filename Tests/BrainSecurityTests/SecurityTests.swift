@@ -9,13 +9,13 @@ import Testing
     let p = Principal(username: "nc", role: .cityOfficial, scope: "360100")
 
     @Test func issuedTokensVerify() throws {
-        let (token, exp) = signer.issue(for: p)
+        let (token, exp, _) = signer.issue(for: p)
         #expect(exp > Date())
         #expect(try signer.verify(token) == p)
     }
 
     @Test func tamperedExpiredAndForeignTokensAreRefused() throws {
-        let (token, _) = signer.issue(for: p)
+        let (token, _, _) = signer.issue(for: p)
         let parts = token.split(separator: ".")
         let forged = Base64URL.encode(try JSONEncoder().encode(TokenSigner.Claims(sub: "nc", role: "admin", scope: nil, iat: 0, exp: Int.max / 2, jti: "x")))
         #expect(throws: TokenSigner.Problem.badSignature) { try signer.verify(forged + "." + parts[1]) }
@@ -79,7 +79,7 @@ import Testing
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let accounts = Accounts(store: store, catalog: .jiangxi)
         _ = try await accounts.add(username: "nc", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)
-        #expect(try await accounts.login(username: "nc", password: "Nanchang#2026").scope == "360100")
+        #expect(try await accounts.login(username: "nc", password: "Nanchang#2026").principal.scope == "360100")
         await #expect(throws: Accounts.Problem.self) { try await accounts.login(username: "nc", password: "wrong") }
         await #expect(throws: Accounts.Problem.self) { try await accounts.login(username: "nobody", password: "Nanchang#2026") }
         await #expect(throws: Accounts.Problem.self) {

@@ -30,7 +30,8 @@ final class TestServer: Sendable {
         let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)
         let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
                                 cubes: CubeHolder(try await CubeBuilder.build(from: store)),
-                                networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)))
+                                networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)),
+                                cipher: FieldCipher(current: Array(repeating: 7, count: 32)), mfaPolicy: .optional)
         try await services.policies.refresh(cube: services.cubes.cube)
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)

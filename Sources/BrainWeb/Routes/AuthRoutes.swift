@@ -1,16 +1,19 @@
 import BrainSecurity
+import BrainStore
 import Foundation
 import Hummingbird
 
 extension BrainServer {
     func addAuthRoutes(_ api: APIRoutes) {
         let services = self.services
-        api.post("/api/v1/auth/login", RouteDoc(method: "post", path: "/api/v1/auth/login", summary: "Log in with user name and password; returns a bearer token",
+        api.post("/api/v1/auth/login", RouteDoc(method: "post", path: "/api/v1/auth/login",
+                                                summary: "Log in with user name, password and, once enrolled, the second factor (`otp`: a TOTP code or a recovery code); returns a bearer token. Five failures lock the account for 15 minutes.",
                                                 tag: "auth", requestBody: ("application/json", "LoginRequest"), response: "LoginResponse",
                                                 secured: false, errors: [400, 401])) { request, context -> Response in
             struct Login: Decodable {
                 let username: String
                 let password: String
+                let otp: String?
             }
             struct Answer: Encodable {
                 let token: String
@@ -18,25 +21,42 @@ extension BrainServer {
                 let username: String
                 let role: String
                 let scope: String?
+                let factors: String
+                let enrolmentRequired: Bool
             }
             let body = try await request.decode(as: Login.self, context: context)
             guard !body.username.isEmpty, !body.password.isEmpty else {
                 throw APIError.badRequest("username", "user name and password are both required")
             }
-            let principal: Principal
             let source = request.clientAddress(context)
+            let name = String(body.username.prefix(64))
+            let result: LoginResult
             do {
-                principal = try await services.accounts.login(username: body.username, password: body.password)
+                result = try await services.accounts.login(username: body.username, password: body.password, secondFactor: body.otp)
             } catch let problem as Accounts.Problem {
-                try await services.ledger.record(AuditEvent(actor: String(body.username.prefix(64)), action: "login", target: "user:\(body.username.prefix(64))",
-                                                            source: source, outcome: "denied", detail: Self.auditDetail(["reason": problem.description])))
-                throw APIError.unauthorized(problem.description)
+                try await services.ledger.record(AuditEvent(actor: name, action: "login", target: "user:\(name)", source: source, outcome: "denied",
+                                                            detail: Self.auditDetail(["reason": problem.description, "code": problem.code])))
+                throw APIError(.unauthorized, code: problem.code, message: problem.description)
             }
-            try await services.ledger.record(AuditEvent(actor: principal.username, action: "login", target: "user:\(principal.username)", source: source,
-                                                        outcome: "ok", detail: Self.auditDetail(["role": principal.role.rawValue])))
-            let issued = services.signer.issue(for: principal)
-            return try JSONResponse.make(Answer(token: issued.token, expiresAt: issued.expiresAt.formatted(.iso8601),
-                                                username: principal.username, role: principal.role.rawValue, scope: principal.scope))
+            let p = result.principal
+            let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired)
+            try await services.store.addSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
+                                                              expiresAt: Timestamp.string(issued.expiresAt), source: source,
+                                                              agent: String((request.headers[.userAgent] ?? "").prefix(200)),
+                                                              factors: result.enrolmentRequired ? "password (enrolment pending)" : result.factors))
+            try await services.ledger.record(AuditEvent(actor: p.username, action: "login", target: "user:\(p.username)", source: source, outcome: "ok",
+                                                        detail: Self.auditDetail(["role": p.role.rawValue, "factors": result.factors, "session": issued.jti,
+                                                                                  "enrolmentRequired": String(result.enrolmentRequired)])))
+            return try JSONResponse.make(Answer(token: issued.token, expiresAt: issued.expiresAt.formatted(.iso8601), username: p.username,
+                                                role: p.role.rawValue, scope: p.scope, factors: result.factors, enrolmentRequired: result.enrolmentRequired))
+        }
+        api.post("/api/v1/auth/logout", RouteDoc(method: "post", path: "/api/v1/auth/logout", summary: "End the caller's session (its token stops working at once)",
+                                                 tag: "auth", response: "Count", errors: [401])) { _, context -> Response in
+            let p = try context.caller()
+            guard let jti = context.sessionID else { throw APIError.unauthorized("no session") }
+            let n = try await services.store.revokeSessions(username: p.username, jti: jti, by: p.username)
+            services.sessions.markRevoked([jti])
+            return try JSONResponse.make(["revoked": n])
         }
         api.get("/api/v1/me", RouteDoc(method: "get", path: "/api/v1/me", summary: "The caller: user name, role, scope and permissions",
                                        tag: "auth", response: "Me", errors: [401])) { _, context -> Response in
@@ -53,6 +73,26 @@ extension BrainServer {
             return try JSONResponse.make(Me(username: p.username, role: p.role.rawValue, roleName: p.role.nameZh, scope: p.scope,
                                             scopeName: scopeName, permissions: Permission.allCases.filter { p.can($0) }.map(\.rawValue)))
         }
+        api.post("/api/v1/me/password", RouteDoc(method: "post", path: "/api/v1/me/password",
+                                                 summary: "Change one's password: the current one, and a new one of at least 10 characters from 3 classes that differs from the last five. Other sessions are ended.",
+                                                 tag: "auth", requestBody: ("application/json", "PasswordChange"), response: "Count", errors: [400, 401])) { request, context -> Response in
+            let p = try context.caller()
+            struct Body: Decodable { let currentPassword: String?; let newPassword: String? }
+            let body = try await Self.decodeBody(request, as: Body.self)
+            guard let current = body.currentPassword, !current.isEmpty else { throw APIError.badRequest("currentPassword", "required") }
+            guard let new = body.newPassword, !new.isEmpty else { throw APIError.badRequest("newPassword", "required") }
+            do {
+                try await services.accounts.changePassword(p.username, current: current, new: new)
+            } catch let e as Accounts.Problem {
+                throw APIError(.badRequest, code: "bad_parameter", message: e.description)
+            }
+            let others = try await services.store.sessions(username: p.username).filter { $0.jti != context.sessionID }.map(\.jti)
+            for jti in others { try await services.store.revokeSessions(username: p.username, jti: jti, by: p.username) }
+            services.sessions.markRevoked(others)
+            return try JSONResponse.make(["revoked": others.count])
+        }
+        addSecondFactorRoutes(api)
+        addSessionRoutes(api)
     }
 
     /// A small JSON object for an audit entry's content.

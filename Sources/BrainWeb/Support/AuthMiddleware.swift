@@ -1,12 +1,16 @@
-import Foundation
 import BrainSecurity
+import Foundation
 import Hummingbird
 
-/// Requires a valid bearer token on every /api/v1 route except login, and records the caller in the context.
+/// Requires a valid, unrevoked bearer token on every /api/v1 route except login, and records the caller in the
+/// context. A token issued before second-factor enrolment only reaches the enrolment routes.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = BrainContext
     let signer: TokenSigner
+    let sessions: SessionGuard
     let open: Set<String>
+    /// Routes a token pending enrolment may use.
+    static let enrolmentRoutes: Set<String> = ["/api/v1/me", "/api/v1/me/mfa", "/api/v1/me/mfa/enrol", "/api/v1/me/mfa/confirm", "/api/v1/auth/logout"]
 
     func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -17,12 +21,21 @@ struct AuthMiddleware: RouterMiddleware {
         guard header.lowercased().hasPrefix("bearer ") else {
             throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
         }
-        var context = context
+        let claims: TokenSigner.Claims
         do {
-            context.principal = try signer.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            claims = try signer.verifyClaims(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
         } catch {
             throw APIError.unauthorized(error.description)
         }
+        guard !sessions.isRevoked(claims.jti) else { throw APIError.unauthorized("this session was ended (logged out or revoked); log in again") }
+        guard let role = Role(rawValue: claims.role) else { throw APIError.unauthorized("the bearer token is malformed") }
+        if claims.pend == true, !Self.enrolmentRoutes.contains(path) {
+            throw APIError(.forbidden, code: "mfa_enrolment_required",
+                           message: "your role must use a second factor: enrol one with POST /api/v1/me/mfa/enrol and /api/v1/me/mfa/confirm, then log in again")
+        }
+        var context = context
+        context.principal = Principal(username: claims.sub, role: role, scope: claims.scope)
+        context.sessionID = claims.jti
         return try await next(request, context)
     }
 }

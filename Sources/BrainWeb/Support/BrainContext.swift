@@ -10,10 +10,13 @@ public struct BrainContext: RequestContext {
     public var principal: Principal?
     /// The peer's IP address (the connection's, not a forwarded header).
     public let peerAddress: String
+    /// Id of the caller's session (the token's `jti`), set with `principal`.
+    public var sessionID: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        sessionID = nil
         peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

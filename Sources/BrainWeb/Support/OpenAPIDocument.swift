@@ -78,8 +78,9 @@ enum OpenAPIDocument {
 
     nonisolated(unsafe) static let schemas: [String: Any] = [
         "Error": obj(["error": obj(["code": str, "message": str])]),
-        "LoginRequest": obj(["username": str, "password": str]),
-        "LoginResponse": obj(["token": str, "expiresAt": str, "username": str, "role": str, "scope": strOrNull]),
+        "LoginRequest": obj(["username": str, "password": str, "otp": str], required: ["username", "password"]),
+        "LoginResponse": obj(["token": str, "expiresAt": str, "username": str, "role": str, "scope": str, "factors": str, "enrolmentRequired": bool],
+                             required: ["token", "expiresAt", "username", "role", "factors", "enrolmentRequired"]),
         "Me": obj(["username": str, "role": str, "roleName": str, "scope": strOrNull, "scopeName": strOrNull, "permissions": arr(str)]),
         "Region": obj(["code": str, "name": str, "level": str, "parent": strOrNull], required: ["code", "name", "level"]),
         "RegionList": list("Region"),

@@ -82,6 +82,17 @@ extension OpenAPIDocument {
                              "actions": arr(obj(["kind": str, "title": str, "detail": str])), "markdown": str]),
         "PolicyDraft": obj(["id": str, "name": str, "issuer": str, "category": str, "summary": str, "rule": str, "formula": str, "autoGrant": bool,
                             "validFrom": str, "validUntil": str], required: ["id", "name", "issuer", "category", "rule", "validFrom", "validUntil"]),
+        "Count": ["type": "object", "additionalProperties": int],
+        "PasswordChange": obj(["currentPassword": str, "newPassword": str]),
+        "OTP": obj(["otp": str]),
+        "MFAState": obj(["enrolled": bool, "recoveryCodesLeft": int, "required": bool, "policy": str]),
+        "MFAEnrolment": obj(["secret": str, "uri": str]),
+        "RecoveryCodes": obj(["recoveryCodes": strArr]),
+        "Session": obj(["jti": str, "username": str, "role": str, "createdAt": str, "expiresAt": str, "revokedAt": str, "revokedBy": str,
+                        "source": str, "agent": str, "factors": str], required: ["jti", "username", "role", "createdAt", "expiresAt", "source", "agent", "factors"]),
+        "SessionList": list("Session"),
+        "UserList": obj(["items": arr(obj(["username": str, "role": str, "scope": str, "createdAt": str, "disabled": bool, "lockedUntil": str, "secondFactor": bool],
+                                          required: ["username", "role", "createdAt", "disabled", "secondFactor"]))]),
         "PolicySaved": obj(["policy": anyObject, "criteria": strArr, "eligible": int, "incomplete": int, "ineligible": int, "newGrants": int]),
     ]
 }

@@ -29,13 +29,22 @@ public struct Services: Sendable {
     /// The tamper-evident audit ledger.
     public let ledger: AuditLedger
 
+    /// Encrypts sensitive fields at rest.
+    public let cipher: FieldCipher?
+    public let mfaPolicy: MFAPolicy
+    /// Revoked sessions.
+    public let sessions: SessionGuard
+
     public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
-                networks: SupplyNetworkHolder) {
+                networks: SupplyNetworkHolder, cipher: FieldCipher? = nil, mfaPolicy: MFAPolicy = .fromEnvironment()) {
         self.store = store
         self.catalog = catalog
         self.industries = industries
         self.signer = signer
-        self.accounts = Accounts(store: store, catalog: catalog)
+        self.cipher = cipher
+        self.mfaPolicy = mfaPolicy
+        self.sessions = SessionGuard()
+        self.accounts = Accounts(store: store, catalog: catalog, cipher: cipher, mfaPolicy: mfaPolicy)
         self.importer = Importer(store: store, catalog: catalog, industries: industries)
         self.startedAt = Date()
         self.cubes = cubes

@@ -21,6 +21,14 @@ public struct TokenSigner: Sendable {
         public let iat: Int
         public let exp: Int
         public let jti: String
+        /// Factors used at login (`password`, `password+totp` …).
+        public let fac: String?
+        /// True for a token that may only enrol a second factor.
+        public let pend: Bool?
+
+        public init(sub: String, role: String, scope: String?, iat: Int, exp: Int, jti: String, fac: String? = nil, pend: Bool? = nil) {
+            self.sub = sub; self.role = role; self.scope = scope; self.iat = iat; self.exp = exp; self.jti = jti; self.fac = fac; self.pend = pend
+        }
     }
 
     /// Why a token was refused.
@@ -35,18 +43,24 @@ public struct TokenSigner: Sendable {
         }
     }
 
-    /// Issues a token for a principal; returns it with its expiry.
-    public func issue(for p: Principal, now: Date = Date()) -> (token: String, expiresAt: Date) {
-        let exp = now.addingTimeInterval(lifetime)
+    /// Issues a token for a principal; returns it with its expiry and id.
+    public func issue(for p: Principal, factors: String = "password", pending: Bool = false, now: Date = Date()) -> (token: String, expiresAt: Date, jti: String) {
+        let exp = now.addingTimeInterval(pending ? min(lifetime, 900) : lifetime)
         let claims = Claims(sub: p.username, role: p.role.rawValue, scope: p.scope, iat: Int(now.timeIntervalSince1970),
-                            exp: Int(exp.timeIntervalSince1970), jti: UUID().uuidString)
+                            exp: Int(exp.timeIntervalSince1970), jti: UUID().uuidString, fac: factors, pend: pending ? true : nil)
         let body = Base64URL.encode(try! JSONEncoder().encode(claims))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key)
-        return (body + "." + Base64URL.encode(Data(mac)), exp)
+        return (body + "." + Base64URL.encode(Data(mac)), exp, claims.jti)
     }
 
     /// Verifies signature and expiry and returns the principal.
     public func verify(_ token: String, now: Date = Date()) throws(Problem) -> Principal {
+        let c = try verifyClaims(token, now: now)
+        return Principal(username: c.sub, role: Role(rawValue: c.role)!, scope: c.scope)
+    }
+
+    /// Verifies signature and expiry and returns the claims.
+    public func verifyClaims(_ token: String, now: Date = Date()) throws(Problem) -> Claims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let sig = Base64URL.decode(String(parts[1])) else { throw .malformed }
         guard HMAC<SHA256>.isValidAuthenticationCode(sig, authenticating: Data(parts[0].utf8), using: key) else {
@@ -55,7 +69,8 @@ public struct TokenSigner: Sendable {
         guard let body = Base64URL.decode(String(parts[0])), let claims = try? JSONDecoder().decode(Claims.self, from: body),
               let role = Role(rawValue: claims.role) else { throw .malformed }
         guard Double(claims.exp) > now.timeIntervalSince1970 else { throw .expired }
-        return Principal(username: claims.sub, role: role, scope: claims.scope)
+        _ = role
+        return claims
     }
 
     /// 32 random bytes, hex-encoded, for a new signing secret.
