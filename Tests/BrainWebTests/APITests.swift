@@ -17,6 +17,7 @@ import Testing
         try await monitoring(server)
         try await warnings(server)
         try await enterpriseServices(server, admin)
+        try await identityFlows(server, admin)
         try await auditTrail(server)
         await server.stop()
     }

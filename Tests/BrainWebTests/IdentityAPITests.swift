@@ -1,0 +1,69 @@
+import BrainSecurity
+import BrainStore
+import Foundation
+import Testing
+@testable import BrainWeb
+
+extension APITests {
+    /// Issue 5 identity over HTTP: second factor for an official, logout, lockout, password change, sessions.
+    func identityFlows(_ s: TestServer, _ admin: String) async throws {
+        _ = try await s.services.accounts.add(username: "jiujiang", password: "Jiujiang#2026", role: .cityOfficial, scope: "360400", cost: 4)
+        let token = try await s.login("jiujiang", "Jiujiang#2026")
+        // Enrol: the secret comes back once; confirming with a wrong code fails, with the right one gives recovery codes.
+        let enrol = try await s.request("POST", "/api/v1/me/mfa/enrol", token: token)
+        #expect(enrol.status == 200)
+        let secret = try #require(enrol.object["secret"] as? String)
+        let key = try #require(Base32.decode(secret))
+        #expect(try await s.request("POST", "/api/v1/me/mfa/confirm", token: token, body: try json(["otp": "000000"])).status == 400)
+        let confirm = try await s.request("POST", "/api/v1/me/mfa/confirm", token: token, body: try json(["otp": TOTP.code(secret: key, at: Date())]))
+        #expect(confirm.status == 200)
+        #expect((confirm.object["recoveryCodes"] as? [String])?.count == 10)
+        // An official cannot log in without the second factor once enrolled.
+        let noCode = try await s.request("POST", "/api/v1/auth/login", body: try json(["username": "jiujiang", "password": "Jiujiang#2026"]))
+        #expect(noCode.status == 401 && noCode.errorCode == "mfa_required")
+        let later = Date().addingTimeInterval(30)
+        let withCode = try await s.request("POST", "/api/v1/auth/login", body: try json(["username": "jiujiang", "password": "Jiujiang#2026",
+                                                                                           "otp": TOTP.code(secret: key, at: later)]))
+        #expect(withCode.status == 200, "\(withCode.errorMessage)")
+        #expect(withCode.object["factors"] as? String == "password+totp")
+        let strong = try #require(withCode.object["token"] as? String)
+        #expect(try await s.get("/api/v1/monitor/overview", token: strong).status == 200)
+        // Sessions are listed; logging out ends the token at once.
+        let mine = try #require(try await s.get("/api/v1/me/sessions", token: strong).object["items"] as? [[String: Any]])
+        #expect(mine.count >= 2)
+        #expect(try await s.request("POST", "/api/v1/auth/logout", token: strong).status == 200)
+        let after = try await s.get("/api/v1/monitor/overview", token: strong)
+        #expect(after.status == 401 && after.errorMessage.contains("ended"))
+        // An administrator sees and revokes sessions, resets the second factor and unlocks.
+        let all = try #require(try await s.get("/api/v1/sessions?username=jiujiang", token: admin).object["items"] as? [[String: Any]])
+        let jti = try #require(all.first?["jti"] as? String)
+        #expect(try await s.request("POST", "/api/v1/sessions/\(jti)/revoke", token: admin).status == 200)
+        #expect(try await s.get("/api/v1/me", token: token).status == 401, "the revoked first session")
+        #expect(try await s.get("/api/v1/sessions", token: try await s.login("firm", "Firm#20262026")).status == 403)
+        #expect(try await s.request("POST", "/api/v1/users/jiujiang/reset-mfa", token: admin).status == 200)
+
+        // Six wrong passwords lock the account; the right one is then refused too; an administrator unlocks it.
+        for k in 1...6 {
+            let r = try await s.request("POST", "/api/v1/auth/login", body: try json(["username": "jiujiang", "password": "Wrong#Pass\(k)"]))
+            #expect(r.status == 401)
+            if k >= 5 { #expect(r.errorCode == "account_locked", "attempt \(k): \(r.errorMessage)") }
+        }
+        let locked = try await s.request("POST", "/api/v1/auth/login", body: try json(["username": "jiujiang", "password": "Jiujiang#2026"]))
+        #expect(locked.errorCode == "account_locked")
+        let users = try #require(try await s.get("/api/v1/users", token: admin).object["items"] as? [[String: Any]])
+        #expect(users.contains { $0["username"] as? String == "jiujiang" && $0["lockedUntil"] is String })
+        #expect(try await s.request("POST", "/api/v1/users/jiujiang/unlock", token: admin).status == 200)
+        let fresh = try await s.login("jiujiang", "Jiujiang#2026")
+
+        // Password change: the rule and the history are enforced; other sessions end.
+        let weak = try await s.request("POST", "/api/v1/me/password", token: fresh, body: try json(["currentPassword": "Jiujiang#2026", "newPassword": "short"]))
+        #expect(weak.status == 400 && weak.errorMessage.hasPrefix("newPassword:"))
+        let same = try await s.request("POST", "/api/v1/me/password", token: fresh, body: try json(["currentPassword": "Jiujiang#2026", "newPassword": "Jiujiang#2026"]))
+        #expect(same.status == 400 && same.errorMessage.contains("last 5"))
+        let other = try await s.login("jiujiang", "Jiujiang#2026")
+        let changed = try await s.request("POST", "/api/v1/me/password", token: fresh, body: try json(["currentPassword": "Jiujiang#2026", "newPassword": "Xunyang#2027!"]))
+        #expect(changed.status == 200)
+        #expect(try await s.get("/api/v1/me", token: other).status == 401)
+        #expect(try await s.get("/api/v1/me", token: fresh).status == 200)
+    }
+}
