@@ -7,7 +7,7 @@ import Foundation
 
 /// `brain user …`: account administration.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Unlock.self, ResetMFA.self, Passwd.self])
 
     /// `brain user add NAME --role ROLE [--scope CODE] --password-stdin`
     struct Add: AsyncParsableCommand {
@@ -34,6 +34,63 @@ struct UserCommand: AsyncParsableCommand {
             } catch let e as Accounts.Problem {
                 throw Failure(e.description)
             }
+        }
+    }
+
+    /// `brain user unlock NAME`
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a lockout after failed logins.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        func run() async throws {
+            let db = try await store.open()
+            guard try await db.user(name) != nil else { await db.close(); throw Failure("no user \(name)") }
+            try await db.clearLoginFailures(name)
+            try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user unlock", target: "user:\(name)", source: "cli"))
+            await db.close()
+            print("unlocked \(name)")
+        }
+    }
+
+    /// `brain user reset-mfa NAME`
+    struct ResetMFA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-mfa", abstract: "Remove a user's second factor (lost phone); they enrol again at the next login.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        func run() async throws {
+            let db = try await store.open()
+            do {
+                try await Accounts(store: db, catalog: .jiangxi).resetSecondFactor(name)
+            } catch let e as Accounts.Problem {
+                await db.close()
+                throw Failure(e.description)
+            }
+            try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user reset-mfa", target: "user:\(name)", source: "cli"))
+            await db.close()
+            print("second factor of \(name) removed")
+        }
+    }
+
+    /// `brain user passwd NAME --password-stdin`
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's password (read from standard input); the last five are refused.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+        func run() async throws {
+            guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw Failure("no password on standard input") }
+            let db = try await store.open()
+            do {
+                try await Accounts(store: db, catalog: .jiangxi).setPassword(name, line)
+            } catch let e as Accounts.Problem {
+                await db.close()
+                throw Failure(e.description)
+            }
+            try await db.revokeSessions(username: name, by: "cli:\(NSUserName())")
+            try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user passwd", target: "user:\(name)", source: "cli"))
+            await db.close()
+            print("password of \(name) changed; their sessions were ended")
         }
     }
 
