@@ -70,6 +70,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case submitDiagnosis = "diagnoses:submit"
     /// Posting market listings and reading their matches for one's own enterprise.
     case trade = "market:trade"
+    /// Granting and revoking access to one's own enterprise data (授权才可用).
+    case grantData = "grants:manage"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
@@ -80,7 +82,7 @@ public enum AccessPolicy {
         .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms],
         .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
         .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
-        .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies, .submitDiagnosis, .trade],
+        .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies, .submitDiagnosis, .trade, .grantData],
         .provider: [.readCatalog, .readEnterprises],
         .expert: [.readCatalog, .readEnterprises, .readStatistics],
     ]

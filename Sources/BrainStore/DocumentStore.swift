@@ -15,6 +15,7 @@ public struct DocumentTable: Sendable {
     public static let listings = DocumentTable(name: "market_listings", key: "id", columns: ["uscc", "kind", "state"])
     public static let demoProjects = DocumentTable(name: "demo_projects", key: "id", columns: ["uscc"])
     public static let investmentTargets = DocumentTable(name: "investment_targets", key: "code", columns: ["link"])
+    public static let dataGrants = DocumentTable(name: "data_grants", key: "id", columns: ["owner", "grantee"])
 }
 
 /// One row for a document table: the key, the plain column values in the table's order, and the record.

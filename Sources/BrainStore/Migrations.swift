@@ -140,6 +140,17 @@ enum Migrations {
             """,
             "CREATE INDEX sessions_user ON sessions (username)",
         ]),
+        Migration(version: 8, name: "enterprise data grants", statements: [
+            "CREATE TABLE data_grants (id TEXT PRIMARY KEY, owner TEXT NOT NULL, grantee TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX data_grants_owner ON data_grants (owner)",
+            "CREATE INDEX data_grants_grantee ON data_grants (grantee)",
+            """
+            CREATE TABLE data_access_log (
+              id TEXT PRIMARY KEY, owner TEXT NOT NULL, reader TEXT NOT NULL, dataset TEXT NOT NULL, target TEXT NOT NULL,
+              grant_id TEXT, outcome TEXT NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL)
+            """,
+            "CREATE INDEX data_access_log_owner ON data_access_log (owner, at)",
+        ]),
     ]
 }
 

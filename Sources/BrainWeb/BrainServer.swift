@@ -47,6 +47,7 @@ public struct BrainServer: Sendable {
         addServiceRoutes(api)
         addMarketRoutes(api)
         addEvaluationRoutes(api)
+        addGrantRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -71,6 +72,7 @@ public struct BrainServer: Sendable {
         addServiceRoutes(api)
         addMarketRoutes(api)
         addEvaluationRoutes(api)
+        addGrantRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

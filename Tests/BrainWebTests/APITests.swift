@@ -18,6 +18,7 @@ import Testing
         try await warnings(server)
         try await enterpriseServices(server, admin)
         try await identityFlows(server, admin)
+        try await dataGrants(server)
         try await auditTrail(server)
         await server.stop()
     }

@@ -67,3 +67,41 @@ extension APITests {
         #expect(try await s.get("/api/v1/me", token: fresh).status == 200)
     }
 }
+
+extension APITests {
+    /// 授权才可用: an enterprise grants a provider its diagnosis for 30 days; the provider reads it; after revocation the
+    /// same read is refused; both reads are in the enterprise's access log.
+    func dataGrants(_ s: TestServer) async throws {
+        let firm = try await s.login("firm", "Firm#20262026")
+        let provider = try await s.login("provider", "Provider#2026")
+        let uscc = try #require(try await s.get("/api/v1/me", token: firm).object["scope"] as? String)
+        let path = "/api/v1/enterprises/\(uscc)/diagnoses"
+        #expect(try await s.get(path, token: provider).status == 403)
+        let bad = try await s.request("POST", "/api/v1/enterprises/\(uscc)/grants", token: firm,
+                                      body: try json(["grantee": "provider", "datasets": ["diagnosis", "secrets"], "purpose": "方案设计", "days": 30]))
+        #expect(bad.status == 400 && bad.errorMessage.hasPrefix("datasets[1]:"))
+        #expect(try await s.request("POST", "/api/v1/enterprises/\(uscc)/grants", token: provider,
+                                    body: try json(["grantee": "provider", "datasets": ["diagnosis"], "purpose": "x", "days": 30])).status == 403)
+        let made = try await s.request("POST", "/api/v1/enterprises/\(uscc)/grants", token: firm,
+                                       body: try json(["grantee": "provider", "datasets": ["diagnosis"], "purpose": "智能化改造方案设计", "days": 30]))
+        #expect(made.status == 201, "\(made.errorMessage)")
+        let id = try #require(made.object["id"] as? String)
+        let read = try await s.get(path, token: provider)
+        #expect(read.status == 200)
+        #expect(((read.object["items"] as? [Any])?.count ?? 0) >= 1)
+        // The grant covers the diagnosis only, not the figures.
+        #expect(try await s.get("/api/v1/enterprises/\(uscc)/referrals", token: provider).status == 403)
+        let mine = try #require(try await s.get("/api/v1/me/grants", token: provider).object["items"] as? [[String: Any]])
+        #expect(mine.contains { $0["id"] as? String == id })
+        #expect(try await s.request("POST", "/api/v1/grants/\(id)/revoke", token: provider).status == 403)
+        #expect(try await s.request("POST", "/api/v1/grants/\(id)/revoke", token: firm).status == 200)
+        #expect(try await s.get(path, token: provider).status == 403)
+        let log = try #require(try await s.get("/api/v1/enterprises/\(uscc)/access-log", token: firm).object["items"] as? [[String: Any]])
+        let onPath = log.filter { $0["reader"] as? String == "provider" && $0["target"] as? String == path }
+        #expect(onPath.contains { $0["outcome"] as? String == "granted" && $0["grantId"] as? String == id })
+        #expect(onPath.contains { $0["outcome"] as? String == "refused" })
+        // Officials over the firm see the grants; another city's do not.
+        #expect(try await s.get("/api/v1/enterprises/\(uscc)/grants", token: try await s.login("nanchang", "Nanchang#2026")).status == 200)
+        #expect(try await s.get("/api/v1/enterprises/\(uscc)/grants", token: try await s.login("yichun", "Yichun#20262026")).status == 403)
+    }
+}

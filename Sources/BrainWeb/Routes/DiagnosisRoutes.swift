@@ -54,20 +54,18 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/diagnoses", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/diagnoses",
                                                                 summary: "An enterprise's diagnosis history, newest first", tag: "diagnoses",
                                                                 params: [.path("uscc", "统一社会信用代码")], response: "DiagnosisList",
-                                                                permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                                permission: Self.dataPermission)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
-            let code = try self.visibleEnterprise(context)
+            let code = try await self.enterpriseData(request, context, .diagnosis)
             return try JSONResponse.make(["items": try await desk.history(uscc: code)])
         }
         api.get("/api/v1/diagnoses/:id", RouteDoc(method: "get", path: "/api/v1/diagnoses/:id", summary: "One diagnosis with its result and recommendations",
                                                   tag: "diagnoses", params: [.path("id", "diagnosis id")], response: "Diagnosis",
-                                                  permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                  permission: Self.dataPermission)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let id = try context.parameters.require("id")
             guard let d = try await desk.diagnosis(id) else { throw APIError.notFound("no diagnosis \(id)") }
-            guard self.inScope(try context.caller(), uscc: d.uscc) else { throw APIError.forbidden("diagnosis \(id) is of an enterprise outside your data scope") }
+            _ = try await self.enterpriseData(request, context, .diagnosis, uscc: d.uscc)
             return try JSONResponse.make(d)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import BrainCore
 import BrainSecurity
 import BrainStore
@@ -155,7 +156,13 @@ extension BrainServer {
                 let suppliers: [SupplyLink]
                 let customers: [SupplyLink]
             }
-            let visible = principal.indicatorScope(in: catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone)
+            // The profile is public; the figures and supply links need the scope or a data grant (a grant read is logged).
+            var visible = principal.indicatorScope(in: catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone)
+            if !visible, case .grant(let id) = try await services.grants.decide(principal, owner: code, region: e.region, zone: e.zone, dataset: .indicators, catalog: catalog) {
+                try await services.grants.log(DataAccess(id: UUID().uuidString, owner: code, reader: principal.username, dataset: GrantDataset.indicators.rawValue,
+                                                         target: request.uri.path, grantId: id, outcome: "granted", source: request.clientAddress(context), at: Timestamp.precise()))
+                visible = true
+            }
             var rows: [MonthRow] = []
             var suppliers: [SupplyLink] = [], customers: [SupplyLink] = []
             if visible {

@@ -30,9 +30,8 @@ extension BrainServer {
                                       .query("state", "open or closed", enumValues: ["open", "closed"]), .query("limit", "page size 1–500", type: "integer"),
                                       .query("offset", "rows to skip", type: "integer")]
         api.get("/api/v1/market/listings", RouteDoc(method: "get", path: "/api/v1/market/listings",
-                                                    summary: "Listings: an enterprise sees its own; officials see those of enterprises in their scope",
-                                                    tag: "market", params: listParams, response: "ListingPage", permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                    summary: "Listings: an enterprise sees its own; officials see those of enterprises in their scope; others with a data grant (listings) of the enterprise given as uscc",
+                                                    tag: "market", params: listParams, response: "ListingPage", permission: Self.dataPermission)) { request, context -> Response in
             let p = try context.caller()
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
             let kind = try q.oneOf("kind", ListingKind.self)
@@ -40,12 +39,16 @@ extension BrainServer {
             if let s = state, s != "open", s != "closed" { throw APIError.badRequest("state", "must be open or closed") }
             let limit = try q.int("limit", default: 50, range: 1...500), offset = try q.int("offset", default: 0, range: 0...10_000_000)
             var uscc = q.string("uscc")
-            if p.role == .enterprise {
-                if let u = uscc, u != p.scope { throw APIError.forbidden("enterprise users see only their own listings") }
+            if let u = uscc {
+                uscc = try await self.enterpriseData(request, context, .listings, uscc: u)
+            } else if p.role == .enterprise {
                 uscc = p.scope
+            } else {
+                try Self.require(.readIndicators, context)
             }
+            let asked = uscc
             let all = try await market.listings(uscc: uscc, state: state).filter { l in
-                (kind == nil || l.kind == kind) && self.inScope(p, uscc: l.uscc)
+                (kind == nil || l.kind == kind) && (asked != nil || self.inScope(p, uscc: l.uscc))
             }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
             return try JSONResponse.make(Page(total: all.count, limit: limit, offset: offset, items: Array(all.dropFirst(offset).prefix(limit))))
         }

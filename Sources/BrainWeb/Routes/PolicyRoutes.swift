@@ -84,10 +84,9 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/policy-matches", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/policy-matches",
                                                                      summary: "My policies: every policy read for one enterprise, each criterion met, unmet or unknown with its reason, the amount and any grant or application",
                                                                      tag: "policies", params: [.path("uscc", "统一社会信用代码")], response: "EnterprisePolicyMatches",
-                                                                     permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                                     permission: Self.dataPermission)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
-            let code = try self.visibleEnterprise(context)
+            let code = try await self.enterpriseData(request, context, .indicators)
             return try JSONResponse.make(["items": try await services.policies.matches(for: code, cube: services.cubes.cube)])
         }
         api.post("/api/v1/policies/:id/applications", RouteDoc(method: "post", path: "/api/v1/policies/:id/applications",

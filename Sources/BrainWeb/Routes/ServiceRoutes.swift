@@ -107,10 +107,9 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/referrals", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/referrals",
                                                                 summary: "Referrals of an enterprise to catalogue solutions (referred, contacted, adopted, declined) with their history",
                                                                 tag: "services", params: [.path("uscc", "统一社会信用代码")], response: "ReferralList",
-                                                                permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                                permission: Self.dataPermission)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
-            let code = try self.visibleEnterprise(context)
+            let code = try await self.enterpriseData(request, context, .referrals)
             return try JSONResponse.make(["items": try await catalogue.referrals(uscc: code)])
         }
         api.post("/api/v1/enterprises/:uscc/referrals", RouteDoc(method: "post", path: "/api/v1/enterprises/:uscc/referrals",

@@ -93,6 +93,14 @@ extension OpenAPIDocument {
         "SessionList": list("Session"),
         "UserList": obj(["items": arr(obj(["username": str, "role": str, "scope": str, "createdAt": str, "disabled": bool, "lockedUntil": str, "secondFactor": bool],
                                           required: ["username", "role", "createdAt", "disabled", "secondFactor"]))]),
+        "GrantRequest": obj(["grantee": str, "datasets": arr(["type": "string", "enum": ["indicators", "listings", "diagnosis", "referrals", "telemetry"]]),
+                             "purpose": str, "days": int, "expiresAt": str], required: ["grantee", "datasets", "purpose"]),
+        "DataGrant": obj(["id": str, "owner": str, "grantee": str, "datasets": strArr, "purpose": str, "expiresAt": str, "createdBy": str, "createdAt": str,
+                          "revokedAt": str, "revokedBy": str], required: ["id", "owner", "grantee", "datasets", "purpose", "expiresAt", "createdBy", "createdAt"]),
+        "DataGrantList": list("DataGrant"),
+        "AccessLog": obj(["items": arr(obj(["id": str, "owner": str, "reader": str, "dataset": str, "target": str, "grantId": str,
+                                            "outcome": ["type": "string", "enum": ["granted", "refused"]], "source": str, "at": str],
+                                           required: ["id", "owner", "reader", "dataset", "target", "outcome", "source", "at"]))]),
         "PolicySaved": obj(["policy": anyObject, "criteria": strArr, "eligible": int, "incomplete": int, "ineligible": int, "newGrants": int]),
     ]
 }

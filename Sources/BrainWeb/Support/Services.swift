@@ -28,6 +28,8 @@ public struct Services: Sendable {
     public let market: MarketDesk
     /// The tamper-evident audit ledger.
     public let ledger: AuditLedger
+    /// Enterprise data grants and the access log.
+    public let grants: DataGrants
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -54,6 +56,7 @@ public struct Services: Sendable {
         self.diagnoses = DiagnosisDesk(store: store)
         self.market = MarketDesk(store: store)
         self.ledger = AuditLedger(store: store)
+        self.grants = DataGrants(store: store)
         refreshMarketRelations()
     }
 
