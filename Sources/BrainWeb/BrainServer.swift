@@ -28,9 +28,11 @@ public struct BrainServer: Sendable {
     public func application(host: String, port: Int, logger: Logger = Logger(label: "brain"),
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BrainContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"]))
+        router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, logger: logger))
         let api = APIRoutes(router: router)
         addAuthRoutes(api)

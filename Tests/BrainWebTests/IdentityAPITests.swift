@@ -105,3 +105,32 @@ extension APITests {
         #expect(try await s.get("/api/v1/enterprises/\(uscc)/grants", token: try await s.login("yichun", "Yichun#20262026")).status == 403)
     }
 }
+
+extension APITests {
+    /// Security headers on answers and errors; bodies are bounded.
+    func hygiene(_ s: TestServer, _ admin: String) async throws {
+        for path in ["/healthz", "/api/v1/me", "/api/v1/nothing"] {
+            let r = try await s.get(path, token: admin)
+            #expect(r.headers["x-content-type-options"] == "nosniff", "\(path)")
+            #expect(r.headers["x-frame-options"] == "DENY", "\(path)")
+            #expect(r.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true, "\(path)")
+        }
+        #expect(try await s.get("/api/v1/me", token: admin).headers["cache-control"] == "no-store")
+        let big = Data(repeating: UInt8(ascii: "a"), count: 300 * 1024)
+        let tooBig = try await s.request("POST", "/api/v1/market/listings", token: try await s.login("firm", "Firm#20262026"), body: big)
+        #expect(tooBig.status == 413, "\(tooBig.status) \(tooBig.errorMessage)")
+    }
+}
+
+@Suite struct RateLimiterTests {
+    @Test func bucketsRefuseBurstsAndRefill() {
+        let limiter = RateLimiter(limits: RateLimits(perAddressPerMinute: 60, perUserPerMinute: 60, loginsPerAddressPerMinute: 5))
+        let t0 = 1_000_000.0
+        for k in 0..<5 { #expect(limiter.take("l:1.2.3.4", perMinute: 5, now: t0 + Double(k) * 0.01) == nil) }
+        let wait = limiter.take("l:1.2.3.4", perMinute: 5, now: t0 + 0.1)
+        #expect(wait != nil && wait! > 0 && wait! <= 12)
+        // Another address is not affected; after the wait the bucket has a token again.
+        #expect(limiter.take("l:5.6.7.8", perMinute: 5, now: t0 + 0.1) == nil)
+        #expect(limiter.take("l:1.2.3.4", perMinute: 5, now: t0 + 0.1 + wait! + 0.01) == nil)
+    }
+}

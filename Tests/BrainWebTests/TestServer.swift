@@ -31,7 +31,8 @@ final class TestServer: Sendable {
         let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
                                 cubes: CubeHolder(try await CubeBuilder.build(from: store)),
                                 networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)),
-                                cipher: FieldCipher(current: Array(repeating: 7, count: 32)), mfaPolicy: .optional)
+                                cipher: FieldCipher(current: Array(repeating: 7, count: 32)), mfaPolicy: .optional,
+                                rateLimits: RateLimits(perAddressPerMinute: 100_000, perUserPerMinute: 100_000, loginsPerAddressPerMinute: 10_000))
         try await services.policies.refresh(cube: services.cubes.cube)
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)
@@ -58,6 +59,7 @@ final class TestServer: Sendable {
         let status: Int
         let data: Data
         let contentType: String?
+        var headers: [String: String] = [:]
         var json: Any { (try? JSONSerialization.jsonObject(with: data)) ?? [:] }
         var object: [String: Any] { json as? [String: Any] ?? [:] }
         var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
@@ -74,7 +76,9 @@ final class TestServer: Sendable {
         }
         let (data, response) = try await URLSession.shared.data(for: req)
         let http = response as! HTTPURLResponse
-        return Reply(status: http.statusCode, data: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+        var headers: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+        return Reply(status: http.statusCode, data: data, contentType: http.value(forHTTPHeaderField: "Content-Type"), headers: headers)
     }
 
     func get(_ path: String, token: String? = nil) async throws -> Reply { try await request("GET", path, token: token) }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// An API error: status, a stable machine code and a message a person can act on.
 /// Rendered as `{"error":{"code":"…","message":"…"}}`.
@@ -64,6 +65,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 message = error.body ?? error.status.reasonPhrase
             }
             return try APIError(error.status, code: code, message: message).response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than this route accepts (JSON bodies: 256 KiB; imports: 64 MiB)")
+                .response(from: request, context: context)
         } catch let error as DecodingError {
             return try APIError(.badRequest, code: "bad_body", message: "request body is not valid JSON for this route: \(Self.describe(error))")
                 .response(from: request, context: context)

@@ -36,9 +36,12 @@ public struct Services: Sendable {
     public let mfaPolicy: MFAPolicy
     /// Revoked sessions.
     public let sessions: SessionGuard
+    /// Request limits per address and user.
+    public let rateLimiter: RateLimiter
 
     public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
-                networks: SupplyNetworkHolder, cipher: FieldCipher? = nil, mfaPolicy: MFAPolicy = .fromEnvironment()) {
+                networks: SupplyNetworkHolder, cipher: FieldCipher? = nil, mfaPolicy: MFAPolicy = .fromEnvironment(),
+                rateLimits: RateLimits = .fromEnvironment()) {
         self.store = store
         self.catalog = catalog
         self.industries = industries
@@ -46,6 +49,7 @@ public struct Services: Sendable {
         self.cipher = cipher
         self.mfaPolicy = mfaPolicy
         self.sessions = SessionGuard()
+        self.rateLimiter = RateLimiter(limits: rateLimits)
         self.accounts = Accounts(store: store, catalog: catalog, cipher: cipher, mfaPolicy: mfaPolicy)
         self.importer = Importer(store: store, catalog: catalog, industries: industries)
         self.startedAt = Date()

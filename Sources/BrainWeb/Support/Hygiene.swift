@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Adds the security headers every answer carries: no sniffing, no framing, no referrer, no caching of API data, a
+/// strict content security policy, and HSTS when the request came over TLS (directly or through a trusted proxy).
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+        if request.uri.path.hasPrefix("/api/") { response.headers[.cacheControl] = "no-store" }
+        if request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" {
+            response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        }
+        return response
+    }
+}
+
+/// Request limits: per client address, per user, and a stricter one for login attempts per address.
+public struct RateLimits: Sendable {
+    public var perAddressPerMinute: Int
+    public var perUserPerMinute: Int
+    public var loginsPerAddressPerMinute: Int
+
+    public init(perAddressPerMinute: Int = 1200, perUserPerMinute: Int = 600, loginsPerAddressPerMinute: Int = 20) {
+        self.perAddressPerMinute = perAddressPerMinute
+        self.perUserPerMinute = perUserPerMinute
+        self.loginsPerAddressPerMinute = loginsPerAddressPerMinute
+    }
+
+    /// From `BRAIN_RATE_LIMIT` (`address,user,login` requests per minute), else the defaults.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> RateLimits {
+        guard let raw = env["BRAIN_RATE_LIMIT"] else { return RateLimits() }
+        let n = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard n.count == 3, n.allSatisfy({ $0 > 0 }) else { return RateLimits() }
+        return RateLimits(perAddressPerMinute: n[0], perUserPerMinute: n[1], loginsPerAddressPerMinute: n[2])
+    }
+}
+
+/// Token buckets keyed by address or user; refills continuously at the per-minute rate, holds a minute's worth.
+public final class RateLimiter: Sendable {
+    struct Bucket { var tokens: Double; var updated: Double }
+    private let buckets = Mutex<[String: Bucket]>([:])
+    public let limits: RateLimits
+
+    public init(limits: RateLimits) { self.limits = limits }
+
+    /// Takes one token from the bucket; returns the seconds to wait when it is empty.
+    public func take(_ key: String, perMinute: Int, now: Double = Date().timeIntervalSince1970) -> Double? {
+        let rate = Double(perMinute) / 60, capacity = Double(perMinute)
+        return buckets.withLock { all -> Double? in
+            var b = all[key] ?? Bucket(tokens: capacity, updated: now)
+            b.tokens = min(capacity, b.tokens + (now - b.updated) * rate)
+            b.updated = now
+            if all.count > 100_000 { all = all.filter { now - $0.value.updated < 120 } }
+            if b.tokens >= 1 {
+                b.tokens -= 1
+                all[key] = b
+                return nil
+            }
+            all[key] = b
+            return (1 - b.tokens) / rate
+        }
+    }
+}
+
+/// Answers 429 with Retry-After when an address, a user or an address's login attempts exceed their limits.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = BrainContext
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
+        let address = request.clientAddress(context)
+        let l = limiter.limits
+        var wait = limiter.take("a:" + address, perMinute: l.perAddressPerMinute)
+        if wait == nil, request.uri.path == "/api/v1/auth/login" { wait = limiter.take("l:" + address, perMinute: l.loginsPerAddressPerMinute) }
+        if wait == nil, let user = context.principal?.username { wait = limiter.take("u:" + user, perMinute: l.perUserPerMinute) }
+        if let wait {
+            var response = try APIError(.tooManyRequests, code: "rate_limited", message: "too many requests; try again in \(Int(wait.rounded(.up))) s")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+            return response
+        }
+        return try await next(request, context)
+    }
+}
