@@ -35,21 +35,7 @@ public struct BrainServer: Sendable {
         router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, logger: logger))
         let api = APIRoutes(router: router)
-        addAuthRoutes(api)
-        addCatalogRoutes(api)
-        addEnterpriseRoutes(api)
-        addImportRoutes(api)
-        addMonitorRoutes(api)
-        addWarningRoutes(api)
-        addChainAnalysisRoutes(api)
-        addTalentRoutes(api)
-        addPolicyRoutes(api)
-        addPolicyAdminRoutes(api)
-        addDiagnosisRoutes(api)
-        addServiceRoutes(api)
-        addMarketRoutes(api)
-        addEvaluationRoutes(api)
-        addGrantRoutes(api)
+        addAPIRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
@@ -60,6 +46,12 @@ public struct BrainServer: Sendable {
     /// The routes the OpenAPI document lists (method and path), for tests and docs.
     public func documentedRoutes() -> [(method: String, path: String, permission: String?)] {
         let api = APIRoutes(router: Router(context: BrainContext.self))
+        addAPIRoutes(api)
+        return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
+    }
+
+    /// Registers every API route (the server and the OpenAPI document use the same list).
+    func addAPIRoutes(_ api: APIRoutes) {
         addAuthRoutes(api)
         addCatalogRoutes(api)
         addEnterpriseRoutes(api)
@@ -75,6 +67,5 @@ public struct BrainServer: Sendable {
         addMarketRoutes(api)
         addEvaluationRoutes(api)
         addGrantRoutes(api)
-        return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
     }
 }

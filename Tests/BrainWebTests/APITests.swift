@@ -20,6 +20,7 @@ import Testing
         try await identityFlows(server, admin)
         try await dataGrants(server)
         try await hygiene(server, admin)
+        try await accessMatrix(server)
         try await auditTrail(server)
         await server.stop()
     }
