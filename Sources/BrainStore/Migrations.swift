@@ -151,6 +151,10 @@ enum Migrations {
             """,
             "CREATE INDEX data_access_log_owner ON data_access_log (owner, at)",
         ]),
+        Migration(version: 9, name: "security events", statements: [
+            "CREATE TABLE security_events (id TEXT PRIMARY KEY, at TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX security_events_at ON security_events (at)",
+        ]),
     ]
 }
 

@@ -33,7 +33,7 @@ public struct BrainServer: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"]))
         router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter))
-        router.add(middleware: AuditMiddleware(ledger: services.ledger, logger: logger))
+        router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
         let api = APIRoutes(router: router)
         addAPIRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)

@@ -15,6 +15,11 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let db = try await store.open()
             let result = try await AuditLedger(store: db).verify()
+            if !result.ok {
+                try? await SecurityMonitor(store: db).raise(kind: "ledger_verification_failed", level: "critical", actor: "cli:\(NSUserName())", source: "cli",
+                                                           summary: "audit ledger verification failed: \(result.problem ?? "")",
+                                                           trace: ["firstBadEntry": result.firstBadEntry.map(String.init) ?? "", "entries": String(result.entries)])
+            }
             await db.close()
             say(result.description)
             if !result.ok { throw ExitCode(2) }

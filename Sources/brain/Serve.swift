@@ -56,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         let diagnosed = try await services.diagnoses.latestRecords().count
         note("diagnoses: latest of \(diagnosed) enterprises loaded")
         let refresh = refreshAfterOutsideImports(services)
-        let sealing = sealAuditLedger(services.ledger)
+        let sealing = sealAuditLedger(services.ledger, monitor: services.monitor)
         let revocations = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(15))
@@ -99,12 +99,29 @@ struct Serve: AsyncParsableCommand {
 
     /// Seals the audit entries written since the last checkpoint every 10 minutes (full blocks of 256 are sealed as
     /// they fill), so that every entry is under a Merkle-root checkpoint within 10 minutes.
-    func sealAuditLedger(_ ledger: AuditLedger) -> Task<Void, Never> {
+    func sealAuditLedger(_ ledger: AuditLedger, monitor: SecurityMonitor) -> Task<Void, Never> {
         Task {
+            var rounds = 0
             while !Task.isCancelled {
+                if rounds % 6 == 0 { await verifyLedger(ledger, monitor: monitor) }
                 try? await Task.sleep(for: .seconds(600))
                 do { try await ledger.checkpoint() } catch { note("could not seal the audit ledger: \(error)") }
+                rounds += 1
             }
+        }
+    }
+
+    /// Verifies the ledger (at start and hourly); a failure becomes a critical security event.
+    func verifyLedger(_ ledger: AuditLedger, monitor: SecurityMonitor) async {
+        do {
+            let v = try await ledger.verify()
+            if v.ok { return }
+            note("AUDIT LEDGER VERIFICATION FAILED: \(v.problem ?? "")")
+            try await monitor.raise(kind: "ledger_verification_failed", level: "critical", actor: "system", source: "server",
+                                    summary: "audit ledger verification failed: \(v.problem ?? "")",
+                                    trace: ["firstBadEntry": v.firstBadEntry.map(String.init) ?? "", "entries": String(v.entries)])
+        } catch {
+            note("could not verify the audit ledger: \(error)")
         }
     }
 

@@ -128,3 +128,33 @@ import Testing
         }
     }
 }
+
+@Suite struct SecurityMonitorTests {
+    @Test func burstsStormsAndBulkReadsRaiseOneEventPerWindow() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-sm-\(UUID().uuidString)").path
+        let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
+        var t = SecurityMonitor.Thresholds()
+        t.failedLoginsPerAddress = 3
+        t.deniedPerSubject = 4
+        t.sensitiveReadsPerUser = 5
+        let m = SecurityMonitor(store: store, thresholds: t)
+        let now = Date()
+        for k in 0..<7 { await m.observe(actor: "x\(k)", source: "10.0.0.9", action: "login", target: "user:x\(k)", outcome: "denied", sensitiveRead: false, now: now) }
+        for k in 0..<4 { await m.observe(actor: "nc", source: "10.0.0.2", action: "GET /api/v1/enterprises/{uscc}", target: "/e/\(k)", outcome: "denied", sensitiveRead: true, now: now) }
+        for k in 0..<6 { await m.observe(actor: "reader", source: "10.0.0.3", action: "GET /api/v1/enterprises/{uscc}", target: "/e/\(k)", outcome: "ok", sensitiveRead: true, now: now) }
+        // A read that is not sensitive counts for nothing.
+        for _ in 0..<10 { await m.observe(actor: "stats", source: "10.0.0.4", action: "GET /api/v1/monitor/overview", target: "/m", outcome: "ok", sensitiveRead: false, now: now) }
+        let events = try await m.events()
+        #expect(events.filter { $0.kind == "login_burst" }.count == 1)
+        #expect(events.first { $0.kind == "login_burst" }?.source == "10.0.0.9")
+        #expect(events.filter { $0.kind == "access_denied_storm" }.count == 1)
+        #expect(events.filter { $0.kind == "bulk_read" && $0.actor == "reader" }.count == 1)
+        #expect(!events.contains { $0.actor == "stats" })
+        let e = try #require(events.first)
+        #expect(e.trace["count"] != nil && e.trace["samples"] != nil)
+        let acked = try await m.acknowledge(e.id, by: "secadmin")
+        #expect(acked?.state == "acknowledged" && acked?.handledBy == "secadmin")
+        #expect(try await m.events(state: "open").count == events.count - 1)
+        await store.close()
+    }
+}

@@ -52,6 +52,10 @@ extension APITests {
         #expect(locked.errorCode == "account_locked")
         let users = try #require(try await s.get("/api/v1/users", token: admin).object["items"] as? [[String: Any]])
         #expect(users.contains { $0["username"] as? String == "jiujiang" && $0["lockedUntil"] is String })
+        let events = try #require(try await s.get("/api/v1/security/events?state=open", token: admin).object["items"] as? [[String: Any]])
+        let lockEvent = try #require(events.first { $0["kind"] as? String == "account_locked" && $0["actor"] as? String == "jiujiang" })
+        #expect(try await s.request("POST", "/api/v1/security/events/\(lockEvent["id"] as! String)/acknowledge", token: admin).status == 200)
+        #expect(try await s.get("/api/v1/security/events", token: try await s.login("nanchang", "Nanchang#2026")).status == 403)
         #expect(try await s.request("POST", "/api/v1/users/jiujiang/unlock", token: admin).status == 200)
         let fresh = try await s.login("jiujiang", "Jiujiang#2026")
 

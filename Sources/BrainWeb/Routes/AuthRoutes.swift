@@ -36,6 +36,11 @@ extension BrainServer {
             } catch let problem as Accounts.Problem {
                 try await services.ledger.record(AuditEvent(actor: name, action: "login", target: "user:\(name)", source: source, outcome: "denied",
                                                             detail: Self.auditDetail(["reason": problem.description, "code": problem.code])))
+                await services.monitor.observe(actor: name, source: source, action: "login", target: "user:\(name)", outcome: "denied", sensitiveRead: false)
+                if problem.code == "account_locked", problem.description.contains("after") {
+                    try? await services.monitor.raise(kind: "account_locked", level: "warning", actor: name, source: source,
+                                                      summary: "account \(name) locked after \(Accounts.lockAfter) failed logins", trace: ["last": problem.description])
+                }
                 throw APIError(.unauthorized, code: problem.code, message: problem.description)
             }
             let p = result.principal

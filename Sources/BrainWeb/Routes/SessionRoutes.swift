@@ -89,6 +89,27 @@ extension BrainServer {
             }
             return try JSONResponse.make(["items": rows])
         }
+        api.get("/api/v1/security/events", RouteDoc(method: "get", path: "/api/v1/security/events",
+                                                     summary: "Security events for the security administrator: failed-login bursts, lockouts, refused-request storms, bulk reads of enterprise data, ledger verification failures — with level and trace",
+                                                     tag: "users", params: [.query("state", "open or acknowledged", enumValues: ["open", "acknowledged"]),
+                                                                            .query("level", "warning or critical", enumValues: ["warning", "critical"])],
+                                                     response: "SecurityEventList", permission: Permission.manageUsers.rawValue)) { request, context -> Response in
+            try Self.require(.manageUsers, context)
+            let q = try QueryReader(request, allowed: ["state", "level"])
+            let state = q.string("state"), level = q.string("level")
+            if let state, !["open", "acknowledged"].contains(state) { throw APIError.badRequest("state", "must be open or acknowledged") }
+            if let level, !["warning", "critical"].contains(level) { throw APIError.badRequest("level", "must be warning or critical") }
+            return try JSONResponse.make(["items": try await services.monitor.events(state: state, level: level)])
+        }
+        api.post("/api/v1/security/events/:id/acknowledge", RouteDoc(method: "post", path: "/api/v1/security/events/:id/acknowledge",
+                                                                     summary: "Acknowledge a security event (who and when are kept)", tag: "users",
+                                                                     params: [.path("id", "event id")], response: "SecurityEvent",
+                                                                     permission: Permission.manageUsers.rawValue)) { _, context -> Response in
+            try Self.require(.manageUsers, context)
+            let id = try context.parameters.require("id")
+            guard let e = try await services.monitor.acknowledge(id, by: try context.caller().username) else { throw APIError.notFound("no security event \(id)") }
+            return try JSONResponse.make(e)
+        }
         for action in ["unlock", "reset-mfa"] {
             api.post("/api/v1/users/:username/\(action)", RouteDoc(method: "post", path: "/api/v1/users/:username/\(action)",
                                                                    summary: action == "unlock" ? "Lift a lockout (administrators)" : "Remove a user's second factor so they can enrol again (administrators)",

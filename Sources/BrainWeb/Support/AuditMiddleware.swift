@@ -9,6 +9,7 @@ import Logging
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = BrainContext
     let ledger: AuditLedger
+    let monitor: SecurityMonitor
     let logger: Logger
     static let skipped: Set<String> = ["/api/v1/auth/login"]
 
@@ -66,5 +67,7 @@ struct AuditMiddleware: RouterMiddleware {
         let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)",
                                target: request.uri.path, source: request.clientAddress(context), outcome: outcome, detail: text)
         do { try await ledger.record(event) } catch { logger.error("could not append to the audit ledger: \(error)") }
+        await monitor.observe(actor: event.actor, source: event.source, action: event.action, target: event.target, outcome: outcome,
+                              sensitiveRead: !write && Self.isSensitiveRead(request.uri.path))
     }
 }

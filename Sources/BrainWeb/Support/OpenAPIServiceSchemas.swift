@@ -101,6 +101,10 @@ extension OpenAPIDocument {
         "AccessLog": obj(["items": arr(obj(["id": str, "owner": str, "reader": str, "dataset": str, "target": str, "grantId": str,
                                             "outcome": ["type": "string", "enum": ["granted", "refused"]], "source": str, "at": str],
                                            required: ["id", "owner", "reader", "dataset", "target", "outcome", "source", "at"]))]),
+        "SecurityEvent": obj(["id": str, "at": str, "level": str, "kind": str, "actor": str, "source": str, "summary": str,
+                              "trace": ["type": "object", "additionalProperties": str], "state": str, "handledBy": str, "handledAt": str],
+                             required: ["id", "at", "level", "kind", "actor", "source", "summary", "trace", "state"]),
+        "SecurityEventList": list("SecurityEvent"),
         "PolicySaved": obj(["policy": anyObject, "criteria": strArr, "eligible": int, "incomplete": int, "ineligible": int, "newGrants": int]),
     ]
 }

@@ -30,6 +30,8 @@ public struct Services: Sendable {
     public let ledger: AuditLedger
     /// Enterprise data grants and the access log.
     public let grants: DataGrants
+    /// Security events raised from audit traffic.
+    public let monitor: SecurityMonitor
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -61,6 +63,7 @@ public struct Services: Sendable {
         self.market = MarketDesk(store: store)
         self.ledger = AuditLedger(store: store)
         self.grants = DataGrants(store: store)
+        self.monitor = SecurityMonitor(store: store)
         refreshMarketRelations()
     }
 
