@@ -163,3 +163,35 @@ import Testing
         return p.terminationStatus
     }
 }
+
+@Suite struct BackupTests {
+    @Test func aBackupRestoresWithTheSameCountsAndLedgerHead() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-bk-\(UUID().uuidString)").path
+        let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
+        let ledger = AuditLedger(store: store, blockSize: 16)
+        _ = try await Accounts(store: store, catalog: .jiangxi, mfaPolicy: .optional).add(username: "nc", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)
+        for k in 0..<40 { try await ledger.record(AuditEvent(actor: "nc", action: "GET /x", target: "/x/\(k)", source: "127.0.0.1")) }
+        // Writes keep coming while the snapshot is taken; the copy is consistent with itself.
+        async let writer: Void = {
+            for k in 40..<80 { try await ledger.record(AuditEvent(actor: "nc", action: "GET /x", target: "/x/\(k)", source: "127.0.0.1")) }
+        }()
+        let file = dir + "/backup/brain.sqlite"
+        try FileManager.default.createDirectory(atPath: dir + "/backup", withIntermediateDirectories: true)
+        try await store.backupSQLite(to: file)
+        try await writer
+        await #expect(throws: StoreError.self) { try await store.backupSQLite(to: file) }
+        let copy = try await Store.openSQLite(path: file)
+        let counts = try await copy.tableCounts()
+        #expect(counts["users"] == 1)
+        let head = try await copy.ledgerHead()
+        #expect(head.seq >= 40 && head.seq <= 80)
+        #expect(counts["audit_ledger"] == head.seq)
+        #expect(try await AuditLedger(store: copy, blockSize: 16).verify().ok)
+        // The source went on; its head is at least the copy's, and the copy's head entry is the same entry.
+        #expect(try await store.ledgerHead().seq == 80)
+        let same = try await ledger.entries(after: head.seq - 1, limit: 1).first?.entryHash
+        #expect(same == head.hash)
+        await copy.close()
+        await store.close()
+    }
+}
