@@ -1,5 +1,6 @@
 import BrainCore
 import BrainData
+import BrainSecurity
 import BrainStore
 import Foundation
 
@@ -9,11 +10,13 @@ import Foundation
 public struct ServiceDemoSeeder: Sendable {
     public let store: Store
     public let seed: UInt64
+    public let cipher: FieldCipher?
     static let doneKey = "demo.services"
 
-    public init(store: Store, seed: UInt64 = 2023) {
+    public init(store: Store, seed: UInt64 = 2023, cipher: FieldCipher? = nil) {
         self.store = store
         self.seed = seed
+        self.cipher = cipher
     }
 
     /// What was seeded.
@@ -28,7 +31,7 @@ public struct ServiceDemoSeeder: Sendable {
     public func seedIfDemo(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog = .jiangxi) async throws -> Summary? {
         guard try await store.setting("demo.manifest") != nil, try await store.setting(Self.doneKey) == nil else { return nil }
         var s = Summary()
-        let catalogue = ServiceCatalogue(store: store)
+        let catalogue = ServiceCatalogue(store: store, cipher: cipher)
         s.solutions = try await catalogue.seedIfEmpty()
         var rng = SeededRandom(seed: seed, stream: 0xD1A6)
         let lastYear = cube.lastMonth.year

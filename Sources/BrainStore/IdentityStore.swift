@@ -92,6 +92,13 @@ extension Store {
         }
     }
 
+    /// Replaces the stored second-factor secret without changing whether it is in force (key rotation).
+    public func setMFASecret(_ username: String, secret: String) async throws {
+        try await transaction { db in
+            try await db.update("users").set("mfa_secret", to: secret).where("username", .equal, username).run()
+        }
+    }
+
     /// Records the last TOTP step used (codes of that step or earlier are refused afterwards).
     public func setMFALastStep(_ username: String, step: Int) async throws {
         try await transaction { db in

@@ -43,10 +43,11 @@ struct Serve: AsyncParsableCommand {
         let networks = SupplyNetworkHolder(try await SupplyNetwork.load(from: db))
         note("supply network: \(networks.network.graph.nodeCount) firms, \(networks.network.graph.edgeCount) links, centrality in \(clock.now - networkStart)")
         let servicesStart = clock.now
-        if let seeded = try await ServiceDemoSeeder(store: db, seed: seed).seedIfDemo(cube: cubes.cube, network: networks.network) {
+        let cipher = try FieldCipher.load(dataDirectory: store.data)
+        if let seeded = try await ServiceDemoSeeder(store: db, seed: seed, cipher: cipher).seedIfDemo(cube: cubes.cube, network: networks.network) {
             note("demo services: \(seeded) in \(clock.now - servicesStart)")
         }
-        let services = Services(store: db, signer: signer, cubes: cubes, networks: networks, cipher: try FieldCipher.load(dataDirectory: store.data))
+        let services = Services(store: db, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
         try await services.sessions.reload(from: db)
         if services.mfaPolicy == .optional {
             note("WARNING: BRAIN_MFA=optional — administrators and officials may log in without a second factor. Use this only for demos and tests.")

@@ -1,4 +1,5 @@
 import BrainCore
+import BrainSecurity
 import BrainStore
 import Foundation
 
@@ -55,8 +56,13 @@ public struct Referral: Codable, Sendable, Hashable {
 /// 服务资源目录: providers and their solutions, search and filter, and referrals from diagnoses.
 public struct ServiceCatalogue: Sendable {
     public let store: Store
+    /// Encrypts providers' contact details at rest (they name people and phone numbers).
+    public let cipher: FieldCipher?
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, cipher: FieldCipher? = nil) {
+        self.store = store
+        self.cipher = cipher
+    }
 
     public static let kindNames = ["government": "政府资源", "industry": "行业资源", "local": "本地服务商"]
 
@@ -70,14 +76,38 @@ public struct ServiceCatalogue: Sendable {
     }
 
     public func save(providers: [ServiceProvider]) async throws {
-        try await store.putDocuments(.providers, providers.map { DocumentRow(key: $0.id, values: [$0.kind], doc: $0) })
+        let sealed = try providers.map { p -> ServiceProvider in
+            var p = p
+            if let cipher, !p.contact.isEmpty, !FieldCipher.isEncrypted(p.contact) { p.contact = try cipher.encrypt(p.contact) }
+            return p
+        }
+        try await store.putDocuments(.providers, sealed.map { DocumentRow(key: $0.id, values: [$0.kind], doc: $0) })
+    }
+
+    /// Re-encrypts every provider contact with the current key; returns how many changed.
+    public func rotateKeys() async throws -> Int {
+        guard let cipher else { return 0 }
+        var changed: [ServiceProvider] = []
+        for var p in try await store.documents(.providers, as: ServiceProvider.self) where cipher.needsRotation(p.contact) || (!p.contact.isEmpty && !FieldCipher.isEncrypted(p.contact)) {
+            p.contact = try cipher.encrypt(try cipher.decrypt(p.contact))
+            changed.append(p)
+        }
+        try await store.putDocuments(.providers, changed.map { DocumentRow(key: $0.id, values: [$0.kind], doc: $0) })
+        return changed.count
     }
 
     public func save(solutions: [ServiceSolution]) async throws {
         try await store.putDocuments(.solutions, solutions.map { DocumentRow(key: $0.id, values: [$0.providerId], doc: $0) })
     }
 
-    public func providers() async throws -> [ServiceProvider] { try await store.documents(.providers, as: ServiceProvider.self) }
+    /// Providers with their contact details decrypted (shown as 「已加密」 when the key that sealed them is not loaded).
+    public func providers() async throws -> [ServiceProvider] {
+        try await store.documents(.providers, as: ServiceProvider.self).map { p in
+            var p = p
+            if FieldCipher.isEncrypted(p.contact) { p.contact = (try? cipher?.decrypt(p.contact)) ?? "（已加密）" }
+            return p
+        }
+    }
     public func solutions() async throws -> [ServiceSolution] { try await store.documents(.solutions, as: ServiceSolution.self) }
 
     /// Solutions matching every given filter, best text match first (then by id).

@@ -58,7 +58,7 @@ public struct Services: Sendable {
         self.cubes = cubes
         self.networks = networks
         self.policies = PolicyDesk(store: store)
-        self.catalogue = ServiceCatalogue(store: store)
+        self.catalogue = ServiceCatalogue(store: store, cipher: cipher)
         self.diagnoses = DiagnosisDesk(store: store)
         self.market = MarketDesk(store: store)
         self.ledger = AuditLedger(store: store)
