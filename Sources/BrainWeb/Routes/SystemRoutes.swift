@@ -13,11 +13,15 @@ extension BrainServer {
                 let schemaVersion: Int
                 let enterprises: Int
                 let uptimeSeconds: Int
+                /// `required`, or `optional` with a warning when BRAIN_MFA=optional relaxes the second factor.
+                let secondFactor: String
+                let warnings: [String]
             }
             do {
                 let h = Health(status: "ok", database: services.store.kind.rawValue, schemaVersion: try await services.store.schemaVersion(),
                                enterprises: try await services.store.enterpriseCount(),
-                               uptimeSeconds: Int(Date().timeIntervalSince(services.startedAt)))
+                               uptimeSeconds: Int(Date().timeIntervalSince(services.startedAt)), secondFactor: services.mfaPolicy.rawValue,
+                               warnings: services.mfaPolicy == .optional ? ["BRAIN_MFA=optional: administrators and officials may log in without a second factor"] : [])
                 return try JSONResponse.make(h)
             } catch {
                 throw APIError(.serviceUnavailable, code: "database_unavailable", message: "the database does not answer: \(error)")
