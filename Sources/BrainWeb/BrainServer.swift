@@ -31,8 +31,9 @@ public struct BrainServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"]))
-        router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter))
+        router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"],
+                                              refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger)))
+        router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, monitor: services.monitor))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
         let api = APIRoutes(router: router)
         addAPIRoutes(api)

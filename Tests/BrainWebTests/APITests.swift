@@ -19,6 +19,7 @@ import Testing
         try await enterpriseServices(server, admin)
         try await identityFlows(server, admin)
         try await dataGrants(server)
+        try await pendingEnrolment(server)
         try await hygiene(server, admin)
         try await accessMatrix(server)
         try await auditTrail(server)

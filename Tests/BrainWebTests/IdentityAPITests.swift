@@ -138,3 +138,20 @@ extension APITests {
         #expect(limiter.take("l:1.2.3.4", perMinute: 5, now: t0 + 0.1 + wait! + 0.01) == nil)
     }
 }
+
+extension APITests {
+    /// A token issued before second-factor enrolment reaches only the enrolment routes; refusals are audited.
+    func pendingEnrolment(_ s: TestServer) async throws {
+        let p = Principal(username: "nanchang", role: .cityOfficial, scope: "360100")
+        let pending = s.services.signer.issue(for: p, pending: true).token
+        let refused = try await s.get("/api/v1/monitor/overview", token: pending)
+        #expect(refused.status == 403 && refused.errorCode == "mfa_enrolment_required")
+        #expect(try await s.get("/api/v1/me", token: pending).status == 200)
+        #expect(try await s.get("/api/v1/me/mfa", token: pending).status == 200)
+        let noToken = try await s.get("/api/v1/monitor/overview")
+        #expect(noToken.status == 401)
+        let entries = try await s.services.ledger.entries(limit: 100_000)
+        #expect(entries.contains { $0.actor == "nanchang" && $0.outcome == "denied" && $0.detail.contains("mfa_enrolment_required") == false && $0.target == "/api/v1/monitor/overview" })
+        #expect(entries.contains { $0.actor == "anonymous" && $0.outcome == "denied" && $0.target == "/api/v1/monitor/overview" })
+    }
+}

@@ -143,7 +143,7 @@ extension APITests {
         #expect(entries.contains { $0.actor == "firm" && $0.action.hasPrefix("POST /api/v1/market/listings") && $0.outcome == "ok" })
         #expect(entries.contains { $0.actor == "firm" && $0.action.hasPrefix("POST /api/v1/diagnoses") && $0.outcome == "rejected" })
         #expect(entries.contains { $0.actor == "yichun" && $0.outcome == "denied" })
-        let write = try #require(entries.first { $0.action.hasPrefix("POST /api/v1/policies") })
+        let write = try #require(entries.first { $0.action == "POST /api/v1/policies" && $0.outcome == "ok" })
         #expect(write.detail.contains("bodySha256"))
         for secret in ["Firm#20262026", "Admin#20262026", "Nanchang#2026", "Yichun#20262026"] {
             #expect(!entries.contains { $0.detail.contains(secret) || $0.target.contains(secret) })

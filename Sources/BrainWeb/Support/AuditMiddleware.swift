@@ -56,6 +56,21 @@ struct AuditMiddleware: RouterMiddleware {
         return response
     }
 
+    /// Records a refusal made before the caller was known (no token, a bad or revoked token, enrolment pending).
+    static func refusal(ledger: AuditLedger, monitor: SecurityMonitor, logger: Logger) -> @Sendable (Request, BrainContext, String, Int, String) async -> Void {
+        { request, context, actor, status, reason in
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let detail = (try? enc.encode(["method": request.method.rawValue, "path": request.uri.path, "status": String(status), "reason": reason]))
+                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            let source = request.clientAddress(context)
+            let action = "\(request.method.rawValue) \(request.uri.path)"
+            do { try await ledger.record(AuditEvent(actor: actor, action: action, target: request.uri.path, source: source, outcome: "denied", detail: detail)) }
+            catch { logger.error("could not append to the audit ledger: \(error)") }
+            await monitor.observe(actor: actor, source: source, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
+        }
+    }
+
     func record(_ request: Request, _ context: BrainContext, status: Int, bodyHash: String, bodyBytes: Int, write: Bool) async {
         struct Detail: Encodable { let method, path: String; let query: String?; let status: Int; let bodySha256: String?; let bodyBytes: Int? }
         let detail = Detail(method: request.method.rawValue, path: request.uri.path, query: request.uri.query, status: status,

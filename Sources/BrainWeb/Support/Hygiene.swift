@@ -1,3 +1,4 @@
+import BrainSecurity
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -73,6 +74,8 @@ public final class RateLimiter: Sendable {
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = BrainContext
     let limiter: RateLimiter
+    /// Limited requests are not written to the ledger (a flood must not turn into writes) but count as refusals.
+    let monitor: SecurityMonitor
 
     func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
         let address = request.clientAddress(context)
@@ -81,6 +84,8 @@ struct RateLimitMiddleware: RouterMiddleware {
         if wait == nil, request.uri.path == "/api/v1/auth/login" { wait = limiter.take("l:" + address, perMinute: l.loginsPerAddressPerMinute) }
         if wait == nil, let user = context.principal?.username { wait = limiter.take("u:" + user, perMinute: l.perUserPerMinute) }
         if let wait {
+            await monitor.observe(actor: context.principal?.username ?? "anonymous", source: address, action: "\(request.method.rawValue) \(request.uri.path)",
+                                  target: request.uri.path, outcome: "denied", sensitiveRead: false)
             var response = try APIError(.tooManyRequests, code: "rate_limited", message: "too many requests; try again in \(Int(wait.rounded(.up))) s")
                 .response(from: request, context: context)
             response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
