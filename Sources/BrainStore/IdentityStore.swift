@@ -92,6 +92,13 @@ extension Store {
         }
     }
 
+    /// Disables or re-enables an account (a disabled account cannot log in).
+    public func setDisabled(_ username: String, _ disabled: Bool) async throws {
+        try await transaction { db in
+            try await db.update("users").set("disabled", to: disabled ? 1 : 0).where("username", .equal, username).run()
+        }
+    }
+
     /// Replaces the stored second-factor secret without changing whether it is in force (key rotation).
     public func setMFASecret(_ username: String, secret: String) async throws {
         try await transaction { db in

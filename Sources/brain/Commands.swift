@@ -7,7 +7,7 @@ import Foundation
 
 /// `brain user …`: account administration.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Unlock.self, ResetMFA.self, Passwd.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Unlock.self, ResetMFA.self, Passwd.self, Disable.self, Enable.self])
 
     /// `brain user add NAME --role ROLE [--scope CODE] --password-stdin`
     struct Add: AsyncParsableCommand {
@@ -49,6 +49,37 @@ struct UserCommand: AsyncParsableCommand {
             try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user unlock", target: "user:\(name)", source: "cli"))
             await db.close()
             print("unlocked \(name)")
+        }
+    }
+
+    /// `brain user disable NAME`
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account (it cannot log in) and end its sessions.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        func run() async throws {
+            let db = try await store.open()
+            guard try await db.user(name) != nil else { await db.close(); throw Failure("no user \(name)") }
+            try await db.setDisabled(name, true)
+            try await db.revokeSessions(username: name, by: "cli:\(NSUserName())")
+            try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user disable", target: "user:\(name)", source: "cli"))
+            await db.close()
+            print("disabled \(name); their sessions were ended")
+        }
+    }
+
+    /// `brain user enable NAME`
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        func run() async throws {
+            let db = try await store.open()
+            guard try await db.user(name) != nil else { await db.close(); throw Failure("no user \(name)") }
+            try await db.setDisabled(name, false)
+            try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user enable", target: "user:\(name)", source: "cli"))
+            await db.close()
+            print("enabled \(name)")
         }
     }
 

@@ -69,6 +69,13 @@ extension APITests {
         #expect(changed.status == 200)
         #expect(try await s.get("/api/v1/me", token: other).status == 401)
         #expect(try await s.get("/api/v1/me", token: fresh).status == 200)
+        // Disabling ends the sessions and refuses logins; enabling lets the user in again.
+        #expect(try await s.request("POST", "/api/v1/users/jiujiang/disable", token: admin).status == 200)
+        #expect(try await s.get("/api/v1/me", token: fresh).status == 401)
+        #expect(try await s.request("POST", "/api/v1/auth/login", body: try json(["username": "jiujiang", "password": "Xunyang#2027!"])).status == 401)
+        #expect(try await s.request("POST", "/api/v1/users/admin/disable", token: admin).status == 400)
+        #expect(try await s.request("POST", "/api/v1/users/jiujiang/enable", token: admin).status == 200)
+        _ = try await s.login("jiujiang", "Xunyang#2027!")
     }
 }
 

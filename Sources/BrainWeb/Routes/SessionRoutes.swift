@@ -110,15 +110,27 @@ extension BrainServer {
             guard let e = try await services.monitor.acknowledge(id, by: try context.caller().username) else { throw APIError.notFound("no security event \(id)") }
             return try JSONResponse.make(e)
         }
-        for action in ["unlock", "reset-mfa"] {
+        for action in ["unlock", "reset-mfa", "disable", "enable"] {
             api.post("/api/v1/users/:username/\(action)", RouteDoc(method: "post", path: "/api/v1/users/:username/\(action)",
-                                                                   summary: action == "unlock" ? "Lift a lockout (administrators)" : "Remove a user's second factor so they can enrol again (administrators)",
+                                                                   summary: ["unlock": "Lift a lockout (administrators)", "reset-mfa": "Remove a user's second factor so they can enrol again (administrators)",
+                                                                             "disable": "Disable an account and end its sessions (administrators; not one's own)",
+                                                                             "enable": "Enable a disabled account (administrators)"][action]!,
                                                                    tag: "users", params: [.path("username", "user name")], response: "Count",
                                                                    permission: Permission.manageUsers.rawValue)) { _, context -> Response in
                 try Self.require(.manageUsers, context)
                 let name = try context.parameters.require("username")
                 guard try await services.store.user(name) != nil else { throw APIError.notFound("no user \(name)") }
-                if action == "unlock" { try await services.store.clearLoginFailures(name) } else { try await services.accounts.resetSecondFactor(name) }
+                switch action {
+                case "unlock": try await services.store.clearLoginFailures(name)
+                case "reset-mfa": try await services.accounts.resetSecondFactor(name)
+                case "disable":
+                    guard name != (try context.caller().username) else { throw APIError.badRequest("username", "you cannot disable your own account") }
+                    try await services.store.setDisabled(name, true)
+                    let ended = try await services.store.sessions(username: name).map(\.jti)
+                    try await services.store.revokeSessions(username: name, by: try context.caller().username)
+                    services.sessions.markRevoked(ended)
+                default: try await services.store.setDisabled(name, false)
+                }
                 return try JSONResponse.make(["updated": 1])
             }
         }
