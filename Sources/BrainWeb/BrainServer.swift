@@ -26,19 +26,21 @@ public struct BrainServer: Sendable {
 
     /// Builds the application; `onRunning` receives the bound port (useful with port 0).
     public func application(host: String, port: Int, logger: Logger = Logger(label: "brain"),
-                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: BrainContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"],
                                               refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger)))
+        router.add(middleware: PortalAuthMiddleware(signer: services.signer, sessions: services.sessions))
         router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, monitor: services.monitor))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
         let api = APIRoutes(router: router)
         addAPIRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
+        Portal(server: self, renderer: try PortalRenderer.load()).register(router)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                            logger: logger)

@@ -66,7 +66,7 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
+        let app = try BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
             say("Industry Brain serving on http://\(host):\(bound)  (database: \(db.kind.rawValue) \(db.location))")
         }
         try await app.runService()

@@ -22,6 +22,7 @@ import Testing
         try await pendingEnrolment(server)
         try await hygiene(server, admin)
         try await accessMatrix(server)
+        try await portal(server)
         try await auditTrail(server)
         await server.stop()
     }

@@ -42,7 +42,7 @@ final class TestServer: Sendable {
         let firm = try await store.enterprises({ var q = EnterpriseQuery(); q.regions = Set(RegionCatalog.jiangxi.counties(within: "360100")); q.limit = 1; return q }(), scope: .all).items[0]
         _ = try await accounts.add(username: "firm", password: "Firm#20262026", role: .enterprise, scope: firm.uscc, cost: 4)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = BrainServer(services: services).application(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
+        let app = try BrainServer(services: services).application(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
         let task = Task { try await app.run() }
         var port = 0
         for await p in stream { port = p; break }

@@ -5,6 +5,8 @@ import Foundation
 public struct TokenSigner: Sendable {
     let secret: Data
     var key: SymmetricKey { SymmetricKey(data: secret) }
+    /// A key derived from the signing secret for the portal's CSRF tokens.
+    public var csrfKey: SymmetricKey { SymmetricKey(data: Data(SHA256.hash(data: Data("csrf".utf8) + secret))) }
     /// Token lifetime.
     public let lifetime: TimeInterval
 

@@ -1,0 +1,238 @@
+import BrainApps
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+/// The headline figures of an overview as page cards.
+enum DashboardFigures {
+    static func kpis(_ o: MonitorOverview) -> [[String: Any]] {
+        func card(_ ind: String, _ label: String? = nil) -> [String: Any]? {
+            guard let f = o.indicators.first(where: { $0.indicator == ind }) else { return nil }
+            return ["name": (label ?? f.name) + "（累计）", "value": NumberFormat.amount(f.cumulative), "unit": f.unit,
+                    "trend": "同比 " + NumberFormat.percent(f.cumulativeYoy), "trendClass": trendClass(f.cumulativeYoy)]
+        }
+        var out = [card("output_value"), card("revenue"), card("profit"), card("electricity")].compactMap { $0 }
+        out.append(["name": "亏损面", "value": NumberFormat.percent(o.loss.lossShare, signed: false), "unit": "",
+                    "trend": "亏损企业 \(o.loss.lossMakingFirms) 家", "trendClass": ""])
+        out.append(["name": "负增长面", "value": NumberFormat.percent(o.loss.negativeGrowthShare, signed: false), "unit": "",
+                    "trend": "规上企业 \(o.firms.aboveScale) 家", "trendClass": ""])
+        out.append(["name": "新增规上企业", "value": String(o.firms.newlyAbove), "unit": "家", "trend": "退规 \(o.firms.droppedOut) 家", "trendClass": ""])
+        out.append(["name": "报送企业", "value": String(o.firms.reporting), "unit": "家", "trend": o.periodLabel, "trendClass": ""])
+        return out
+    }
+
+    static func trendClass(_ v: Double?) -> String { v.map { $0 >= 0 ? "up" : "down" } ?? "" }
+}
+
+/// CSV answers for tables: UTF-8 with a byte-order mark so that Excel opens the Chinese text correctly.
+enum CSVDownload {
+    static func response(_ rows: [[String]], filename: String) -> Response {
+        let text = "\u{FEFF}" + rows.map { $0.map(escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+extension Portal {
+    func registerDashboard(_ router: Router<BrainContext>) {
+        router.get("/dashboard") { request, context in try await self.dashboard(request, context, csv: false) }
+        router.get("/dashboard.csv") { request, context in try await self.dashboard(request, context, csv: true) }
+        router.get("/warnings") { request, context in try await self.warnings(request, context, csv: false) }
+        router.get("/warnings.csv") { request, context in try await self.warnings(request, context, csv: true) }
+        router.get("/warnings/:id") { request, context in try await self.warning(request, context) }
+        router.post("/warnings/:id/acknowledge") { request, context in try await self.acknowledge(request, context) }
+        registerEnterprisePages(router)
+    }
+
+    /// 工业运行: headline figures, 24-month trends, the ranking and tile map of the next level down, the table to drill into.
+    func dashboard(_ request: Request, _ context: BrainContext, csv: Bool) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看地区统计。", status: .forbidden) }
+        let q = request.uri.queryParameters
+        let cube = services.cubes.cube
+        let scope: AnalysisScope
+        do {
+            scope = try AnalysisScope.resolve(region: q["region"].map(String.init), zone: q["zone"].map(String.init), chain: nil, industry: nil,
+                                              period: q["period"].map(String.init), principal: p, catalog: services.catalog, latest: cube.lastMonth)
+        } catch let e as AppError {
+            return message(context, e.kind == .forbidden ? "无权访问" : "参数有误", e.message, status: e.kind == .forbidden ? .forbidden : .badRequest)
+        }
+        let o = MonitorService(cube: cube, catalog: services.catalog).overview(scope)
+        let catalog = services.catalog
+        let level = catalog.region(scope.region)?.level
+        let childLevel = scope.zone != nil ? "企业" : level == .province ? "设区市" : level == .city ? "县（市、区）" : "开发区"
+        let children = level == .county ? o.breakdown.zones : o.breakdown.regions
+        func href(_ code: String) -> String? {
+            if level == .county { return code.hasPrefix("Z") ? "/dashboard?region=\(scope.region)&zone=\(code)" : nil }
+            return catalog.region(code) != nil && code != scope.region ? "/dashboard?region=\(code)" : nil
+        }
+        if csv {
+            var rows = [[childLevel, "代码", "企业数", "工业总产值（万元）", "产值同比（%）", "营业收入（万元）", "收入同比（%）", "利润总额（万元）", "亏损面（%）"]]
+            for r in children {
+                rows.append([r.name, r.code, String(r.firms), String(format: "%.2f", r.outputValue), r.outputYoy.map { String(format: "%.2f", $0) } ?? "",
+                             String(format: "%.2f", r.revenue), r.revenueYoy.map { String(format: "%.2f", $0) } ?? "", String(format: "%.2f", r.profit),
+                             r.lossShare.map { String(format: "%.2f", $0) } ?? ""])
+            }
+            return CSVDownload.response(rows, filename: "industry-\(scope.region)-\(o.period).csv")
+        }
+        var c = frame(context, title: "工业运行", active: "/dashboard")
+        c["regionName"] = scope.zone.flatMap { catalog.zone($0)?.shortName } ?? o.scope.regionName
+        c["period"] = o.period
+        c["periodLabel"] = o.periodLabel
+        c["cumulativeLabel"] = o.cumulativeLabel
+        c["firms"] = o.firms.aboveScale
+        c["kpis"] = DashboardFigures.kpis(o)
+        var crumbs: [[String: String]] = []
+        var chain: [String] = []
+        var cursor = catalog.region(scope.region)
+        while let r = cursor, r.level != .province { chain.insert(r.code, at: 0); cursor = r.parent.flatMap { catalog.region($0) } }
+        if p.role == .provinceOfficial || p.role == .admin || p.role == .expert { crumbs.append(["href": "/dashboard?region=\(catalog.province.code)", "label": catalog.province.name]) }
+        for code in chain.dropLast(scope.zone == nil ? 1 : 0) { crumbs.append(["href": "/dashboard?region=\(code)", "label": catalog.region(code)?.name ?? code]) }
+        c["crumbs"] = crumbs
+        c["here"] = scope.zone.flatMap { catalog.zone($0)?.shortName } ?? o.scope.regionName
+        let labels = o.series.map { $0.period }
+        c["trendChart"] = LineChart(title: "工业总产值增速（近24个月）", unit: "%", labels: labels,
+                                    series: [LineSeries(name: "当月同比", values: o.series.map(\.outputYoy)),
+                                             LineSeries(name: "累计同比", values: o.series.map(\.cumulativeOutputYoy))]).svg()
+        c["growthChart"] = LineChart(title: "工业总产值与用电量（近24个月，当月）", unit: "万元", labels: labels,
+                                     series: [LineSeries(name: "工业总产值", values: o.series.map { Optional($0.outputValue) })]).svg()
+        let ranked = children.filter { $0.code != "OUTSIDE" }.sorted { ($0.outputYoy ?? -1e9) > ($1.outputYoy ?? -1e9) }
+        c["rankingChart"] = BarChart(title: "\(childLevel)工业总产值累计同比排名", unit: "%",
+                                     items: ranked.prefix(15).map { BarItem(label: $0.name, value: $0.outputYoy, note: nil, href: href($0.code)) },
+                                     valueFormat: { NumberFormat.percent($0) }).svg()
+        if level == .province && scope.zone == nil {
+            c["tileMap"] = TileMap(title: "各设区市工业总产值累计同比", unit: "%",
+                                   values: o.breakdown.regions.map { TileValue(code: $0.code, value: $0.outputYoy, href: "/dashboard?region=\($0.code)") }).svg()
+        }
+        c["childLevel"] = childLevel
+        c["csvHref"] = "/dashboard.csv?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "")
+        c["rows"] = children.map { r -> [String: Any] in
+            ["name": r.name, "href": href(r.code) as Any, "firms": r.firms, "output": NumberFormat.amount(r.outputValue), "outputYoy": NumberFormat.percent(r.outputYoy),
+             "outputClass": DashboardFigures.trendClass(r.outputYoy), "revenue": NumberFormat.amount(r.revenue), "revenueYoy": NumberFormat.percent(r.revenueYoy),
+             "profit": NumberFormat.amount(r.profit), "lossShare": NumberFormat.percent(r.lossShare, signed: false)]
+        }
+        if level == .county || scope.zone != nil {
+            let firms = scope.firms(in: cube).sorted { cube.firms[$0].revenue > cube.firms[$1].revenue }.prefix(30)
+            c["hasFirms"] = !firms.isEmpty
+            c["firmsTable"] = firms.map { i -> [String: Any] in
+                let e = cube.firms[i]
+                return ["uscc": e.uscc, "name": e.name, "industry": services.industries.name(of: e.industry),
+                        "revenue": NumberFormat.amount(e.revenue), "size": e.sizeClass.nameZh]
+            }
+        }
+        return renderer.page("dashboard", c)
+    }
+
+    /// 风险预警: the list with filters and CSV.
+    func warnings(_ request: Request, _ context: BrainContext, csv: Bool) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看风险预警。", status: .forbidden) }
+        let q = request.uri.queryParameters
+        var query = WarningQuery()
+        let level = q["level"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let state = q["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        if let level, WarningLevel(rawValue: level) == nil { return message(context, "参数有误", "等级须为 yellow、orange 或 red", status: .badRequest) }
+        if let state, !["open", "acknowledged", "resolved"].contains(state) { return message(context, "参数有误", "状态须为 open、acknowledged 或 resolved", status: .badRequest) }
+        query.level = level
+        query.state = state
+        query.limit = csv ? 10_000 : 200
+        let page = try await services.store.warnings(query, scope: p.enterpriseScope(in: services.catalog))
+        let states = ["open": "待处理", "acknowledged": "已确认", "resolved": "已解决"]
+        if csv {
+            var rows = [["编号", "等级", "对象", "对象代码", "类型", "说明", "期别", "状态"]]
+            for w in page.items {
+                rows.append([w.id, WarningLevel(rawValue: w.level)?.nameZh ?? w.level, w.subjectName, w.subject, WarningKind(rawValue: w.kind)?.nameZh ?? w.kind,
+                             w.explanation, w.period, states[w.state] ?? w.state])
+            }
+            return CSVDownload.response(rows, filename: "warnings.csv")
+        }
+        var c = frame(context, title: "风险预警", active: "/warnings")
+        c["scopeName"] = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName } ?? services.catalog.province.name
+        c["total"] = page.total
+        c["filtered"] = level != nil || state != nil
+        c["levels"] = WarningLevel.allCases.reversed().map { ["value": $0.rawValue, "label": $0.nameZh, "selected": $0.rawValue == level] }
+        c["states"] = states.sorted { $0.key > $1.key }.map { ["value": $0.key, "label": $0.value, "selected": $0.key == state] }
+        c["items"] = page.items.map { w -> [String: Any] in
+            ["id": w.id, "level": w.level, "levelName": WarningLevel(rawValue: w.level)?.nameZh ?? w.level, "subjectName": w.subjectName,
+             "kindName": WarningKind(rawValue: w.kind)?.nameZh ?? w.kind, "explanation": w.explanation, "period": w.period, "stateName": states[w.state] ?? w.state]
+        }
+        c["more"] = page.total > page.items.count
+        c["shown"] = page.items.count
+        var csvQuery: [String] = []
+        if let level { csvQuery.append("level=\(level)") }
+        if let state { csvQuery.append("state=\(state)") }
+        c["csvHref"] = "/warnings.csv" + (csvQuery.isEmpty ? "" : "?" + csvQuery.joined(separator: "&"))
+        return renderer.page("warnings", c)
+    }
+
+    /// The warning in the path when it lies in the caller's scope.
+    func scopedWarning(_ context: BrainContext) async throws -> WarningRecord? {
+        guard let p = context.principal, let id = context.parameters.get("id"), let w = try await services.store.warning(id) else { return nil }
+        let cube = services.cubes.cube
+        let scope = p.enterpriseScope(in: services.catalog)
+        if w.subjectType == "enterprise", let i = cube.firmIndex[w.subject] {
+            let e = cube.firms[i]
+            return scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) ? w : nil
+        }
+        if let r = w.region { return scope.admits(uscc: "", region: r, zone: w.zone) || p.role == .admin || p.role == .provinceOfficial ? w : nil }
+        return p.role == .admin || p.role == .provinceOfficial ? w : nil
+    }
+
+    /// A warning's detail: why it fired, with the chart of the series that made it fire, and the acknowledge form.
+    func warning(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色不能查看风险预警。", status: .forbidden) }
+        guard let w = try await scopedWarning(context) else { return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound) }
+        var c = frame(context, title: "预警详情", active: "/warnings")
+        let states = ["open": "待处理", "acknowledged": "已确认", "resolved": "已解决"]
+        c["id"] = w.id
+        c["level"] = w.level
+        c["levelName"] = WarningLevel(rawValue: w.level)?.nameZh ?? w.level
+        c["subjectName"] = w.subjectName
+        c["kindName"] = WarningKind(rawValue: w.kind)?.nameZh ?? w.kind
+        c["period"] = w.period
+        c["stateName"] = states[w.state] ?? w.state
+        c["acknowledgedBy"] = w.acknowledgedBy as Any
+        c["acknowledgedAt"] = w.acknowledgedAt as Any
+        c["explanation"] = w.explanation
+        c["rule"] = w.rule
+        c["threshold"] = w.threshold
+        c["inputs"] = w.inputs.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": NumberFormat.amount($0.value, decimals: 2)] }
+        c["canAcknowledge"] = w.state == "open" && p.can(.handleWarnings)
+        let cube = services.cubes.cube
+        if w.subjectType == "enterprise", let i = cube.firmIndex[w.subject] {
+            let months = (0..<24).map { cube.lastMonth.adding(months: $0 - 23) }
+            let series: [(Indicator, String)] = [(.outputValue, "工业总产值"), (.electricity, "用电量")]
+            let kindIsPower = w.kind == WarningKind.powerDrop.rawValue
+            let (ind, name) = kindIsPower ? series[1] : series[0]
+            c["chart"] = LineChart(title: "\(w.subjectName) \(name)（近24个月）", unit: ind.unit, labels: months.map(\.description),
+                                   series: [LineSeries(name: name, values: months.map { let v = cube.value(ind, firm: i, month: $0); return v.isNaN ? nil : v })]).svg()
+        } else {
+            c["chart"] = "<p class=\"muted\">该预警针对地区或产业链，详见说明中的指标。</p>"
+        }
+        return renderer.page("warning", c)
+    }
+
+    func acknowledge(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        let form = try await FormBody.parse(request)
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard p.can(.handleWarnings) else { return message(context, "无权操作", "您的角色不能处置预警。", status: .forbidden) }
+        guard let w = try await scopedWarning(context) else { return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound) }
+        guard w.state == "open" else { return PortalRenderer.redirect("/warnings/\(w.id)") }
+        let note = form["note"].flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
+        try await services.store.transitionWarning(w.id, to: "acknowledged", by: p.username, note: note)
+        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /warnings/{id}/acknowledge", target: "/warnings/\(w.id)",
+                                                    source: request.clientAddress(context), detail: BrainServer.auditDetail(["note": note ?? "", "via": "portal"])))
+        return PortalRenderer.redirect("/warnings/\(w.id)")
+    }
+}

@@ -1,0 +1,100 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+extension Portal {
+    func registerEnterprisePages(_ router: Router<BrainContext>) {
+        router.get("/enterprises/:uscc") { request, context in try await self.enterprise(request, context) }
+        router.get("/my/policies") { request, context in try await self.myPolicies(request, context) }
+        router.post("/my/policies/:id/apply") { request, context in try await self.apply(request, context) }
+    }
+
+    /// An enterprise's profile and, within the caller's scope (or under a grant), its last 24 months.
+    func enterprise(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        let cube = services.cubes.cube
+        guard let raw = context.parameters.get("uscc"), let i = cube.firmIndex[raw] else { return message(context, "未找到", "没有这家企业。", status: .notFound) }
+        let e = cube.firms[i]
+        guard p.enterpriseScope(in: services.catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone) else {
+            return message(context, "无权访问", "企业 \(e.uscc) 不在您的数据范围内。", status: .forbidden)
+        }
+        var c = frame(context, title: e.name, active: "/dashboard")
+        c["heading"] = e.name
+        let visible: Bool
+        switch try await services.grants.decide(p, owner: e.uscc, region: e.region, zone: e.zone, dataset: .indicators, catalog: services.catalog) {
+        case .ownerOrOfficial: visible = true
+        case .grant(let id):
+            try await services.grants.log(DataAccess(id: UUID().uuidString, owner: e.uscc, reader: p.username, dataset: "indicators", target: request.uri.path,
+                                                     grantId: id, outcome: "granted", source: request.clientAddress(context), at: Timestamp.precise()))
+            visible = true
+        case .refused: visible = false
+        }
+        let region = services.catalog.region(e.region)
+        var lines = ["统一社会信用代码 \(e.uscc)", "\(region?.name ?? e.region)", services.industries.name(of: e.industry), e.sizeClass.nameZh + (e.aboveScale ? " · 规上" : "")]
+        if let z = e.zone.flatMap({ services.catalog.zone($0)?.shortName }) { lines.append(z) }
+        if !e.chains.isEmpty { lines.append(e.chains.compactMap { ChainCatalog.chain($0)?.name }.joined(separator: "、")) }
+        var body = "<p class=\"sub\">" + lines.map(SVGText.escape).joined(separator: " · ") + "</p>"
+        if visible {
+            let months = (0..<24).map { cube.lastMonth.adding(months: $0 - 23) }
+            func values(_ ind: Indicator) -> [Double?] { months.map { let v = cube.value(ind, firm: i, month: $0); return v.isNaN ? nil : v } }
+            body += "<div class=\"grid g2\"><div class=\"card\">" + LineChart(title: "工业总产值与营业收入（近24个月）", unit: "万元", labels: months.map(\.description),
+                series: [LineSeries(name: "工业总产值", values: values(.outputValue)), LineSeries(name: "营业收入", values: values(.revenue))]).svg() + "</div>"
+            body += "<div class=\"card\">" + LineChart(title: "用电量（近24个月）", unit: "万千瓦时", labels: months.map(\.description),
+                series: [LineSeries(name: "用电量", values: values(.electricity))]).svg() + "</div></div>"
+            body += "<div class=\"card\"><h2>月度数据</h2><table><thead><tr><th>月份</th>"
+            let shown: [Indicator] = [.outputValue, .revenue, .profit, .electricity, .employees]
+            body += shown.map { "<th class=\"num\">\($0.nameZh)（\($0.unit)）</th>" }.joined() + "</tr></thead><tbody>"
+            for m in months.reversed().prefix(12) {
+                body += "<tr><td>\(m.description)</td>" + shown.map { ind -> String in
+                    let v = cube.value(ind, firm: i, month: m)
+                    return "<td class=\"num\">\(v.isNaN ? "—" : NumberFormat.amount(v, decimals: ind == .employees ? 0 : 1))</td>"
+                }.joined() + "</tr>"
+            }
+            body += "</tbody></table></div>"
+        } else {
+            body += "<div class=\"notice\">月度经营数据仅对企业本身、所辖政府部门及获企业授权者可见（授权才可用）。</div>"
+        }
+        c["message"] = ""
+        c["body"] = body
+        return renderer.page("enterprise", c)
+    }
+
+    /// 我的政策: every policy read for the caller's enterprise, each criterion met, unmet or unknown, with apply buttons.
+    func myPolicies(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.role == .enterprise, let uscc = p.scope else { return message(context, "仅限企业用户", "“我的政策”面向企业用户。", status: .forbidden) }
+        let items = try await services.policies.matches(for: uscc, cube: services.cubes.cube)
+        var c = frame(context, title: "我的政策", active: "/my/policies")
+        let outcomeName = ["eligible": "符合", "incomplete": "缺少数据", "ineligible": "不符合"]
+        let stateName = ["met": "满足", "unmet": "不满足", "unknown": "缺数据"]
+        let awardName = ["granted": "已兑现（免申即享）", "applied": "已申报，待审核", "approved": "已批准", "rejected": "未通过", "paid": "已拨付"]
+        c["company"] = services.cubes.cube.firmIndex[uscc].map { services.cubes.cube.firms[$0].name } ?? uscc
+        c["policies"] = items.map { m -> [String: Any] in
+            ["id": m.policyId, "name": m.policyName, "category": m.category, "auto": m.autoGrant, "outcome": outcomeName[m.outcome.rawValue] ?? m.outcome.rawValue,
+             "outcomeClass": m.outcome == .eligible ? "up" : m.outcome == .ineligible ? "down" : "", "amount": m.amount.map { NumberFormat.amount($0, decimals: 2) } as Any,
+             "award": m.award.map { awardName[$0.state] ?? $0.state } as Any, "canApply": m.canApply,
+             "criteria": m.criteria.map { ["criterion": $0.criterion, "state": stateName[$0.state.rawValue] ?? $0.state.rawValue, "stateClass": $0.state == .met ? "up" : $0.state == .unmet ? "down" : "", "reason": $0.reason] }]
+        }
+        c["csrf"] = csrf.token(session: context.sessionID ?? "")
+        c["notice"] = request.uri.queryParameters["applied"].map { "已提交“\($0)”的申报，等待审核。" } as Any
+        return renderer.page("policies", c)
+    }
+
+    func apply(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        let form = try await FormBody.parse(request)
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard p.can(.applyPolicies), let uscc = p.scope, let id = context.parameters.get("id") else { return message(context, "无权操作", "只有企业用户可以申报。", status: .forbidden) }
+        do {
+            _ = try await services.policies.apply(policy: id, uscc: uscc, by: p.username, note: form["note"], cube: services.cubes.cube)
+        } catch let e as PolicyProblem {
+            return message(context, "无法申报", e.description, status: .conflict)
+        }
+        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/policies/{id}/apply", target: "policy:\(id)", source: request.clientAddress(context),
+                                                    detail: BrainServer.auditDetail(["uscc": uscc, "via": "portal"])))
+        return PortalRenderer.redirect("/my/policies?applied=\(id)")
+    }
+}

@@ -1,0 +1,187 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+/// The portal (产业大脑门户): server-rendered Chinese pages over the same services as the API, with cookie sessions,
+/// CSRF tokens on every form and the second-factor step at login.
+struct Portal: Sendable {
+    let server: BrainServer
+    let renderer: PortalRenderer
+    var services: Services { server.services }
+    var csrf: CSRF { CSRF(signer: services.signer) }
+
+    /// The page frame every template gets: title, navigation by role, the caller and the form token.
+    func frame(_ context: BrainContext, title: String, active: String) -> [String: Any] {
+        var out: [String: Any] = ["title": title, "mfaWarning": services.mfaPolicy == .optional]
+        if let p = context.principal {
+            let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
+            out["user"] = ["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName as Any, "csrf": csrf.token(session: context.sessionID ?? "")]
+            out["csrf"] = csrf.token(session: context.sessionID ?? "")
+            out["nav"] = Self.nav(for: p.role).map { ["href": $0.href, "label": $0.label, "on": $0.href == active] }
+        } else {
+            out["nav"] = [["href": "/login", "label": "登录", "on": active == "/login"]]
+        }
+        return out
+    }
+
+    struct Link { let href: String; let label: String; let desc: String }
+
+    static func nav(for role: Role) -> [Link] {
+        var links = [Link(href: "/", label: "首页", desc: "")]
+        if AccessPolicy.allows(role, .readStatistics) {
+            links += [Link(href: "/dashboard", label: "工业运行", desc: ""), Link(href: "/warnings", label: "风险预警", desc: "")]
+        }
+        if role == .enterprise { links.append(Link(href: "/my/policies", label: "我的政策", desc: "")) }
+        return links
+    }
+
+    /// Entry tiles by role: every application of the guide; those without pages yet open their data interface.
+    static func tiles(for p: Principal) -> [Link] {
+        var t: [Link] = []
+        if AccessPolicy.allows(p.role, .readStatistics) {
+            t += [Link(href: "/dashboard", label: "工业运行", desc: "主要指标、同比、24个月走势、地区排名与下钻"),
+                  Link(href: "/warnings", label: "风险预警", desc: "企业、地区、产业链预警，确认与处置"),
+                  Link(href: "/api/v1/chains/NFM/analysis", label: "产业链分析（数据接口）", desc: "环节强弱、链主、配套率、补链延链"),
+                  Link(href: "/api/v1/talent/map", label: "人才地图（数据接口）", desc: "城市×职业供需与紧缺指数"),
+                  Link(href: "/api/v1/chains/NEWENERGY/investment-leads", label: "精准招商（数据接口）", desc: "缺链弱链的省外候选企业"),
+                  Link(href: "/api/v1/evaluation", label: "产业评价（数据接口）", desc: "产业链×设区市综合指数"),
+                  Link(href: "/api/v1/monitor/electricity", label: "电力看经济（数据接口）", desc: "用电与产值的弹性和背离")]
+        }
+        if p.role == .enterprise {
+            t += [Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
+                  Link(href: "/api/v1/diagnoses/questionnaire", label: "转型问诊（数据接口）", desc: "数字化水平评测问卷"),
+                  Link(href: "/api/v1/market/listings", label: "贸易撮合（数据接口）", desc: "供需发布与智能匹配")]
+        }
+        t += [Link(href: "/api/v1/policies", label: "企业发展政策（数据接口）", desc: "政策条件与免申即享"),
+              Link(href: "/api/v1/services/solutions", label: "服务资源目录（数据接口）", desc: "智能化改造与共性技术服务")]
+        if p.role == .admin { t.append(Link(href: "/api/v1/security/events", label: "安全事件（数据接口）", desc: "登录爆破、拒绝风暴、账本校验")) }
+        return t
+    }
+
+    func message(_ context: BrainContext, _ heading: String, _ text: String, status: HTTPResponse.Status) -> Response {
+        var c = frame(context, title: heading, active: "")
+        c["heading"] = heading
+        c["message"] = text
+        return renderer.page("message", c, status: status)
+    }
+
+    /// The caller, or a redirect to the login page.
+    func caller(_ context: BrainContext) -> Principal? { context.principal }
+
+    func checkCSRF(_ form: [String: String], _ context: BrainContext) -> Bool {
+        guard let session = context.sessionID else { return false }
+        return csrf.check(form["_csrf"], session: session)
+    }
+
+    func register(_ router: Router<BrainContext>) {
+        router.get("/login") { _, context in
+            var c = self.frame(context, title: "登录", active: "/login")
+            c["askOTP"] = true
+            return self.renderer.page("login", c)
+        }
+        router.post("/login") { request, context in try await self.login(request, context) }
+        router.post("/logout") { request, context in
+            let form = try await FormBody.parse(request)
+            if let p = context.principal, let jti = context.sessionID, self.checkCSRF(form, context) {
+                try await self.services.store.revokeSessions(username: p.username, jti: jti, by: p.username)
+                self.services.sessions.markRevoked([jti])
+            }
+            return PortalRenderer.redirect("/login", cookie: PortalCookie.clear(secure: PortalCookie.isSecure(request)))
+        }
+        router.get("/enrol") { _, context in try await self.enrolPage(context) }
+        router.post("/enrol/confirm") { request, context in try await self.enrolConfirm(request, context) }
+        router.get("/") { _, context in try await self.home(context) }
+        registerDashboard(router)
+    }
+
+    func login(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let form = try await FormBody.parse(request)
+        let username = form["username"] ?? "", password = form["password"] ?? ""
+        var c = frame(context, title: "登录", active: "/login")
+        c["username"] = username
+        c["askOTP"] = true
+        let source = request.clientAddress(context)
+        guard !username.isEmpty, !password.isEmpty else {
+            c["error"] = "请输入用户名和密码"
+            return renderer.page("login", c, status: .badRequest)
+        }
+        let result: LoginResult
+        do {
+            result = try await services.accounts.login(username: username, password: password, secondFactor: form["otp"].flatMap { $0.isEmpty ? nil : $0 })
+        } catch let problem as Accounts.Problem {
+            try await services.ledger.record(AuditEvent(actor: String(username.prefix(64)), action: "login", target: "user:\(username.prefix(64))", source: source,
+                                                        outcome: "denied", detail: BrainServer.auditDetail(["reason": problem.description, "code": problem.code, "via": "portal"])))
+            await services.monitor.observe(actor: username, source: source, action: "login", target: "user:\(username)", outcome: "denied", sensitiveRead: false)
+            c["error"] = switch problem.code {
+            case "mfa_required": "请输入身份验证器中的动态验证码"
+            case "account_locked": "账户已锁定：连续登录失败次数过多，请 15 分钟后再试或联系管理员解锁"
+            default: "用户名、密码或验证码错误"
+            }
+            return renderer.page("login", c, status: .unauthorized)
+        }
+        let p = result.principal
+        let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired)
+        try await services.store.addSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
+                                                          expiresAt: Timestamp.string(issued.expiresAt), source: source,
+                                                          agent: String((request.headers[.userAgent] ?? "").prefix(200)),
+                                                          factors: result.enrolmentRequired ? "password (enrolment pending)" : result.factors))
+        try await services.ledger.record(AuditEvent(actor: p.username, action: "login", target: "user:\(p.username)", source: source, outcome: "ok",
+                                                    detail: BrainServer.auditDetail(["role": p.role.rawValue, "factors": result.factors, "session": issued.jti, "via": "portal"])))
+        let cookie = PortalCookie.set(issued.token, secure: PortalCookie.isSecure(request), maxAge: Int(issued.expiresAt.timeIntervalSinceNow))
+        return PortalRenderer.redirect(result.enrolmentRequired ? "/enrol" : "/", cookie: cookie)
+    }
+
+    func enrolPage(_ context: BrainContext) async throws -> Response {
+        guard let jti = context.sessionID, let session = try await services.store.session(jti) else { return PortalRenderer.redirect("/login") }
+        var c = frame(context, title: "绑定第二因子", active: "")
+        c["csrf"] = csrf.token(session: jti)
+        do {
+            let (secret, uri) = try await services.accounts.startEnrolment(session.username)
+            c["secret"] = secret
+            c["uri"] = uri
+        } catch let e as Accounts.Problem {
+            c["error"] = e.description
+        }
+        return renderer.page("enrol", c)
+    }
+
+    func enrolConfirm(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let form = try await FormBody.parse(request)
+        guard let jti = context.sessionID, let session = try await services.store.session(jti) else { return PortalRenderer.redirect("/login") }
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回重试。", status: .forbidden) }
+        var c = frame(context, title: "绑定第二因子", active: "")
+        do {
+            c["recovery"] = try await services.accounts.confirmEnrolment(session.username, code: form["otp"] ?? "")
+            c["hasRecovery"] = true
+            try await services.store.revokeSessions(username: session.username, jti: jti, by: session.username)
+            services.sessions.markRevoked([jti])
+            return renderer.page("enrol", c)
+        } catch let e as Accounts.Problem {
+            c["error"] = e.code == "bad_parameter" ? "验证码不正确，请核对身份验证器的时间后重试" : e.description
+            c["csrf"] = csrf.token(session: jti)
+            return renderer.page("enrol", c, status: .badRequest)
+        }
+    }
+
+    func home(_ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        var c = frame(context, title: "首页", active: "/")
+        c["greeting"] = "\(p.username)，您好"
+        c["tiles"] = Self.tiles(for: p).map { ["href": $0.href, "label": $0.label, "desc": $0.desc] }
+        if p.can(.readStatistics), let scope = try? AnalysisScope.resolve(region: nil, zone: nil, chain: nil, industry: nil, period: nil, principal: p,
+                                                                          catalog: services.catalog, latest: services.cubes.cube.lastMonth) {
+            let o = MonitorService(cube: services.cubes.cube, catalog: services.catalog).overview(scope)
+            c["scopeLine"] = "\(o.scope.regionName) · \(o.periodLabel)（\(o.cumulativeLabel)）· 规上工业企业 \(o.firms.aboveScale) 家"
+            c["kpis"] = DashboardFigures.kpis(o)
+            c["hasKpis"] = true
+        } else if p.role == .enterprise {
+            c["scopeLine"] = "企业端 · 我的政策、转型问诊、贸易撮合"
+        } else {
+            c["scopeLine"] = p.role.nameZh
+        }
+        return renderer.page("home", c)
+    }
+}

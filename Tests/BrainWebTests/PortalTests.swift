@@ -1,0 +1,127 @@
+import BrainCore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import BrainWeb
+
+/// A browser-like HTTP client for the portal: keeps the session cookie, does not follow redirects.
+final class PortalClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    let base: String
+    var cookie: String?
+    lazy var session: URLSession = {
+        let config = URLSessionConfiguration.ephemeral
+        config.httpShouldSetCookies = false
+        config.httpCookieStorage = nil
+        return URLSession(configuration: config, delegate: self, delegateQueue: nil)
+    }()
+
+    init(base: String) { self.base = base }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+                    completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+
+    struct Page {
+        let status: Int
+        let html: String
+        let headers: [String: String]
+        /// The first CSRF token in a form on the page.
+        var csrf: String? {
+            guard let r = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+            return String(html[r.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    func get(_ path: String) async throws -> Page { try await send("GET", path, form: nil) }
+
+    func post(_ path: String, _ form: [String: String]) async throws -> Page { try await send("POST", path, form: form) }
+
+    func send(_ method: String, _ path: String, form: [String: String]?) async throws -> Page {
+        var req = URLRequest(url: URL(string: base + path)!)
+        req.httpMethod = method
+        if let cookie { req.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        if let form {
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            req.httpBody = Data(form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&").utf8)
+            req.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await session.data(for: req)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+        if let set = headers["set-cookie"], let first = set.split(separator: ";").first {
+            cookie = first.hasSuffix("=") ? nil : String(first)
+        }
+        return Page(status: http.statusCode, html: String(decoding: data, as: UTF8.self), headers: headers)
+    }
+
+    func login(_ user: String, _ password: String) async throws -> Page { try await post("/login", ["username": user, "password": password]) }
+}
+
+extension APITests {
+    /// The portal over HTTP: login with a cookie, dashboard drill-down with SVG charts, warnings with CSRF-protected
+    /// acknowledgement, CSV export, the enterprise's policies, and refusals.
+    func portal(_ s: TestServer) async throws {
+        let anonymous = PortalClient(base: s.base)
+        let redirect = try await anonymous.get("/dashboard")
+        #expect(redirect.status == 303 && redirect.headers["location"] == "/login")
+        let login = try await anonymous.get("/login")
+        #expect(login.status == 200 && login.html.contains("登录") && login.html.contains("动态验证码"))
+        #expect(try await anonymous.login("nanchang", "wrong-password").status == 401)
+
+        let official = PortalClient(base: s.base)
+        let loggedIn = try await official.login("nanchang", "Nanchang#2026")
+        #expect(loggedIn.status == 303 && loggedIn.headers["location"] == "/")
+        let setCookie = loggedIn.headers["set-cookie"] ?? ""
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+        let home = try await official.get("/")
+        #expect(home.status == 200)
+        #expect(home.html.contains("工业运行") && home.html.contains("风险预警") && home.html.contains("南昌市"))
+        let dashboard = try await official.get("/dashboard")
+        #expect(dashboard.status == 200)
+        #expect(dashboard.html.contains("<svg") && dashboard.html.contains("工业总产值") && dashboard.html.contains("县（市、区）"))
+        #expect(!dashboard.html.contains("NaN") && !dashboard.html.contains("nan,"))
+        // Drill down: a county of 南昌, then a zone or the county's firms; another city is refused.
+        let county = try #require(RegionCatalog.jiangxi.counties(within: "360100").first { c in
+            s.services.cubes.cube.firms.contains { $0.region == c && $0.aboveScale }
+        })
+        let countyPage = try await official.get("/dashboard?region=\(county)")
+        #expect(countyPage.status == 200 && countyPage.html.contains("主要企业"))
+        let firmLink = try #require(countyPage.html.range(of: "href=\"/enterprises/").map { String(countyPage.html[$0.upperBound...].prefix(18)) })
+        let firmPage = try await official.get("/enterprises/\(firmLink)")
+        #expect(firmPage.status == 200 && firmPage.html.contains("月度数据") && firmPage.html.contains("<svg"))
+        #expect(try await official.get("/dashboard?region=360900").status == 403)
+        let csv = try await official.get("/dashboard.csv")
+        #expect(csv.status == 200 && csv.html.hasPrefix("\u{FEFF}") && csv.headers["content-type"]?.contains("text/csv") == true)
+
+        // Warnings: list, detail with a chart, acknowledge needs the form token.
+        let list = try await official.get("/warnings?state=open")
+        #expect(list.status == 200)
+        let id = try #require(list.html.range(of: "href=\"/warnings/").map { String(list.html[$0.upperBound...].prefix { $0 != "\"" }) })
+        let detail = try await official.get("/warnings/\(id)")
+        #expect(detail.status == 200 && detail.html.contains("预警说明") && detail.html.contains("确认预警"))
+        let token = try #require(detail.csrf)
+        #expect(try await official.post("/warnings/\(id)/acknowledge", ["note": "已核实"]).status == 403)
+        #expect(try await official.post("/warnings/\(id)/acknowledge", ["note": "已核实", "_csrf": "0" + token.dropFirst()]).status == 403)
+        let acked = try await official.post("/warnings/\(id)/acknowledge", ["note": "已电话核实", "_csrf": token])
+        #expect(acked.status == 303)
+        #expect(try await s.services.store.warning(id)?.state == "acknowledged")
+        #expect(try await s.services.store.warning(id)?.acknowledgedBy == "nanchang")
+        #expect(try await official.get("/warnings.csv").html.hasPrefix("\u{FEFF}"))
+
+        // The enterprise user sees its policies, met/unmet/unknown per criterion, and cannot open the dashboard.
+        let firm = PortalClient(base: s.base)
+        #expect(try await firm.login("firm", "Firm#20262026").status == 303)
+        let policies = try await firm.get("/my/policies")
+        #expect(policies.status == 200 && policies.html.contains("我的政策") && policies.html.contains("满足") && policies.html.contains("不满足"))
+        #expect(try await firm.get("/dashboard").status == 403)
+        // Logging out ends the session.
+        let out = try await official.post("/logout", ["_csrf": try #require(home.csrf)])
+        #expect(out.status == 303)
+        official.cookie = loggedIn.headers["set-cookie"]?.split(separator: ";").first.map(String.init)
+        #expect(try await official.get("/dashboard").status == 303)
+    }
+}
