@@ -83,6 +83,12 @@ enum Fixture {
         #expect(o.series.last?.period == "2026-10")
         #expect(o.indicators[Indicator.outputValue.index].cumulativeYoy != nil)
         #expect(throws: AppError.self) { try scope(region: "360100", principal: official) }
+        // Every point of the series has the same 1–N月累计 growth as the overview of its own period (the earliest
+        // points need months from more than three years back).
+        for point in [o.series[0], o.series[3], o.series[12]] {
+            let own = MonitorService(cube: cube).overview(try scope(region: "360900", period: point.period, principal: official))
+            #expect(point.cumulativeOutputYoy == own.indicators[Indicator.outputValue.index].cumulativeYoy, "\(point.period)")
+        }
     }
 
     @Test func badParametersAreNamed() {

@@ -104,7 +104,8 @@ public struct MonitorService: Sendable {
     func series(firms: [Int], end: ReportingPeriod) -> [SeriesPoint] {
         let flows: [Indicator] = [.outputValue, .revenue, .profit, .electricity]
         var sums: [Indicator: [Int: Double]] = [:]
-        let firstMonth = end.end.adding(months: -(24 + 13))
+        // 24 periods back, each with up to 11 earlier months of its 1–N月累计, and the same a year before.
+        let firstMonth = end.end.adding(months: -(23 + 11 + 12))
         for ind in flows {
             var perMonth: [Int: Double] = [:]
             for m in Month.range(firstMonth, end.end) {

@@ -510,7 +510,7 @@ public struct BarChart: Sendable {
                 let color = v < 0 ? SVGKit.negative : SVGKit.primary
                 row += "<rect x=\"\(SVGKit.n(v < 0 ? x0 - w : x0))\" y=\"\(SVGKit.n(cy - 8))\" width=\"\(SVGKit.n(w))\" height=\"16\" rx=\"2\" fill=\"\(color)\"/>"
                 row += SVGKit.text(SVGKit.truncate(valueTexts[i], valueW, 13), x: plotR + 10, y: cy + 4.5, size: 13,
-                                   fill: v < 0 ? SVGKit.negative : SVGKit.ink)
+                                   fill: valueTexts[i].hasPrefix("-") ? SVGKit.negative : SVGKit.ink)
             } else {
                 if present.isEmpty && i == 0 {
                     row += SVGKit.text("暂无数据", x: (plotL + plotR) / 2, y: cy + 4.5, size: 13, fill: SVGKit.faint, anchor: "middle")
