@@ -49,6 +49,8 @@ def main():
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard?region=']")]
     if links:
         shot(links[0].replace(base, ""), "drill.png")
+    if "/my/policies" in d.page_source:
+        shot("/my/policies", "policies.png")
     shot("/warnings", "warnings.png")
     first = d.find_elements(By.CSS_SELECTOR, "a[href^='/warnings/']")
     if first:

@@ -103,6 +103,7 @@ extension APITests {
         let id = try #require(list.html.range(of: "href=\"/warnings/").map { String(list.html[$0.upperBound...].prefix { $0 != "\"" }) })
         let detail = try await official.get("/warnings/\(id)")
         #expect(detail.status == 200 && detail.html.contains("预警说明") && detail.html.contains("确认预警"))
+        for page in [detail, dashboard, countyPage, home] { #expect(!page.html.contains(">nil<") && !page.html.contains(" nil ")) }
         let token = try #require(detail.csrf)
         #expect(try await official.post("/warnings/\(id)/acknowledge", ["note": "已核实"]).status == 403)
         #expect(try await official.post("/warnings/\(id)/acknowledge", ["note": "已核实", "_csrf": "0" + token.dropFirst()]).status == 403)
@@ -117,6 +118,7 @@ extension APITests {
         #expect(try await firm.login("firm", "Firm#20262026").status == 303)
         let policies = try await firm.get("/my/policies")
         #expect(policies.status == 200 && policies.html.contains("我的政策") && policies.html.contains("满足") && policies.html.contains("不满足"))
+        #expect(!policies.html.contains("nil"))
         #expect(try await firm.get("/dashboard").status == 403)
         // Logging out ends the session.
         let out = try await official.post("/logout", ["_csrf": try #require(home.csrf)])

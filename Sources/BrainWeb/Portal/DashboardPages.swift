@@ -27,6 +27,9 @@ enum DashboardFigures {
     static func trendClass(_ v: Double?) -> String { v.map { $0 >= 0 ? "up" : "down" } ?? "" }
 }
 
+/// A template context without nil values (Mustache would print an absent optional as "nil").
+func compact(_ values: [String: Any?]) -> [String: Any] { values.compactMapValues { $0 } }
+
 /// CSV answers for tables: UTF-8 with a byte-order mark so that Excel opens the Chinese text correctly.
 enum CSVDownload {
     static func response(_ rows: [[String]], filename: String) -> Response {
@@ -103,7 +106,7 @@ extension Portal {
         c["trendChart"] = LineChart(title: "工业总产值增速（近24个月）", unit: "%", labels: labels,
                                     series: [LineSeries(name: "当月同比", values: o.series.map(\.outputYoy)),
                                              LineSeries(name: "累计同比", values: o.series.map(\.cumulativeOutputYoy))]).svg()
-        c["growthChart"] = LineChart(title: "工业总产值与用电量（近24个月，当月）", unit: "万元", labels: labels,
+        c["growthChart"] = LineChart(title: "工业总产值（近24个月，当月）", unit: "万元", labels: labels,
                                      series: [LineSeries(name: "工业总产值", values: o.series.map { Optional($0.outputValue) })]).svg()
         let ranked = children.filter { $0.code != "OUTSIDE" }.sorted { ($0.outputYoy ?? -1e9) > ($1.outputYoy ?? -1e9) }
         c["rankingChart"] = BarChart(title: "\(childLevel)工业总产值累计同比排名", unit: "%",
@@ -116,9 +119,9 @@ extension Portal {
         c["childLevel"] = childLevel
         c["csvHref"] = "/dashboard.csv?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "")
         c["rows"] = children.map { r -> [String: Any] in
-            ["name": r.name, "href": href(r.code) as Any, "firms": r.firms, "output": NumberFormat.amount(r.outputValue), "outputYoy": NumberFormat.percent(r.outputYoy),
+            compact(["name": r.name, "href": href(r.code), "firms": r.firms, "output": NumberFormat.amount(r.outputValue), "outputYoy": NumberFormat.percent(r.outputYoy),
              "outputClass": DashboardFigures.trendClass(r.outputYoy), "revenue": NumberFormat.amount(r.revenue), "revenueYoy": NumberFormat.percent(r.revenueYoy),
-             "profit": NumberFormat.amount(r.profit), "lossShare": NumberFormat.percent(r.lossShare, signed: false)]
+             "profit": NumberFormat.amount(r.profit), "lossShare": NumberFormat.percent(r.lossShare, signed: false)])
         }
         if level == .county || scope.zone != nil {
             let firms = scope.firms(in: cube).sorted { cube.firms[$0].revenue > cube.firms[$1].revenue }.prefix(30)
@@ -201,8 +204,8 @@ extension Portal {
         c["kindName"] = WarningKind(rawValue: w.kind)?.nameZh ?? w.kind
         c["period"] = w.period
         c["stateName"] = states[w.state] ?? w.state
-        c["acknowledgedBy"] = w.acknowledgedBy as Any
-        c["acknowledgedAt"] = w.acknowledgedAt as Any
+        if let by = w.acknowledgedBy { c["acknowledgedBy"] = by }
+        if let at = w.acknowledgedAt { c["acknowledgedAt"] = at }
         c["explanation"] = w.explanation
         c["rule"] = w.rule
         c["threshold"] = w.threshold

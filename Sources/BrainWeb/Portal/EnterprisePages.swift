@@ -73,13 +73,13 @@ extension Portal {
         let awardName = ["granted": "已兑现（免申即享）", "applied": "已申报，待审核", "approved": "已批准", "rejected": "未通过", "paid": "已拨付"]
         c["company"] = services.cubes.cube.firmIndex[uscc].map { services.cubes.cube.firms[$0].name } ?? uscc
         c["policies"] = items.map { m -> [String: Any] in
-            ["id": m.policyId, "name": m.policyName, "category": m.category, "auto": m.autoGrant, "outcome": outcomeName[m.outcome.rawValue] ?? m.outcome.rawValue,
-             "outcomeClass": m.outcome == .eligible ? "up" : m.outcome == .ineligible ? "down" : "", "amount": m.amount.map { NumberFormat.amount($0, decimals: 2) } as Any,
-             "award": m.award.map { awardName[$0.state] ?? $0.state } as Any, "canApply": m.canApply,
-             "criteria": m.criteria.map { ["criterion": $0.criterion, "state": stateName[$0.state.rawValue] ?? $0.state.rawValue, "stateClass": $0.state == .met ? "up" : $0.state == .unmet ? "down" : "", "reason": $0.reason] }]
+            compact(["id": m.policyId, "name": m.policyName, "category": m.category, "auto": m.autoGrant, "outcome": outcomeName[m.outcome.rawValue] ?? m.outcome.rawValue,
+             "outcomeClass": m.outcome == .eligible ? "up" : m.outcome == .ineligible ? "down" : "", "amount": m.amount.map { NumberFormat.amount($0, decimals: 2) },
+             "award": m.award.map { awardName[$0.state] ?? $0.state }, "canApply": m.canApply,
+             "criteria": m.criteria.map { ["criterion": $0.criterion, "state": stateName[$0.state.rawValue] ?? $0.state.rawValue, "stateClass": $0.state == .met ? "up" : $0.state == .unmet ? "down" : "", "reason": $0.reason] }])
         }
         c["csrf"] = csrf.token(session: context.sessionID ?? "")
-        c["notice"] = request.uri.queryParameters["applied"].map { "已提交“\($0)”的申报，等待审核。" } as Any
+        if let applied = request.uri.queryParameters["applied"] { c["notice"] = "已提交“\(applied)”的申报，等待审核。" }
         return renderer.page("policies", c)
     }
 

@@ -18,7 +18,7 @@ struct Portal: Sendable {
         var out: [String: Any] = ["title": title, "mfaWarning": services.mfaPolicy == .optional]
         if let p = context.principal {
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
-            out["user"] = ["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName as Any, "csrf": csrf.token(session: context.sessionID ?? "")]
+            out["user"] = compact(["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName, "csrf": csrf.token(session: context.sessionID ?? "")])
             out["csrf"] = csrf.token(session: context.sessionID ?? "")
             out["nav"] = Self.nav(for: p.role).map { ["href": $0.href, "label": $0.label, "on": $0.href == active] }
         } else {

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Portal tests in a real browser: Debian's headless chromium driven through chromium-driver by selenium (PyPI).
+
+    python3 tests/browser/portal_browser.py BASE_URL ADMIN_PASSWORD BRAIN_BINARY DATA_DIR
+
+(scripts/browser-tests.sh starts the server and runs it.)
+
+Needs a server with the second factor required (the default) on the small demo dataset. The script:
+  1. creates a 南昌 city official and an enterprise user through the API as `admin` (enrolling admin's second factor);
+  2. enrols the official's second factor (TOTP computed here with hmac/hashlib, as an authenticator app would);
+  3. in the browser: logs in as the official with password and code, opens the dashboard, drills down to a county and
+     an enterprise, opens a warning and acknowledges it, checks the page texts and that the console shows no errors;
+  4. logs in as the enterprise user and opens "my policies"; checks that the dashboard is refused.
+Exit status 0 when every check holds.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import struct
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE, ADMIN_PASSWORD = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def api(method, path, body=None, token=None):
+    req = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def totp(secret, offset=0):
+    key = base64.b32decode(secret + "=" * ((8 - len(secret) % 8) % 8))
+    counter = int(time.time()) // 30 + offset
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    o = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def enrol(user, password):
+    """Logs in, enrols TOTP, waits for the next step and logs in again; returns (secret, token)."""
+    status, r = api("POST", "/api/v1/auth/login", {"username": user, "password": password})
+    assert status == 200, r
+    status, e = api("POST", "/api/v1/me/mfa/enrol", {}, r["token"])
+    assert status == 200, e
+    status, c = api("POST", "/api/v1/me/mfa/confirm", {"otp": totp(e["secret"])}, r["token"])
+    assert status == 200, c
+    time.sleep(31 - int(time.time()) % 30)
+    status, r = api("POST", "/api/v1/auth/login", {"username": user, "password": password, "otp": totp(e["secret"])})
+    assert status == 200 and r["factors"] == "password+totp", r
+    return e["secret"], r["token"]
+
+
+def browser():
+    opts = webdriver.ChromeOptions()
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1440,1000"]:
+        opts.add_argument(a)
+    opts.binary_location = "/usr/bin/chromium"
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+def console_errors(d, allowed=()):
+    return [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE" and not any(a in e["message"] for a in allowed)]
+
+
+def main():
+    _, admin = enrol("admin", ADMIN_PASSWORD)
+    status, firms = api("GET", "/api/v1/enterprises?region=360100&limit=1", token=admin)
+    firm = firms["items"][0]["uscc"]
+    # Accounts are made with `brain user add`, as an administrator would.
+    import subprocess
+    for name, role, scope, pw in [("browser-nc", "city-official", "360100", "Browser#Nc2026"), ("browser-firm", "enterprise", firm, "Browser#Firm2026")]:
+        subprocess.run([sys.argv[3], "user", "add", "--data", sys.argv[4], name, "--role", role, "--scope", scope, "--password-stdin"],
+                       input=pw + "\n", text=True, check=True, capture_output=True)
+    secret, _ = enrol("browser-nc", "Browser#Nc2026")
+
+    d = browser()
+    try:
+        d.get(BASE + "/login")
+        check("登录" in d.page_source, "login page shows 登录")
+        time.sleep(31 - int(time.time()) % 30)
+        d.find_element(By.NAME, "username").send_keys("browser-nc")
+        d.find_element(By.NAME, "password").send_keys("Browser#Nc2026")
+        d.find_element(By.NAME, "otp").send_keys(totp(secret))
+        d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        check(d.current_url.rstrip("/") == BASE and "南昌市" in d.page_source, "logged in with the second factor; home shows 南昌市")
+        d.find_element(By.LINK_TEXT, "工业运行").click()
+        check("工业运行 · 南昌市" in d.page_source and d.find_elements(By.CSS_SELECTOR, "svg"), "dashboard of 南昌市 with charts")
+        check("工业总产值" in d.page_source and "同比" in d.page_source, "dashboard shows 工业总产值 and 同比")
+        county = d.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard?region=']")[0]
+        county_name = county.text
+        county.click()
+        check(("工业运行 · " + county_name) in d.page_source, "drilled down to " + county_name)
+        firm_link = d.find_elements(By.CSS_SELECTOR, "a[href^='/enterprises/']")
+        check(len(firm_link) > 0, "county page lists enterprises")
+        if firm_link:
+            firm_name = firm_link[0].text
+            firm_link[0].click()
+            check(firm_name in d.page_source and "月度数据" in d.page_source, "enterprise page of " + firm_name)
+        d.get(BASE + "/warnings?state=open")
+        check("风险预警" in d.page_source, "warnings list")
+        d.find_elements(By.CSS_SELECTOR, "a[href^='/warnings/']")[0].click()
+        check("预警说明" in d.page_source, "warning detail explains why it fired")
+        d.find_element(By.NAME, "note").send_keys("已电话核实")
+        d.find_element(By.XPATH, "//button[contains(., '确认预警')]").click()
+        check("已确认" in d.page_source and "browser-nc" in d.page_source, "warning acknowledged, with who")
+        errors = console_errors(d)
+        check(not errors, "no console errors for the official: %s" % errors)
+        d.get(BASE + "/")
+        d.find_element(By.XPATH, "//button[contains(., '退出')]").click()
+        check("/login" in d.current_url, "logged out")
+
+        d.get(BASE + "/login")
+        d.find_element(By.NAME, "username").send_keys("browser-firm")
+        d.find_element(By.NAME, "password").send_keys("Browser#Firm2026")
+        d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        d.find_element(By.LINK_TEXT, "我的政策").click()
+        check("我的政策" in d.page_source and "满足" in d.page_source, "enterprise user sees my policies with criteria")
+        d.get(BASE + "/dashboard")
+        check("无权访问" in d.page_source, "the dashboard is refused to the enterprise user")
+        errors = console_errors(d, allowed=("/dashboard",))
+        check(not errors, "no unexpected console errors for the enterprise user: %s" % errors)
+    finally:
+        d.quit()
+    print("%d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
