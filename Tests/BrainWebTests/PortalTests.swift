@@ -97,6 +97,21 @@ extension APITests {
         let csv = try await official.get("/dashboard.csv")
         #expect(csv.status == 200 && csv.html.hasPrefix("\u{FEFF}") && csv.headers["content-type"]?.contains("text/csv") == true)
 
+        // Every government application has a page: chains, talent, evaluation, investment leads, policies; each table exports.
+        for (path, text) in [("/chains?chain=NEWENERGY", "产业链图谱"), ("/talent", "紧缺岗位"), ("/evaluation?chain=NFM", "综合指数"),
+                             ("/investment?chain=NEWENERGY", "候选企业"), ("/policies", "政策与兑现"), ("/policies?id=HNTE-REWARD", "符合及缺数据的企业")] {
+            let page = try await official.get(path)
+            #expect(page.status == 200 && page.html.contains(text), "\(path)")
+            #expect(!page.html.contains(" nil") && !page.html.contains("NaN"), "\(path)")
+            let sep = path.contains("?") ? "&" : "?"
+            let csv = try await official.get(path + sep + "csv=0")
+            #expect(csv.status == 200 && csv.html.hasPrefix("\u{FEFF}"), "\(path) csv")
+        }
+        // Home reaches every application in one click.
+        for href in ["/dashboard", "/warnings", "/chains", "/talent", "/investment", "/evaluation", "/policies"] {
+            #expect(home.html.contains("href=\"\(href)\""), "home links \(href)")
+        }
+
         // Warnings: list, detail with a chart, acknowledge needs the form token.
         let list = try await official.get("/warnings?state=open")
         #expect(list.status == 200)

@@ -32,7 +32,10 @@ struct Portal: Sendable {
     static func nav(for role: Role) -> [Link] {
         var links = [Link(href: "/", label: "首页", desc: "")]
         if AccessPolicy.allows(role, .readStatistics) {
-            links += [Link(href: "/dashboard", label: "工业运行", desc: ""), Link(href: "/warnings", label: "风险预警", desc: "")]
+            links += [Link(href: "/dashboard", label: "工业运行", desc: ""), Link(href: "/warnings", label: "风险预警", desc: ""),
+                      Link(href: "/chains", label: "产业链", desc: ""), Link(href: "/talent", label: "人才地图", desc: ""),
+                      Link(href: "/policies", label: "政策", desc: ""), Link(href: "/investment", label: "招商", desc: ""),
+                      Link(href: "/evaluation", label: "评价", desc: "")]
         }
         if role == .enterprise { links.append(Link(href: "/my/policies", label: "我的政策", desc: "")) }
         return links
@@ -44,10 +47,11 @@ struct Portal: Sendable {
         if AccessPolicy.allows(p.role, .readStatistics) {
             t += [Link(href: "/dashboard", label: "工业运行", desc: "主要指标、同比、24个月走势、地区排名与下钻"),
                   Link(href: "/warnings", label: "风险预警", desc: "企业、地区、产业链预警，确认与处置"),
-                  Link(href: "/api/v1/chains/NFM/analysis", label: "产业链分析（数据接口）", desc: "环节强弱、链主、配套率、补链延链"),
-                  Link(href: "/api/v1/talent/map", label: "人才地图（数据接口）", desc: "城市×职业供需与紧缺指数"),
-                  Link(href: "/api/v1/chains/NEWENERGY/investment-leads", label: "精准招商（数据接口）", desc: "缺链弱链的省外候选企业"),
-                  Link(href: "/api/v1/evaluation", label: "产业评价（数据接口）", desc: "产业链×设区市综合指数"),
+                  Link(href: "/chains", label: "产业链分析", desc: "环节强弱、链主、配套率、补链延链"),
+                  Link(href: "/talent", label: "人才地图", desc: "城市×职业供需与紧缺指数"),
+                  Link(href: "/investment", label: "精准招商", desc: "缺链弱链的省外候选企业"),
+                  Link(href: "/evaluation", label: "产业评价", desc: "产业链×设区市综合指数"),
+                  Link(href: "/policies", label: "企业发展政策", desc: "谁符合、谁已兑现、金额多少"),
                   Link(href: "/api/v1/monitor/electricity", label: "电力看经济（数据接口）", desc: "用电与产值的弹性和背离")]
         }
         if p.role == .enterprise {
@@ -55,8 +59,8 @@ struct Portal: Sendable {
                   Link(href: "/api/v1/diagnoses/questionnaire", label: "转型问诊（数据接口）", desc: "数字化水平评测问卷"),
                   Link(href: "/api/v1/market/listings", label: "贸易撮合（数据接口）", desc: "供需发布与智能匹配")]
         }
-        t += [Link(href: "/api/v1/policies", label: "企业发展政策（数据接口）", desc: "政策条件与免申即享"),
-              Link(href: "/api/v1/services/solutions", label: "服务资源目录（数据接口）", desc: "智能化改造与共性技术服务")]
+        if !AccessPolicy.allows(p.role, .readStatistics) { t.append(Link(href: "/api/v1/policies", label: "企业发展政策（数据接口）", desc: "政策条件与免申即享")) }
+        t.append(Link(href: "/api/v1/services/solutions", label: "服务资源目录（数据接口）", desc: "智能化改造与共性技术服务"))
         if p.role == .admin { t.append(Link(href: "/api/v1/security/events", label: "安全事件（数据接口）", desc: "登录爆破、拒绝风暴、账本校验")) }
         return t
     }
@@ -95,6 +99,7 @@ struct Portal: Sendable {
         router.post("/enrol/confirm") { request, context in try await self.enrolConfirm(request, context) }
         router.get("/") { _, context in try await self.home(context) }
         registerDashboard(router)
+        registerGovernmentPages(router)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+
+/// A page made of optional filters, free HTML, charts and tables; each table can also be downloaded as CSV
+/// (`?csv=N`, UTF-8 with BOM), from the same data the page shows.
+struct ReportPage {
+    /// One table cell: text, an optional link, a CSS class (`num`, `up`, `down`).
+    struct Cell {
+        var text: String
+        var href: String? = nil
+        var cls: String = ""
+        static func num(_ s: String, _ extra: String = "") -> Cell { Cell(text: s, cls: "num " + extra) }
+    }
+    /// A table with its column heads (`numeric` right-aligns).
+    struct Table {
+        var title: String
+        var headers: [(String, Bool)]
+        var rows: [[Cell]]
+        var note: String? = nil
+    }
+    /// A drop-down filter.
+    struct Select {
+        var name: String
+        var label: String
+        var options: [(value: String, label: String)]
+        var selected: String?
+    }
+
+    var heading: String
+    var sub: String? = nil
+    var crumbs: [(href: String, label: String)] = []
+    var here: String = ""
+    var selects: [Select] = []
+    var action: String = ""
+    var html: String = ""
+    var charts: [String] = []
+    var tables: [Table] = []
+    var after: String = ""
+    var notice: String? = nil
+    var error: String? = nil
+
+    /// The page, or table `csv` as a CSV download when the request asks for it.
+    func respond(_ portal: Portal, _ request: Request, _ context: BrainContext, title: String, active: String, file: String) -> Response {
+        if let raw = request.uri.queryParameters["csv"], let k = Int(raw), tables.indices.contains(k) {
+            let t = tables[k]
+            return CSVDownload.response([t.headers.map(\.0)] + t.rows.map { $0.map(\.text) }, filename: "\(file)-\(k + 1).csv")
+        }
+        var c = portal.frame(context, title: title, active: active)
+        c["heading"] = heading
+        if let sub { c["sub"] = sub }
+        if let notice { c["notice"] = notice }
+        if let error { c["error"] = error }
+        c["crumbs"] = crumbs.map { ["href": $0.href, "label": $0.label] }
+        c["here"] = here
+        if !selects.isEmpty {
+            c["filters"] = ["action": action, "selects": selects.map { s in
+                ["name": s.name, "label": s.label, "options": s.options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == s.selected] }] as [String: Any]
+            }] as [String: Any]
+        }
+        c["html"] = html
+        c["after"] = after
+        c["charts"] = charts
+        let query = request.uri.query.map { q in q.split(separator: "&").filter { !$0.hasPrefix("csv=") }.joined(separator: "&") } ?? ""
+        c["tables"] = tables.enumerated().map { k, t -> [String: Any] in
+            compact(["title": t.title, "note": t.note, "width": t.headers.count,
+                     "csv": request.uri.path + "?" + (query.isEmpty ? "" : query + "&") + "csv=\(k)",
+                     "headers": t.headers.map { ["label": $0.0, "num": $0.1] },
+                     "rows": t.rows.map { ["cells": $0.map { compact(["text": $0.text, "href": $0.href, "cls": $0.cls]) }] }])
+        }
+        return portal.renderer.page("report", c)
+    }
+}
