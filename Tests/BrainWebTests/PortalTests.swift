@@ -135,6 +135,39 @@ extension APITests {
         #expect(policies.status == 200 && policies.html.contains("我的政策") && policies.html.contains("满足") && policies.html.contains("不满足"))
         #expect(!policies.html.contains("nil"))
         #expect(try await firm.get("/dashboard").status == 403)
+        // 转型问诊 as a form: incomplete answers are named, complete ones give the result.
+        let form = try await firm.get("/my/diagnosis")
+        #expect(form.status == 200 && form.html.contains("type=\"radio\""))
+        let formToken = try #require(form.csrf)
+        let incomplete = try await firm.post("/my/diagnosis", ["_csrf": formToken, "F1": "2"])
+        #expect(incomplete.status == 200 && incomplete.html.contains("还有"))
+        var answers = ["_csrf": formToken]
+        for q in s.services.diagnoses.questionnaire.questions(largeFirm: true) { answers[q.id] = String(q.options.count - 1) }
+        let result = try await firm.post("/my/diagnosis", answers)
+        #expect(result.status == 200 && result.html.contains("问诊结果") && result.html.contains("推荐服务方案"), "\(result.html.prefix(300))")
+        // 贸易撮合: a listing without a product is refused with the field; a good one appears with its matches.
+        let market = try await firm.get("/my/market")
+        let marketToken = try #require(market.csrf)
+        let noProduct = try await firm.post("/my/market", ["_csrf": marketToken, "kind": "demand", "quantity": "5", "unit": "吨"])
+        #expect(noProduct.status == 200 && noProduct.html.contains("产品"))
+        #expect(try await firm.post("/my/market", ["_csrf": marketToken, "kind": "demand", "product": "电解铜", "quantity": "50", "unit": "吨"]).status == 303)
+        #expect(try await firm.get("/my/market").html.contains("推荐对手方"))
+        // 数据授权: grant the provider, see it, revoke it.
+        let grantsPage = try await firm.get("/my/grants")
+        let grantToken = try #require(grantsPage.csrf)
+        #expect(try await firm.post("/my/grants", ["_csrf": grantToken, "grantee": "provider", "purpose": "方案设计", "days": "30"]).html.contains("请至少选择一项"))
+        #expect(try await firm.post("/my/grants", ["_csrf": grantToken, "grantee": "provider", "purpose": "方案设计", "days": "30", "ds_diagnosis": "1"]).status == 303)
+        let withGrant = try await firm.get("/my/grants")
+        #expect(withGrant.html.contains("provider") && withGrant.html.contains("有效"))
+        let grantID = try #require(withGrant.html.range(of: "action=\"/my/grants/").map { String(withGrant.html[$0.upperBound...].prefix { $0 != "/" }) })
+        #expect(try await firm.post("/my/grants/\(grantID)/revoke", ["_csrf": grantToken]).status == 303)
+        #expect(try await firm.get("/my/grants").html.contains("已撤销"))
+        // 中控台 for the administrator only.
+        let adminClient = PortalClient(base: s.base)
+        #expect(try await adminClient.login("admin", "Admin#20262026").status == 303)
+        let console = try await adminClient.get("/console")
+        #expect(console.status == 200 && console.html.contains("审计账本") && console.html.contains("数据新鲜度") && console.html.contains("安全事件"))
+        #expect(try await official.get("/console").status == 403)
         // Logging out ends the session.
         let out = try await official.post("/logout", ["_csrf": try #require(home.csrf)])
         #expect(out.status == 303)

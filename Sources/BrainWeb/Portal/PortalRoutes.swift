@@ -37,7 +37,11 @@ struct Portal: Sendable {
                       Link(href: "/policies", label: "政策", desc: ""), Link(href: "/investment", label: "招商", desc: ""),
                       Link(href: "/evaluation", label: "评价", desc: "")]
         }
-        if role == .enterprise { links.append(Link(href: "/my/policies", label: "我的政策", desc: "")) }
+        if role == .enterprise {
+            links += [Link(href: "/my/policies", label: "我的政策", desc: ""), Link(href: "/my/diagnosis", label: "转型问诊", desc: ""),
+                      Link(href: "/my/market", label: "贸易撮合", desc: ""), Link(href: "/my/grants", label: "数据授权", desc: "")]
+        }
+        if role == .admin { links.append(Link(href: "/console", label: "中控台", desc: "")) }
         return links
     }
 
@@ -56,12 +60,13 @@ struct Portal: Sendable {
         }
         if p.role == .enterprise {
             t += [Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
-                  Link(href: "/api/v1/diagnoses/questionnaire", label: "转型问诊（数据接口）", desc: "数字化水平评测问卷"),
-                  Link(href: "/api/v1/market/listings", label: "贸易撮合（数据接口）", desc: "供需发布与智能匹配")]
+                  Link(href: "/my/diagnosis", label: "转型问诊", desc: "数字化水平评测、薄弱环节与服务推荐"),
+                  Link(href: "/my/market", label: "贸易撮合", desc: "发布供需，推荐上下游对手方"),
+                  Link(href: "/my/grants", label: "数据授权", desc: "授权才可用，查看谁读取了我的数据")]
         }
         if !AccessPolicy.allows(p.role, .readStatistics) { t.append(Link(href: "/api/v1/policies", label: "企业发展政策（数据接口）", desc: "政策条件与免申即享")) }
         t.append(Link(href: "/api/v1/services/solutions", label: "服务资源目录（数据接口）", desc: "智能化改造与共性技术服务"))
-        if p.role == .admin { t.append(Link(href: "/api/v1/security/events", label: "安全事件（数据接口）", desc: "登录爆破、拒绝风暴、账本校验")) }
+        if p.role == .admin { t.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、预警、账本、用户会话与安全事件")) }
         return t
     }
 
@@ -100,6 +105,8 @@ struct Portal: Sendable {
         router.get("/") { _, context in try await self.home(context) }
         registerDashboard(router)
         registerGovernmentPages(router)
+        registerEnterpriseServicePages(router)
+        registerConsole(router)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -65,7 +65,7 @@ struct ReportPage {
             compact(["title": t.title, "note": t.note, "width": t.headers.count,
                      "csv": request.uri.path + "?" + (query.isEmpty ? "" : query + "&") + "csv=\(k)",
                      "headers": t.headers.map { ["label": $0.0, "num": $0.1] },
-                     "rows": t.rows.map { ["cells": $0.map { compact(["text": $0.text, "href": $0.href, "cls": $0.cls]) }] }])
+                     "rows": t.rows.map { ["cells": $0.map { compact(["text": $0.text, "href": $0.href, "cls": $0.cls.isEmpty && $0.text.count <= 10 ? "nw" : $0.cls]) }] }])
         }
         return portal.renderer.page("report", c)
     }

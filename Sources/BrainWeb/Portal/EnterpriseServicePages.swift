@@ -1,0 +1,212 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+extension Portal {
+    func registerEnterpriseServicePages(_ router: Router<BrainContext>) {
+        router.get("/my/diagnosis") { request, context in try await self.diagnosisPage(request, context, result: nil, error: nil) }
+        router.post("/my/diagnosis") { request, context in try await self.submitDiagnosis(request, context) }
+        router.get("/my/market") { request, context in try await self.marketPage(request, context, error: nil) }
+        router.post("/my/market") { request, context in try await self.postListing(request, context) }
+        router.get("/my/grants") { request, context in try await self.grantsPage(request, context, error: nil) }
+        router.post("/my/grants") { request, context in try await self.createGrant(request, context) }
+        router.post("/my/grants/:id/revoke") { request, context in try await self.revokeGrant(request, context) }
+    }
+
+    /// The enterprise user and its firm, or the answer to send instead.
+    func enterpriseUser(_ context: BrainContext) -> Gate<(Principal, Enterprise)> {
+        guard let p = context.principal else { return .failure(PortalRenderer.redirect("/login")) }
+        let cube = services.cubes.cube
+        guard p.role == .enterprise, let uscc = p.scope, let i = cube.firmIndex[uscc] else {
+            return .failure(message(context, "仅限企业用户", "此页面面向企业用户。", status: .forbidden))
+        }
+        return .success((p, cube.firms[i]))
+    }
+
+    /// 转型问诊: the questionnaire as a form (no JavaScript), then the result with recommendations and history.
+    func diagnosisPage(_ request: Request, _ context: BrainContext, result: DiagnosisRecord?, error: String?, answers: [String: String] = [:]) async throws -> Response {
+        let (_, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (_, firm) = v }
+        let q = services.diagnoses.questionnaire
+        let large = DiagnosisDesk.isLarge(firm)
+        var html = ""
+        if let r = result {
+            html += "<div class=\"card\"><h2>问诊结果：\(SVGText.escape(r.result.levelName))（\(NumberFormat.amount(r.result.total))分）</h2>"
+            html += "<p>最薄弱领域：<b>\(SVGText.escape(r.result.weakestAreaName))</b>；最薄弱环节：\(SVGText.escape(r.result.weakestSubareaName))"
+            if let pct = r.percentile { html += "；在同城同产业链 \(r.peers) 家企业中超过 \(NumberFormat.percent(pct, signed: false))" }
+            html += "</p>" + BarChart(title: "各领域得分", unit: "分", items: r.result.areas.map { BarItem(label: $0.name, value: $0.score, note: "权重\(Int($0.weight))", href: nil) },
+                                      valueFormat: { NumberFormat.amount($0) }).svg()
+            html += "<h2 style=\"margin-top:12px\">改进建议</h2><ul>" + r.result.weakPoints.map { "<li>\(SVGText.escape($0.question))：\(SVGText.escape($0.advice))</li>" }.joined() + "</ul>"
+            html += "<h2>推荐服务方案（已为您发起对接）</h2><ul>" + r.recommendations.map { "<li><b>\(SVGText.escape($0.title))</b> — \(SVGText.escape($0.reason))</li>" }.joined() + "</ul></div>"
+        }
+        html += "<form method=\"post\" action=\"/my/diagnosis\" class=\"card\"><input type=\"hidden\" name=\"_csrf\" value=\"\(csrf.token(session: context.sessionID ?? ""))\">"
+        html += "<h2>\(SVGText.escape(q.title))</h2><p class=\"muted\">共 \(q.questions(largeFirm: large).count) 题，每题选择最符合本企业现状的一项。\(large ? "大中型企业另答智能制造能力成熟度（GB/T 39116）自评题。" : "")</p>"
+        for area in q.areas {
+            html += "<h2 style=\"margin-top:16px\">\(SVGText.escape(area.name))（权重 \(Int(area.weight))）</h2>"
+            for question in q.questions(largeFirm: large) where question.subarea.map({ q.subarea($0)?.area.code == area.code }) == true {
+                html += questionHTML(question, chosen: answers[question.id])
+            }
+        }
+        let maturity = q.questions(largeFirm: large).filter { $0.maturityLevel != nil }
+        if !maturity.isEmpty {
+            html += "<h2 style=\"margin-top:16px\">智能制造能力成熟度自评</h2>" + maturity.map { questionHTML($0, chosen: answers[$0.id]) }.joined()
+        }
+        html += "<button class=\"primary\" type=\"submit\">提交问诊</button></form>"
+        var page = ReportPage(heading: "转型问诊", sub: "\(firm.name) · 参照《中小企业数字化水平评测指标（2024年版）》")
+        page.error = error
+        page.html = html
+        let history = try await services.diagnoses.history(uscc: firm.uscc)
+        page.tables.append(.init(title: "问诊记录", headers: [("时间", false), ("得分", true), ("等级", false), ("最薄弱领域", false)],
+                                 rows: history.map { [.init(text: $0.submittedAt), .num(NumberFormat.amount($0.result.total)), .init(text: $0.result.levelName), .init(text: $0.result.weakestAreaName)] }))
+        return page.respond(self, request, context, title: "转型问诊", active: "/my/diagnosis", file: "diagnoses")
+    }
+
+    func questionHTML(_ q: Questionnaire.Question, chosen: String?) -> String {
+        var h = "<fieldset style=\"border:1px solid #e5e7eb;border-radius:6px;margin:8px 0;padding:8px 12px\"><legend style=\"font-weight:600\">\(q.id). \(SVGText.escape(q.text))</legend>"
+        for (k, o) in q.options.enumerated() {
+            h += "<label style=\"display:block\"><input type=\"radio\" name=\"\(q.id)\" value=\"\(k)\"\(chosen == String(k) ? " checked" : "")> \(SVGText.escape(o.label))</label>"
+        }
+        return h + "</fieldset>"
+    }
+
+    func submitDiagnosis(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let (p, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let form = try await FormBody.parse(request, limit: 256 * 1024)
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        var answers: [String: Int] = [:]
+        for (k, v) in form where k != "_csrf" { if let n = Int(v) { answers[k] = n } }
+        do {
+            let record = try await services.diagnoses.submit(firm: firm, answers: answers, by: p.username, catalog: services.catalog)
+            try await services.policies.refresh(cube: services.cubes.cube, catalog: services.catalog)
+            try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/diagnosis", target: "diagnosis:\(record.id)", source: request.clientAddress(context),
+                                                        detail: BrainServer.auditDetail(["total": String(record.result.total), "via": "portal"])))
+            return try await diagnosisPage(request, context, result: record, error: nil)
+        } catch let e as DiagnosisFailure {
+            let missing = e.problems.count
+            return try await diagnosisPage(request, context, result: nil, error: "还有 \(missing) 处需要修改：" + e.problems.prefix(8).map { "\($0.field.replacingOccurrences(of: "answers.", with: "第 ")) 题 \($0.reason)" }.joined(separator: "；"),
+                                           answers: form)
+        }
+    }
+
+    /// 贸易撮合: my listings with their best matches, and the form to post one.
+    func marketPage(_ request: Request, _ context: BrainContext, error: String?) async throws -> Response {
+        let (_, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (_, firm) = v }
+        let listings = try await services.market.listings(uscc: firm.uscc).sorted { $0.createdAt > $1.createdAt }
+        var page = ReportPage(heading: "贸易撮合", sub: "\(firm.name) · 发布供需，系统按产品、行业、产业链上下游、距离、产能和往来关系推荐对手方")
+        page.error = error
+        let token = csrf.token(session: context.sessionID ?? "")
+        page.html = """
+        <form method="post" action="/my/market" class="card"><input type="hidden" name="_csrf" value="\(token)"><h2>发布供需</h2>
+        <div class="grid g4"><div class="field"><label for="kind">类型</label><select id="kind" name="kind"><option value="demand">采购需求</option><option value="supply">产品供应</option></select></div>
+        <div class="field"><label for="product">产品</label><input id="product" name="product" placeholder="例如：电池级碳酸锂"></div>
+        <div class="field"><label for="quantity">数量</label><input id="quantity" name="quantity" inputmode="decimal"></div>
+        <div class="field"><label for="unit">单位</label><input id="unit" name="unit" placeholder="吨、件、台、套"></div></div>
+        <div class="field"><label for="spec">规格（可选）</label><input id="spec" name="spec"></div>
+        <button class="primary" type="submit">发布</button></form>
+        """
+        page.tables.append(.init(title: "我的供需", headers: [("类型", false), ("产品", false), ("数量", true), ("有效期", false), ("状态", false)],
+                                 rows: listings.map { [.init(text: $0.kind == .supply ? "供应" : "需求"), .init(text: $0.product), .num(NumberFormat.amount($0.quantity, decimals: 1) + " " + $0.unit),
+                                                       .init(text: "\($0.validFrom) 至 \($0.validUntil)"), .init(text: $0.state == "open" ? "有效" : "已关闭")] }))
+        for l in listings.filter({ $0.state == "open" }).prefix(3) {
+            let matches = try await services.market.matches(for: l, limit: 5)
+            page.tables.append(.init(title: "“\(l.product)”的推荐对手方", headers: [("企业", false), ("产品", false), ("数量", true), ("所在地", false), ("匹配度", true), ("理由", false)],
+                                     rows: matches.map { m in
+                                         [.init(text: m.listing.company), .init(text: m.listing.product), .num(NumberFormat.amount(m.listing.quantity, decimals: 1) + " " + m.listing.unit),
+                                          .init(text: services.catalog.region(m.listing.region)?.name ?? m.listing.region), .num(NumberFormat.amount(m.score)), .init(text: m.summary)]
+                                     }))
+        }
+        return page.respond(self, request, context, title: "贸易撮合", active: "/my/market", file: "market")
+    }
+
+    func postListing(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let (p, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let form = try await FormBody.parse(request)
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        let draft = ListingDraft(kind: form["kind"], product: form["product"], spec: form["spec"].flatMap { $0.isEmpty ? nil : $0 },
+                                 quantity: form["quantity"].flatMap { Double($0) }, unit: form["unit"])
+        do {
+            let listing = try draft.validated(for: firm, id: "L-\(String(UInt64(Date().timeIntervalSince1970 * 1_000_000), radix: 36))", by: p.username, today: MarketDesk.today())
+            try await services.market.save([listing])
+            try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/market", target: "listing:\(listing.id)", source: request.clientAddress(context),
+                                                        detail: BrainServer.auditDetail(["product": listing.product, "via": "portal"])))
+            return PortalRenderer.redirect("/my/market")
+        } catch let e as AppError {
+            let field = ["product": "产品", "quantity": "数量", "unit": "单位", "kind": "类型", "spec": "规格"][e.parameter] ?? e.parameter
+            return try await marketPage(request, context, error: "\(field)：\(e.message.replacingOccurrences(of: "required", with: "必填"))")
+        }
+    }
+
+    /// 授权才可用: my grants, the form to grant, and who read my data.
+    func grantsPage(_ request: Request, _ context: BrainContext, error: String?) async throws -> Response {
+        let (_, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (_, firm) = v }
+        let grants = try await services.grants.grants(owner: firm.uscc)
+        let log = try await services.grants.accessLog(owner: firm.uscc, limit: 200)
+        let token = csrf.token(session: context.sessionID ?? "")
+        var page = ReportPage(heading: "数据授权", sub: "\(firm.name) · 企业数据授权才可用：经营数据、问诊结果、供需信息等仅对本企业、所辖政府部门和获授权者可见")
+        page.error = error
+        let options = GrantDataset.allCases.map { "<label style=\"margin-right:12px\"><input type=\"checkbox\" name=\"ds_\($0.rawValue)\" value=\"1\"> \($0.nameZh)</label>" }.joined()
+        page.html = """
+        <form method="post" action="/my/grants" class="card"><input type="hidden" name="_csrf" value="\(token)"><h2>新增授权</h2>
+        <div class="grid g3"><div class="field"><label for="grantee">被授权用户名</label><input id="grantee" name="grantee"></div>
+        <div class="field"><label for="purpose">用途</label><input id="purpose" name="purpose" placeholder="例如：智能化改造方案设计"></div>
+        <div class="field"><label for="days">期限（天）</label><input id="days" name="days" value="30" inputmode="numeric"></div></div>
+        <div class="field"><label>数据范围</label>\(options)</div><button class="primary" type="submit">授权</button></form>
+        """
+        var rows: [[ReportPage.Cell]] = []
+        for g in grants {
+            let active = g.isActive()
+            rows.append([.init(text: g.grantee), .init(text: g.datasets.map(\.nameZh).joined(separator: "、")), .init(text: g.purpose),
+                         .init(text: String(g.expiresAt.prefix(10))), .init(text: active ? "有效" : (g.revokedAt != nil ? "已撤销" : "已到期")), .init(text: g.id)])
+        }
+        page.tables.append(.init(title: "我的授权", headers: [("被授权方", false), ("数据", false), ("用途", false), ("到期", false), ("状态", false), ("编号", false)], rows: rows))
+        let revokeForms = grants.filter { $0.isActive() }.map { g in
+            "<form class=\"inline\" method=\"post\" action=\"/my/grants/\(g.id)/revoke\" style=\"margin-right:8px\"><input type=\"hidden\" name=\"_csrf\" value=\"\(token)\"><button type=\"submit\">撤销对 \(SVGText.escape(g.grantee)) 的授权</button></form>"
+        }.joined()
+        if !revokeForms.isEmpty { page.html += "<div class=\"card\">\(revokeForms)</div>" }
+        page.tables.append(.init(title: "谁读取了我的数据", headers: [("时间", false), ("读取方", false), ("数据", false), ("结果", false), ("来源地址", false)],
+                                 rows: log.map { [.init(text: $0.at), .init(text: $0.reader), .init(text: GrantDataset(rawValue: $0.dataset)?.nameZh ?? $0.dataset),
+                                                  .init(text: $0.outcome == "granted" ? "授权读取" : "已拒绝", cls: $0.outcome == "granted" ? "" : "down"), .init(text: $0.source)] }))
+        return page.respond(self, request, context, title: "数据授权", active: "/my/grants", file: "grants")
+    }
+
+    func createGrant(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let (p, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let form = try await FormBody.parse(request)
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        let grantee = form["grantee"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let datasets = GrantDataset.allCases.filter { form["ds_\($0.rawValue)"] == "1" }
+        let purpose = form["purpose"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let user = try await services.store.user(grantee), user.scope != firm.uscc else { return try await grantsPage(request, context, error: "被授权用户名：没有这个用户（或是本企业自己的账号）") }
+        guard !datasets.isEmpty else { return try await grantsPage(request, context, error: "数据范围：请至少选择一项") }
+        guard !purpose.isEmpty, purpose.count <= 200 else { return try await grantsPage(request, context, error: "用途：必填，最多 200 字") }
+        guard let days = form["days"].flatMap({ Int($0) }), (1...366).contains(days) else { return try await grantsPage(request, context, error: "期限：须为 1–366 天") }
+        let g = DataGrant(id: "G-" + UUID().uuidString.prefix(8).lowercased(), owner: firm.uscc, grantee: grantee, datasets: datasets, purpose: purpose,
+                          expiresAt: Timestamp.string(Date().addingTimeInterval(Double(days) * 86_400)), createdBy: p.username, createdAt: Timestamp.now(), revokedAt: nil, revokedBy: nil)
+        try await services.grants.create(g)
+        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/grants", target: "grant:\(g.id)", source: request.clientAddress(context),
+                                                    detail: BrainServer.auditDetail(["grantee": grantee, "datasets": datasets.map(\.rawValue).joined(separator: ","), "via": "portal"])))
+        return PortalRenderer.redirect("/my/grants")
+    }
+
+    func revokeGrant(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let (p, firm): (Principal, Enterprise)
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let form = try await FormBody.parse(request)
+        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard let id = context.parameters.get("id"), let g = try await services.grants.grant(id), g.owner == firm.uscc else {
+            return message(context, "未找到", "没有这条授权。", status: .notFound)
+        }
+        _ = try await services.grants.revoke(id, by: p.username)
+        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/grants/{id}/revoke", target: "grant:\(id)", source: request.clientAddress(context),
+                                                    detail: BrainServer.auditDetail(["via": "portal"])))
+        return PortalRenderer.redirect("/my/grants")
+    }
+}
