@@ -26,6 +26,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, ADMIN_PASSWORD = sys.argv[1], sys.argv[2]
 failures = []
@@ -77,7 +78,16 @@ def browser():
         opts.add_argument(a)
     opts.binary_location = "/usr/bin/chromium"
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    d.implicitly_wait(10)
+    return d
+
+
+def submit_and_wait(d, element):
+    """Clicks a submit button and waits until the browser has left the page (a form post answers with a redirect)."""
+    before = d.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(d, 15).until(lambda drv: before.id != drv.find_element(By.TAG_NAME, "html").id)
 
 
 def console_errors(d, allowed=()):
@@ -103,39 +113,39 @@ def main():
         d.find_element(By.NAME, "username").send_keys("browser-nc")
         d.find_element(By.NAME, "password").send_keys("Browser#Nc2026")
         d.find_element(By.NAME, "otp").send_keys(totp(secret))
-        d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        submit_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         check(d.current_url.rstrip("/") == BASE and "南昌市" in d.page_source, "logged in with the second factor; home shows 南昌市")
-        d.find_element(By.LINK_TEXT, "工业运行").click()
+        submit_and_wait(d, d.find_element(By.LINK_TEXT, "工业运行"))
         check("工业运行 · 南昌市" in d.page_source and d.find_elements(By.CSS_SELECTOR, "svg"), "dashboard of 南昌市 with charts")
         check("工业总产值" in d.page_source and "同比" in d.page_source, "dashboard shows 工业总产值 and 同比")
         county = d.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard?region=']")[0]
         county_name = county.text
-        county.click()
+        submit_and_wait(d, county)
         check(("工业运行 · " + county_name) in d.page_source, "drilled down to " + county_name)
         firm_link = d.find_elements(By.CSS_SELECTOR, "a[href^='/enterprises/']")
         check(len(firm_link) > 0, "county page lists enterprises")
         if firm_link:
             firm_name = firm_link[0].text
-            firm_link[0].click()
+            submit_and_wait(d, firm_link[0])
             check(firm_name in d.page_source and "月度数据" in d.page_source, "enterprise page of " + firm_name)
         d.get(BASE + "/warnings?state=open")
         check("风险预警" in d.page_source, "warnings list")
-        d.find_elements(By.CSS_SELECTOR, "a[href^='/warnings/']")[0].click()
+        submit_and_wait(d, d.find_elements(By.CSS_SELECTOR, "a[href^='/warnings/']")[0])
         check("预警说明" in d.page_source, "warning detail explains why it fired")
         d.find_element(By.NAME, "note").send_keys("已电话核实")
-        d.find_element(By.XPATH, "//button[contains(., '确认预警')]").click()
+        submit_and_wait(d, d.find_element(By.XPATH, "//button[contains(., '确认预警')]"))
         check("已确认" in d.page_source and "browser-nc" in d.page_source, "warning acknowledged, with who")
         errors = console_errors(d)
         check(not errors, "no console errors for the official: %s" % errors)
         d.get(BASE + "/")
-        d.find_element(By.XPATH, "//button[contains(., '退出')]").click()
+        submit_and_wait(d, d.find_element(By.XPATH, "//button[contains(., '退出')]"))
         check("/login" in d.current_url, "logged out")
 
         d.get(BASE + "/login")
         d.find_element(By.NAME, "username").send_keys("browser-firm")
         d.find_element(By.NAME, "password").send_keys("Browser#Firm2026")
-        d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        d.find_element(By.LINK_TEXT, "我的政策").click()
+        submit_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        submit_and_wait(d, d.find_element(By.LINK_TEXT, "我的政策"))
         check("我的政策" in d.page_source and "满足" in d.page_source, "enterprise user sees my policies with criteria")
         d.get(BASE + "/dashboard")
         check("无权访问" in d.page_source, "the dashboard is refused to the enterprise user")
