@@ -59,6 +59,22 @@ final class PortalClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable 
     }
 
     func login(_ user: String, _ password: String) async throws -> Page { try await post("/login", ["username": user, "password": password]) }
+
+    /// Posts one file and text fields as multipart/form-data, as a browser's file upload does.
+    func upload(_ path: String, fields: [String: String], file: (field: String, name: String, data: Data)) async throws -> Page {
+        let boundary = "----brain\(UUID().uuidString)"
+        var body = Data()
+        for (k, v) in fields { body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8) }
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+        body += file.data + Data("\r\n--\(boundary)--\r\n".utf8)
+        var req = URLRequest(url: URL(string: base + path)!)
+        req.httpMethod = "POST"
+        if let cookie { req.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        req.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        req.httpBody = body
+        let (data, response) = try await session.data(for: req)
+        return Page(status: (response as! HTTPURLResponse).statusCode, html: String(decoding: data, as: UTF8.self), headers: [:])
+    }
 }
 
 extension APITests {
@@ -135,6 +151,22 @@ extension APITests {
         #expect(policies.status == 200 && policies.html.contains("我的政策") && policies.html.contains("满足") && policies.html.contains("不满足"))
         #expect(!policies.html.contains("nil"))
         #expect(try await firm.get("/dashboard").status == 403)
+        // Monthly figures: a form for one month and a CSV upload, both limited to the firm itself.
+        let figures = try await firm.get("/my/figures")
+        #expect(figures.status == 200 && figures.html.contains("填报一个月") && figures.html.contains("近12个月"))
+        let figToken = try #require(figures.csrf)
+        let next = s.services.cubes.cube.lastMonth.next.description
+        let reported = try await firm.post("/my/figures", ["_csrf": figToken, "month": next, "output_value": "1234.5", "revenue": "1200"])
+        #expect(reported.html.contains("接受 1 行"), "\(reported.html.prefix(200))")
+        let negative = try await firm.post("/my/figures", ["_csrf": figToken, "month": next, "output_value": "-5"])
+        #expect(negative.html.contains("拒绝 1 行"))
+        let firmCode = try #require(try await s.get("/api/v1/me", token: try await s.login("firm", "Firm#20262026")).object["scope"] as? String)
+        let otherFirm = try #require(s.services.cubes.cube.firms.first { $0.uscc != firmCode }?.uscc)
+        let csvFile = Data("uscc,month,output_value\n\(firmCode),\(next),2000\n\(otherFirm),\(next),99\n".utf8)
+        let uploaded = try await firm.upload("/my/figures/upload", fields: ["_csrf": figToken], file: ("file", "report.csv", csvFile))
+        #expect(uploaded.status == 200 && uploaded.html.contains("接受 1 行") && uploaded.html.contains("拒绝 1 行"), "\(uploaded.html.prefix(300))")
+        #expect(try await firm.upload("/my/figures/upload", fields: [:], file: ("file", "report.csv", csvFile)).status == 403)
+
         // 转型问诊 as a form: incomplete answers are named, complete ones give the result.
         let form = try await firm.get("/my/diagnosis")
         #expect(form.status == 200 && form.html.contains("type=\"radio\""))

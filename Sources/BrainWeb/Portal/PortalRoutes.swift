@@ -38,7 +38,7 @@ struct Portal: Sendable {
                       Link(href: "/evaluation", label: "评价", desc: "")]
         }
         if role == .enterprise {
-            links += [Link(href: "/my/policies", label: "我的政策", desc: ""), Link(href: "/my/diagnosis", label: "转型问诊", desc: ""),
+            links += [Link(href: "/my/figures", label: "月度数据", desc: ""), Link(href: "/my/policies", label: "我的政策", desc: ""), Link(href: "/my/diagnosis", label: "转型问诊", desc: ""),
                       Link(href: "/my/market", label: "贸易撮合", desc: ""), Link(href: "/my/grants", label: "数据授权", desc: "")]
         }
         if role == .admin { links.append(Link(href: "/console", label: "中控台", desc: "")) }
@@ -59,7 +59,8 @@ struct Portal: Sendable {
                   Link(href: "/api/v1/monitor/electricity", label: "电力看经济（数据接口）", desc: "用电与产值的弹性和背离")]
         }
         if p.role == .enterprise {
-            t += [Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
+            t += [Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
+                  Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
                   Link(href: "/my/diagnosis", label: "转型问诊", desc: "数字化水平评测、薄弱环节与服务推荐"),
                   Link(href: "/my/market", label: "贸易撮合", desc: "发布供需，推荐上下游对手方"),
                   Link(href: "/my/grants", label: "数据授权", desc: "授权才可用，查看谁读取了我的数据")]
@@ -106,6 +107,7 @@ struct Portal: Sendable {
         registerDashboard(router)
         registerGovernmentPages(router)
         registerEnterpriseServicePages(router)
+        registerFiguresPage(router)
         registerConsole(router)
     }
 
