@@ -72,14 +72,16 @@ public enum Permission: String, Sendable, CaseIterable {
     case trade = "market:trade"
     /// Granting and revoking access to one's own enterprise data (授权才可用).
     case grantData = "grants:manage"
+    /// Writing, scheduling and publishing news and announcements on the portal's home page.
+    case publishNews = "news:publish"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
 public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards, .managePrograms],
-        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms],
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards, .managePrograms, .publishNews],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms, .publishNews],
         .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
         .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
         .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies, .submitDiagnosis, .trade, .grantData],

@@ -16,6 +16,7 @@ public struct DocumentTable: Sendable {
     public static let demoProjects = DocumentTable(name: "demo_projects", key: "id", columns: ["uscc"])
     public static let investmentTargets = DocumentTable(name: "investment_targets", key: "code", columns: ["link"])
     public static let dataGrants = DocumentTable(name: "data_grants", key: "id", columns: ["owner", "grantee"])
+    public static let announcements = DocumentTable(name: "announcements", key: "id", columns: ["publish_at", "state"])
     public static let securityEvents = DocumentTable(name: "security_events", key: "id", columns: ["at", "level", "kind", "state"])
 }
 

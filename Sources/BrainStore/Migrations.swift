@@ -155,6 +155,9 @@ enum Migrations {
             "CREATE TABLE security_events (id TEXT PRIMARY KEY, at TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
             "CREATE INDEX security_events_at ON security_events (at)",
         ]),
+        Migration(version: 10, name: "announcements", statements: [
+            "CREATE TABLE announcements (id TEXT PRIMARY KEY, publish_at TEXT, state TEXT NOT NULL, doc TEXT NOT NULL)",
+        ]),
     ]
 }
 

@@ -70,5 +70,6 @@ public struct BrainServer: Sendable {
         addMarketRoutes(api)
         addEvaluationRoutes(api)
         addGrantRoutes(api)
+        addNewsRoutes(api)
     }
 }

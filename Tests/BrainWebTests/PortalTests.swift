@@ -128,6 +128,22 @@ extension APITests {
             #expect(home.html.contains("href=\"\(href)\""), "home links \(href)")
         }
 
+        // News: published now shows on the home page, a scheduled one waits, a draft needs publishing; the title is required.
+        let newsForm = try await official.get("/news")
+        let newsToken = try #require(newsForm.csrf)
+        #expect(try await official.post("/news", ["_csrf": newsToken, "title": "", "body": "x", "mode": "now"]).html.contains("标题"))
+        #expect(try await official.post("/news", ["_csrf": newsToken, "title": "关于开展2027年智能化改造项目申报的通知", "body": "各县区工信部门：……", "mode": "now"]).status == 303)
+        #expect(try await official.post("/news", ["_csrf": newsToken, "title": "明年的预告", "body": "稍后发布", "mode": "schedule", "publishAt": "2099-01-01T09:00"]).status == 303)
+        #expect(try await official.post("/news", ["_csrf": newsToken, "title": "草稿公告", "body": "待审", "mode": "draft"]).status == 303)
+        let homeWithNews = try await official.get("/")
+        #expect(homeWithNews.html.contains("关于开展2027年智能化改造项目申报的通知") && !homeWithNews.html.contains("明年的预告") && !homeWithNews.html.contains("草稿公告"))
+        let newsList = try await official.get("/news")
+        #expect(newsList.html.contains("定时发布") && newsList.html.contains("草稿"))
+        let draftID = try #require(newsList.html.range(of: "action=\"/news/").map { String(newsList.html[$0.upperBound...].prefix { $0 != "/" }) })
+        #expect(try await official.post("/news/\(draftID)/publish", ["_csrf": newsToken]).status == 303)
+        #expect(try await official.get("/").html.contains("草稿公告"))
+        #expect(try await PortalClient(base: s.base).get("/news").status == 303)
+
         // Warnings: list, detail with a chart, acknowledge needs the form token.
         let list = try await official.get("/warnings?state=open")
         #expect(list.status == 200)

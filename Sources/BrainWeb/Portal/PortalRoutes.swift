@@ -42,6 +42,7 @@ struct Portal: Sendable {
                       Link(href: "/my/market", label: "贸易撮合", desc: ""), Link(href: "/my/grants", label: "数据授权", desc: "")]
         }
         if role == .admin { links.append(Link(href: "/console", label: "中控台", desc: "")) }
+        if AccessPolicy.allows(role, .publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
         return links
     }
 
@@ -108,6 +109,7 @@ struct Portal: Sendable {
         registerGovernmentPages(router)
         registerEnterpriseServicePages(router)
         registerFiguresPage(router)
+        registerNewsPage(router)
         registerConsole(router)
     }
 
@@ -185,6 +187,10 @@ struct Portal: Sendable {
         var c = frame(context, title: "首页", active: "/")
         c["greeting"] = "\(p.username)，您好"
         c["tiles"] = Self.tiles(for: p).map { ["href": $0.href, "label": $0.label, "desc": $0.desc] }
+        let news = try await AnnouncementDesk(store: services.store).list(includeUnpublished: false, limit: 5)
+        c["news"] = news.map { ["title": $0.title, "body": String($0.body.prefix(160)), "date": String(($0.publishAt ?? $0.updatedAt).prefix(10))] }
+        c["hasNews"] = !news.isEmpty
+        c["canPublish"] = p.can(.publishNews)
         if p.can(.readStatistics), let scope = try? AnalysisScope.resolve(region: nil, zone: nil, chain: nil, industry: nil, period: nil, principal: p,
                                                                           catalog: services.catalog, latest: services.cubes.cube.lastMonth) {
             let o = MonitorService(cube: services.cubes.cube, catalog: services.catalog).overview(scope)

@@ -105,6 +105,10 @@ extension OpenAPIDocument {
                               "trace": ["type": "object", "additionalProperties": str], "state": str, "handledBy": str, "handledAt": str],
                              required: ["id", "at", "level", "kind", "actor", "source", "summary", "trace", "state"]),
         "SecurityEventList": list("SecurityEvent"),
+        "Announcement": obj(["id": str, "title": str, "body": str, "state": str, "publishAt": str, "author": str, "createdAt": str, "updatedAt": str],
+                            required: ["id", "title", "body", "state", "author", "createdAt", "updatedAt"]),
+        "AnnouncementList": list("Announcement"),
+        "AnnouncementDraft": obj(["title": str, "body": str, "publishAt": str, "draft": bool], required: ["title", "body"]),
         "PolicySaved": obj(["policy": anyObject, "criteria": strArr, "eligible": int, "incomplete": int, "ineligible": int, "newGrants": int]),
     ]
 }

@@ -1,0 +1,35 @@
+import BrainApps
+import BrainSecurity
+import Foundation
+import Hummingbird
+
+extension BrainServer {
+    func addNewsRoutes(_ api: APIRoutes) {
+        let desk = AnnouncementDesk(store: services.store)
+        api.get("/api/v1/announcements", RouteDoc(method: "get", path: "/api/v1/announcements",
+                                                  summary: "News and announcements: published ones for everyone; publishers (news:publish) also see drafts and scheduled ones",
+                                                  tag: "news", response: "AnnouncementList", errors: [401])) { request, context -> Response in
+            let p = try context.caller()
+            _ = try QueryReader(request, allowed: [])
+            return try JSONResponse.make(["items": try await desk.list(includeUnpublished: p.can(.publishNews))])
+        }
+        api.post("/api/v1/announcements", RouteDoc(method: "post", path: "/api/v1/announcements",
+                                                   summary: "Write an announcement: a draft, published now, or scheduled (publishAt)", tag: "news",
+                                                   requestBody: ("application/json", "AnnouncementDraft"), response: "Announcement",
+                                                   permission: Permission.publishNews.rawValue)) { request, context -> Response in
+            try Self.require(.publishNews, context)
+            struct Body: Decodable { let title: String?; let body: String?; let publishAt: String?; let draft: Bool? }
+            let b = try await Self.decodeBody(request, as: Body.self)
+            do {
+                let a = try await desk.create(title: b.title, body: b.body, publishAt: b.publishAt, draft: b.draft ?? false, author: try context.caller().username)
+                return try JSONResponse.make(a, status: .created)
+            } catch let e as AppError { throw APIError(e) }
+        }
+        api.post("/api/v1/announcements/:id/publish", RouteDoc(method: "post", path: "/api/v1/announcements/:id/publish", summary: "Publish a draft now",
+                                                               tag: "news", params: [.path("id", "announcement id")], response: "Announcement",
+                                                               permission: Permission.publishNews.rawValue)) { _, context -> Response in
+            try Self.require(.publishNews, context)
+            do { return try JSONResponse.make(try await desk.publish(try context.parameters.require("id"))) } catch let e as AppError { throw APIError(e) }
+        }
+    }
+}
