@@ -146,6 +146,35 @@ extension Store {
         }
     }
 
+    /// Per policy: how many awards in the given states, and their amount, for enterprises inside the scope (one query).
+    public func awardTotals(states: [String], scope: ScopeRestriction) async throws -> [String: (count: Int, amount: Double)] {
+        var q = sql.select().column(SQLColumn("policy_id", table: "a")).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLFunction("SUM", args: SQLColumn("amount", table: "a")), as: "total")
+            .from(SQLAlias(SQLIdentifier("policy_awards"), as: SQLIdentifier("a")))
+            .join(SQLAlias(SQLIdentifier("enterprises"), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("uscc", table: "e"), .equal, SQLColumn("uscc", table: "a"))
+            .where(SQLColumn("state", table: "a"), .in, SQLBind.group(states))
+        switch scope {
+        case .all: break
+        case .regions(let set): q = q.where(SQLColumn("region", table: "e"), .in, SQLBind.group(Array(set)))
+        case .zone(let z): q = q.where(SQLColumn("zone", table: "e"), .equal, SQLBind(z))
+        case .enterprise(let u): q = q.where(SQLColumn("uscc", table: "a"), .equal, SQLBind(u))
+        case .nothing: return [:]
+        }
+        var out: [String: (count: Int, amount: Double)] = [:]
+        for row in try await q.groupBy(SQLColumn("policy_id", table: "a")).all() {
+            out[try row.decode(column: "policy_id", as: String.self)] = (try row.decode(column: "n", as: Int.self), try row.decode(column: "total", as: Double?.self) ?? 0)
+        }
+        return out
+    }
+
+    /// Every award's policy, enterprise, state and amount, without the history (for counting).
+    public func awardSummaries() async throws -> [(policyId: String, uscc: String, state: String, amount: Double?)] {
+        struct Row: Decodable { let policy_id, uscc, state: String; let amount: Double? }
+        return try await sql.select().columns("policy_id", "uscc", "state", "amount").from("policy_awards").all(decoding: Row.self)
+            .map { ($0.policy_id, $0.uscc, $0.state, $0.amount) }
+    }
+
     /// Awards, optionally of one policy or one enterprise.
     public func awards(policy: String? = nil, uscc: String? = nil) async throws -> [PolicyAward] {
         var q = sql.select().columns(Store.awardColumns.map { SQLColumn($0) }).from("policy_awards")

@@ -190,4 +190,22 @@ func report(_ uscc: String, _ month: String, output: Double) -> MonthlyReport {
         #expect(try await store.document(.diagnoses, key: "nope", as: Doc.self) == nil)
         await store.close()
     }
+
+    @Test(arguments: Backend.available)
+    func awardTotalsFollowTheScope(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let a = sampleEnterprise(1, region: "360102"), b = sampleEnterprise(2, region: "360902")
+        try await store.upsertEnterprises([a, b])
+        func award(_ id: String, _ policy: String, _ uscc: String, _ state: String, _ amount: Double) -> PolicyAward {
+            PolicyAward(id: id, policyId: policy, uscc: uscc, route: "auto", state: state, amount: amount, basis: "[]", history: [])
+        }
+        try await store.saveAwards([award("1", "P", a.uscc, "granted", 10), award("2", "P", b.uscc, "paid", 5.5), award("3", "P", b.uscc, "applied", 99),
+                                    award("4", "Q", a.uscc, "approved", 1)])
+        let all = try await store.awardTotals(states: ["granted", "approved", "paid"], scope: .all)
+        #expect(all["P"]?.count == 2 && all["P"]?.amount == 15.5 && all["Q"]?.count == 1)
+        let nanchang = try await store.awardTotals(states: ["granted", "approved", "paid"], scope: .regions(["360100", "360102"]))
+        #expect(nanchang["P"]?.count == 1 && nanchang["P"]?.amount == 10)
+        #expect(try await store.awardTotals(states: ["granted"], scope: .enterprise(b.uscc)).isEmpty)
+        await store.close()
+    }
 }

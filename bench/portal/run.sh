@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Server time per portal page on a data folder (the province demo for the issue's numbers), with wrk against a
-# release build. Each page is loaded with a city or province official's session cookie for 10 s (2 threads,
-# 4 connections); the JSON overview the dashboard renders is measured alongside it for comparison.
+# release build. Each page is loaded with a city or province official's session cookie for 10 s, one request at a time
+# (the server time per page; add BENCH_CONNECTIONS=4 for a loaded server); the JSON overview the dashboard renders is measured alongside it for comparison.
 #   swift build -c release --product brain
 #   bash bench/portal/run.sh DATA_DIR [PORT]
 set -euo pipefail
@@ -28,7 +28,7 @@ nanchang=$(cookie bench-nanchang 'Bench%23Nanchang2026')
 api=$(token bench-province 'Bench#Province2026')
 run() {  # label, header, path
   local out
-  out=$(wrk -t2 -c4 -d10s --latency -H "$2" "http://127.0.0.1:$port$3" 2>&1)
+  out=$(wrk -t1 -c"${BENCH_CONNECTIONS:-1}" -d10s --latency -H "$2" "http://127.0.0.1:$port$3" 2>&1)
   printf "%-44s median %8s   p90 %8s   %s req/s\n" "$1" "$(echo "$out" | awk '/ 50%/{print $2}')" "$(echo "$out" | awk '/ 90%/{print $2}')" \
     "$(echo "$out" | awk '/Requests\/sec/{print $2}')"
 }

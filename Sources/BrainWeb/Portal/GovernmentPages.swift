@@ -90,8 +90,15 @@ extension Portal {
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (_, scope) = v }
         let catalog = services.catalog
         let cities: Set<String>? = catalog.region(scope.region)?.level == .province ? nil : [catalog.city(of: scope.region) ?? scope.region]
-        let records = try await services.store.talent(cities: cities)
-        let map = TalentMap.build(records: records, cities: cities, chain: nil, period: nil, catalog: catalog)
+        let version = try await services.store.importVersion()
+        let key = cities.map { $0.sorted().joined(separator: ",") } ?? "all"
+        let map: TalentMap
+        if let hit = services.talentMaps.lookup(version: version, key: key) {
+            map = hit
+        } else {
+            map = TalentMap.build(records: try await services.store.talent(cities: cities), cities: cities, chain: nil, period: nil, catalog: catalog)
+            services.talentMaps.insert(version: version, key: key, map)
+        }
         var page = ReportPage(heading: "产业人才地图", sub: "\(catalog.region(scope.region)?.name ?? scope.region) · \(map.period) · 紧缺指数 1–5 星")
         page.charts = [BarChart(title: "各设区市人才供需比（求职/岗位）", unit: "倍", items: map.cities.map { BarItem(label: $0.name, value: $0.ratio, note: String(repeating: "★", count: $0.stars), href: nil) },
                                 valueFormat: { NumberFormat.amount($0, decimals: 2) }).svg()]
@@ -166,24 +173,22 @@ extension Portal {
         guard let m = services.policies.matches else { return message(context, "暂不可用", "政策匹配尚未完成，请稍后再试。", status: .serviceUnavailable) }
         let cube = services.cubes.cube
         let scope = p.enterpriseScope(in: services.catalog)
-        let awards = try await services.store.awards()
+        let granted = try await services.store.awardTotals(states: ["granted", "approved", "paid"], scope: scope)
+        let inScope = (0..<cube.firmCount).map { scope.admits(uscc: cube.firms[$0].uscc, region: cube.firms[$0].region, zone: cube.firms[$0].zone) }
         let selected = request.uri.queryParameters["id"].map(String.init)
         var page = ReportPage(heading: "企业发展政策", sub: "政策条件逐条匹配全部企业；免申即享政策对全部满足且数据完整的企业自动兑现。")
         page.tables.append(.init(title: "政策与兑现", headers: [("政策", false), ("类别", false), ("方式", false), ("符合", true), ("缺数据", true), ("不符合", true), ("已兑现/批准", true), ("金额（万元）", true)],
                                  rows: m.policies.enumerated().map { k, pp in
                                      var counts = [MatchOutcome: Int]()
-                                     for i in 0..<min(cube.firmCount, m.outcomes[k].count) where scope.admits(uscc: cube.firms[i].uscc, region: cube.firms[i].region, zone: cube.firms[i].zone) {
-                                         counts[m.outcomes[k][i], default: 0] += 1
-                                     }
-                                     let mine = awards.filter { a in a.policyId == pp.record.id && ["granted", "approved", "paid"].contains(a.state)
-                                         && cube.firmIndex[a.uscc].map { scope.admits(uscc: a.uscc, region: cube.firms[$0].region, zone: cube.firms[$0].zone) } == true }
+                                     for i in 0..<min(cube.firmCount, m.outcomes[k].count) where inScope[i] { counts[m.outcomes[k][i], default: 0] += 1 }
+                                     let mine = granted[pp.record.id] ?? (0, 0)
                                      return [.init(text: pp.record.name, href: "/policies?id=\(pp.record.id)"), .init(text: pp.record.category), .init(text: pp.record.autoGrant ? "免申即享" : "申报审核"),
                                              .num(String(counts[.eligible] ?? 0)), .num(String(counts[.incomplete] ?? 0)), .num(String(counts[.ineligible] ?? 0)),
-                                             .num(String(mine.count)), .num(NumberFormat.amount(mine.reduce(0) { $0 + ($1.amount ?? 0) }, decimals: 2))]
+                                             .num(String(mine.count)), .num(NumberFormat.amount(mine.amount, decimals: 2))]
                                  }))
         if let id = selected, let k = m.policies.firstIndex(where: { $0.record.id == id }) {
             let pp = m.policies[k]
-            let byFirm = Dictionary(awards.filter { $0.policyId == id }.map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
+            let byFirm = Dictionary(try await services.store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
             let eligible = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
                 m.outcomes[k][i] != .ineligible && scope.admits(uscc: cube.firms[i].uscc, region: cube.firms[i].region, zone: cube.firms[i].zone)
             }.sorted { (m.outcomes[k][$0] == .eligible ? 0 : 1, -cube.firms[$0].revenue) < (m.outcomes[k][$1] == .eligible ? 0 : 1, -cube.firms[$1].revenue) }

@@ -31,7 +31,7 @@ extension BrainServer {
                                                      tag: "monitor", params: Self.sliceParams, response: "MonitorOverview",
                                                      permission: Permission.readStatistics.rawValue)) { request, context -> Response in
             let scope = try self.slice(request, context)
-            return try JSONResponse.make(MonitorService(cube: services.cubes.cube, catalog: services.catalog).overview(scope))
+            return try JSONResponse.make(services.overview(scope))
         }
         api.get("/api/v1/monitor/electricity", RouteDoc(method: "get", path: "/api/v1/monitor/electricity",
                                                         summary: "电力看经济: electricity against output by region and chain (growth, elasticity, 24-month correlation) and firms whose power fell while reported output did not",

@@ -32,6 +32,19 @@ public struct Services: Sendable {
     public let grants: DataGrants
     /// Security events raised from audit traffic.
     public let monitor: SecurityMonitor
+    /// 工业运行 overviews of the current cube, by slice.
+    public let overviews = ResultCache<MonitorOverview>()
+    /// Talent maps, by the data they were built from.
+    public let talentMaps = ResultCache<TalentMap>(capacity: 64)
+
+    /// The overview of a slice, computed once per cube.
+    public func overview(_ scope: AnalysisScope) -> MonitorOverview {
+        let cube = cubes.cube
+        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
+        return overviews.value(version: ResultCache<MonitorOverview>.version(of: cube), key: key) {
+            MonitorService(cube: cube, catalog: catalog).overview(scope)
+        }
+    }
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
