@@ -228,7 +228,7 @@ extension Portal {
     func acknowledge(_ request: Request, _ context: BrainContext) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         guard p.can(.handleWarnings) else { return message(context, "无权操作", "您的角色不能处置预警。", status: .forbidden) }
         guard let w = try await scopedWarning(context) else { return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound) }
         guard w.state == "open" else { return PortalRenderer.redirect("/warnings/\(w.id)") }

@@ -86,7 +86,7 @@ extension Portal {
     func apply(_ request: Request, _ context: BrainContext) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         guard p.can(.applyPolicies), let uscc = p.scope, let id = context.parameters.get("id") else { return message(context, "无权操作", "只有企业用户可以申报。", status: .forbidden) }
         do {
             _ = try await services.policies.apply(policy: id, uscc: uscc, by: p.username, note: form["note"], cube: services.cubes.cube)

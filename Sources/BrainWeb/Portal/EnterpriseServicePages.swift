@@ -76,7 +76,7 @@ extension Portal {
         let (p, firm): (Principal, Enterprise)
         switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
         let form = try await FormBody.parse(request, limit: 256 * 1024)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         var answers: [String: Int] = [:]
         for (k, v) in form where k != "_csrf" { if let n = Int(v) { answers[k] = n } }
         do {
@@ -127,7 +127,7 @@ extension Portal {
         let (p, firm): (Principal, Enterprise)
         switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         let draft = ListingDraft(kind: form["kind"], product: form["product"], spec: form["spec"].flatMap { $0.isEmpty ? nil : $0 },
                                  quantity: form["quantity"].flatMap { Double($0) }, unit: form["unit"])
         do {
@@ -180,7 +180,7 @@ extension Portal {
         let (p, firm): (Principal, Enterprise)
         switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         let grantee = form["grantee"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let datasets = GrantDataset.allCases.filter { form["ds_\($0.rawValue)"] == "1" }
         let purpose = form["purpose"]?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -200,7 +200,7 @@ extension Portal {
         let (p, firm): (Principal, Enterprise)
         switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         guard let id = context.parameters.get("id"), let g = try await services.grants.grant(id), g.owner == firm.uscc else {
             return message(context, "未找到", "没有这条授权。", status: .notFound)
         }

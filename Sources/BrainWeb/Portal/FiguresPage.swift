@@ -94,7 +94,7 @@ extension Portal {
         let (p, firm): (Principal, Enterprise)
         switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         let month = form["month"] ?? ""
         let values = Indicator.allCases.map { form[$0.rawValue]?.trimmingCharacters(in: .whitespaces) ?? "" }
         guard values.contains(where: { !$0.isEmpty }) else { return try await figuresPage(request, context, report: nil, error: "请至少填写一项指标") }
@@ -109,7 +109,7 @@ extension Portal {
             return try await figuresPage(request, context, report: nil, error: "请以文件上传表单提交")
         }
         guard let session = context.sessionID, csrf.check(form.fields["_csrf"], session: session) else {
-            return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden)
+            return csrfRefusal(context)
         }
         guard let file = form.files["file"], !file.data.isEmpty else { return try await figuresPage(request, context, report: nil, error: "请选择要上传的文件") }
         return try await importFigures(request, context, p, file.data, fileName: file.name)

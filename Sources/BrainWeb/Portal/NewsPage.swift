@@ -40,7 +40,7 @@ extension Portal {
     func writeNews(_ request: Request, _ context: BrainContext) async throws -> Response {
         guard let p = context.principal, p.can(.publishNews) else { return message(context, "无权访问", "发布公告需要省、市工信部门或管理员账号。", status: .forbidden) }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         let mode = form["mode"] ?? "draft"
         if mode == "schedule", (form["publishAt"] ?? "").isEmpty { return try await newsPage(request, context, error: "定时：请填写发布时间") }
         do {
@@ -58,7 +58,7 @@ extension Portal {
     func publishNews(_ request: Request, _ context: BrainContext) async throws -> Response {
         guard let p = context.principal, p.can(.publishNews) else { return message(context, "无权访问", "发布公告需要省、市工信部门或管理员账号。", status: .forbidden) }
         let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         guard let id = context.parameters.get("id") else { return PortalRenderer.redirect("/news") }
         do { _ = try await AnnouncementDesk(store: services.store).publish(id) } catch { return message(context, "未找到", "没有这条公告。", status: .notFound) }
         try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /news/{id}/publish", target: "announcement:\(id)", source: request.clientAddress(context)))

@@ -82,6 +82,11 @@ struct Portal: Sendable {
     /// The caller, or a redirect to the login page.
     func caller(_ context: BrainContext) -> Principal? { context.principal }
 
+    /// The answer to a form post without the right CSRF token: nothing changes.
+    func csrfRefusal(_ context: BrainContext) -> Response {
+        message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden)
+    }
+
     func checkCSRF(_ form: [String: String], _ context: BrainContext) -> Bool {
         guard let session = context.sessionID else { return false }
         return csrf.check(form["_csrf"], session: session)
@@ -167,7 +172,7 @@ struct Portal: Sendable {
     func enrolConfirm(_ request: Request, _ context: BrainContext) async throws -> Response {
         let form = try await FormBody.parse(request)
         guard let jti = context.sessionID, let session = try await services.store.session(jti) else { return PortalRenderer.redirect("/login") }
-        guard checkCSRF(form, context) else { return message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回重试。", status: .forbidden) }
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
         var c = frame(context, title: "绑定第二因子", active: "")
         do {
             c["recovery"] = try await services.accounts.confirmEnrolment(session.username, code: form["otp"] ?? "")
