@@ -57,7 +57,7 @@ struct Portal: Sendable {
                   Link(href: "/investment", label: "精准招商", desc: "缺链弱链的省外候选企业"),
                   Link(href: "/evaluation", label: "产业评价", desc: "产业链×设区市综合指数"),
                   Link(href: "/policies", label: "企业发展政策", desc: "谁符合、谁已兑现、金额多少"),
-                  Link(href: "/api/v1/monitor/electricity", label: "电力看经济（数据接口）", desc: "用电与产值的弹性和背离")]
+                  Link(href: "/electricity", label: "电力看经济", desc: "用电与产值的弹性和背离")]
         }
         if p.role == .enterprise {
             t += [Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
@@ -67,7 +67,7 @@ struct Portal: Sendable {
                   Link(href: "/my/grants", label: "数据授权", desc: "授权才可用，查看谁读取了我的数据")]
         }
         if !AccessPolicy.allows(p.role, .readStatistics) { t.append(Link(href: "/api/v1/policies", label: "企业发展政策（数据接口）", desc: "政策条件与免申即享")) }
-        t.append(Link(href: "/api/v1/services/solutions", label: "服务资源目录（数据接口）", desc: "智能化改造与共性技术服务"))
+        t.append(Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务"))
         if p.role == .admin { t.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、预警、账本、用户会话与安全事件")) }
         return t
     }
@@ -115,6 +115,7 @@ struct Portal: Sendable {
         registerEnterpriseServicePages(router)
         registerFiguresPage(router)
         registerNewsPage(router)
+        registerMorePages(router)
         registerConsole(router)
     }
 

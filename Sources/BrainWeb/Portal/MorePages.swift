@@ -1,0 +1,66 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+
+extension Portal {
+    func registerMorePages(_ router: Router<BrainContext>) {
+        router.get("/electricity") { request, context in try await self.electricityPage(request, context) }
+        router.get("/services") { request, context in try await self.servicesPage(request, context) }
+    }
+
+    /// 电力看经济: power against output by region and chain, and the firms whose power fell while their output did not.
+    func electricityPage(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let scope: AnalysisScope
+        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
+        let e = MonitorService(cube: services.cubes.cube, catalog: services.catalog).electricity(scope)
+        var page = ReportPage(heading: "电力看经济", sub: "\(services.catalog.region(scope.region)?.name ?? scope.region) · \(e.period) · 用电与产值的增速、弹性（用电增速÷产值增速）和近24个月相关系数")
+        page.charts = [BarChart(title: "用电量累计同比", unit: "%", items: e.regions.map { BarItem(label: $0.name, value: $0.electricityYoy, note: "产值 " + NumberFormat.percent($0.outputYoy), href: nil) },
+                                valueFormat: { NumberFormat.percent($0) }).svg()]
+        func rows(_ list: [ElectricityAnalysis.Row]) -> [[ReportPage.Cell]] {
+            list.map { r in
+                [.init(text: r.name), .num(String(r.firms)), .num(NumberFormat.amount(r.electricity)), .num(NumberFormat.percent(r.electricityYoy), DashboardFigures.trendClass(r.electricityYoy)),
+                 .num(NumberFormat.amount(r.output)), .num(NumberFormat.percent(r.outputYoy), DashboardFigures.trendClass(r.outputYoy)),
+                 .num(r.elasticity.map { NumberFormat.amount($0, decimals: 2) } ?? "—"), .num(r.correlation.map { NumberFormat.amount($0, decimals: 2) } ?? "—")]
+            }
+        }
+        let heads: [(String, Bool)] = [("名称", false), ("企业", true), ("用电量（万千瓦时）", true), ("用电同比", true), ("产值（万元）", true), ("产值同比", true), ("弹性", true), ("相关系数", true)]
+        page.tables.append(.init(title: "地区", headers: heads, rows: rows([e.whole] + e.regions)))
+        page.tables.append(.init(title: "产业链", headers: heads, rows: rows(e.chains)))
+        page.tables.append(.init(title: "用电大降而产值未降的企业（数据核查线索）", headers: [("企业", false), ("地区", false), ("当月用电同比", true), ("当月产值同比", true)],
+                                 rows: e.divergent.map { d in
+                                     [.init(text: d.name, href: "/enterprises/\(d.uscc)"), .init(text: services.catalog.region(d.region)?.name ?? d.region),
+                                      .num(NumberFormat.percent(d.electricityYoy), "down"), .num(NumberFormat.percent(d.outputYoy))]
+                                 }, note: e.divergentTotal > e.divergent.count ? "共 \(e.divergentTotal) 家，显示差距最大的 \(e.divergent.count) 家。" : nil))
+        return page.respond(self, request, context, title: "电力看经济", active: "/electricity", file: "electricity")
+    }
+
+    /// 服务资源目录: solutions of government, industry and local providers, filtered by category, chain and area.
+    func servicesPage(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard context.principal != nil else { return PortalRenderer.redirect("/login") }
+        let q = request.uri.queryParameters
+        let category = q["category"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let chain = q["chain"].map(String.init).flatMap { $0.isEmpty ? nil : ChainCatalog.chain($0.uppercased())?.code }
+        let area = q["area"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let entries = try await services.catalogue.search(CatalogueQuery(category: category, chain: chain, area: area))
+        let all = try await services.catalogue.solutions()
+        let questionnaire = services.diagnoses.questionnaire
+        var page = ReportPage(heading: "服务资源目录", sub: "政府资源、行业资源与本地服务商提供的智能化改造、数字化转型和共性技术服务 · 共 \(entries.count) 项")
+        page.selects = [.init(name: "category", label: "类别", options: [("", "全部")] + Set(all.map(\.category)).sorted().map { ($0, $0) }, selected: category ?? ""),
+                        .init(name: "chain", label: "产业链", options: [("", "全部")] + chainOptions, selected: chain ?? ""),
+                        .init(name: "area", label: "解决的问题", options: [("", "全部")] + questionnaire.areas.flatMap { $0.subareas.map { ($0.code, $0.name) } }, selected: area ?? "")]
+        page.action = "/services"
+        page.tables.append(.init(title: "解决方案", headers: [("方案", false), ("类别", false), ("服务商", false), ("类型", false), ("价格（万元）", true), ("适用产业链", false), ("解决的问题", false), ("案例", false)],
+                                 rows: entries.map { e in
+                                     let s = e.solution
+                                     let price = s.priceMin.map { lo in s.priceMax.map { hi in lo == hi ? NumberFormat.amount(lo, decimals: 0) : "\(NumberFormat.amount(lo, decimals: 0))–\(NumberFormat.amount(hi, decimals: 0))" } ?? NumberFormat.amount(lo, decimals: 0) } ?? "面议"
+                                     return [.init(text: s.title), .init(text: s.category), .init(text: e.provider.name), .init(text: e.kindName), .num(price),
+                                             .init(text: s.chains.isEmpty ? "通用" : s.chains.compactMap { ChainCatalog.chain($0)?.name }.joined(separator: "、")),
+                                             .init(text: s.areas.compactMap { questionnaire.subarea($0)?.subarea.name }.joined(separator: "、")),
+                                             .init(text: s.cases.first.map { "\($0.client)：\($0.result)" } ?? "—")]
+                                 }))
+        return page.respond(self, request, context, title: "服务资源目录", active: "/services", file: "services")
+    }
+}
