@@ -116,7 +116,8 @@ extension APITests {
         // Every government application has a page: chains, talent, evaluation, investment leads, policies; each table exports.
         for (path, text) in [("/chains?chain=NEWENERGY", "产业链图谱"), ("/talent", "紧缺岗位"), ("/evaluation?chain=NFM", "综合指数"),
                              ("/investment?chain=NEWENERGY", "候选企业"), ("/policies", "政策与兑现"), ("/policies?id=HNTE-REWARD", "符合及缺数据的企业"),
-                             ("/electricity", "用电量累计同比"), ("/services?area=operation.production", "解决方案")] {
+                             ("/electricity", "用电量累计同比"), ("/services?area=operation.production", "解决方案"),
+                             ("/chains/link?code=NFM-04", "主要供应关系")] {
             let page = try await official.get(path)
             #expect(page.status == 200 && page.html.contains(text), "\(path)")
             #expect(!page.html.contains(" nil") && !page.html.contains("NaN"), "\(path)")
@@ -124,6 +125,8 @@ extension APITests {
             let csv = try await official.get(path + sep + "csv=0")
             #expect(csv.status == 200 && csv.html.hasPrefix("\u{FEFF}"), "\(path) csv")
         }
+        #expect(try await official.get("/chains/link?code=NOPE-01").status == 400)
+        #expect(try await official.get("/chains?chain=NFM").html.contains("/chains/link?code=NFM-01"))
         // Home reaches every application in one click.
         for href in ["/dashboard", "/warnings", "/chains", "/talent", "/investment", "/evaluation", "/policies", "/electricity", "/services"] {
             #expect(home.html.contains("href=\"\(href)\""), "home links \(href)")

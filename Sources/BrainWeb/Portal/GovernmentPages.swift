@@ -74,7 +74,7 @@ extension Portal {
         page.tables.append(.init(title: "各环节", headers: [("环节", false), ("阶段", false), ("强度", false), ("企业", true), ("产值（万元）", true), ("本地配套率", true),
                                                           ("供应商集中度 HHI", true), ("链主候选", false), ("说明", false)],
                                  rows: a.links.map { l in
-                                     [.init(text: l.name), .init(text: l.stage), .init(text: l.strengthName), .num(String(l.localFirms)), .num(NumberFormat.amount(l.output)),
+                                     [.init(text: l.name, href: "/chains/link?code=\(l.code)" + (scope.zone.map { "&zone=\($0)" } ?? "") + "&region=\(scope.region)"), .init(text: l.stage), .init(text: l.strengthName), .num(String(l.localFirms)), .num(NumberFormat.amount(l.output)),
                                       .num(NumberFormat.percent(l.localSupplyRate, signed: false)), .num(l.supplierHHI.map { NumberFormat.amount($0, decimals: 0) } ?? "—"),
                                       .init(text: l.leaders.prefix(2).map(\.name).joined(separator: "、")), .init(text: l.strengthReason)]
                                  }))

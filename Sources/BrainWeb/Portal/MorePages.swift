@@ -64,3 +64,50 @@ extension Portal {
         return page.respond(self, request, context, title: "服务资源目录", active: "/services", file: "services")
     }
 }
+
+extension Portal {
+    func registerLinkPage(_ router: Router<BrainContext>) {
+        router.get("/chains/link") { request, context in try await self.linkNetworkPage(request, context) }
+    }
+
+    /// The supply network of one chain link in the caller's region: its firms by network influence, and the largest
+    /// supply relations they take part in, local or from outside the province.
+    func linkNetworkPage(_ request: Request, _ context: BrainContext) async throws -> Response {
+        let scope: AnalysisScope
+        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
+        let code = request.uri.queryParameters["code"].map { String($0).uppercased() } ?? ""
+        guard let chain = ChainCatalog.chain(String(code.split(separator: "-").first ?? "")), let link = chain.link(code) else {
+            return message(context, "参数有误", "code 须为产业链环节代码，例如 NEWENERGY-03。", status: .badRequest)
+        }
+        let cube = services.cubes.cube, network = services.networks.network
+        let isProvince = services.catalog.region(scope.region)?.level == .province
+        let members = (0..<cube.firmCount).filter { i in
+            let e = cube.firms[i]
+            return e.chainLinks.contains(code) && (isProvince || scope.counties.contains(e.region)) && (scope.zone == nil || e.zone == scope.zone)
+        }
+        let memberSet = Set(members.map { cube.firms[$0].uscc })
+        let relations = network.links.filter { memberSet.contains($0.customer) || memberSet.contains($0.supplier) }.sorted { $0.annualValue > $1.annualValue }
+        let prefix = String(services.catalog.province.code.prefix(2))
+        let bought = relations.filter { memberSet.contains($0.customer) }
+        let local = bought.filter { $0.supplierRegion.hasPrefix(prefix) }.reduce(0) { $0 + $1.annualValue }, total = bought.reduce(0) { $0 + $1.annualValue }
+        func name(_ uscc: String, _ fallback: String) -> String { cube.firmIndex[uscc].map { cube.firms[$0].name } ?? fallback }
+        var page = ReportPage(heading: "供应网络 · \(link.name)", sub: "\(chain.name) · \(services.catalog.region(scope.region)?.name ?? scope.region) · 本环节企业 \(members.count) 家 · 采购 \(bought.count) 笔，本地配套率 \(NumberFormat.percent(total > 0 ? local / total * 100 : nil, signed: false))")
+        page.crumbs = [(href: "/chains?chain=\(chain.code)", label: chain.name)]
+        page.here = link.name
+        page.tables.append(.init(title: "本环节企业（按网络影响力）", headers: [("企业", false), ("所在地", false), ("PageRank", true), ("中介中心性", true), ("客户数", true), ("供应商数", true)],
+                                 rows: members.map { cube.firms[$0] }.sorted { a, b in
+                                     (network.index[a.uscc].map { network.pageRank[$0] } ?? 0) > (network.index[b.uscc].map { network.pageRank[$0] } ?? 0)
+                                 }.prefix(100).map { e in
+                                     let n = network.index[e.uscc]
+                                     return [.init(text: e.name, href: "/enterprises/\(e.uscc)"), .init(text: services.catalog.region(e.region)?.name ?? e.region),
+                                             .num(n.map { String(format: "%.5f", network.pageRank[$0]) } ?? "—"), .num(n.map { String(format: "%.1f", network.betweenness[$0]) } ?? "—"),
+                                             .num(n.map { String(network.outDegree[$0]) } ?? "0"), .num(n.map { String(network.inDegree[$0]) } ?? "0")]
+                                 }))
+        page.tables.append(.init(title: "主要供应关系（按年供货额）", headers: [("供应商", false), ("供应商所在地", false), ("客户", false), ("产品", false), ("年供货额（万元）", true)],
+                                 rows: relations.prefix(100).map { l in
+                                     [.init(text: name(l.supplier, l.supplierName)), .init(text: l.supplierRegion.hasPrefix(prefix) ? (services.catalog.region(l.supplierRegion)?.name ?? l.supplierRegion) : "省外 " + l.supplierRegion),
+                                      .init(text: name(l.customer, l.customer)), .init(text: l.product), .num(NumberFormat.amount(l.annualValue))]
+                                 }))
+        return page.respond(self, request, context, title: "供应网络", active: "/chains", file: "network-\(code)")
+    }
+}

@@ -116,6 +116,7 @@ struct Portal: Sendable {
         registerFiguresPage(router)
         registerNewsPage(router)
         registerMorePages(router)
+        registerLinkPage(router)
         registerConsole(router)
     }
 
