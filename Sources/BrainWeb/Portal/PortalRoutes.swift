@@ -126,18 +126,15 @@ struct Portal: Sendable {
         var c = frame(context, title: "登录", active: "/login")
         c["username"] = username
         c["askOTP"] = true
-        let source = request.clientAddress(context)
         guard !username.isEmpty, !password.isEmpty else {
             c["error"] = "请输入用户名和密码"
             return renderer.page("login", c, status: .badRequest)
         }
-        let result: LoginResult
+        let signedIn: SignedIn
         do {
-            result = try await services.accounts.login(username: username, password: password, secondFactor: form["otp"].flatMap { $0.isEmpty ? nil : $0 })
+            signedIn = try await server.signIn(username: username, password: password, secondFactor: form["otp"].flatMap { $0.isEmpty ? nil : $0 },
+                                               request: request, context: context, via: "portal")
         } catch let problem as Accounts.Problem {
-            try await services.ledger.record(AuditEvent(actor: String(username.prefix(64)), action: "login", target: "user:\(username.prefix(64))", source: source,
-                                                        outcome: "denied", detail: BrainServer.auditDetail(["reason": problem.description, "code": problem.code, "via": "portal"])))
-            await services.monitor.observe(actor: username, source: source, action: "login", target: "user:\(username)", outcome: "denied", sensitiveRead: false)
             c["error"] = switch problem.code {
             case "mfa_required": "请输入身份验证器中的动态验证码"
             case "account_locked": "账户已锁定：连续登录失败次数过多，请 15 分钟后再试或联系管理员解锁"
@@ -145,15 +142,8 @@ struct Portal: Sendable {
             }
             return renderer.page("login", c, status: .unauthorized)
         }
-        let p = result.principal
-        let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired)
-        try await services.store.addSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
-                                                          expiresAt: Timestamp.string(issued.expiresAt), source: source,
-                                                          agent: String((request.headers[.userAgent] ?? "").prefix(200)),
-                                                          factors: result.enrolmentRequired ? "password (enrolment pending)" : result.factors))
-        try await services.ledger.record(AuditEvent(actor: p.username, action: "login", target: "user:\(p.username)", source: source, outcome: "ok",
-                                                    detail: BrainServer.auditDetail(["role": p.role.rawValue, "factors": result.factors, "session": issued.jti, "via": "portal"])))
-        let cookie = PortalCookie.set(issued.token, secure: PortalCookie.isSecure(request), maxAge: Int(issued.expiresAt.timeIntervalSinceNow))
+        let result = signedIn.result
+        let cookie = PortalCookie.set(signedIn.token, secure: PortalCookie.isSecure(request), maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow))
         return PortalRenderer.redirect(result.enrolmentRequired ? "/enrol" : "/", cookie: cookie)
     }
 

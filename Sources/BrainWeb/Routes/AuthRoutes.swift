@@ -28,31 +28,14 @@ extension BrainServer {
             guard !body.username.isEmpty, !body.password.isEmpty else {
                 throw APIError.badRequest("username", "user name and password are both required")
             }
-            let source = request.clientAddress(context)
-            let name = String(body.username.prefix(64))
-            let result: LoginResult
+            let signedIn: SignedIn
             do {
-                result = try await services.accounts.login(username: body.username, password: body.password, secondFactor: body.otp)
+                signedIn = try await self.signIn(username: body.username, password: body.password, secondFactor: body.otp, request: request, context: context, via: "api")
             } catch let problem as Accounts.Problem {
-                try await services.ledger.record(AuditEvent(actor: name, action: "login", target: "user:\(name)", source: source, outcome: "denied",
-                                                            detail: Self.auditDetail(["reason": problem.description, "code": problem.code])))
-                await services.monitor.observe(actor: name, source: source, action: "login", target: "user:\(name)", outcome: "denied", sensitiveRead: false)
-                if problem.code == "account_locked", problem.description.contains("after") {
-                    try? await services.monitor.raise(kind: "account_locked", level: "warning", actor: name, source: source,
-                                                      summary: "account \(name) locked after \(Accounts.lockAfter) failed logins", trace: ["last": problem.description])
-                }
                 throw APIError(.unauthorized, code: problem.code, message: problem.description)
             }
-            let p = result.principal
-            let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired)
-            try await services.store.addSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
-                                                              expiresAt: Timestamp.string(issued.expiresAt), source: source,
-                                                              agent: String((request.headers[.userAgent] ?? "").prefix(200)),
-                                                              factors: result.enrolmentRequired ? "password (enrolment pending)" : result.factors))
-            try await services.ledger.record(AuditEvent(actor: p.username, action: "login", target: "user:\(p.username)", source: source, outcome: "ok",
-                                                        detail: Self.auditDetail(["role": p.role.rawValue, "factors": result.factors, "session": issued.jti,
-                                                                                  "enrolmentRequired": String(result.enrolmentRequired)])))
-            return try JSONResponse.make(Answer(token: issued.token, expiresAt: issued.expiresAt.formatted(.iso8601), username: p.username,
+            let result = signedIn.result, p = result.principal
+            return try JSONResponse.make(Answer(token: signedIn.token, expiresAt: signedIn.expiresAt.formatted(.iso8601), username: p.username,
                                                 role: p.role.rawValue, scope: p.scope, factors: result.factors, enrolmentRequired: result.enrolmentRequired))
         }
         api.post("/api/v1/auth/logout", RouteDoc(method: "post", path: "/api/v1/auth/logout", summary: "End the caller's session (its token stops working at once)",
