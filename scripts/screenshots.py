@@ -4,8 +4,9 @@ PyPI), logged in through the real login form.
 
     python3 scripts/screenshots.py BASE_URL USER PASSWORD OUT_DIR [WIDTH]
 
-Writes home.png, dashboard.png, county.png, warnings.png, warning.png … into OUT_DIR and prints any browser-console
-errors (exit status 1 when there are some). Start the server with BRAIN_MFA=optional or give an account without a
+Writes home.png, one picture per application tile on the home page (dashboard.png, chains.png, my-policies.png …),
+a drill-down (drill.png) and a warning (warning.png) into OUT_DIR, and prints any browser-console errors (exit
+status 1 when there are some). Start the server with BRAIN_MFA=optional or give an account without a
 second factor.
 """
 import os
@@ -45,16 +46,19 @@ def main():
     d.find_element(By.NAME, "password").send_keys(password)
     d.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     shot("/", "home.png")
-    shot("/dashboard", "dashboard.png")
-    links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard?region=']")]
-    if links:
-        shot(links[0].replace(base, ""), "drill.png")
-    if "/my/policies" in d.page_source:
-        shot("/my/policies", "policies.png")
-    shot("/warnings", "warnings.png")
-    first = d.find_elements(By.CSS_SELECTOR, "a[href^='/warnings/']")
-    if first:
-        shot(first[0].get_attribute("href").replace(base, ""), "warning.png")
+    tiles = [a.get_attribute("href").replace(base, "") for a in d.find_elements(By.CSS_SELECTOR, "a.tile")]
+    for path in tiles:
+        shot(path, path.strip("/").replace("/", "-") + ".png")
+    if "/dashboard" in tiles:
+        d.get(base + "/dashboard")
+        links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "table a[href*='/dashboard?region=']")]
+        if links:
+            shot(links[0].replace(base, ""), "drill.png")
+    if "/warnings" in tiles:
+        d.get(base + "/warnings")
+        first = d.find_elements(By.CSS_SELECTOR, "a[href^='/warnings/']")
+        if first:
+            shot(first[0].get_attribute("href").replace(base, ""), "warning.png")
     d.quit()
     for e in errors:
         print("console:", e["message"])

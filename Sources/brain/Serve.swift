@@ -104,7 +104,7 @@ struct Serve: AsyncParsableCommand {
         Task {
             var rounds = 0
             while !Task.isCancelled {
-                if rounds % 6 == 0 { await verifyLedger(ledger, monitor: monitor) }
+                if rounds % 6 == 0 { await verifyLedger(ledger, monitor: monitor, trigger: rounds == 0 ? "startup" : "hourly") }
                 try? await Task.sleep(for: .seconds(600))
                 do { try await ledger.checkpoint() } catch { note("could not seal the audit ledger: \(error)") }
                 rounds += 1
@@ -113,9 +113,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Verifies the ledger (at start and hourly); a failure becomes a critical security event.
-    func verifyLedger(_ ledger: AuditLedger, monitor: SecurityMonitor) async {
+    func verifyLedger(_ ledger: AuditLedger, monitor: SecurityMonitor, trigger: String) async {
         do {
-            let v = try await ledger.verify()
+            let v = try await ledger.verifyAndRecord(trigger: trigger)
             if v.ok { return }
             note("AUDIT LEDGER VERIFICATION FAILED: \(v.problem ?? "")")
             try await monitor.raise(kind: "ledger_verification_failed", level: "critical", actor: "system", source: "server",

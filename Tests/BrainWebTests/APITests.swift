@@ -23,6 +23,8 @@ import Testing
         try await hygiene(server, admin)
         try await accessMatrix(server)
         try await portal(server)
+        try await portalReach(server)
+        try await portalApplications(server)
         try await auditTrail(server)
         await server.stop()
     }

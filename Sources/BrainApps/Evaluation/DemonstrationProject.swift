@@ -56,6 +56,12 @@ public struct DemonstrationProjectDraft: Codable, Sendable {
     public var summary: String?
     public var outcomes: [DemonstrationProject.Outcome]?
 
+    public init(uscc: String?, name: String?, kind: String?, level: String?, year: Int?, chain: String?, investment: Double?, summary: String?,
+                outcomes: [DemonstrationProject.Outcome]?) {
+        self.uscc = uscc; self.name = name; self.kind = kind; self.level = level; self.year = year
+        self.chain = chain; self.investment = investment; self.summary = summary; self.outcomes = outcomes
+    }
+
     /// The project, or every problem with the draft (field and reason).
     public func validated(firm: (String) -> Enterprise?, id: String, by user: String) throws -> DemonstrationProject {
         var problems: [(String, String)] = []

@@ -9,6 +9,7 @@ import SQLKit
 extension Portal {
     func registerConsole(_ router: Router<BrainContext>) {
         router.get("/console") { request, context in try await self.console(request, context) }
+        router.post("/console/verify") { request, context in try await self.verifyFromConsole(request, context) }
     }
 
     /// 中控台: component health, data freshness per dataset, import volumes, warnings by level, ledger state, users and
@@ -29,19 +30,13 @@ extension Portal {
             [.init(text: "指标立方"), .init(text: "正常", cls: "up"), .init(text: "\(cube.firmCount) 家企业 × \(cube.monthCount) 个月，\(cube.reportCount) 条月报，构建于 \(Timestamp.string(cube.builtAt))")],
             [.init(text: "供应网络"), .init(text: "正常", cls: "up"), .init(text: "\(network.graph.nodeCount) 家企业，\(network.graph.edgeCount) 条供应关系")],
             [.init(text: "政策匹配"), .init(text: services.policies.matches == nil ? "未完成" : "正常", cls: services.policies.matches == nil ? "down" : "up"),
-             .init(text: services.policies.matches.map { "\($0.policies.count) 项政策，耗时 \($0.duration)" } ?? "—")],
+             .init(text: services.policies.matches.map { m in
+                "\(m.policies.count) 项政策 × \(cube.firmCount) 家企业，上次匹配用时 \(NumberFormat.amount(Double(m.duration.components.seconds) * 1000 + Double(m.duration.components.attoseconds) / 1e15, decimals: 0)) ms"
+            } ?? "—")],
             [.init(text: "第二因子"), .init(text: services.mfaPolicy == .required ? "强制" : "已放宽", cls: services.mfaPolicy == .required ? "up" : "down"),
              .init(text: services.mfaPolicy == .required ? "管理员和政府用户须使用动态验证码" : "BRAIN_MFA=optional，仅用于演示和测试")],
         ]))
-        // Data freshness: the newest month with reports, and imports per dataset.
-        struct BatchRow: Decodable { let kind: String; let n: Int; let last: String?; let rows: Int? }
-        let batches = try await store.sql.raw("SELECT kind, COUNT(*) AS n, MAX(imported_at) AS last, SUM(rows_accepted) AS rows FROM import_batches GROUP BY kind ORDER BY kind")
-            .all(decoding: BatchRow.self)
-        var freshness: [[ReportPage.Cell]] = [[.init(text: "月度指标"), .init(text: cube.lastMonth.description), .init(text: "\(cube.reportCount) 条"), .init(text: "—")]]
-        for b in batches {
-            freshness.append([.init(text: "导入：\(b.kind)"), .init(text: b.last ?? "—"), .init(text: "\(b.rows ?? 0) 行"), .init(text: "\(b.n) 批")])
-        }
-        page.tables.append(.init(title: "数据新鲜度与导入", headers: [("数据集", false), ("最新", false), ("数量", true), ("批次", true)], rows: freshness))
+        try await importRates(&page)
         // Warnings by level and state.
         struct LevelRow: Decodable { let level: String; let state: String; let n: Int }
         let levels = try await store.sql.raw("SELECT level, state, COUNT(*) AS n FROM warnings WHERE period = \(bind: cube.lastMonth.description) GROUP BY level, state")
@@ -63,8 +58,14 @@ extension Portal {
             [.init(text: "账本头"), .init(text: head.hash)],
             [.init(text: "最新检查点"), .init(text: checkpoints.last.map { "#\($0.id)，条目 \($0.firstSeq)–\($0.lastSeq)，\($0.at)" } ?? "尚无")],
             [.init(text: "检查点哈希"), .init(text: checkpoints.last?.checkpointHash ?? "—")],
-            [.init(text: "校验"), .init(text: "服务启动时与每小时自动校验；命令 brain audit verify")],
+            [.init(text: "最近校验"), verificationCell(try await services.ledger.lastVerification())],
         ]))
+        page.after += """
+        <form class="card" method="post" action="/console/verify"><input type="hidden" name="_csrf" value="\(csrf.token(session: context.sessionID ?? ""))">
+        <b>审计账本校验</b> <span class="muted">服务启动时和每小时自动全量校验；也可立即校验（重算每条记录的哈希、链接和默克尔检查点）。</span>
+        <button class="primary" type="submit" style="margin-left:12px">立即校验</button></form>
+        """
+        if request.uri.queryParameters["verified"] != nil { page.notice = "已完成审计账本校验，结果见“审计账本”表。" }
         // Users and sessions.
         let users = try await store.users()
         let sessions = try await store.sessions()
@@ -81,5 +82,65 @@ extension Portal {
                                       .init(text: e.actor), .init(text: e.source), .init(text: e.summary), .init(text: e.state == "open" ? "待处理" : "已确认")]
                                  }))
         return page.respond(self, request, context, title: "中控台", active: "/console", file: "console")
+    }
+
+    func verificationCell(_ v: VerificationRecord?) -> ReportPage.Cell {
+        guard let v else { return .init(text: "尚未校验（服务启动后自动进行）") }
+        let when = "\(v.at)（\(["startup": "启动时", "hourly": "每小时", "console": "中控台", "cli": "命令行"][v.trigger] ?? v.trigger)，用时 \(NumberFormat.amount(v.milliseconds, decimals: 0)) ms）"
+        return v.ok ? .init(text: "通过：\(v.entries) 条记录、\(v.checkpoints) 个检查点 · " + when, cls: "up")
+            : .init(text: "失败：第 \(v.firstBadEntry.map(String.init) ?? "?") 条 — \(v.problem ?? "") · " + when, cls: "down")
+    }
+
+    /// Runs a full ledger verification now; a failure raises a critical security event as the hourly check does.
+    func verifyFromConsole(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.can(.manageUsers) else { return message(context, "无权访问", "中控台仅对系统管理员开放。", status: .forbidden) }
+        let form = try await FormBody.parse(request)
+        guard checkCSRF(form, context) else { return csrfRefusal(context) }
+        let v = try await services.ledger.verifyAndRecord(trigger: "console")
+        if !v.ok {
+            try await services.monitor.raise(kind: "ledger_verification_failed", level: "critical", actor: p.username, source: request.clientAddress(context),
+                                             summary: "audit ledger verification failed: \(v.problem ?? "")",
+                                             trace: ["firstBadEntry": v.firstBadEntry.map(String.init) ?? "", "entries": String(v.entries)])
+        }
+        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /console/verify", target: "audit_ledger", source: request.clientAddress(context),
+                                                    detail: BrainServer.auditDetail(["ok": String(v.ok), "entries": String(v.entries), "via": "portal"])))
+        return PortalRenderer.redirect("/console?verified=1")
+    }
+
+    /// Data freshness and import rates: the newest month of reports, rows accepted per dataset over the last 24 hours
+    /// and 7 days, and rows per day over the last 14 days as a chart.
+    func importRates(_ page: inout ReportPage) async throws {
+        let store = services.store
+        let cube = services.cubes.cube
+        struct BatchRow: Decodable { let kind: String; let day: String; let n: Int; let rows: Int?; let rejected: Int?; let last: String? }
+        let since = Timestamp.string(Date().addingTimeInterval(-14 * 86_400))
+        let daily = try await store.sql.raw("""
+            SELECT kind, SUBSTR(imported_at, 1, 10) AS day, COUNT(*) AS n, SUM(rows_accepted) AS rows, SUM(rows_rejected) AS rejected, MAX(imported_at) AS last
+            FROM import_batches WHERE imported_at >= \(bind: since) GROUP BY kind, SUBSTR(imported_at, 1, 10)
+            """).all(decoding: BatchRow.self)
+        struct KindRow: Decodable { let kind: String; let n: Int; let last: String?; let rows: Int? }
+        let totals = try await store.sql.raw("SELECT kind, COUNT(*) AS n, MAX(imported_at) AS last, SUM(rows_accepted) AS rows FROM import_batches GROUP BY kind ORDER BY kind")
+            .all(decoding: KindRow.self)
+        let now = Date()
+        let days = (0..<14).map { String(Timestamp.string(now.addingTimeInterval(Double($0 - 13) * 86_400)).prefix(10)) }
+        let kinds = Array(Set(totals.map(\.kind))).sorted()
+        if !kinds.isEmpty {
+            page.charts.append(LineChart(title: "近14天导入行数（按数据集）", unit: "行/天", labels: days.map { String($0.suffix(5)) },
+                                         series: kinds.map { k in LineSeries(name: k, values: days.map { d in Double(daily.filter { $0.kind == k && $0.day == d }.reduce(0) { $0 + ($1.rows ?? 0) }) }) }).svg())
+        }
+        struct RecentRow: Decodable { let kind: String; let rows: Int? }
+        let recent = try await store.sql.raw("SELECT kind, SUM(rows_accepted) AS rows FROM import_batches WHERE imported_at >= \(bind: Timestamp.string(now.addingTimeInterval(-86_400))) GROUP BY kind")
+            .all(decoding: RecentRow.self)
+        var rows: [[ReportPage.Cell]] = [[.init(text: "月度指标（立方）"), .init(text: cube.lastMonth.description), .num("\(cube.reportCount) 条"), .num("—"), .num("—"), .num("—")]]
+        for t in totals {
+            let mine = daily.filter { $0.kind == t.kind }
+            let week = mine.filter { $0.day >= String(Timestamp.string(now.addingTimeInterval(-7 * 86_400)).prefix(10)) }.reduce(0) { $0 + ($1.rows ?? 0) }
+            let day = recent.first { $0.kind == t.kind }?.rows ?? 0
+            rows.append([.init(text: "导入：\(t.kind)"), .init(text: t.last ?? "—"), .num("\(t.rows ?? 0) 行 / \(t.n) 批"), .num(NumberFormat.amount(Double(day), decimals: 0)),
+                         .num(NumberFormat.amount(Double(week) / 7, decimals: 0)), .num(String(mine.reduce(0) { $0 + ($1.rejected ?? 0) }))])
+        }
+        page.tables.append(.init(title: "数据新鲜度与导入速率", headers: [("数据集", false), ("最新", false), ("累计", true), ("近24小时（行）", true), ("近7天日均（行/天）", true), ("近14天拒收（行）", true)],
+                                 rows: rows, note: "按批次的导入时间统计被接受的行数；被拒收的行在导入报告中逐行列出原因。"))
     }
 }

@@ -35,41 +35,55 @@ struct Portal: Sendable {
             links += [Link(href: "/dashboard", label: "工业运行", desc: ""), Link(href: "/warnings", label: "风险预警", desc: ""),
                       Link(href: "/chains", label: "产业链", desc: ""), Link(href: "/talent", label: "人才地图", desc: ""),
                       Link(href: "/policies", label: "政策", desc: ""), Link(href: "/investment", label: "招商", desc: ""),
-                      Link(href: "/evaluation", label: "评价", desc: "")]
+                      Link(href: "/evaluation", label: "评价", desc: ""), Link(href: "/transformation", label: "转型服务", desc: "")]
         }
         if role == .enterprise {
             links += [Link(href: "/my/figures", label: "月度数据", desc: ""), Link(href: "/my/policies", label: "我的政策", desc: ""), Link(href: "/my/diagnosis", label: "转型问诊", desc: ""),
                       Link(href: "/my/market", label: "贸易撮合", desc: ""), Link(href: "/my/grants", label: "数据授权", desc: "")]
         }
+        if role == .provider || role == .expert { links += [Link(href: "/services", label: "服务资源", desc: ""), Link(href: "/granted", label: "授权数据", desc: "")] }
         if role == .admin { links.append(Link(href: "/console", label: "中控台", desc: "")) }
         if AccessPolicy.allows(role, .publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
         return links
     }
 
-    /// Entry tiles by role: every application of the guide; those without pages yet open their data interface.
-    static func tiles(for p: Principal) -> [Link] {
-        var t: [Link] = []
+    /// Entry tiles by role, grouped as the guide groups its applications (G 端, G2B, B2B, platform): every
+    /// application the role may use is one click from the home page.
+    static func tileGroups(for p: Principal) -> [(title: String, tiles: [Link])] {
+        var groups: [(title: String, tiles: [Link])] = []
         if AccessPolicy.allows(p.role, .readStatistics) {
-            t += [Link(href: "/dashboard", label: "工业运行", desc: "主要指标、同比、24个月走势、地区排名与下钻"),
-                  Link(href: "/warnings", label: "风险预警", desc: "企业、地区、产业链预警，确认与处置"),
-                  Link(href: "/chains", label: "产业链分析", desc: "环节强弱、链主、配套率、补链延链"),
-                  Link(href: "/talent", label: "人才地图", desc: "城市×职业供需与紧缺指数"),
-                  Link(href: "/investment", label: "精准招商", desc: "缺链弱链的省外候选企业"),
-                  Link(href: "/evaluation", label: "产业评价", desc: "产业链×设区市综合指数"),
-                  Link(href: "/policies", label: "企业发展政策", desc: "谁符合、谁已兑现、金额多少"),
-                  Link(href: "/electricity", label: "电力看经济", desc: "用电与产值的弹性和背离")]
+            groups.append(("政府管理", [Link(href: "/dashboard", label: "工业运行", desc: "主要指标、同比、24个月走势、地区排名与下钻"),
+                                       Link(href: "/warnings", label: "风险预警", desc: "企业、地区、产业链预警，确认与处置"),
+                                       Link(href: "/chains", label: "产业链分析", desc: "环节强弱、链主、配套率、供应网络"),
+                                       Link(href: "/talent", label: "人才地图", desc: "城市×职业供需与紧缺指数"),
+                                       Link(href: "/electricity", label: "电力看经济", desc: "用电与产值的弹性和背离")]))
+            groups.append(("政府服务", [Link(href: "/policies", label: "企业发展政策", desc: "谁符合、谁已兑现、金额多少"),
+                                       Link(href: "/chains/upgrade", label: "转型升级规划", desc: "按产业链生成规划简报：短板、成熟度、举措"),
+                                       Link(href: "/demonstration", label: "科技创新示范", desc: "示范工厂、数字化车间等项目及成效"),
+                                       Link(href: "/evaluation", label: "产业评价", desc: "产业链×设区市、开发区综合指数"),
+                                       Link(href: "/investment", label: "精准招商", desc: "缺链弱链的省外候选企业")]))
+            groups.append(("企业间服务", [Link(href: "/market", label: "产业生态", desc: "本地区企业的采购需求与产品供应"),
+                                        Link(href: "/transformation", label: "转型问诊与智能化改造", desc: "问诊覆盖、数字化水平、服务对接成效"),
+                                        Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务")]))
+        } else if p.role == .enterprise {
+            groups.append(("企业服务", [Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
+                                       Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
+                                       Link(href: "/my/diagnosis", label: "转型问诊", desc: "数字化水平评测、薄弱环节与服务推荐"),
+                                       Link(href: "/my/market", label: "贸易撮合", desc: "发布供需，推荐上下游对手方"),
+                                       Link(href: "/services", label: "智能化改造与共性技术", desc: "服务资源目录：方案、服务商、价格与案例"),
+                                       Link(href: "/demonstration", label: "示范项目", desc: "本企业登记的示范项目与成效"),
+                                       Link(href: "/my/grants", label: "数据授权", desc: "授权才可用，查看谁读取了我的数据")]))
+        } else {
+            groups.append(("服务", [Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务"),
+                                   Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的问诊结果、供需、经营数据"),
+                                   Link(href: "/demonstration", label: "科技创新示范", desc: "示范工厂、数字化车间等项目及成效")]))
         }
-        if p.role == .enterprise {
-            t += [Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
-                  Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
-                  Link(href: "/my/diagnosis", label: "转型问诊", desc: "数字化水平评测、薄弱环节与服务推荐"),
-                  Link(href: "/my/market", label: "贸易撮合", desc: "发布供需，推荐上下游对手方"),
-                  Link(href: "/my/grants", label: "数据授权", desc: "授权才可用，查看谁读取了我的数据")]
-        }
-        if !AccessPolicy.allows(p.role, .readStatistics) { t.append(Link(href: "/api/v1/policies", label: "企业发展政策（数据接口）", desc: "政策条件与免申即享")) }
-        t.append(Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务"))
-        if p.role == .admin { t.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、预警、账本、用户会话与安全事件")) }
-        return t
+        var platform: [Link] = []
+        if AccessPolicy.allows(p.role, .publishNews) { platform.append(Link(href: "/news", label: "新闻公告", desc: "起草、定时发布、立即发布")) }
+        if p.role == .admin { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
+        if p.role == .expert { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
+        if !platform.isEmpty { groups.append(("平台", platform)) }
+        return groups
     }
 
     func message(_ context: BrainContext, _ heading: String, _ text: String, status: HTTPResponse.Status) -> Response {
@@ -118,6 +132,9 @@ struct Portal: Sendable {
         registerMorePages(router)
         registerLinkPage(router)
         registerConsole(router)
+        registerProgramPages(router)
+        registerServiceOverviewPages(router)
+        registerGrantedPages(router)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {
@@ -183,7 +200,7 @@ struct Portal: Sendable {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         var c = frame(context, title: "首页", active: "/")
         c["greeting"] = "\(p.username)，您好"
-        c["tiles"] = Self.tiles(for: p).map { ["href": $0.href, "label": $0.label, "desc": $0.desc] }
+        c["groups"] = Self.tileGroups(for: p).map { g in ["title": g.title, "tiles": g.tiles.map { ["href": $0.href, "label": $0.label, "desc": $0.desc] }] as [String: Any] }
         let news = try await AnnouncementDesk(store: services.store).list(includeUnpublished: false, limit: 5)
         c["news"] = news.map { ["title": $0.title, "body": String($0.body.prefix(160)), "date": String(($0.publishAt ?? $0.updatedAt).prefix(10))] }
         c["hasNews"] = !news.isEmpty
