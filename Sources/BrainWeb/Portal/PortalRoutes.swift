@@ -15,7 +15,7 @@ struct Portal: Sendable {
 
     /// The page frame every template gets: title, navigation by role, the caller and the form token.
     func frame(_ context: BrainContext, title: String, active: String) -> [String: Any] {
-        var out: [String: Any] = ["title": title, "mfaWarning": services.mfaPolicy == .optional]
+        var out: [String: Any] = ["title": title, "mfaWarning": services.mfaPolicy == .optional, "generatedAt": Self.printedAt()]
         if let p = context.principal {
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
             out["user"] = compact(["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName, "csrf": csrf.token(session: context.sessionID ?? "")])
@@ -28,6 +28,14 @@ struct Portal: Sendable {
     }
 
     struct Link { let href: String; let label: String; let desc: String }
+
+    /// Beijing time of rendering, for the printed page's footer: "2026-11-27 15:40".
+    static func printedAt(_ date: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
 
     static func nav(for role: Role) -> [Link] {
         var links = [Link(href: "/", label: "首页", desc: "")]

@@ -165,7 +165,7 @@ extension Portal {
                                  ? ("研发投入强度", f.rdIntensity.map { NumberFormat.percent($0, decimals: 2, signed: false) } ?? "—", "", "规上企业研发费用占营业收入")
                                  : ("占全省该链", f.shareOfProvince.map { NumberFormat.percent($0, signed: false) } ?? "—", "", "研发投入强度 " + (f.rdIntensity.map { NumberFormat.percent($0, decimals: 2, signed: false) } ?? "—")),
                              ("转型问诊覆盖", NumberFormat.percent(m.coverage, signed: false), "", "已问诊 \(m.diagnosed) 家，平均 \(m.averageScore.map { NumberFormat.amount($0) } ?? "—") 分")])
-        html += "<p><a href=\"/chains/upgrade?chain=\(chain.code)&region=\(scope.region)\(scope.zone.map { "&zone=\($0)" } ?? "")&format=md\">下载 Markdown 文本</a></p>"
+        html += "<p class=\"noprint\"><a href=\"/chains/upgrade?chain=\(chain.code)&amp;region=\(scope.region)\(scope.zone.map { "&amp;zone=\($0)" } ?? "")&amp;format=md\">下载 Markdown 文本</a></p>"
         page.html = html
         let levelNames = ["未达一级", "一级", "二级", "三级", "四级"]
         page.charts = [BarChart(title: "数字化水平等级分布（已问诊企业）", unit: "家", items: m.byLevel.enumerated().map { BarItem(label: levelNames[$0.offset], value: Double($0.element)) },
