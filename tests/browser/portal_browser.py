@@ -10,17 +10,25 @@ Needs a server with the second factor required (the default) on the small demo d
   2. enrols the official's second factor (TOTP computed here with hmac/hashlib, as an authenticator app would);
   3. in the browser: logs in as the official with password and code, opens the dashboard, drills down to a county and
      an enterprise, opens a warning and acknowledges it, checks the page texts and that the console shows no errors;
-  4. logs in as the enterprise user and opens "my policies"; checks that the dashboard is refused.
+  4. opens 转型升级规划 and 科技创新示范 from the home page's tiles;
+  5. logs in as a new county official in the browser, is sent to the enrolment page, reads its QR code with zbar's
+     decoder (zbarimg, Debian's zbar-tools) as a phone would, confirms with the code computed from the decoded secret
+     and sees the recovery codes;
+  6. logs in as the enterprise user and opens "my policies"; checks that the dashboard is refused.
 Exit status 0 when every check holds.
 """
 import base64
 import hashlib
 import hmac
 import json
+import os
 import struct
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -94,13 +102,36 @@ def console_errors(d, allowed=()):
     return [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE" and not any(a in e["message"] for a in allowed)]
 
 
+def enrol_in_browser(d):
+    """A new official's first login: the enrolment page's QR code, read by zbar, gives the secret that confirms it."""
+    d.get(BASE + "/login")
+    d.find_element(By.NAME, "username").send_keys("browser-county")
+    d.find_element(By.NAME, "password").send_keys("Browser#County2026")
+    submit_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    check("/enrol" in d.current_url and "绑定第二因子" in d.page_source, "first login leads to the enrolment page")
+    picture = os.path.join(tempfile.mkdtemp(), "qr.png")
+    d.find_element(By.CSS_SELECTOR, ".qr svg").screenshot(picture)
+    scanned = subprocess.run(["zbarimg", "--raw", "-q", picture], capture_output=True, text=True)
+    uri = scanned.stdout.strip()
+    check(scanned.returncode == 0 and uri.startswith("otpauth://totp/"), "zbar reads the QR code: %r" % uri)
+    shown = d.find_element(By.CSS_SELECTOR, "code").text.strip()
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query).get("secret", [""])[0]
+    check(secret == shown, "the QR code carries the secret shown as text")
+    d.find_element(By.NAME, "otp").send_keys(totp(secret))
+    submit_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    codes = d.find_elements(By.CSS_SELECTOR, "li code")
+    check("恢复码" in d.page_source and len(codes) == 10, "enrolment confirmed with the scanned secret; ten recovery codes shown")
+    check(not console_errors(d), "no console errors during enrolment")
+
+
 def main():
     _, admin = enrol("admin", ADMIN_PASSWORD)
     status, firms = api("GET", "/api/v1/enterprises?region=360100&limit=1", token=admin)
     firm = firms["items"][0]["uscc"]
     # Accounts are made with `brain user add`, as an administrator would.
     import subprocess
-    for name, role, scope, pw in [("browser-nc", "city-official", "360100", "Browser#Nc2026"), ("browser-firm", "enterprise", firm, "Browser#Firm2026")]:
+    for name, role, scope, pw in [("browser-nc", "city-official", "360100", "Browser#Nc2026"), ("browser-firm", "enterprise", firm, "Browser#Firm2026"),
+                                  ("browser-county", "county-official", "360102", "Browser#County2026")]:
         subprocess.run([sys.argv[3], "user", "add", "--data", sys.argv[4], name, "--role", role, "--scope", scope, "--password-stdin"],
                        input=pw + "\n", text=True, check=True, capture_output=True)
     secret, _ = enrol("browser-nc", "Browser#Nc2026")
@@ -138,8 +169,18 @@ def main():
         errors = console_errors(d)
         check(not errors, "no console errors for the official: %s" % errors)
         d.get(BASE + "/")
+        submit_and_wait(d, d.find_element(By.PARTIAL_LINK_TEXT, "转型升级规划"))
+        check("产业链转型升级规划简报" in d.page_source and "推荐举措" in d.page_source, "upgrade brief from the home page")
+        d.get(BASE + "/")
+        submit_and_wait(d, d.find_element(By.PARTIAL_LINK_TEXT, "科技创新示范"))
+        check("示范项目" in d.page_source and "登记示范项目" in d.page_source, "demonstration projects with the registration form")
+        errors = console_errors(d)
+        check(not errors, "no console errors on the programme pages: %s" % errors)
+        d.get(BASE + "/")
         submit_and_wait(d, d.find_element(By.XPATH, "//button[contains(., '退出')]"))
         check("/login" in d.current_url, "logged out")
+
+        enrol_in_browser(d)
 
         d.get(BASE + "/login")
         d.find_element(By.NAME, "username").send_keys("browser-firm")

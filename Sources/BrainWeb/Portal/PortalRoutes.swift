@@ -180,6 +180,7 @@ struct Portal: Sendable {
             let (secret, uri) = try await services.accounts.startEnrolment(session.username)
             c["secret"] = secret
             c["uri"] = uri
+            if let code = try? QRCode(uri, level: .medium) { c["qr"] = code.svg(moduleSize: 4, quietZone: 4, title: "身份验证器二维码") }
         } catch let e as Accounts.Problem {
             c["error"] = e.description
         }

@@ -65,17 +65,18 @@ struct QRCode: Sendable {
         var m = Matrix(size: 17 + 4 * version)
         m.drawFunctionPatterns(version: version)
         m.placeCodewords(codewords)
-        // Masks are scored before format/version information is added (§7.8.3): those areas count as light.
+        // Masks are scored before format/version information and the dark module are added (§7.8.3, as segno and
+        // python-qrcode do): those modules count as light.
         let penalties = forcedMask == nil ? (0..<8).map { m.masked($0).penalty() } : []
         let chosen = forcedMask ?? penalties.indices.min { penalties[$0] < penalties[$1] }!
-        var final = m.masked(chosen)
-        final.drawFormatAndVersion(version: version, level: level, mask: chosen)
+        var symbol = m.masked(chosen)
+        symbol.drawFormatAndVersion(version: version, level: level, mask: chosen)
 
         self.version = version
         self.mask = chosen
         self.level = level
-        self.size = final.size
-        self.grid = final.dark
+        self.size = symbol.size
+        self.grid = symbol.dark
     }
 
     /// Whether the module at column `x`, row `y` is dark; coordinates outside the symbol are light.
