@@ -22,8 +22,8 @@ extension APITests {
                           "/evaluation", "/investment", "/market", "/transformation", "/services"]
         let enterprise = ["/my/figures", "/my/policies", "/my/diagnosis", "/my/market", "/my/grants", "/services", "/demonstration"]
         let roles: [(String, String, [String])] = [
-            ("admin", "Admin#20262026", government + ["/console", "/news", "/enterprises/"]),
-            ("nanchang", "Nanchang#2026", government + ["/news", "/enterprises/", "/warnings/"]),
+            ("admin", "Admin#20262026", government + ["/console", "/news", "/data", "/enterprises/"]),
+            ("nanchang", "Nanchang#2026", government + ["/news", "/data", "/enterprises/", "/warnings/"]),
             ("firm", "Firm#20262026", enterprise),
             ("provider", "Provider#2026", ["/services", "/granted", "/demonstration"]),
         ]
@@ -112,6 +112,20 @@ extension APITests {
         #expect(log.contains { $0.reader == "provider" && $0.dataset == "diagnosis" && $0.outcome == "granted" })
         #expect(log.contains { $0.reader == "provider" && $0.dataset == "referrals" && $0.outcome == "refused" })
         #expect(try await provider.get("/transformation").status == 403)
+
+        // Data import: good rows are kept, a bad value and a firm of another city are listed by row, field and reason.
+        let dataPage = try await official.get("/data")
+        #expect(dataPage.status == 200 && dataPage.html.contains("月度经营指标") && dataPage.html.contains("output_value"))
+        let month = s.services.cubes.cube.lastMonth.description
+        let file = Data("uscc,month,output_value\n\(firmCode),\(month),4321\n\(firmCode),\(month),-8\n\(yichunFirm.uscc),\(month),10\n".utf8)
+        let imported = try await official.upload("/data", fields: ["_csrf": try #require(dataPage.csrf), "kind": "indicators"], file: ("file", "nanchang-10.csv", file))
+        #expect(imported.status == 200 && imported.html.contains("共 3 行，接受 1 行，拒绝 2 行"), "\(imported.html.prefix(400))")
+        #expect(imported.html.contains("被拒绝的行") && imported.html.contains("output_value") && imported.html.contains(yichunFirm.uscc))
+        #expect(try await official.get("/data").html.contains("nanchang-10.csv"))
+        #expect(s.services.cubes.cube.value(.outputValue, firm: try #require(s.services.cubes.cube.firmIndex[firmCode]), month: s.services.cubes.cube.lastMonth) == 4321)
+        #expect(try await official.upload("/data", fields: ["kind": "indicators"], file: ("file", "x.csv", file)).status == 403)
+        #expect(try await official.upload("/data", fields: ["_csrf": try #require(dataPage.csrf), "kind": "nope"], file: ("file", "x.csv", file)).html.contains("数据集：请选择"))
+        #expect(try await provider.get("/data").status == 403)
 
         // The console's ledger check: only with the form token, and the result is shown.
         let admin = PortalClient(base: s.base)

@@ -11,6 +11,7 @@ port=${2:-18095}
 brain=.build/release/brain
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 echo 'Bench#Province2026' | "$brain" user add --data "$data" bench-province --role province-official --scope 360000 --password-stdin >/dev/null 2>&1 || true
+echo 'Bench#Admin20262026' | "$brain" user add --data "$data" bench-admin --role admin --password-stdin >/dev/null 2>&1 || true
 echo 'Bench#Nanchang2026' | "$brain" user add --data "$data" bench-nanchang --role city-official --scope 360100 --password-stdin >/dev/null 2>&1 || true
 BRAIN_MFA=optional BRAIN_RATE_LIMIT=100000000,100000000,100000 "$brain" serve --data "$data" --port "$port" > /tmp/brain-portal-bench.log 2>&1 &
 pid=$!
@@ -25,6 +26,7 @@ token() {
 }
 province=$(cookie bench-province 'Bench%23Province2026')
 nanchang=$(cookie bench-nanchang 'Bench%23Nanchang2026')
+admin=$(cookie bench-admin 'Bench%23Admin20262026')
 api=$(token bench-province 'Bench#Province2026')
 run() {  # label, header, path
   local out
@@ -41,6 +43,15 @@ run "/chains?chain=NEWENERGY" "Cookie: $province" "/chains?chain=NEWENERGY"
 run "/evaluation?chain=NFM" "Cookie: $province" "/evaluation?chain=NFM"
 run "/talent" "Cookie: $province" "/talent"
 run "/policies" "Cookie: $province" "/policies"
+run "/investment?chain=NEWENERGY" "Cookie: $province" "/investment?chain=NEWENERGY"
+run "/electricity" "Cookie: $province" "/electricity"
+run "/chains/link?code=NFM-04" "Cookie: $province" "/chains/link?code=NFM-04"
+run "/chains/upgrade?chain=NFM" "Cookie: $province" "/chains/upgrade?chain=NFM"
+run "/demonstration" "Cookie: $province" "/demonstration"
+run "/transformation" "Cookie: $province" "/transformation"
+run "/market" "Cookie: $province" "/market"
+run "/services" "Cookie: $province" "/services"
+run "/console (administrator)" "Cookie: $admin" "/console"
 echo "for comparison"
 run "GET /api/v1/monitor/overview (JSON)" "Authorization: Bearer $api" "/api/v1/monitor/overview"
 run "GET /healthz" "X-Bench: 1" "/healthz"

@@ -121,10 +121,7 @@ extension Portal {
             let report = try await services.importer.importData(data, fileName: fileName, kind: .indicators, actor: p.username, scope: p.enterpriseScope(in: services.catalog))
             try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/figures", target: "import:\(report.batchKey)", source: request.clientAddress(context),
                                                         detail: BrainServer.auditDetail(["accepted": String(report.rowsAccepted), "rejected": String(report.rowsRejected), "via": "portal"])))
-            if report.rowsChanged > 0 {
-                try await services.cubes.refresh(from: services.store, catalog: services.catalog)
-                try await services.refreshAnalyses()
-            }
+            try await services.apply(report)
             return try await figuresPage(request, context, report: report, error: report.rowsRejected > 0 && report.rowsAccepted == 0 ? "没有可接受的行" : nil)
         } catch let e as ImportFileError {
             return try await figuresPage(request, context, report: nil, error: "文件无法读取：\(e.description)")

@@ -88,6 +88,7 @@ struct Portal: Sendable {
         }
         var platform: [Link] = []
         if AccessPolicy.allows(p.role, .publishNews) { platform.append(Link(href: "/news", label: "新闻公告", desc: "起草、定时发布、立即发布")) }
+        if AccessPolicy.allows(p.role, .importData) { platform.append(Link(href: "/data", label: "数据导入", desc: "公共数据中心：企业名录、月度指标、供应关系、人才数据")) }
         if p.role == .admin { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
         if p.role == .expert { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
         if !platform.isEmpty { groups.append(("平台", platform)) }
@@ -143,6 +144,7 @@ struct Portal: Sendable {
         registerProgramPages(router)
         registerServiceOverviewPages(router)
         registerGrantedPages(router)
+        registerDataImportPage(router)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -24,14 +24,7 @@ extension BrainServer {
             do {
                 let report = try await services.importer.importData(Data(buffer: buffer), fileName: name, kind: kind, actor: principal.username,
                                                                     scope: principal.enterpriseScope(in: services.catalog))
-                if report.rowsChanged > 0, kind == .enterprises || kind == .indicators {
-                    try await services.cubes.refresh(from: services.store, catalog: services.catalog)
-                    try await services.refreshAnalyses()
-                }
-                if report.rowsChanged > 0, kind == .supplyLinks || kind == .enterprises {
-                    try await services.networks.refresh(from: services.store)
-                    services.refreshMarketRelations()
-                }
+                try await services.apply(report)
                 return try JSONResponse.make(report)
             } catch let e as ImportFileError {
                 throw APIError(.badRequest, code: "bad_file", message: e.description)

@@ -85,6 +85,20 @@ public struct Services: Sendable {
         market.setRelations(Set(networks.network.links.map { $0.supplier + "|" + $0.customer }))
     }
 
+    /// Brings the in-memory views up to date after an import changed rows: the cube and the analyses for enterprises and
+    /// indicators, the supply network and trading relations for supply links and enterprises.
+    public func apply(_ report: ImportReport) async throws {
+        guard report.rowsChanged > 0 else { return }
+        if report.kind == .enterprises || report.kind == .indicators {
+            try await cubes.refresh(from: store, catalog: catalog)
+            try await refreshAnalyses()
+        }
+        if report.kind == .supplyLinks || report.kind == .enterprises {
+            try await networks.refresh(from: store)
+            refreshMarketRelations()
+        }
+    }
+
     /// Rebuilds everything that reads the cube after data changed: warnings and policy matches.
     public func refreshAnalyses() async throws {
         try await WarningService(store: store).rescan(cube: cubes.cube)

@@ -1,0 +1,80 @@
+import BrainApps
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import Foundation
+import Hummingbird
+import SQLKit
+
+// 公共数据中心 · 数据导入: officials and administrators upload enterprise registers, monthly indicators, supply links
+// and talent files through the same importer as the API, and see every rejected row with its field and reason.
+
+extension Portal {
+    func registerDataImportPage(_ router: Router<BrainContext>) {
+        router.get("/data") { request, context in try await self.dataImportPage(request, context, report: nil, error: nil) }
+        router.post("/data") { request, context in try await self.uploadData(request, context) }
+    }
+
+    static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需"]
+
+    /// The upload form with each kind's columns, the report of the last upload, and the latest batches.
+    func dataImportPage(_ request: Request, _ context: BrainContext, report: ImportReport?, error: String?, chosen: ImportKind = .indicators) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.can(.importData) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能导入数据。", status: .forbidden) }
+        var page = ReportPage(heading: "数据导入", sub: "公共数据中心 · 按统一数据字典导入 CSV 文件（UTF-8 或 GBK）；坏行逐行列出原因，不影响其他行；只接受您数据范围内的企业")
+        page.error = error
+        if let r = report {
+            page.notice = "“\(r.fileName)”（\(Self.importKindNames[r.kind] ?? r.kind.rawValue)，\(r.encoding)）：共 \(r.rowsTotal) 行，接受 \(r.rowsAccepted) 行，拒绝 \(r.rowsRejected) 行，新增或更新 \(r.rowsChanged) 行"
+                + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
+            page.tables.append(.init(title: "被拒绝的行", headers: [("行号", true), ("字段", false), ("值", false), ("原因", false)],
+                                     rows: r.problems.map { [.num(String($0.row)), .init(text: $0.field), .init(text: $0.value), .init(text: $0.reason)] },
+                                     note: r.problems.isEmpty ? nil : "行号按文件计（表头为第 1 行）；可导出 CSV 后修改再上传。"))
+        }
+        let options = ImportKind.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == chosen ? " selected" : "")>\(Self.importKindNames[$0] ?? $0.rawValue)</option>" }.joined()
+        let columns = ImportKind.allCases.map { kind in
+            "<tr><td class=\"nw\">\(Self.importKindNames[kind] ?? kind.rawValue)</td><td><code>" + kind.elements.map { $0.required ? "<b>\($0.field)</b>" : $0.field }.joined(separator: ",")
+                + "</code></td></tr>"
+        }.joined()
+        page.html = """
+        <form method="post" action="/data" enctype="multipart/form-data" class="card"><input type="hidden" name="_csrf" value="\(csrf.token(session: context.sessionID ?? ""))">
+        <h2>上传文件</h2><div class="grid g3"><div class="field"><label for="kind">数据集</label><select id="kind" name="kind">\(options)</select></div>
+        <div class="field"><label for="file">CSV 文件</label><input id="file" type="file" name="file" accept=".csv,text/csv"></div>
+        <div class="field"><label>&nbsp;</label><button class="primary" type="submit">导入</button></div></div>
+        <table><thead><tr><th>数据集</th><th>表头（加粗为必填；也可用数据字典中的中文名）</th></tr></thead><tbody>\(columns)</tbody></table>
+        <p class="muted">完整字段说明见 <a href="/api/v1/catalog/elements">数据字典</a>。同一文件重复导入不会重复计数。</p></form>
+        """
+        struct BatchRow: Decodable { let kind: String; let file_name: String; let rows_total: Int; let rows_accepted: Int; let rows_rejected: Int; let actor: String; let imported_at: String }
+        var q = services.store.sql.select().columns("kind", "file_name", "rows_total", "rows_accepted", "rows_rejected", "actor", "imported_at").from("import_batches")
+        if p.role != .admin { q = q.where("actor", .equal, p.username) }
+        let batches = try await q.orderBy("imported_at", .descending).limit(50).all(decoding: BatchRow.self)
+        page.tables.append(.init(title: p.role == .admin ? "最近的导入（全部用户）" : "我最近的导入", headers: [("时间", false), ("数据集", false), ("文件", false), ("行数", true), ("接受", true), ("拒绝", true), ("导入者", false)],
+                                 rows: batches.map { b in
+                                     [.init(text: b.imported_at), .init(text: ImportKind(rawValue: b.kind).flatMap { Self.importKindNames[$0] } ?? b.kind), .init(text: b.file_name),
+                                      .num(String(b.rows_total)), .num(String(b.rows_accepted)), .num(String(b.rows_rejected), b.rows_rejected > 0 ? "down" : ""), .init(text: b.actor)]
+                                 }))
+        return page.respond(self, request, context, title: "数据导入", active: "/data", file: "imports")
+    }
+
+    func uploadData(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        guard p.can(.importData) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能导入数据。", status: .forbidden) }
+        guard let form = try await MultipartForm.parse(request, limit: context.maxUploadSize) else {
+            return try await dataImportPage(request, context, report: nil, error: "请以文件上传表单提交")
+        }
+        guard let session = context.sessionID, csrf.check(form.fields["_csrf"], session: session) else { return csrfRefusal(context) }
+        guard let kind = form.fields["kind"].flatMap(ImportKind.init(rawValue:)) else {
+            return try await dataImportPage(request, context, report: nil, error: "数据集：请选择 企业名录、月度经营指标、供应关系 或 人才供需")
+        }
+        guard let file = form.files["file"], !file.data.isEmpty else { return try await dataImportPage(request, context, report: nil, error: "文件：请选择要上传的 CSV 文件", chosen: kind) }
+        do {
+            let report = try await services.importer.importData(file.data, fileName: file.name, kind: kind, actor: p.username, scope: p.enterpriseScope(in: services.catalog))
+            try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /data", target: "import:\(report.batchKey)", source: request.clientAddress(context),
+                                                        detail: BrainServer.auditDetail(["kind": kind.rawValue, "accepted": String(report.rowsAccepted), "rejected": String(report.rowsRejected), "via": "portal"])))
+            try await services.apply(report)
+            return try await dataImportPage(request, context, report: report, error: report.rowsAccepted == 0 && report.rowsTotal > 0 ? "没有可接受的行，见下表" : nil, chosen: kind)
+        } catch let e as ImportFileError {
+            return try await dataImportPage(request, context, report: nil, error: "文件无法读取：\(e.description)", chosen: kind)
+        }
+    }
+}
