@@ -35,6 +35,8 @@ extension Store {
         let columns = [table.key] + table.columns + ["doc"]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        documentCache.bump(table.name)
+        defer { documentCache.bump(table.name) }
         try await transaction { db in
             for chunk in rows.chunked(maxBinds: columns.count, dialect: self.kind) {
                 var insert = db.insert(into: table.name).columns(columns)

@@ -28,6 +28,8 @@ public final class Store: Sendable {
     let sqlite: SQLiteConnection?
     let pool: PoolBox?
     let writeGate = AsyncGate()
+    /// Decoded document tables kept in memory between writes.
+    public let documentCache = DocumentCache()
 
     private init(kind: DatabaseKind, sql: any SQLDatabase, location: String, sqlite: SQLiteConnection?,
                  pool: PoolBox?) {

@@ -172,9 +172,8 @@ public struct ServiceCatalogue: Sendable {
 
     /// Referrals of an enterprise, of a provider's solutions, or all.
     public func referrals(uscc: String? = nil, provider: String? = nil) async throws -> [Referral] {
-        var filters: [(String, String)] = []
-        if let uscc { filters.append(("uscc", uscc)) }
-        let all = try await store.documents(.referrals, as: Referral.self, where: filters)
+        let all: [Referral]
+        if let uscc { all = try await store.documents(.referrals, as: Referral.self, where: [("uscc", uscc)]) } else { all = try await store.allDocuments(.referrals, as: Referral.self) }
         return provider.map { p in all.filter { $0.providerId == p } } ?? all
     }
 

@@ -55,11 +55,13 @@ public final class SupplyNetwork: Sendable {
 
 /// Holds the current supply network; swapped whole after imports.
 public final class SupplyNetworkHolder: Sendable {
-    private let current: Mutex<SupplyNetwork>
-    public init(_ n: SupplyNetwork) { current = Mutex(n) }
-    public var network: SupplyNetwork { current.withLock { $0 } }
+    private let current: Mutex<(network: SupplyNetwork, generation: Int)>
+    public init(_ n: SupplyNetwork) { current = Mutex((n, 0)) }
+    public var network: SupplyNetwork { current.withLock { $0.network } }
+    /// The network and its generation (bumped by every refresh), read together.
+    public var versioned: (network: SupplyNetwork, generation: Int) { current.withLock { $0 } }
     public func refresh(from store: Store) async throws {
         let fresh = try await SupplyNetwork.load(from: store)
-        current.withLock { $0 = fresh }
+        current.withLock { $0 = (fresh, $0.generation + 1) }
     }
 }

@@ -23,6 +23,24 @@ public struct DiagnosisRecord: Codable, Sendable {
     public let referrals: [String]
 }
 
+/// The few fields of a diagnosis that regional overviews read.
+public struct DiagnosisSummary: Sendable {
+    public let id: String
+    public let company: String
+    public let submittedAt: String
+    public let total: Double
+    /// 0 (未达一级) … 4 (四级).
+    public let level: Int
+    public let levelName: String
+    public let weakestAreaName: String
+    public let weakestSubareaName: String
+
+    init(_ r: DiagnosisRecord) {
+        id = r.id; company = r.company; submittedAt = r.submittedAt; total = r.result.total; level = r.result.level
+        levelName = r.result.levelName; weakestAreaName = r.result.weakestAreaName; weakestSubareaName = r.result.weakestSubareaName
+    }
+}
+
 /// The diagnosis a request submits.
 public struct DiagnosisSubmission: Codable, Sendable {
     public var uscc: String?
@@ -43,6 +61,8 @@ public final class DiagnosisDesk: Sendable {
     public let questionnaire: Questionnaire
     /// Latest diagnosis per enterprise, loaded once and updated on every submission.
     private let latest = Mutex<[String: DiagnosisRecord]?>(nil)
+    /// The latest diagnoses reduced to what regional overviews read, rebuilt after each save.
+    private let summaries = Mutex<(generation: Int, map: [String: DiagnosisSummary]?)>((0, nil))
 
     public init(store: Store, questionnaire: Questionnaire = .standard) {
         self.store = store
@@ -86,6 +106,16 @@ public final class DiagnosisDesk: Sendable {
         latest.withLock { map in
             for r in records where (map?[r.uscc]?.submittedAt ?? "") <= r.submittedAt { map?[r.uscc] = r }
         }
+        summaries.withLock { $0 = ($0.generation + 1, nil) }
+    }
+
+    /// The latest diagnosis of every enterprise, reduced to its summary (cheap to filter and aggregate).
+    public func latestSummaries() async throws -> [String: DiagnosisSummary] {
+        let (generation, cached) = summaries.withLock { $0 }
+        if let cached { return cached }
+        let made = try await latestRecords().mapValues(DiagnosisSummary.init)
+        summaries.withLock { if $0.generation == generation { $0.map = made } }
+        return made
     }
 
     /// An enterprise's diagnoses, newest first.

@@ -94,8 +94,9 @@ public struct DemonstrationProjectDraft: Codable, Sendable {
 }
 
 extension Store {
+    /// Every registered demonstration project (served from the document cache between writes).
     public func demonstrationProjects() async throws -> [DemonstrationProject] {
-        try await documents(.demoProjects, as: DemonstrationProject.self)
+        try await allDocuments(.demoProjects, as: DemonstrationProject.self)
     }
 
     public func saveDemonstrationProjects(_ projects: [DemonstrationProject]) async throws {

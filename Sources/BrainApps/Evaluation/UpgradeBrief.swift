@@ -65,8 +65,8 @@ public struct UpgradeBriefWriter: Sendable {
     }
 
     public func brief(chain: IndustryChain, scope: AnalysisScope, maturity: [String: MaturitySnapshot], projects: [DemonstrationProject],
-                      leads: InvestmentLeadsReport?) -> UpgradeBrief {
-        let analysis = ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
+                      leads: InvestmentLeadsReport?, analysis given: ChainAnalysis? = nil) -> UpgradeBrief {
+        let analysis = given ?? ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
         let isProvince = catalog.region(scope.region)?.level == .province
         let bit = cube.chainBit(chain.code) ?? 0
         let members = (0..<cube.firmCount).filter { i in

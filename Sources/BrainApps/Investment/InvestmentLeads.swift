@@ -84,8 +84,9 @@ public struct InvestmentLeads: Sendable {
     }
 
     /// Leads for a chain in the scope; only weak and missing links unless `allLinks`.
-    public func report(chain: IndustryChain, scope: AnalysisScope, limit: Int = 10, allLinks: Bool = false) -> InvestmentLeadsReport {
-        let analysis = ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
+    /// `analysis` is the chain's analysis of the same slice when the caller already has it.
+    public func report(chain: IndustryChain, scope: AnalysisScope, limit: Int = 10, allLinks: Bool = false, analysis given: ChainAnalysis? = nil) -> InvestmentLeadsReport {
+        let analysis = given ?? ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
         let provincePrefix = String(catalog.province.code.prefix(2))
         let isProvince = catalog.region(scope.region)?.level == .province
         func inScope(_ uscc: String) -> Bool {

@@ -113,9 +113,13 @@ public final class MarketDesk: Sendable {
 
     public func listing(_ id: String) async throws -> MarketListing? { try await store.document(.listings, key: id, as: MarketListing.self) }
 
+    /// Listings of one enterprise (read from the database), or all of them (from the document cache), optionally in one state.
     public func listings(uscc: String? = nil, state: String? = nil) async throws -> [MarketListing] {
-        var filters: [(String, String)] = []
-        if let uscc { filters.append(("uscc", uscc)) }
+        guard let uscc else {
+            let all = try await store.allDocuments(.listings, as: MarketListing.self)
+            return state.map { s in all.filter { $0.state == s } } ?? all
+        }
+        var filters: [(String, String)] = [("uscc", uscc)]
         if let state { filters.append(("state", state)) }
         return try await store.documents(.listings, as: MarketListing.self, where: filters)
     }

@@ -47,7 +47,7 @@ extension Portal {
         let (_, scope): (Principal, AnalysisScope)
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (_, scope) = v }
         let chain = selectedChain(request)
-        let a = ChainAnalyzer(cube: services.cubes.cube, network: services.networks.network, catalog: services.catalog).analyze(chain, scope: scope)
+        let a = services.chainAnalysis(chain, scope)
         var html = "<div class=\"card\"><h2>产业链图谱（上游 → 中游 → 下游）</h2><div style=\"display:grid;grid-template-columns:repeat(3,1fr);gap:14px\">"
         for stage in ChainStage.allCases {
             html += "<div><div class=\"muted\" style=\"font-weight:600;margin-bottom:6px\">\(stage.nameZh)</div>"
@@ -149,7 +149,7 @@ extension Portal {
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let chain = selectedChain(request)
         let report = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: services.catalog,
-                                     targets: try await services.store.investmentTargets()).report(chain: chain, scope: scope, limit: 5)
+                                     targets: try await services.store.investmentTargets()).report(chain: chain, scope: scope, limit: 5, analysis: services.chainAnalysis(chain, scope))
         var page = ReportPage(heading: "精准招商 · \(chain.name)", sub: "\(report.regionName) · \(report.period) · \(report.method)")
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code)]
         page.action = "/investment"

@@ -142,10 +142,12 @@ extension Portal {
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let chain = selectedChain(request)
         let cube = services.cubes.cube, network = services.networks.network
+        let analysis = services.chainAnalysis(chain, scope)
         let leads = InvestmentLeads(cube: cube, network: network, catalog: services.catalog, targets: try await services.store.investmentTargets())
-            .report(chain: chain, scope: scope, limit: 3)
+            .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
         let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: services.catalog)
-            .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(), projects: try await services.store.demonstrationProjects(), leads: leads)
+            .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(), projects: try await services.store.demonstrationProjects(),
+                   leads: leads, analysis: analysis)
         if request.uri.queryParameters["format"] == "md" {
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"

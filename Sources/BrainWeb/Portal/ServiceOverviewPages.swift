@@ -20,11 +20,35 @@ extension Portal {
         services.cubes.cube.select(counties: scope.counties, zone: scope.zone, aboveScaleOnly: false)
     }
 
-    /// The sub-area a firm is counted under on a regional page: its city on the province's page, else its county.
-    func subRegion(_ e: Enterprise, of scope: AnalysisScope) -> String {
-        let catalog = services.catalog
-        let code = catalog.region(scope.region)?.level == .province ? (catalog.city(of: e.region) ?? e.region) : e.region
-        return catalog.region(code)?.name ?? code
+    /// The cube index of an enterprise when it lies in the analysis scope.
+    func firmIndex(_ uscc: String, in scope: AnalysisScope) -> Int? {
+        let cube = services.cubes.cube
+        guard let i = cube.firmIndex[uscc], scope.counties.contains(cube.firms[i].region), scope.zone == nil || cube.firms[i].zone == scope.zone else { return nil }
+        return i
+    }
+
+    /// The code a firm is counted under on a regional page: its city on the province's page, else its county.
+    func subRegion(_ region: String, of scope: AnalysisScope) -> String {
+        services.catalog.region(scope.region)?.level == .province ? (services.catalog.city(of: region) ?? region) : region
+    }
+
+    /// Diagnoses of a group of firms: how many firms, how many diagnosed, their scores, levels and weakest areas.
+    struct MaturityTally {
+        var firms = 0, diagnosed = 0, upper = 0
+        var total = 0.0
+        var weakest: [String: Int] = [:]
+        mutating func add(_ d: DiagnosisSummary) {
+            diagnosed += 1; total += d.total
+            if d.level >= 3 { upper += 1 }
+            weakest[d.weakestAreaName, default: 0] += 1
+        }
+        func row(_ name: String, href: String? = nil) -> [ReportPage.Cell] {
+            let common = weakest.max { ($0.value, $1.key) < ($1.value, $0.key) }
+            return [.init(text: name, href: href), .num(String(firms)), .num(String(diagnosed)),
+                    .num(NumberFormat.percent(firms == 0 ? nil : Double(diagnosed) / Double(firms) * 100, signed: false)),
+                    .num(diagnosed == 0 ? "—" : NumberFormat.amount(total / Double(diagnosed))), .num(String(upper)),
+                    .init(text: common.map { "\($0.key)（\($0.value) 家）" } ?? "—")]
+        }
     }
 
     /// 转型问诊与智能化改造: how far the region's firms are diagnosed, their levels and weak areas by chain and area,
@@ -33,63 +57,61 @@ extension Portal {
         let scope: AnalysisScope
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let cube = services.cubes.cube
-        let members = firmsIn(scope)
-        let memberSet = Set(members.map { cube.firms[$0].uscc })
-        let latest = try await services.diagnoses.latestRecords().filter { memberSet.contains($0.key) }
-        let records = Array(latest.values)
-        let levelNames = ["未达一级", "一级", "二级", "三级", "四级"]
-        let average = records.isEmpty ? nil : records.map(\.result.total).reduce(0, +) / Double(records.count)
-        let upper = records.filter { $0.result.level >= 3 }.count
-        let referrals = try await services.catalogue.referrals().filter { memberSet.contains($0.uscc) }
-        let adopted = referrals.filter { $0.state == "adopted" }.count
-        let closed = referrals.filter { $0.state == "adopted" || $0.state == "declined" }.count
-        var page = ReportPage(heading: "转型问诊与智能化改造", sub: "\(services.catalog.region(scope.region)?.name ?? scope.region)\(scope.zone.flatMap { services.catalog.zone($0)?.shortName }.map { " · \($0)" } ?? "") · 企业数字化水平（参照《中小企业数字化水平评测指标（2024年版）》）与服务对接")
-        page.html = kpiCards([("已问诊企业", String(records.count), "家", "覆盖 " + NumberFormat.percent(members.isEmpty ? nil : Double(records.count) / Double(members.count) * 100, signed: false) + "（共 \(members.count) 家）"),
-                              ("平均得分", average.map { NumberFormat.amount($0) } ?? "—", "分", "三级及以上 \(upper) 家"),
-                              ("服务对接", String(referrals.count), "次", "已联系 \(referrals.filter { $0.state == "contacted" }.count)，已采纳 \(adopted)"),
-                              ("采纳率", NumberFormat.percent(closed == 0 ? nil : Double(adopted) / Double(closed) * 100, signed: false), "", "已办结 \(closed) 次（采纳或未采纳）")])
+        let chainBits = ChainCatalog.all.map { cube.chainBit($0.code) ?? 0 }
+        var whole = MaturityTally()
+        var byChain = [MaturityTally](repeating: MaturityTally(), count: chainBits.count)
+        var byArea: [String: MaturityTally] = [:]
+        for i in firmsIn(scope) {
+            whole.firms += 1
+            byArea[subRegion(cube.firms[i].region, of: scope), default: MaturityTally()].firms += 1
+            let mask = cube.chainMask[i]
+            for (k, bit) in chainBits.enumerated() where mask & bit != 0 { byChain[k].firms += 1 }
+        }
+        var diagnosed: [(index: Int, summary: DiagnosisSummary)] = []
         var byLevel = [Int](repeating: 0, count: 5)
-        for r in records { byLevel[min(max(r.result.level, 0), 4)] += 1 }
+        for (uscc, d) in try await services.diagnoses.latestSummaries() {
+            guard let i = firmIndex(uscc, in: scope) else { continue }
+            diagnosed.append((i, d))
+            whole.add(d)
+            byArea[subRegion(cube.firms[i].region, of: scope), default: MaturityTally()].add(d)
+            let mask = cube.chainMask[i]
+            for (k, bit) in chainBits.enumerated() where mask & bit != 0 { byChain[k].add(d) }
+            byLevel[min(max(d.level, 0), 4)] += 1
+        }
+        // Referrals of the region's firms by provider and state.
+        var byProvider: [String: [String: Int]] = [:]
+        for r in try await services.catalogue.referrals() where firmIndex(r.uscc, in: scope) != nil { byProvider[r.providerId, default: [:]][r.state, default: 0] += 1 }
+        func count(_ state: String) -> Int { byProvider.values.reduce(0) { $0 + ($1[state] ?? 0) } }
+        let referred = byProvider.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        let adopted = count("adopted"), closed = adopted + count("declined")
+        let levelNames = ["未达一级", "一级", "二级", "三级", "四级"]
+        var page = ReportPage(heading: "转型问诊与智能化改造", sub: "\(services.catalog.region(scope.region)?.name ?? scope.region)\(scope.zone.flatMap { services.catalog.zone($0)?.shortName }.map { " · \($0)" } ?? "") · 企业数字化水平（参照《中小企业数字化水平评测指标（2024年版）》）与服务对接")
+        page.html = kpiCards([("已问诊企业", String(whole.diagnosed), "家", "覆盖 " + NumberFormat.percent(whole.firms == 0 ? nil : Double(whole.diagnosed) / Double(whole.firms) * 100, signed: false) + "（共 \(whole.firms) 家）"),
+                              ("平均得分", whole.diagnosed == 0 ? "—" : NumberFormat.amount(whole.total / Double(whole.diagnosed)), "分", "三级及以上 \(whole.upper) 家"),
+                              ("服务对接", String(referred), "次", "已联系 \(count("contacted"))，已采纳 \(adopted)"),
+                              ("采纳率", NumberFormat.percent(closed == 0 ? nil : Double(adopted) / Double(closed) * 100, signed: false), "", "已办结 \(closed) 次（采纳或未采纳）")])
         page.charts = [BarChart(title: "数字化水平等级分布", unit: "家", items: byLevel.enumerated().map { BarItem(label: levelNames[$0.offset], value: Double($0.element)) },
                                 valueFormat: { NumberFormat.amount($0, decimals: 0) }).svg()]
-        func summary(_ name: String, firms: Int, _ list: [DiagnosisRecord], href: String? = nil) -> [ReportPage.Cell] {
-            let avg = list.isEmpty ? nil : list.map(\.result.total).reduce(0, +) / Double(list.count)
-            var weak: [String: Int] = [:]
-            for r in list { weak[r.result.weakestAreaName, default: 0] += 1 }
-            let common = weak.max { ($0.value, $1.key) < ($1.value, $0.key) }
-            return [.init(text: name, href: href), .num(String(firms)), .num(String(list.count)),
-                    .num(NumberFormat.percent(firms == 0 ? nil : Double(list.count) / Double(firms) * 100, signed: false)),
-                    .num(avg.map { NumberFormat.amount($0) } ?? "—"), .num(String(list.filter { $0.result.level >= 3 }.count)),
-                    .init(text: common.map { "\($0.key)（\($0.value) 家）" } ?? "—")]
-        }
         let heads: [(String, Bool)] = [("名称", false), ("企业", true), ("已问诊", true), ("覆盖率", true), ("平均得分", true), ("三级及以上", true), ("最常见薄弱领域", false)]
-        var chainRows: [[ReportPage.Cell]] = []
-        for chain in ChainCatalog.all {
-            guard let bit = cube.chainBit(chain.code) else { continue }
-            let firms = members.filter { cube.chainMask[$0] & bit != 0 }
-            let list = firms.compactMap { latest[cube.firms[$0].uscc] }
-            chainRows.append(summary(chain.name, firms: firms.count, list, href: "/chains/upgrade?chain=\(chain.code)&region=\(scope.region)"))
-        }
-        page.tables.append(.init(title: "各产业链", headers: heads, rows: chainRows, note: "点击产业链名称查看该链的转型升级规划简报。"))
-        let groups = Dictionary(grouping: members) { subRegion(cube.firms[$0], of: scope) }
-        page.tables.append(.init(title: "各地区", headers: heads, rows: groups.sorted { $0.key < $1.key }.map { name, firms in
-            summary(name, firms: firms.count, firms.compactMap { latest[cube.firms[$0].uscc] })
-        }))
+        page.tables.append(.init(title: "各产业链", headers: heads, rows: ChainCatalog.all.enumerated().map { k, chain in
+            byChain[k].row(chain.name, href: "/chains/upgrade?chain=\(chain.code)&region=\(scope.region)")
+        }, note: "点击产业链名称查看该链的转型升级规划简报。"))
+        page.tables.append(.init(title: "各地区", headers: heads, rows: byArea.map { (services.catalog.region($0.key)?.name ?? $0.key, $0.value) }
+            .sorted { $0.0 < $1.0 }.map { $0.1.row($0.0) }))
         let providers = Dictionary(uniqueKeysWithValues: try await services.catalogue.providers().map { ($0.id, $0.name) })
-        let byProvider = Dictionary(grouping: referrals, by: \.providerId)
         page.tables.append(.init(title: "服务商对接成效", headers: [("服务商", false), ("对接", true), ("待联系", true), ("已联系", true), ("已采纳", true), ("未采纳", true), ("采纳率", true)],
-                                 rows: byProvider.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map { id, list in
-                                     let n = { (s: String) in list.filter { $0.state == s }.count }
-                                     let done = n("adopted") + n("declined")
-                                     return [.init(text: providers[id] ?? id), .num(String(list.count)), .num(String(n("referred"))), .num(String(n("contacted"))),
-                                             .num(String(n("adopted"))), .num(String(n("declined"))), .num(NumberFormat.percent(done == 0 ? nil : Double(n("adopted")) / Double(done) * 100, signed: false))]
+                                 rows: byProvider.map { ($0.key, $0.value, $0.value.values.reduce(0, +)) }.sorted { ($0.2, $1.0) > ($1.2, $0.0) }.map { id, states, n in
+                                     let done = (states["adopted"] ?? 0) + (states["declined"] ?? 0)
+                                     return [.init(text: providers[id] ?? id), .num(String(n)), .num(String(states["referred"] ?? 0)), .num(String(states["contacted"] ?? 0)),
+                                             .num(String(states["adopted"] ?? 0)), .num(String(states["declined"] ?? 0)),
+                                             .num(NumberFormat.percent(done == 0 ? nil : Double(states["adopted"] ?? 0) / Double(done) * 100, signed: false))]
                                  }))
-        let recent = records.sorted { ($0.submittedAt, $0.id) > ($1.submittedAt, $1.id) }.prefix(100)
+        let recent = diagnosed.sorted { ($0.summary.submittedAt, $0.summary.id) > ($1.summary.submittedAt, $1.summary.id) }.prefix(100)
         page.tables.append(.init(title: "最近的问诊", headers: [("时间", false), ("企业", false), ("得分", true), ("等级", false), ("最薄弱环节", false)],
-                                 rows: recent.map { r in
-                                     [.init(text: String(r.submittedAt.prefix(16)).replacingOccurrences(of: "T", with: " ")), .init(text: r.company, href: "/enterprises/\(r.uscc)"),
-                                      .num(NumberFormat.amount(r.result.total)), .init(text: r.result.levelName), .init(text: r.result.weakestSubareaName)]
-                                 }, note: records.count > recent.count ? "共 \(records.count) 家，显示最近 \(recent.count) 家；导出 CSV 也只含这些行。" : nil))
+                                 rows: recent.map { i, d in
+                                     [.init(text: String(d.submittedAt.prefix(16)).replacingOccurrences(of: "T", with: " ")), .init(text: d.company, href: "/enterprises/\(cube.firms[i].uscc)"),
+                                      .num(NumberFormat.amount(d.total)), .init(text: d.levelName), .init(text: d.weakestSubareaName)]
+                                 }, note: diagnosed.count > recent.count ? "共 \(diagnosed.count) 家，显示最近 \(recent.count) 家；导出 CSV 也只含这些行。" : nil))
         return page.respond(self, request, context, title: "转型问诊与智能化改造", active: "/transformation", file: "transformation")
     }
 
@@ -98,10 +120,9 @@ extension Portal {
     func marketOverviewPage(_ request: Request, _ context: BrainContext) async throws -> Response {
         let scope: AnalysisScope
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
-        let cube = services.cubes.cube
-        let memberSet = Set(firmsIn(scope).map { cube.firms[$0].uscc })
         let kindFilter = request.uri.queryParameters["kind"].flatMap { ListingKind(rawValue: String($0)) }
-        let all = try await services.market.listings().filter { memberSet.contains($0.uscc) }
+        let everything = try await services.market.listings()
+        let all = services.catalog.region(scope.region)?.level == .province && scope.zone == nil ? everything : everything.filter { firmIndex($0.uscc, in: scope) != nil }
         let open = all.filter { $0.state == "open" }
         let shown = open.filter { kindFilter == nil || $0.kind == kindFilter }
         var page = ReportPage(heading: "产业生态 · 供需对接", sub: "\(services.catalog.region(scope.region)?.name ?? scope.region) · 本地区企业发布的采购需求和产品供应；企业在“贸易撮合”中获得对手方推荐")

@@ -16,7 +16,7 @@ extension BrainServer {
                 throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
             }
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
-            let analysis = ChainAnalyzer(cube: services.cubes.cube, network: services.networks.network, catalog: services.catalog).analyze(chain, scope: scope)
+            let analysis = services.chainAnalysis(chain, scope)
             return try JSONResponse.make(analysis)
         }
     }

@@ -94,7 +94,7 @@ extension BrainServer {
             let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
             let leads = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: catalog,
                                         targets: try await services.store.investmentTargets())
-            return try JSONResponse.make(leads.report(chain: chain, scope: scope, limit: limit))
+            return try JSONResponse.make(leads.report(chain: chain, scope: scope, limit: limit, analysis: services.chainAnalysis(chain, scope)))
         }
         api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
                                                                summary: "转型升级规划 brief for the chain in a region: figures, gaps and weak links, maturity distribution, demonstration projects, recommended actions; JSON with a Markdown rendering",
@@ -102,11 +102,12 @@ extension BrainServer {
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             let cube = services.cubes.cube, network = services.networks.network
+            let analysis = services.chainAnalysis(chain, scope)
             let leads = InvestmentLeads(cube: cube, network: network, catalog: catalog, targets: try await services.store.investmentTargets())
-                .report(chain: chain, scope: scope, limit: 3)
+                .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
             let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: catalog)
                 .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(),
-                       projects: try await services.store.demonstrationProjects(), leads: leads)
+                       projects: try await services.store.demonstrationProjects(), leads: leads, analysis: analysis)
             return try JSONResponse.make(brief)
         }
         api.get("/api/v1/investment/targets", RouteDoc(method: "get", path: "/api/v1/investment/targets", summary: "The imported list of investment targets (firms outside the province)",

@@ -46,6 +46,29 @@ public struct Services: Sendable {
         }
     }
 
+    /// 产业链 analyses of the current cube and supply network, by chain and slice.
+    public let chainAnalyses = ResultCache<ChainAnalysis>(capacity: 512)
+    /// 电力看经济 analyses of the current cube, by slice.
+    public let electricityAnalyses = ResultCache<ElectricityAnalysis>(capacity: 128)
+
+    /// The analysis of a chain in a slice, computed once per cube and supply network.
+    public func chainAnalysis(_ chain: IndustryChain, _ scope: AnalysisScope) -> ChainAnalysis {
+        let cube = cubes.cube, (network, generation) = networks.versioned
+        let key = "\(chain.code)|\(scope.region)|\(scope.zone ?? "")|\(scope.period)"
+        return chainAnalyses.value(version: ResultCache<ChainAnalysis>.version(of: cube) + "#\(generation)", key: key) {
+            ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
+        }
+    }
+
+    /// Power against output for a slice, computed once per cube.
+    public func electricity(_ scope: AnalysisScope) -> ElectricityAnalysis {
+        let cube = cubes.cube
+        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
+        return electricityAnalyses.value(version: ResultCache<ElectricityAnalysis>.version(of: cube), key: key) {
+            MonitorService(cube: cube, catalog: catalog).electricity(scope)
+        }
+    }
+
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
     public let mfaPolicy: MFAPolicy
