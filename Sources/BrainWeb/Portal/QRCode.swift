@@ -102,7 +102,7 @@ struct QRCode: Sendable {
                 d += "M\(start + q) \(y + q)h\(x - start)v1h-\(x - start)z"
             }
         }
-        let label = Self.xmlEscape(title)
+        let label = SVGText.escape(title)
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pixels)\" height=\"\(pixels)\" "
             + "viewBox=\"0 0 \(side) \(side)\" role=\"img\" aria-label=\"\(label)\" shape-rendering=\"crispEdges\">"
             + "<title>\(label)</title><rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/>"
@@ -201,22 +201,6 @@ struct QRCode: Sendable {
             for i in result.indices { result[i] ^= gfMultiply(generator[i], factor) }
         }
         return result
-    }
-
-    /// Escapes text for XML content and attributes, dropping control characters XML 1.0 forbids.
-    private static func xmlEscape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: if u.value >= 0x20 || u == "\t" || u == "\n" || u == "\r" { out.unicodeScalars.append(u) }
-            }
-        }
-        return out
     }
 
     // MARK: - Tables (ISO/IEC 18004:2015 Table 9), rows L, M, Q, H; columns versions 1–40
