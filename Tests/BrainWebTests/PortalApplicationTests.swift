@@ -20,7 +20,7 @@ extension APITests {
     func portalReach(_ s: TestServer) async throws {
         let government = ["/dashboard", "/warnings", "/chains", "/chains/link", "/talent", "/electricity", "/policies", "/chains/upgrade", "/demonstration",
                           "/evaluation", "/investment", "/market", "/transformation", "/services"]
-        let enterprise = ["/my/figures", "/my/policies", "/my/diagnosis", "/my/market", "/my/grants", "/services", "/demonstration"]
+        let enterprise = ["/enterprises/", "/my/figures", "/my/policies", "/my/diagnosis", "/my/market", "/my/grants", "/services", "/demonstration"]
         let roles: [(String, String, [String])] = [
             ("admin", "Admin#20262026", government + ["/console", "/news", "/data", "/enterprises/"]),
             ("nanchang", "Nanchang#2026", government + ["/news", "/data", "/enterprises/", "/warnings/"]),

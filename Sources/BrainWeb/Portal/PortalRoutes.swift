@@ -74,7 +74,8 @@ struct Portal: Sendable {
                                         Link(href: "/transformation", label: "转型问诊与智能化改造", desc: "问诊覆盖、数字化水平、服务对接成效"),
                                         Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务")]))
         } else if p.role == .enterprise {
-            groups.append(("企业服务", [Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
+            groups.append(("企业服务", [Link(href: "/enterprises/\(p.scope ?? "")", label: "企业档案", desc: "基本信息与近24个月经营走势"),
+                                       Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
                                        Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
                                        Link(href: "/my/diagnosis", label: "转型问诊", desc: "数字化水平评测、薄弱环节与服务推荐"),
                                        Link(href: "/my/market", label: "贸易撮合", desc: "发布供需，推荐上下游对手方"),
