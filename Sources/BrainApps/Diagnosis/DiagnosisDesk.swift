@@ -60,9 +60,13 @@ public final class DiagnosisDesk: Sendable {
     public let catalogue: ServiceCatalogue
     public let questionnaire: Questionnaire
     /// Latest diagnosis per enterprise, loaded once and updated on every submission.
-    private let latest = Mutex<[String: DiagnosisRecord]?>(nil)
-    /// The latest diagnoses reduced to what regional overviews read, rebuilt after each save.
-    private let summaries = Mutex<(generation: Int, map: [String: DiagnosisSummary]?)>((0, nil))
+    /// Reloaded from the database when older than `reloadAfter`, so that diagnoses saved by another server on the same
+    /// database are seen; `generation` changes with every save or reload.
+    private let latest = Mutex<(map: [String: DiagnosisRecord]?, loadedAt: ContinuousClock.Instant, generation: Int)>((nil, .now, 0))
+    /// The latest diagnoses reduced to what regional overviews read, for one generation of `latest`.
+    private let summaries = Mutex<(generation: Int, map: [String: DiagnosisSummary]?)>((-1, nil))
+    /// How long the latest-per-enterprise view is trusted before it is read again from the database.
+    public static let reloadAfter: Duration = .seconds(30)
 
     public init(store: Store, questionnaire: Questionnaire = .standard) {
         self.store = store
@@ -103,18 +107,18 @@ public final class DiagnosisDesk: Sendable {
             DocumentRow(key: $0.id, values: [$0.uscc, $0.submittedAt, $0.result.total, $0.result.level], doc: $0)
         })
         _ = try await latestRecords()
-        latest.withLock { map in
-            for r in records where (map?[r.uscc]?.submittedAt ?? "") <= r.submittedAt { map?[r.uscc] = r }
+        latest.withLock { s in
+            for r in records where (s.map?[r.uscc]?.submittedAt ?? "") <= r.submittedAt { s.map?[r.uscc] = r }
+            s.generation += 1
         }
-        summaries.withLock { $0 = ($0.generation + 1, nil) }
     }
 
     /// The latest diagnosis of every enterprise, reduced to its summary (cheap to filter and aggregate).
     public func latestSummaries() async throws -> [String: DiagnosisSummary] {
-        let (generation, cached) = summaries.withLock { $0 }
-        if let cached { return cached }
-        let made = try await latestRecords().mapValues(DiagnosisSummary.init)
-        summaries.withLock { if $0.generation == generation { $0.map = made } }
+        let (records, generation) = try await latestWithGeneration()
+        if let cached = summaries.withLock({ $0.generation == generation ? $0.map : nil }) { return cached }
+        let made = records.mapValues(DiagnosisSummary.init)
+        summaries.withLock { $0 = (generation, made) }
         return made
     }
 
@@ -126,13 +130,19 @@ public final class DiagnosisDesk: Sendable {
     public func diagnosis(_ id: String) async throws -> DiagnosisRecord? { try await store.document(.diagnoses, key: id, as: DiagnosisRecord.self) }
 
     /// The latest diagnosis of every enterprise.
-    public func latestRecords() async throws -> [String: DiagnosisRecord] {
-        if let map = latest.withLock({ $0 }) { return map }
-        var map: [String: DiagnosisRecord] = [:]
-        for r in try await store.documents(.diagnoses, as: DiagnosisRecord.self, orderBy: "submitted_at") { map[r.uscc] = r }
-        let loaded = map
-        latest.withLock { if $0 == nil { $0 = loaded } }
-        return latest.withLock { $0 ?? loaded }
+    public func latestRecords() async throws -> [String: DiagnosisRecord] { try await latestWithGeneration().map }
+
+    private func latestWithGeneration() async throws -> (map: [String: DiagnosisRecord], generation: Int) {
+        if let fresh = latest.withLock({ s in s.map.flatMap { ContinuousClock.now - s.loadedAt < Self.reloadAfter ? ($0, s.generation) : nil } }) { return fresh }
+        let started = ContinuousClock.now
+        var loaded: [String: DiagnosisRecord] = [:]
+        for r in try await store.documents(.diagnoses, as: DiagnosisRecord.self, orderBy: "submitted_at") { loaded[r.uscc] = r }
+        return latest.withLock { s in
+            // A save that finished while this load ran is kept.
+            for (k, r) in s.map ?? [:] where (loaded[k]?.submittedAt ?? "") < r.submittedAt { loaded[k] = r }
+            s = (loaded, started, s.generation + 1)
+            return (loaded, s.generation)
+        }
     }
 
     /// Latest total score (0–100) per enterprise.

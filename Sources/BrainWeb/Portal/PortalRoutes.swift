@@ -179,6 +179,7 @@ struct Portal: Sendable {
         guard let jti = context.sessionID, let session = try await services.store.session(jti) else { return PortalRenderer.redirect("/login") }
         var c = frame(context, title: "绑定第二因子", active: "")
         c["csrf"] = csrf.token(session: jti)
+        c["nav"] = [["href": "/enrol", "label": "绑定第二因子", "on": true]]
         do {
             let (secret, uri) = try await services.accounts.startEnrolment(session.username)
             c["secret"] = secret
