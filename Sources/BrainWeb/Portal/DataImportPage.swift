@@ -28,7 +28,7 @@ extension Portal {
             page.notice = "“\(r.fileName)”（\(Self.importKindNames[r.kind] ?? r.kind.rawValue)，\(r.encoding)）：共 \(r.rowsTotal) 行，接受 \(r.rowsAccepted) 行，拒绝 \(r.rowsRejected) 行，新增或更新 \(r.rowsChanged) 行"
                 + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
             page.tables.append(.init(title: "被拒绝的行", headers: [("行号", true), ("字段", false), ("值", false), ("原因", false)],
-                                     rows: r.problems.map { [.num(String($0.row)), .init(text: $0.field), .init(text: $0.value), .init(text: $0.reason)] },
+                                     rows: r.problems.map { [.num(String($0.row)), .init(text: ImportReasonsZh.field($0.field)), .init(text: $0.value), .init(text: ImportReasonsZh.translate($0.reason))] },
                                      note: r.problems.isEmpty ? nil : "行号按文件计（表头为第 1 行）；可导出 CSV 后修改再上传。"))
         }
         let options = ImportKind.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == chosen ? " selected" : "")>\(Self.importKindNames[$0] ?? $0.rawValue)</option>" }.joined()

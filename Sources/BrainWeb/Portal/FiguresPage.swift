@@ -61,7 +61,7 @@ extension Portal {
         page.error = error
         if let r = report {
             page.notice = "已处理 \(r.rowsTotal) 行：接受 \(r.rowsAccepted) 行，拒绝 \(r.rowsRejected) 行，更新 \(r.rowsChanged) 行。" +
-                r.problems.prefix(5).map { " 第 \($0.row) 行 \($0.field)：\($0.reason)" }.joined(separator: "；")
+                r.problems.prefix(5).map { " 第 \($0.row) 行 \(ImportReasonsZh.field($0.field))：\(ImportReasonsZh.translate($0.reason))" }.joined(separator: "；")
         }
         let latest = cube.lastMonth
         let months = [latest.next, latest, latest.adding(months: -1)].filter { $0.month != 1 }

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The importer's row problems in Chinese for the portal (the API keeps the English reasons). Each known reason is a
+/// pattern whose captured parts (row numbers, codes, months) are carried into the Chinese text; an unknown reason is
+/// shown as it is.
+enum ImportReasonsZh {
+    /// Fields of the data dictionary by their Chinese names.
+    static let fields: [String: String] = [
+        "uscc": "统一社会信用代码", "name": "企业名称", "region": "所在地区", "zone": "开发区", "industry": "行业代码", "employees": "从业人员",
+        "revenue": "营业收入", "size_class": "企业规模", "above_scale": "规上", "chain_links": "产业链环节", "founded": "成立年份", "month": "月份",
+        "output_value": "工业总产值", "profit": "利润总额", "electricity": "用电量", "tax": "税金", "export_value": "出口交货值",
+        "rd_expense": "研发费用", "receivables": "应收账款", "inventory": "存货", "supplier": "供应方", "supplier_name": "供应方名称",
+        "supplier_region": "供应方地区", "customer": "客户", "product": "产品", "chain": "产业链", "link": "环节", "annual_value": "年供货额",
+        "city": "设区市", "occupation": "职业", "period": "时期", "supply": "供给", "demand": "需求", "median_salary": "薪酬中位数",
+        "occupation_group": "职业大类", "skill_level": "技能等级", "education": "学历", "experience_years": "工作年限",
+    ]
+
+    /// "output_value" → "工业总产值（output_value）".
+    static func field(_ f: String) -> String { fields[f].map { "\($0)（\(f)）" } ?? f }
+
+    private static let rules: [(NSRegularExpression, String)] = [
+        ("^required value is empty$", "必填，不能为空"),
+        ("^not a number$", "不是数字"),
+        ("^not a whole number$", "不是整数"),
+        ("^must not be negative$", "不能为负数"),
+        ("^month must be YYYY-MM with a month from 01 to 12$", "月份须为 YYYY-MM，月为 01–12"),
+        ("^month is after (.+), the last month that can have been reported$", "月份晚于 $1，尚不可能报送"),
+        ("^credit code already appears on row (\\d+)$", "与第 $1 行的统一社会信用代码重复"),
+        ("^this enterprise's (.+) already appears on row (\\d+)$", "该企业 $1 的数据已在第 $2 行出现"),
+        ("^the same supplier, customer and product already appear on row (\\d+)$", "同一供应方、客户和产品已在第 $1 行出现"),
+        ("^(enterprise is )?outside your data scope$", "不在您的数据范围内"),
+        ("^no enterprise with this credit code is registered; import it first$", "库中没有这家企业，请先导入企业名录"),
+        ("^not a GB/T 2260 city code of (.+)$", "不是$1的 GB/T 2260 设区市代码"),
+        ("^not a GB/T 2260 code of (.+)$", "不是$1的 GB/T 2260 行政区划代码"),
+        ("^not a GB/T 2260 region code$", "不是 GB/T 2260 行政区划代码"),
+        ("^a province code is too coarse; give the county or city$", "省级代码过粗，请填写县（市、区）或设区市代码"),
+        ("^(.+) does not lie in county (.+)$", "$1不在县（市、区）$2 内"),
+        ("^unknown development zone code$", "未知的开发区代码"),
+        ("^not a GB/T 4754-2017 code of mining, manufacturing or utilities$", "不是采矿业、制造业或电力燃气水供应业的 GB/T 4754-2017 行业代码"),
+        ("^size class must be large/medium/small/micro or 大型/中型/小型/微型$", "企业规模须为 大型/中型/小型/微型（或 large/medium/small/micro）"),
+        ("^must be 1/0, 是/否 or true/false$", "须为 是/否、1/0 或 true/false"),
+        ("^unknown chain link code$", "未知的产业链环节代码"),
+        ("^unknown chain code$", "未知的产业链代码"),
+        ("^year must be between 1800 and 2100$", "年份须在 1800–2100 之间"),
+        ("^the row reports no indicator at all$", "这一行没有任何指标值"),
+        ("^a firm cannot supply itself$", "企业不能自己供货给自己"),
+        ("^not a valid 统一社会信用代码: a credit code has 18 characters, this one has (\\d+)$", "不是有效的统一社会信用代码：应为 18 位，此处为 $1 位"),
+        ("^not a valid 统一社会信用代码: check character is '(.)' but should be '(.)'$", "不是有效的统一社会信用代码：校验位为“$1”，应为“$2”"),
+        ("^not a valid 统一社会信用代码: character (\\d+) '(.)' is not allowed.*$", "不是有效的统一社会信用代码：第 $1 位“$2”不允许（不使用 I、O、S、V、Z 和标点）"),
+    ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+
+    /// The reason in Chinese, or the original when it is not a known one.
+    static func translate(_ reason: String) -> String {
+        let range = NSRange(reason.startIndex..., in: reason)
+        for (pattern, template) in rules {
+            if let m = pattern.firstMatch(in: reason, range: range) {
+                return pattern.replacementString(for: m, in: reason, offset: 0, template: template)
+            }
+        }
+        return reason
+    }
+}

@@ -1,0 +1,23 @@
+import Testing
+@testable import BrainWeb
+
+@Suite struct ImportReasonsZhTests {
+    @Test func knownReasonsReadInChineseWithTheirDetails() {
+        let cases: [(String, String)] = [
+            ("required value is empty", "必填，不能为空"),
+            ("must not be negative", "不能为负数"),
+            ("credit code already appears on row 17", "与第 17 行的统一社会信用代码重复"),
+            ("this enterprise's 2026-10 already appears on row 3", "该企业 2026-10 的数据已在第 3 行出现"),
+            ("month is after 2026-10, the last month that can have been reported", "月份晚于 2026-10，尚不可能报送"),
+            ("enterprise is outside your data scope", "不在您的数据范围内"),
+            ("outside your data scope", "不在您的数据范围内"),
+            ("not a GB/T 2260 code of 江西省", "不是江西省的 GB/T 2260 行政区划代码"),
+            ("not a valid 统一社会信用代码: check character is '0' but should be 'Q'", "不是有效的统一社会信用代码：校验位为“0”，应为“Q”"),
+            ("not a valid 统一社会信用代码: a credit code has 18 characters, this one has 10", "不是有效的统一社会信用代码：应为 18 位，此处为 10 位"),
+        ]
+        for (english, chinese) in cases { #expect(ImportReasonsZh.translate(english) == chinese, "\(english)") }
+        #expect(ImportReasonsZh.translate("something new") == "something new")
+        #expect(ImportReasonsZh.field("output_value") == "工业总产值（output_value）")
+        #expect(ImportReasonsZh.field("unknown_column") == "unknown_column")
+    }
+}
