@@ -34,7 +34,7 @@ public struct BrainServer: Sendable {
         router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"],
                                               refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger)))
         router.add(middleware: PortalAuthMiddleware(signer: services.signer, sessions: services.sessions))
-        router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, monitor: services.monitor))
+        router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
         let api = APIRoutes(router: router)
         addAPIRoutes(api)

@@ -24,7 +24,7 @@ final class TestServer: Sendable {
         self.manifest = manifest
     }
 
-    static func start() async throws -> TestServer {
+    static func start(rateLimits: RateLimits = RateLimits(perAddressPerMinute: 100_000, perUserPerMinute: 100_000, loginsPerAddressPerMinute: 10_000)) async throws -> TestServer {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-web-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)
@@ -32,7 +32,7 @@ final class TestServer: Sendable {
                                 cubes: CubeHolder(try await CubeBuilder.build(from: store)),
                                 networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)),
                                 cipher: FieldCipher(current: Array(repeating: 7, count: 32)), mfaPolicy: .optional,
-                                rateLimits: RateLimits(perAddressPerMinute: 100_000, perUserPerMinute: 100_000, loginsPerAddressPerMinute: 10_000))
+                                rateLimits: rateLimits)
         try await services.policies.refresh(cube: services.cubes.cube)
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)

@@ -74,23 +74,52 @@ public final class RateLimiter: Sendable {
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = BrainContext
     let limiter: RateLimiter
-    /// Limited requests are not written to the ledger (a flood must not turn into writes) but count as refusals.
+    /// Every limited request counts as a refusal for the security monitor.
     let monitor: SecurityMonitor
+    /// The first limited request of each limit key in each minute is written to the ledger; the rest of the minute's
+    /// refusals of that key are not, so that a flood cannot turn into a flood of writes.
+    let ledger: AuditLedger
+    let recorded = FirstPerWindow(window: 60)
 
     func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
         let address = request.clientAddress(context)
         let l = limiter.limits
-        var wait = limiter.take("a:" + address, perMinute: l.perAddressPerMinute)
-        if wait == nil, request.uri.path == "/api/v1/auth/login" { wait = limiter.take("l:" + address, perMinute: l.loginsPerAddressPerMinute) }
-        if wait == nil, let user = context.principal?.username { wait = limiter.take("u:" + user, perMinute: l.perUserPerMinute) }
+        var key = "a:" + address
+        var wait = limiter.take(key, perMinute: l.perAddressPerMinute)
+        if wait == nil, request.uri.path == "/api/v1/auth/login" { key = "l:" + address; wait = limiter.take(key, perMinute: l.loginsPerAddressPerMinute) }
+        if wait == nil, let user = context.principal?.username { key = "u:" + user; wait = limiter.take(key, perMinute: l.perUserPerMinute) }
         if let wait {
-            await monitor.observe(actor: context.principal?.username ?? "anonymous", source: address, action: "\(request.method.rawValue) \(request.uri.path)",
-                                  target: request.uri.path, outcome: "denied", sensitiveRead: false)
+            let actor = context.principal?.username ?? "anonymous", action = "\(request.method.rawValue) \(request.uri.path)"
+            await monitor.observe(actor: actor, source: address, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
+            if recorded.first(key) {
+                let limit = ["a": "address", "l": "logins", "u": "user"][String(key.prefix(1))] ?? key
+                try? await ledger.record(AuditEvent(actor: actor, action: "RATE_LIMITED " + action, target: request.uri.path, source: address, outcome: "denied",
+                                                    detail: BrainServer.auditDetail(["limit": limit, "retryAfter": String(Int(wait.rounded(.up))),
+                                                                                     "note": "first refusal of this limit in the minute; later ones are counted, not recorded"])))
+            }
             var response = try APIError(.tooManyRequests, code: "rate_limited", message: "too many requests; try again in \(Int(wait.rounded(.up))) s")
                 .response(from: request, context: context)
             response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             return response
         }
         return try await next(request, context)
+    }
+}
+
+/// Says yes to the first occurrence of a key in each window of `window` seconds (older keys are forgotten).
+final class FirstPerWindow: Sendable {
+    private let seen = Mutex<[String: Int]>([:])
+    let window: Double
+
+    init(window: Double) { self.window = window }
+
+    func first(_ key: String, now: Date = Date()) -> Bool {
+        let slot = Int(now.timeIntervalSince1970 / window)
+        return seen.withLock { s in
+            if s[key] == slot { return false }
+            if s.count > 10_000 { s = s.filter { $0.value == slot } }
+            s[key] = slot
+            return true
+        }
     }
 }
