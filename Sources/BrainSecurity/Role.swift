@@ -74,13 +74,16 @@ public enum Permission: String, Sendable, CaseIterable {
     case grantData = "grants:manage"
     /// Writing, scheduling and publishing news and announcements on the portal's home page.
     case publishNews = "news:publish"
+    /// Moving an existing enterprise to another region or zone (a province-level act, audited per firm).
+    case relocateEnterprises = "enterprises:relocate"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
 public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards, .managePrograms, .publishNews],
+        .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards, .managePrograms, .publishNews,
+                            .relocateEnterprises],
         .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms, .publishNews],
         .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
         .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],

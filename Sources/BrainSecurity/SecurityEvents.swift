@@ -32,31 +32,81 @@ public final class SecurityMonitor: Sendable {
         public var sensitiveReadsPerUser = 300
         public var readWindow: TimeInterval = 600
         public init() {}
+
+        /// The defaults, with `BRAIN_MONITOR_WINDOW` (seconds, 1…86400) replacing the 5-minute window of logins and
+        /// refusals; the read window stays twice as long.
+        public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Thresholds {
+            var t = Thresholds()
+            if let raw = env["BRAIN_MONITOR_WINDOW"], let s = Double(raw), s.isFinite, (1...86_400).contains(s) {
+                t.window = s
+                t.readWindow = 2 * s
+            }
+            return t
+        }
     }
-    struct Window { var times: [Double] = []; var samples: [String] = []; var raisedAt: Double = -1e12 }
+
+    /// Occurrences of one key within its window, counted per whole second so that memory stays bounded whatever the
+    /// rate, with the latest samples (each with its own time) for the event's trace.
+    struct Window {
+        var buckets: [(second: Int64, n: Int)] = []
+        var samples: [(at: Double, text: String)] = []
+        var raisedAt: Double = -1e12
+        var lastSeen: Double = 0
+        static let maxSamples = 50
+
+        var count: Int { buckets.reduce(0) { $0 + $1.n } }
+
+        mutating func add(_ at: Double, _ sample: String) {
+            let second = Int64(at.rounded(.down))
+            if let last = buckets.last, last.second == second { buckets[buckets.count - 1].n += 1 } else { buckets.append((second, 1)) }
+            samples.append((at, sample))
+            if samples.count > Self.maxSamples { samples.removeFirst(samples.count - Self.maxSamples) }
+            lastSeen = max(lastSeen, at)
+        }
+
+        /// Drops what lies outside the window ending at `now`; times and samples are pruned each by their own clock.
+        mutating func prune(now: Double, window: Double) {
+            let cut = buckets.firstIndex { now - Double($0.second) <= window } ?? buckets.count
+            if cut > 0 { buckets.removeFirst(cut) }
+            let keep = samples.firstIndex { now - $0.at <= window } ?? samples.count
+            if keep > 0 { samples.removeFirst(keep) }
+        }
+
+        var first: Double? { buckets.first.map { Double($0.second) } }
+    }
     let store: Store
     let thresholds: Thresholds
-    private let windows = Mutex<[String: Window]>([:])
+    private let windows = Mutex<(all: [String: Window], calls: Int)>(([:], 0))
+    /// Keys not seen for this long are forgotten on the next sweep, so arbitrary actors or sources cannot grow memory.
+    static let sweepEvery = 4096
 
-    public init(store: Store, thresholds: Thresholds = Thresholds()) {
+    public init(store: Store, thresholds: Thresholds = .fromEnvironment()) {
         self.store = store
         self.thresholds = thresholds
     }
 
-    /// Counts one occurrence; returns the window's count and samples when the threshold is crossed (once per window).
+    /// Counts one occurrence; returns the window's count, latest samples and first time when the threshold is crossed
+    /// (once per window).
     func count(_ key: String, sample: String, window: TimeInterval, threshold: Int, now: Double) -> (Int, [String], Double)? {
-        windows.withLock { all -> (Int, [String], Double)? in
-            var w = all[key] ?? Window()
-            w.times.append(now)
-            w.samples.append(sample)
-            while let first = w.times.first, now - first > window { w.times.removeFirst(); w.samples.removeFirst() }
-            if w.samples.count > 50 { w.samples.removeFirst(w.samples.count - 50) }
-            defer { all[key] = w }
-            guard w.times.count >= threshold, now - w.raisedAt > window else { return nil }
+        windows.withLock { state -> (Int, [String], Double)? in
+            state.calls += 1
+            if state.calls % Self.sweepEvery == 0 {
+                let horizon = 2 * max(thresholds.window, thresholds.readWindow)
+                state.all = state.all.filter { now - $0.value.lastSeen <= horizon }
+            }
+            var w = state.all[key] ?? Window()
+            w.add(now, String(sample.prefix(200)))
+            w.prune(now: now, window: window)
+            defer { state.all[key] = w }
+            let n = w.count
+            guard n >= threshold, now - w.raisedAt > window else { return nil }
             w.raisedAt = now
-            return (w.times.count, Array(w.samples.suffix(5)), w.times.first ?? now)
+            return (n, w.samples.suffix(5).map(\.text), w.first ?? now)
         }
     }
+
+    /// How many keys the monitor holds (for tests of its memory bound).
+    var trackedKeys: Int { windows.withLock { $0.all.count } }
 
     /// Feeds one audited request or login.
     public func observe(actor: String, source: String, action: String, target: String, outcome: String, sensitiveRead: Bool,

@@ -61,7 +61,14 @@ extension Store {
         let uscc = try row.decode(column: "uscc", as: String.self)
         let monthText = try row.decode(column: "month", as: String.self)
         guard let month = Month(monthText) else { throw StoreError("stored month \(monthText) for \(uscc) is not YYYY-MM") }
-        let values = try Indicator.allCases.map { try row.decode(column: $0.rawValue, as: Double?.self) }
+        // A stored value outside the plausible range (written before the checks, or by hand) reads as not reported, so no
+        // answer built from it can hold an infinite or absurd figure.
+        let values = try Indicator.allCases.map { ind -> Double? in
+            try row.decode(column: ind.rawValue, as: Double?.self).flatMap { v in
+                let clean = ind.sanitized(v)
+                return clean.isNaN ? nil : clean
+            }
+        }
         return MonthlyReport(uscc: uscc, month: month, values: values)
     }
 

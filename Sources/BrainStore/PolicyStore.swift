@@ -28,6 +28,16 @@ public struct PolicyRecord: Codable, Sendable, Hashable {
 
 /// A benefit on its way to an enterprise: a 免申即享 grant or an application, with every step's who and when.
 public struct PolicyAward: Codable, Sendable, Hashable {
+    /// The amounts an award may carry, in 万元: not negative, at most 100 亿元 (far above any single enterprise benefit).
+    public static let amountRange: ClosedRange<Double> = 0...1_000_000
+
+    /// The amount if it may be counted (finite and inside `amountRange`); nil otherwise, so a stored bad value can never
+    /// make a total infinite.
+    public static func countable(_ amount: Double?) -> Double? {
+        guard let a = amount, a.isFinite, amountRange.contains(a) else { return nil }
+        return a
+    }
+
     /// One step of the award's history.
     public struct Step: Codable, Sendable, Hashable {
         public let state: String
@@ -149,7 +159,8 @@ extension Store {
     /// Per policy: how many awards in the given states, and their amount, for enterprises inside the scope (one query).
     public func awardTotals(states: [String], scope: ScopeRestriction) async throws -> [String: (count: Int, amount: Double)] {
         var q = sql.select().column(SQLColumn("policy_id", table: "a")).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .column(SQLFunction("SUM", args: SQLColumn("amount", table: "a")), as: "total")
+            // Only amounts inside the award range add up, so a value stored before the checks cannot make the total infinite.
+            .column(SQLRaw("SUM(CASE WHEN a.amount >= 0 AND a.amount <= \(Int(PolicyAward.amountRange.upperBound)) THEN a.amount ELSE 0 END)"), as: "total")
             .from(SQLAlias(SQLIdentifier("policy_awards"), as: SQLIdentifier("a")))
             .join(SQLAlias(SQLIdentifier("enterprises"), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
                   on: SQLColumn("uscc", table: "e"), .equal, SQLColumn("uscc", table: "a"))

@@ -11,6 +11,9 @@ public enum ScopeRestriction: Sendable, Hashable {
     /// No enterprise rows at all.
     case nothing
 
+    /// True for a development-zone scope (its rows are told apart by zone, not region).
+    public var isZone: Bool { if case .zone = self { return true }; return false }
+
     /// True when an enterprise with this region, zone and code is inside the scope.
     public func admits(uscc: String, region: String, zone: String?) -> Bool {
         switch self {

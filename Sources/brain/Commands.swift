@@ -158,7 +158,7 @@ struct ImportCommand: AsyncParsableCommand {
         let db = try await store.open()
         let report: ImportReport
         do {
-            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())") { done, total in
+            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true) { done, total in
                 progressLine("writing \(done)/\(total) rows")
             }
         } catch let e as ImportFileError {
@@ -169,6 +169,10 @@ struct ImportCommand: AsyncParsableCommand {
         try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "import \(k.rawValue)", target: file, source: "cli",
                                                            outcome: report.rowsRejected > 0 ? "partial" : "ok",
                                                            detail: "{\"batch\":\"\(report.batchKey)\",\"accepted\":\(report.rowsAccepted),\"rejected\":\(report.rowsRejected)}"))
+        for m in report.moves {
+            try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "relocate enterprise", target: m.uscc, source: "cli",
+                                                               detail: "{\"batch\":\"\(report.batchKey)\",\"fromRegion\":\"\(m.fromRegion)\",\"toRegion\":\"\(m.toRegion)\",\"fromZone\":\"\(m.fromZone ?? "")\",\"toZone\":\"\(m.toZone ?? "")\"}"))
+        }
         await db.close()
         for p in report.problems.prefix(show) { print(p.description) }
         if report.problems.count > show { print("… and \(report.problems.count - show) more problems\(errors == nil ? " (--errors FILE writes them all)" : "")") }

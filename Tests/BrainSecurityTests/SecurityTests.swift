@@ -91,3 +91,65 @@ import Testing
         await store.close()
     }
 }
+
+/// Finding 1 of the hardening issue: a flood of refused requests followed by one more after the window crashed the
+/// process (samples were capped at 50 but times were not, so pruning emptied samples first).
+@Suite struct MonitorFloodTests {
+    /// Runs `body` with a monitor over a fresh store, closing the store afterwards.
+    func withMonitor(window: Double = 300, _ body: (SecurityMonitor) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-monitor-\(UUID().uuidString)").path
+        var t = SecurityMonitor.Thresholds()
+        t.window = window
+        let store = try await Store.openSQLite(path: dir + "/m.sqlite")
+        do { try await body(SecurityMonitor(store: store, thresholds: t)) } catch { await store.close(); throw error }
+        await store.close()
+    }
+
+    @Test func floodOfBadTokensThenOneAfterTheWindowDoesNotCrash() async throws {
+        try await withMonitor { m in
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        for k in 0..<60 {
+            await m.observe(actor: "anonymous", source: "10.0.0.9", action: "GET /api/v1/chains", target: "/api/v1/chains", outcome: "denied",
+                            sensitiveRead: false, now: t0.addingTimeInterval(Double(k) / 10))
+        }
+        // Past the 5-minute window: every time is pruned; before the fix the samples ran out first and the process trapped.
+        await m.observe(actor: "anonymous", source: "10.0.0.9", action: "GET /api/v1/chains", target: "/api/v1/chains", outcome: "denied",
+                        sensitiveRead: false, now: t0.addingTimeInterval(400))
+        let events = try await m.events()
+        let storms = events.filter { $0.kind == "access_denied_storm" }
+        // One event per subject (the actor, then the address) in the first window; nothing yet in the second.
+        #expect(storms.filter { $0.summary.contains("actor:anonymous") }.count == 1)
+        #expect(storms.filter { $0.summary.contains("source:10.0.0.9") }.count == 1)
+        #expect(storms.count == 2)
+        }
+    }
+
+    @Test func countsAndSamplesStayWithinTheWindow() async throws {
+        try await withMonitor(window: 10) { m in
+        let t0 = 1_800_000_000.0
+        for k in 0..<500 { _ = m.count("k", sample: "s\(k)", window: 10, threshold: 1_000_000, now: t0 + Double(k) / 100) }
+        // 500 occurrences within 5 s: all counted, at most 50 samples kept.
+        let r = m.count("k", sample: "last", window: 10, threshold: 1, now: t0 + 5)
+        #expect(r?.0 == 501)
+        #expect(r?.1.last == "last")
+        // 20 s later only the new one is in the window.
+        let later = m.count("k", sample: "new", window: 10, threshold: 1, now: t0 + 25)
+        #expect(later?.0 == 1)
+        #expect(later?.1 == ["new"])
+        }
+    }
+
+    @Test func arbitraryActorsDoNotGrowMemoryForever() async throws {
+        try await withMonitor(window: 1) { m in
+        let t0 = 1_800_000_000.0
+        for k in 0..<(SecurityMonitor.sweepEvery * 2) { _ = m.count("denied:actor:x\(k)", sample: "", window: 1, threshold: 1_000_000, now: t0 + Double(k)) }
+        #expect(m.trackedKeys < SecurityMonitor.sweepEvery, "stale keys are swept")
+        }
+    }
+
+    @Test func windowComesFromTheEnvironment() {
+        #expect(SecurityMonitor.Thresholds.fromEnvironment(["BRAIN_MONITOR_WINDOW": "3"]).window == 3)
+        #expect(SecurityMonitor.Thresholds.fromEnvironment(["BRAIN_MONITOR_WINDOW": "nan"]).window == 300)
+        #expect(SecurityMonitor.Thresholds.fromEnvironment([:]).window == 300)
+    }
+}

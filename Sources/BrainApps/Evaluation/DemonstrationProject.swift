@@ -77,7 +77,7 @@ public struct DemonstrationProjectDraft: Codable, Sendable {
         if !DemonstrationProject.levels.contains(lvl) { problems.append(("level", "must be 国家级, 省级 or 市级")) }
         if let y = year { if !(2000...2100).contains(y) { problems.append(("year", "must be a year from 2000 to 2100")) } } else { problems.append(("year", "required")) }
         if let c = chain, ChainCatalog.chain(c) == nil { problems.append(("chain", "\(c) is not a chain code")) }
-        if let v = investment, !v.isFinite || v < 0 { problems.append(("investment", "must be a non-negative amount in 万元")) }
+        if let v = investment, !v.isFinite || v < 0 || v > 1e8 { problems.append(("investment", "must be an amount from 0 to 100000000 万元")) }
         for (k, o) in (outcomes ?? []).enumerated() {
             if o.metric.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(("outcomes[\(k)].metric", "required")) }
             if [o.before, o.after].contains(where: { $0.map { !$0.isFinite } ?? false }) { problems.append(("outcomes[\(k)]", "before and after must be finite numbers")) }

@@ -95,7 +95,7 @@ public final class PolicyDesk: Sendable {
             let why = m.award.map { "already \($0.state)" } ?? "granted automatically (免申即享)"
             throw PolicyProblem(field: "policy", description: "cannot apply for \(id): \(why)")
         }
-        let award = PolicyAward(id: "A-\(id)-\(uscc)", policyId: id, uscc: uscc, route: "application", state: "applied", amount: m.amount,
+        let award = PolicyAward(id: "A-\(id)-\(uscc)", policyId: id, uscc: uscc, route: "application", state: "applied", amount: PolicyAward.countable(m.amount),
                                 basis: String(decoding: try JSONEncoder().encode(m.criteria), as: UTF8.self),
                                 history: [.init(state: "applied", by: user, note: note)])
         try await store.saveAwards([award])
@@ -109,6 +109,11 @@ public final class PolicyDesk: Sendable {
         guard let from = allowed[state] else { throw PolicyProblem(field: "state", description: "state must be approved, rejected or paid") }
         guard from.contains(a.state) else {
             throw PolicyProblem(field: "state", description: "award \(id) is \(a.state); only \(from.joined(separator: " or ")) awards can become \(state)")
+        }
+        if let amount {
+            guard PolicyAward.countable(amount) != nil else {
+                throw PolicyProblem(field: "amount", description: "must be a finite amount from \(Int(PolicyAward.amountRange.lowerBound)) to \(Int(PolicyAward.amountRange.upperBound)) 万元, got \(amount)")
+            }
         }
         a.state = state
         if let amount { a.amount = amount }

@@ -65,7 +65,9 @@ public final class PolicyMatches: Sendable {
                 for i in lo..<hi {
                     let outcome = MatchOutcome.of(states: p.rule.states(facts[i]))
                     outs[k].append(outcome)
-                    amts[k].append(outcome == .eligible ? (p.formula.evaluate(facts[i]) ?? .nan) : .nan)
+                    // A formula result outside the award range (negative, infinite, absurdly large) is no amount: the firm is
+                    // not granted automatically and an official sees the amount as unknown.
+                    amts[k].append(outcome == .eligible ? (PolicyAward.countable(p.formula.evaluate(facts[i])) ?? .nan) : .nan)
                 }
             }
             slots.withLock { $0[w] = (outs, amts) }
@@ -81,6 +83,21 @@ public final class PolicyMatches: Sendable {
             }
         }
         return PolicyMatches(policies: policies, facts: facts, outcomes: outcomes, amounts: amounts, duration: clock.now - start)
+    }
+}
+
+extension ParsedPolicy {
+    /// Checks the amount formula against every enterprise's facts: every result must lie in `PolicyAward.amountRange`.
+    /// Returns a problem naming how many firms fail and one example, or nil.
+    public func amountProblem(facts: [Facts], names: (Int) -> String) -> PolicyProblem? {
+        var bad = 0, example: (Int, Double)?
+        for i in facts.indices {
+            guard let v = formula.evaluate(facts[i]) else { continue }
+            if PolicyAward.countable(v) == nil { bad += 1; if example == nil { example = (i, v) } }
+        }
+        guard let (i, v) = example else { return nil }
+        let lo = PolicyAward.amountRange.lowerBound, hi = PolicyAward.amountRange.upperBound
+        return PolicyProblem(field: "formula", description: "the formula gives \(v) 万元 for \(names(i)) and an amount outside \(Int(lo))…\(Int(hi)) 万元 for \(bad) enterprise(s); amounts must not be negative")
     }
 }
 

@@ -143,4 +143,13 @@ public struct RiskWarning: Codable, Sendable, Hashable {
     /// The bound that was crossed, in words.
     public let threshold: String
     public let explanation: String
+
+    /// Inputs that are not finite (a growth over a missing base, say) are left out, so a warning always encodes.
+    public init(id: String, kind: WarningKind, level: WarningLevel, subjectType: String, subject: String, subjectName: String, region: String?,
+                zone: String?, chain: String?, period: String, rule: String, inputs: [String: Double], threshold: String, explanation: String) {
+        self.id = id; self.kind = kind; self.level = level; self.subjectType = subjectType; self.subject = subject
+        self.subjectName = subjectName; self.region = region; self.zone = zone; self.chain = chain; self.period = period; self.rule = rule
+        self.inputs = inputs.filter { $0.value.isFinite }
+        self.threshold = threshold; self.explanation = explanation
+    }
 }

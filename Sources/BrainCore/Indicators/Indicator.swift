@@ -53,6 +53,31 @@ public enum Indicator: String, Codable, Sendable, CaseIterable {
     /// Profit may be negative (a loss); every other indicator is ≥ 0.
     public var allowsNegative: Bool { self == .profit }
 
+    /// The plausible range of one firm's value for one month (stocks at the month's end), in the indicator's unit.
+    /// Wider than any real firm (the largest Chinese groups report about 3 万亿元 of revenue a year, 2.5 × 10⁷ 万元 a
+    /// month), narrow enough that sums over every firm and month and the ratios between them stay finite.
+    public var plausibleRange: ClosedRange<Double> {
+        switch self {
+        case .outputValue, .revenue, .exportValue: return 0...1e8
+        case .profit: return -1e7...1e7
+        case .electricity: return 0...1e6
+        case .tax, .rdExpense: return 0...1e7
+        case .employees: return 0...2_000_000
+        case .receivables, .inventory: return 0...1e9
+        }
+    }
+
+    /// Magnitudes below this (less than one yuan, 0.1 kWh or one person) carry no information and are read as 0, so that
+    /// no ratio can divide by a vanishing base.
+    public static let resolution = 1e-4
+
+    /// The value as analyses may read it: NaN for a value that is not finite or outside `plausibleRange` (reported as
+    /// skipped), 0 for a magnitude below `resolution`.
+    public func sanitized(_ v: Double) -> Double {
+        guard v.isFinite, plausibleRange.contains(v) else { return .nan }
+        return abs(v) < Indicator.resolution ? 0 : v
+    }
+
     /// Position in `MonthlyReport.values`.
     public var index: Int { Indicator.allCases.firstIndex(of: self)! }
 }

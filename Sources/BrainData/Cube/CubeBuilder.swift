@@ -13,7 +13,16 @@ public enum CubeBuilder {
         let months = last.ordinal - first.ordinal + 1
         let sink = CubeSink(firms: firms, first: first, months: months)
         if range != nil { try await store.scanReports(into: sink) }
-        return IndicatorCube(firstMonth: first, lastMonth: last, firms: firms, catalog: catalog, values: sink.take(), reportCount: sink.rows)
+        var skipped = sink.skipped
+        let clean = firms.map { e -> Enterprise in
+            // The registry's own figures decide size and 规上: an implausible one is read as unknown (0) and counted.
+            var e = e
+            if !(e.revenue.isFinite && DataDictionary.range("enterprise", "revenue").contains(e.revenue)) { e.revenue = 0; skipped += 1 }
+            if !DataDictionary.range("enterprise", "employees").contains(Double(e.employees)) { e.employees = 0; skipped += 1 }
+            return e
+        }
+        return IndicatorCube(firstMonth: first, lastMonth: last, firms: clean, catalog: catalog, values: sink.take(), reportCount: sink.rows,
+                             skippedValues: skipped)
     }
 }
 
@@ -27,6 +36,8 @@ final class CubeSink: ReportSink, @unchecked Sendable {
     private let months: Int
     private let n: Int
     private(set) var rows = 0
+    private(set) var skipped = 0
+    static let indicators = Indicator.allCases
 
     init(firms: [Enterprise], first: Month, months: Int) {
         n = firms.count
@@ -41,7 +52,14 @@ final class CubeSink: ReportSink, @unchecked Sendable {
         let m = month.ordinal - first
         guard m >= 0 && m < months else { return }
         let slot = m * n + i
-        for k in 0..<row.count { values[k][slot] = row[k] }
+        for k in 0..<row.count {
+            // A stored value that is not finite or outside the plausible range (written before the checks existed, or
+            // straight into the database) is skipped and counted, so no analysis can overflow on it.
+            let raw = row[k]
+            let v = k < Self.indicators.count ? Self.indicators[k].sanitized(raw) : raw
+            if v.isNaN && !raw.isNaN { skipped += 1 }
+            values[k][slot] = v
+        }
         rows += 1
     }
 

@@ -29,9 +29,12 @@ public final class IndicatorCube: Sendable {
     let values: [[Double]]
     /// Reports loaded.
     public let reportCount: Int
+    /// Stored values left out because they were not finite or outside the data dictionary's plausible range.
+    public let skippedValues: Int
     public let builtAt: Date
 
-    init(firstMonth: Month, lastMonth: Month, firms: [Enterprise], catalog: RegionCatalog, values: [[Double]], reportCount: Int) {
+    init(firstMonth: Month, lastMonth: Month, firms: [Enterprise], catalog: RegionCatalog, values: [[Double]], reportCount: Int,
+         skippedValues: Int = 0) {
         self.firstMonth = firstMonth
         self.lastMonth = lastMonth
         monthCount = lastMonth.ordinal - firstMonth.ordinal + 1
@@ -54,6 +57,7 @@ public final class IndicatorCube: Sendable {
         chainMask = firms.map { e in e.chains.reduce(UInt16(0)) { m, c in chainIdx[c].map { m | (1 << UInt16($0)) } ?? m } }
         self.values = values
         self.reportCount = reportCount
+        self.skippedValues = skippedValues
         builtAt = Date()
     }
 

@@ -19,6 +19,10 @@ public struct DataElement: Codable, Sendable, Hashable {
     public let codeList: String?
     /// Lower bound of the value, if any (e.g. 0 for counts).
     public let minimum: Double?
+    /// Upper bound of a plausible value, if any; a value above it is refused as a likely unit or typing error.
+    public var maximum: Double? = nil
+    /// Longest accepted text, in characters, for text and code elements.
+    public var maxLength: Int? = nil
     /// How the element adds up over months and enterprises, if it is a measure.
     public let aggregation: Aggregation?
     public let required: Bool
@@ -30,7 +34,7 @@ public struct DataElement: Codable, Sendable, Hashable {
 /// The data dictionary of the public data centre (公共数据中心): enterprise registry, monthly indicators,
 /// supply links and talent records.
 public enum DataDictionary {
-    public static let enterprise: [DataElement] = [
+    public static let enterprise: [DataElement] = bounded([
         DataElement(id: "enterprise.uscc", dataset: "enterprise", field: "uscc", nameZh: "统一社会信用代码", nameEn: "unified social credit code",
                     type: .code, unit: nil, codeList: "GB 32100-2015", minimum: nil, aggregation: nil, required: true,
                     aliases: ["信用代码", "credit_code"], description: "18 characters, check character per GB 32100-2015; lower case is normalised"),
@@ -64,7 +68,7 @@ public enum DataDictionary {
         DataElement(id: "enterprise.founded", dataset: "enterprise", field: "founded", nameZh: "成立年份", nameEn: "year founded",
                     type: .integer, unit: "年", codeList: nil, minimum: 1800, aggregation: nil, required: false,
                     aliases: ["成立时间"], description: "four-digit year"),
-    ]
+    ])
 
     public static let indicator: [DataElement] = [
         DataElement(id: "indicator.uscc", dataset: "indicator", field: "uscc", nameZh: "统一社会信用代码", nameEn: "credit code",
@@ -76,12 +80,12 @@ public enum DataDictionary {
     ] + Indicator.allCases.map { ind in
         DataElement(id: "indicator.\(ind.rawValue)", dataset: "indicator", field: ind.rawValue, nameZh: ind.nameZh, nameEn: englishName(ind),
                     type: ind == .employees ? .integer : .decimal, unit: ind.unit, codeList: nil,
-                    minimum: ind.allowsNegative ? nil : 0, aggregation: ind.aggregation, required: false,
+                    minimum: ind.plausibleRange.lowerBound, maximum: ind.plausibleRange.upperBound, aggregation: ind.aggregation, required: false,
                     aliases: extraAliases(ind), description: ind.aggregation == .sum ? "value for the month; months add up to 1–N月累计"
                         : "value at the month's end; 累计 takes the last month")
     }
 
-    public static let supplyLink: [DataElement] = [
+    public static let supplyLink: [DataElement] = bounded([
         element("supply", "supplier", "供应商信用代码", "supplier credit code", .code, codeList: "GB 32100-2015", required: true, aliases: ["供方信用代码", "供应商"]),
         element("supply", "supplier_name", "供应商名称", "supplier name", .text, required: false, aliases: ["供方名称"]),
         element("supply", "supplier_region", "供应商所在地", "supplier region", .code, codeList: "GB/T 2260", required: false, aliases: ["供方区划代码"]),
@@ -91,9 +95,9 @@ public enum DataDictionary {
         element("supply", "link", "产业链环节", "chain link", .code, codeList: "chain catalogue", required: false, aliases: ["环节"]),
         element("supply", "annual_value", "年采购额", "annual purchase value", .decimal, unit: "万元", minimum: 0, aggregation: .sum,
                 required: true, aliases: ["采购金额", "金额"]),
-    ]
+    ])
 
-    public static let talent: [DataElement] = [
+    public static let talent: [DataElement] = bounded([
         element("talent", "city", "城市", "city", .code, codeList: "GB/T 2260", required: true, aliases: []),
         element("talent", "occupation", "职业", "occupation", .text, required: true, aliases: ["岗位"]),
         element("talent", "chain", "产业链", "chain", .code, codeList: "chain catalogue", required: false, aliases: []),
@@ -105,10 +109,43 @@ public enum DataDictionary {
         element("talent", "skill_level", "技能等级", "skill level asked", .text, required: false, aliases: ["等级"]),
         element("talent", "education", "学历要求", "education asked", .text, required: false, aliases: ["学历"]),
         element("talent", "experience_years", "经验年限", "years of experience asked", .decimal, unit: "年", minimum: 0, required: false, aliases: ["工作经验"]),
-    ]
+    ])
 
     /// Every element of every dataset.
     public static var all: [DataElement] { enterprise + indicator + supplyLink + talent }
+
+    /// Upper bounds of the elements that are not monthly indicators (those come from `Indicator.plausibleRange`) and text
+    /// lengths: a value beyond them is refused, never stored.
+    static let maxima: [String: Double] = [
+        "enterprise.employees": 2_000_000, "enterprise.revenue": 1e9, "enterprise.founded": 2100,
+        "supply.annual_value": 1e9,
+        "talent.supply": 10_000_000, "talent.demand": 10_000_000, "talent.median_salary": 1_000_000, "talent.experience_years": 60,
+    ]
+    static let maxLengths: [String: Int] = [
+        "enterprise.name": 200, "supply.supplier_name": 200, "supply.product": 200, "talent.occupation": 100,
+        "talent.occupation_group": 100, "talent.skill_level": 50, "talent.education": 50,
+    ]
+
+    /// Sets the maxima and text lengths of `maxima` and `maxLengths` (codes and texts without an entry: 500 characters).
+    static func bounded(_ elements: [DataElement]) -> [DataElement] {
+        elements.map { e in
+            var e = e
+            if e.maximum == nil { e.maximum = maxima[e.id] }
+            if e.type == .text || e.type == .code { e.maxLength = maxLengths[e.id] ?? 500 }
+            return e
+        }
+    }
+
+    /// The element of a dataset's field, with its bounds.
+    public static func element(_ dataset: String, _ field: String) -> DataElement? {
+        all.first { $0.dataset == dataset && $0.field == field }
+    }
+
+    /// The accepted range of a numeric element: its minimum (or −∞) to its maximum (or +∞).
+    public static func range(_ dataset: String, _ field: String) -> ClosedRange<Double> {
+        let e = element(dataset, field)
+        return (e?.minimum ?? -Double.greatestFiniteMagnitude)...(e?.maximum ?? Double.greatestFiniteMagnitude)
+    }
 
     static func element(_ dataset: String, _ field: String, _ zh: String, _ en: String, _ type: ElementType, unit: String? = nil,
                         codeList: String? = nil, minimum: Double? = nil, aggregation: Aggregation? = nil, required: Bool,

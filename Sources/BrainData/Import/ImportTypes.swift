@@ -46,6 +46,9 @@ public struct ImportReport: Codable, Sendable {
     /// True when a file with the same content was imported before.
     public let seenBefore: Bool
     public let batchKey: String
+    /// Registered firms this import moved to another region or zone (only province-level callers may); each one is
+    /// written to the audit ledger by the caller.
+    public var moves: [EnterpriseMove] = []
 
     /// A few lines for a terminal.
     public var summary: String {
@@ -54,6 +57,16 @@ public struct ImportReport: Codable, Sendable {
         if !ignoredColumns.isEmpty { lines.append("ignored columns: " + ignoredColumns.joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }
+}
+
+/// One registered enterprise moved to another region or zone by an import.
+public struct EnterpriseMove: Codable, Sendable, Hashable {
+    public let uscc: String
+    public let row: Int
+    public let fromRegion: String
+    public let toRegion: String
+    public let fromZone: String?
+    public let toZone: String?
 }
 
 /// A problem with the whole file (unreadable, missing a required column); nothing was imported.

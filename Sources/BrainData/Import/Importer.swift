@@ -24,17 +24,20 @@ public struct Importer: Sendable {
     }
 
     /// Imports a file from disk.
-    public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
+    public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all, mayRelocate: Bool = false,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportFileError("cannot read \(path): no such file or not readable")
         }
-        return try await importData(data, fileName: (path as NSString).lastPathComponent, kind: kind, actor: actor, scope: scope, progress: progress)
+        return try await importData(data, fileName: (path as NSString).lastPathComponent, kind: kind, actor: actor, scope: scope,
+                                mayRelocate: mayRelocate, progress: progress)
     }
 
-    /// Imports the bytes of a CSV file. `scope` limits which enterprises the caller may write.
+    /// Imports the bytes of a CSV file. `scope` limits which enterprises the caller may write: every side of every row,
+    /// the stored record as well as the new one. Only a caller with `mayRelocate` (province level) may change the region or
+    /// zone of a firm already registered; each such move is listed in the report's `moves` for the audit ledger.
     public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+                           mayRelocate: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
         let decoded: (text: String, encoding: TextEncodingUsed)
         do {
             decoded = try TextDecoding.decode(data)
@@ -56,17 +59,36 @@ public struct Importer: Sendable {
         }
         let accepted: Int
         let changed: Int
+        var moves: [EnterpriseMove] = []
         switch kind {
         case .enterprises:
+            let known = try await registeredEnterprises()
             var good: [Enterprise] = []
             var firstRow: [String: Int] = [:]
             for (line, fields) in rows {
                 var check = RowCheck(row: line)
-                if let e = parseEnterprise(fields, map: map, check: &check) {
+                if var e = parseEnterprise(fields, map: map, check: &check) {
+                    let stored = known[e.uscc]
+                    // A file without a zone column leaves the stored zone as it is.
+                    if map.columns["zone"] == nil, let stored { e.zone = stored.zone }
                     if let earlier = firstRow[e.uscc] {
                         check.fail("uscc", e.uscc, "credit code already appears on row \(earlier)")
+                    } else if let stored, !scope.admits(uscc: e.uscc, region: stored.region, zone: stored.zone) {
+                        check.fail("uscc", e.uscc, "this enterprise is registered outside your data scope (in \(stored.region)); it cannot be changed from here")
                     } else if !scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) {
-                        check.fail("region", e.region, "outside your data scope")
+                        check.fail(scope.isZone ? "zone" : "region", scope.isZone ? (e.zone ?? "") : e.region, "outside your data scope")
+                    } else if let stored, stored.region != e.region || stored.zone != e.zone {
+                        if mayRelocate {
+                            moves.append(EnterpriseMove(uscc: e.uscc, row: line, fromRegion: stored.region, toRegion: e.region,
+                                                        fromZone: stored.zone, toZone: e.zone))
+                            firstRow[e.uscc] = line
+                            good.append(e)
+                        } else {
+                            let field = stored.region != e.region ? "region" : "zone"
+                            let from = (field == "region" ? stored.region : stored.zone) ?? "none"
+                            check.fail(field, field == "region" ? e.region : (e.zone ?? ""),
+                                       "this enterprise is registered in \(field) \(from); moving it to another \(field) is a province-level act (permission enterprises:relocate)")
+                        }
                     } else {
                         firstRow[e.uscc] = line
                         good.append(e)
@@ -117,6 +139,9 @@ public struct Importer: Sendable {
                     let dupKey = l.supplier + "|" + l.customer + "|" + l.product
                     if let place = known[l.customer], !scope.admits(uscc: l.customer, region: place.region, zone: place.zone) {
                         check.fail("customer", l.customer, "enterprise is outside your data scope")
+                    } else if let place = known[l.supplier], !scope.admits(uscc: l.supplier, region: place.region, zone: place.zone) {
+                        // Both firms of a link see it: a registered supplier must be in the caller's scope too.
+                        check.fail("supplier", l.supplier, "enterprise is outside your data scope")
                     } else if let earlier = firstRow[dupKey] {
                         check.fail("product", l.product, "the same supplier, customer and product already appear on row \(earlier)")
                     } else {
@@ -136,19 +161,26 @@ public struct Importer: Sendable {
             for (line, fields) in rows {
                 var check = RowCheck(row: line)
                 let city = check.required("city", map.value("city", in: fields))
-                if let city, catalog.region(city)?.level != .city { check.fail("city", city, "not a GB/T 2260 city code of \(catalog.province.name)") }
-                let occupation = check.required("occupation", map.value("occupation", in: fields))
+                if let city, catalog.region(city)?.level != .city {
+                    check.fail("city", city, "not a GB/T 2260 city code of \(catalog.province.name)")
+                } else if let city, !scope.admits(uscc: "", region: city, zone: nil) {
+                    check.fail("city", city, "outside your data scope: talent figures are kept per city and only that city's officials (or the province) may write them")
+                }
+                let occupation = check.text("occupation", map.value("occupation", in: fields), maxLength: Self.maxLength("talent", "occupation"), required: true)
                 let period = check.month("period", map.value("period", in: fields), latest: latestMonth)
-                let supply = check.integer("supply", map.value("supply", in: fields), required: true)
-                let demand = check.integer("demand", map.value("demand", in: fields), required: true)
-                let salary = check.number("median_salary", map.value("median_salary", in: fields))
+                let supply = check.integer("supply", map.value("supply", in: fields), required: true, range: DataDictionary.range("talent", "supply"))
+                let demand = check.integer("demand", map.value("demand", in: fields), required: true, range: DataDictionary.range("talent", "demand"))
+                let salary = check.number("median_salary", map.value("median_salary", in: fields), range: DataDictionary.range("talent", "median_salary"), unit: "元/月")
                 let chain = map.value("chain", in: fields)
-                let experience = check.number("experience_years", map.value("experience_years", in: fields))
+                let experience = check.number("experience_years", map.value("experience_years", in: fields), range: DataDictionary.range("talent", "experience_years"), unit: "年")
+                let group = check.text("occupation_group", map.value("occupation_group", in: fields), maxLength: Self.maxLength("talent", "occupation_group"), required: false)
+                let skill = check.text("skill_level", map.value("skill_level", in: fields), maxLength: Self.maxLength("talent", "skill_level"), required: false)
+                let education = check.text("education", map.value("education", in: fields), maxLength: Self.maxLength("talent", "education"), required: false)
                 if let chain, ChainCatalog.chain(chain) == nil { check.fail("chain", chain, "unknown chain code") }
                 if check.ok, let city, let occupation, let period, let s = supply ?? nil, let d = demand ?? nil, let salary, let experience {
                     good.append(TalentRecord(city: city, occupation: occupation, chain: chain, period: period.description,
-                                             supply: s, demand: d, medianSalary: salary, occupationGroup: map.value("occupation_group", in: fields),
-                                             skillLevel: map.value("skill_level", in: fields), education: map.value("education", in: fields),
+                                             supply: s, demand: d, medianSalary: salary, occupationGroup: group,
+                                             skillLevel: skill, education: education,
                                              experienceYears: experience))
                 }
                 note(check)
@@ -163,7 +195,7 @@ public struct Importer: Sendable {
         return ImportReport(kind: kind, fileName: fileName, encoding: decoded.encoding.rawValue, rowsTotal: rows.count,
                             rowsAccepted: accepted, rowsRejected: rejectedRows.count, rowsChanged: changed,
                             problems: problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
-                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key)
+                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves)
     }
 
     private func batch(_ key: String, _ kind: ImportKind, _ file: String, _ total: Int, _ ok: Int, _ bad: Int, _ changed: Int, _ actor: String) -> ImportBatch {

@@ -20,6 +20,20 @@ struct RowCheck {
         return value
     }
 
+    /// A text value: at most `maxLength` characters and no control characters (NUL, escape, bidirectional overrides).
+    /// `nil` input passes through as nil.
+    mutating func text(_ field: String, _ value: String?, maxLength: Int, required: Bool) -> String? {
+        guard let value else {
+            if required { fail(field, nil, "required value is empty") }
+            return nil
+        }
+        if let problem = TextRules.problem(value, maxLength: maxLength) {
+            fail(field, String(value.prefix(60)), problem)
+            return nil
+        }
+        return value
+    }
+
     mutating func creditCode(_ field: String, _ value: String?) -> String? {
         guard let v = required(field, value) else { return nil }
         do {
@@ -30,32 +44,43 @@ struct RowCheck {
         }
     }
 
-    /// A number, allowing thousands separators; `nil` input means "not reported".
-    mutating func number(_ field: String, _ value: String?, allowNegative: Bool = false) -> Double?? {
+    /// A number, allowing thousands separators; `nil` input means "not reported". The value must be finite and inside
+    /// `range` (the data dictionary's minimum and plausible maximum, in `unit`).
+    mutating func number(_ field: String, _ value: String?, range: ClosedRange<Double>, unit: String? = nil) -> Double?? {
         guard let v = value else { return .some(nil) }
         let cleaned = v.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
         guard let d = Double(cleaned), d.isFinite else {
-            fail(field, v, "not a number")
+            fail(field, String(v.prefix(60)), "not a number")
             return nil
         }
-        if d < 0 && !allowNegative {
-            fail(field, v, "must not be negative")
+        if d < range.lowerBound {
+            fail(field, v, range.lowerBound == 0 ? "must not be negative" : "must be at least \(Self.show(range.lowerBound))\(unit.map { " " + $0 } ?? "")")
+            return nil
+        }
+        if d > range.upperBound {
+            fail(field, v, "above the plausible maximum of \(Self.show(range.upperBound))\(unit.map { " " + $0 } ?? "") for one record; check the unit")
             return nil
         }
         return .some(d)
     }
 
-    mutating func integer(_ field: String, _ value: String?, required: Bool) -> Int?? {
+    static func show(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+
+    mutating func integer(_ field: String, _ value: String?, required: Bool, range: ClosedRange<Double> = 0...1e9) -> Int?? {
         guard let v = value else {
             if required { fail(field, nil, "required value is empty"); return nil }
             return .some(nil)
         }
         let cleaned = v.replacingOccurrences(of: ",", with: "")
         guard let d = Double(cleaned), d.isFinite, d == d.rounded(), abs(d) < 1e12 else {
-            fail(field, v, "not a whole number")
+            fail(field, String(v.prefix(60)), "not a whole number")
             return nil
         }
         if d < 0 { fail(field, v, "must not be negative"); return nil }
+        if d < range.lowerBound { fail(field, v, "must be at least \(Self.show(range.lowerBound))"); return nil }
+        if d > range.upperBound { fail(field, v, "above the plausible maximum of \(Self.show(range.upperBound)); check the value"); return nil }
         return .some(Int(d))
     }
 
@@ -70,5 +95,24 @@ struct RowCheck {
             return nil
         }
         return m
+    }
+}
+
+/// Rules every stored text obeys: a length limit and no control characters. Tabs and line breaks are allowed only where
+/// `multiline` says so; bidirectional overrides (which make a name display reversed) never.
+public enum TextRules {
+    public static func problem(_ value: String, maxLength: Int, multiline: Bool = false) -> String? {
+        if value.count > maxLength { return "longer than \(maxLength) characters (\(value.count))" }
+        for u in value.unicodeScalars {
+            switch u.value {
+            case 0x09, 0x0A, 0x0D:
+                if multiline { continue }
+                return "contains a tab or line break"
+            case 0x00...0x1F, 0x7F: return "contains a control character (U+\(String(format: "%04X", u.value)))"
+            case 0x202A...0x202E, 0x2066...0x2069: return "contains a bidirectional override (U+\(String(format: "%04X", u.value)))"
+            default: continue
+            }
+        }
+        return nil
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 extension Importer {
     func parseEnterprise(_ fields: [String], map: HeaderMap, check: inout RowCheck) -> Enterprise? {
         let uscc = check.creditCode("uscc", map.value("uscc", in: fields))
-        let name = check.required("name", map.value("name", in: fields))
+        let name = check.text("name", map.value("name", in: fields), maxLength: Self.maxLength("enterprise", "name"), required: true)
         var region = check.required("region", map.value("region", in: fields))
         if let r = region {
             if let known = catalog.region(r) {
@@ -28,8 +28,8 @@ extension Importer {
         }
         let industry = check.required("industry", map.value("industry", in: fields))
         if let i = industry, !industries.isValid(i) { check.fail("industry", i, "not a GB/T 4754-2017 code of mining, manufacturing or utilities") }
-        let employees = check.integer("employees", map.value("employees", in: fields), required: true)
-        let revenue = check.number("revenue", map.value("revenue", in: fields))
+        let employees = check.integer("employees", map.value("employees", in: fields), required: true, range: DataDictionary.range("enterprise", "employees"))
+        let revenue = check.number("revenue", map.value("revenue", in: fields), range: DataDictionary.range("enterprise", "revenue"), unit: "万元")
         if let r = revenue, r == nil { check.fail("revenue", nil, "required value is empty") }
         var size: SizeClass?
         if let s = map.value("size_class", in: fields) {
@@ -66,10 +66,10 @@ extension Importer {
         for ind in Indicator.allCases {
             let raw = map.value(ind.rawValue, in: fields)
             if ind == .employees {
-                let v = check.integer(ind.rawValue, raw, required: false)
+                let v = check.integer(ind.rawValue, raw, required: false, range: ind.plausibleRange)
                 values.append((v ?? nil).map(Double.init))
             } else {
-                let v = check.number(ind.rawValue, raw, allowNegative: ind.allowsNegative)
+                let v = check.number(ind.rawValue, raw, range: ind.plausibleRange, unit: ind.unit)
                 values.append(v ?? nil)
             }
         }
@@ -83,8 +83,8 @@ extension Importer {
         let customer = check.creditCode("customer", map.value("customer", in: fields))
         if let c = customer, known[c] == nil { check.fail("customer", c, "no enterprise with this credit code is registered; import it first") }
         if let s = supplier, s == customer { check.fail("supplier", s, "a firm cannot supply itself") }
-        let product = check.required("product", map.value("product", in: fields))
-        let value = check.number("annual_value", map.value("annual_value", in: fields))
+        let product = check.text("product", map.value("product", in: fields), maxLength: Self.maxLength("supply", "product"), required: true)
+        let value = check.number("annual_value", map.value("annual_value", in: fields), range: DataDictionary.range("supply", "annual_value"), unit: "万元")
         if let v = value, v == nil { check.fail("annual_value", nil, "required value is empty") }
         var region = map.value("supplier_region", in: fields)
         if let r = region, !nationalRegions.contains(r) { check.fail("supplier_region", r, "not a GB/T 2260 region code") }
@@ -96,11 +96,17 @@ extension Importer {
             let c = String(l.split(separator: "-").first ?? "")
             if ChainCatalog.chain(c)?.link(l) == nil { check.fail("link", l, "unknown chain link code") } else if chain == nil { chain = c }
         }
+        let supplierName = check.text("supplier_name", map.value("supplier_name", in: fields), maxLength: Self.maxLength("supply", "supplier_name"), required: false)
         guard check.ok, let supplier, let customer, let product, let v = value ?? nil, let region else { return nil }
-        let name = map.value("supplier_name", in: fields) ?? supplier
+        let name = supplierName ?? supplier
         return SupplyLink(supplier: supplier, supplierName: name, supplierRegion: region, customer: customer, product: product,
                           chain: chain, link: link, annualValue: v)
     }
+}
+
+extension Importer {
+    /// The data dictionary's length limit of a text element.
+    static func maxLength(_ dataset: String, _ field: String) -> Int { DataDictionary.element(dataset, field)?.maxLength ?? 500 }
 }
 
 extension CreditCode {

@@ -68,10 +68,7 @@ extension Portal {
         }
         guard let file = form.files["file"], !file.data.isEmpty else { return try await dataImportPage(request, context, report: nil, error: "文件：请选择要上传的 CSV 文件", chosen: kind) }
         do {
-            let report = try await services.importer.importData(file.data, fileName: file.name, kind: kind, actor: p.username, scope: p.enterpriseScope(in: services.catalog))
-            try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /data", target: "import:\(report.batchKey)", source: request.clientAddress(context),
-                                                        detail: BrainServer.auditDetail(["kind": kind.rawValue, "accepted": String(report.rowsAccepted), "rejected": String(report.rowsRejected), "via": "portal"])))
-            try await services.apply(report)
+            let report = try await services.runImport(file.data, fileName: file.name, kind: kind, by: p, source: request.clientAddress(context), via: "portal /data")
             return try await dataImportPage(request, context, report: report, error: report.rowsAccepted == 0 && report.rowsTotal > 0 ? "没有可接受的行，见下表" : nil, chosen: kind)
         } catch let e as ImportFileError {
             return try await dataImportPage(request, context, report: nil, error: "文件无法读取：\(e.description)", chosen: kind)

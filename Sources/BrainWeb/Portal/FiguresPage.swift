@@ -118,10 +118,7 @@ extension Portal {
     /// Imports through the same importer as the API, limited to the caller's own enterprise; rebuilds the analyses on change.
     func importFigures(_ request: Request, _ context: BrainContext, _ p: Principal, _ data: Data, fileName: String) async throws -> Response {
         do {
-            let report = try await services.importer.importData(data, fileName: fileName, kind: .indicators, actor: p.username, scope: p.enterpriseScope(in: services.catalog))
-            try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/figures", target: "import:\(report.batchKey)", source: request.clientAddress(context),
-                                                        detail: BrainServer.auditDetail(["accepted": String(report.rowsAccepted), "rejected": String(report.rowsRejected), "via": "portal"])))
-            try await services.apply(report)
+            let report = try await services.runImport(data, fileName: fileName, kind: .indicators, by: p, source: request.clientAddress(context), via: "portal /my/figures")
             return try await figuresPage(request, context, report: report, error: report.rowsRejected > 0 && report.rowsAccepted == 0 ? "没有可接受的行" : nil)
         } catch let e as ImportFileError {
             return try await figuresPage(request, context, report: nil, error: "文件无法读取：\(e.description)")

@@ -163,7 +163,7 @@ extension BrainServer {
     static func decodeBody<T: Decodable>(_ request: Request, as type: T.Type, limit: Int = 256 * 1024) async throws -> T {
         let buffer = try await request.body.collect(upTo: limit)
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "bad_body", message: "request body is empty; JSON expected") }
-        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        return try BodyDecoder.decode(T.self, from: Data(buffer: buffer))
     }
 }
 

@@ -22,9 +22,8 @@ extension BrainServer {
             guard buffer.readableBytes > 0 else { throw APIError.badRequest("body", "the request body is empty; send the CSV file as the body") }
             let name = request.headers[.contentDisposition].flatMap { Self.fileName(fromDisposition: $0) } ?? "upload.csv"
             do {
-                let report = try await services.importer.importData(Data(buffer: buffer), fileName: name, kind: kind, actor: principal.username,
-                                                                    scope: principal.enterpriseScope(in: services.catalog))
-                try await services.apply(report)
+                let report = try await services.runImport(Data(buffer: buffer), fileName: name, kind: kind, by: principal,
+                                                          source: request.clientAddress(context), via: "api")
                 return try JSONResponse.make(report)
             } catch let e as ImportFileError {
                 throw APIError(.badRequest, code: "bad_file", message: e.description)

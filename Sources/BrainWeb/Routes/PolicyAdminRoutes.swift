@@ -61,6 +61,13 @@ extension BrainServer {
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: PolicyDraft.self)
             let record = try draft.record(by: p.username)
+            // The amount formula is tried on every enterprise before anything is saved: a negative or absurd amount refuses it.
+            if let facts = services.policies.matches?.facts, let parsed = try? ParsedPolicy.parse(record) {
+                let cube = services.cubes.cube
+                if let problem = parsed.amountProblem(facts: facts, names: { i in i < cube.firmCount ? "\(cube.firms[i].name) (\(cube.firms[i].uscc))" : "enterprise #\(i)" }) {
+                    throw APIError.badRequest(problem.field, problem.description)
+                }
+            }
             let existed = try await services.store.policies().contains { $0.id == record.id }
             try await services.store.upsertPolicies([record])
             let refreshed = try await services.policies.refresh(cube: services.cubes.cube, catalog: services.catalog)

@@ -39,7 +39,7 @@ extension BrainServer {
                 return Item(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
                             validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
                             eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
-                            awarded: mine.count, awardedAmount: (mine.reduce(0) { $0 + ($1.amount ?? 0) } * 100).rounded() / 100)
+                            awarded: mine.count, awardedAmount: (mine.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100)
             }
             return try JSONResponse.make(["items": items])
         }
@@ -97,7 +97,7 @@ extension BrainServer {
             let p = try context.caller()
             struct Body: Decodable { let note: String? }
             let buffer = try await request.body.collect(upTo: 64 * 1024)
-            let body = buffer.readableBytes == 0 ? Body(note: nil) : try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+            let body = buffer.readableBytes == 0 ? Body(note: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
             guard let uscc = p.scope else { throw APIError.forbidden("your account has no enterprise") }
             let id = try context.parameters.require("id")
             do {
@@ -126,10 +126,11 @@ extension BrainServer {
                 }
                 struct Body: Decodable { let note: String?; let amount: Double? }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
-                let body = buffer.readableBytes == 0 ? Body(note: nil, amount: nil) : try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
-                if let a = body.amount, a < 0 || !a.isFinite { throw APIError.badRequest("amount", "must be a non-negative number") }
+                let body = buffer.readableBytes == 0 ? Body(note: nil, amount: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
                 do {
                     return try JSONResponse.make(try await services.policies.advance(award: id, to: state, by: p.username, note: body.note, amount: body.amount))
+                } catch let e as PolicyProblem where e.field == "amount" {
+                    throw APIError.badRequest("amount", e.description)
                 } catch let e as PolicyProblem {
                     throw APIError(.conflict, code: "wrong_state", message: e.description)
                 }

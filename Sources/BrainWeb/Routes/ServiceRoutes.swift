@@ -139,7 +139,7 @@ extension BrainServer {
                 guard mayAct else { throw APIError.forbidden("referral \(id) is not yours to update") }
                 struct Body: Decodable { let note: String? }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
-                let body = buffer.readableBytes == 0 ? Body(note: nil) : try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+                let body = buffer.readableBytes == 0 ? Body(note: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
                 do {
                     return try JSONResponse.make(try await catalogue.advance(referral: id, to: state, by: p.username, note: body.note))
                 } catch let e as AppError { throw APIError(e) }

@@ -72,7 +72,7 @@ extension BrainServer {
                 let w = try await self.visibleWarning(context)
                 struct Body: Decodable { let note: String? }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
-                let body = buffer.readableBytes == 0 ? Body(note: nil) : try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+                let body = buffer.readableBytes == 0 ? Body(note: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
                 guard from.contains(w.state) else {
                     throw APIError(.conflict, code: "wrong_state", message: "warning \(w.id) is \(w.state); only \(from.joined(separator: " or ")) warnings can be \(state)")
                 }

@@ -38,6 +38,19 @@ public struct APIError: HTTPResponseError {
     }
 }
 
+extension APIError {
+    /// The status an error ends in once the error middleware has answered it (for the audit ledger, which sees the error
+    /// before the answer is made).
+    static func status(of error: any Error) -> Int {
+        switch error {
+        case let e as any HTTPResponseError: return Int(e.status.code)
+        case is NIOTooManyBytesError: return 413
+        case is DecodingError: return 400
+        default: return 500
+        }
+    }
+}
+
 /// Turns every error into the JSON error shape; unknown routes become 404 JSON, unexpected errors 500 without detail.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger

@@ -33,7 +33,15 @@ struct AuditMiddleware: RouterMiddleware {
         var request = request
         var bodyHash = "", bodyBytes = 0
         if write {
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            } catch {
+                // A body over the limit is a refused write like any other.
+                let status = APIError.status(of: error)
+                await record(request, context, status: status, bodyHash: "", bodyBytes: context.maxUploadSize, write: true)
+                throw error
+            }
             bodyBytes = buffer.readableBytes
             bodyHash = Hex.encode(SHA256.hash(data: Data(buffer: buffer)))
             request.body = .init(buffer: buffer)
@@ -43,12 +51,13 @@ struct AuditMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
             status = Int(response.status.code)
-        } catch let e as APIError {
-            status = Int(e.status.code)
-            if write || Self.isSensitiveRead(path) || status == 401 || status == 403 {
+        } catch {
+            // Every failed write and every refusal is recorded, including errors that end in 500 after rows were written.
+            status = APIError.status(of: error)
+            if write || Self.isSensitiveRead(path) || status == 401 || status == 403 || status >= 500 {
                 await record(request, context, status: status, bodyHash: bodyHash, bodyBytes: bodyBytes, write: write)
             }
-            throw e
+            throw error
         }
         if write || Self.isSensitiveRead(path) {
             await record(request, context, status: status, bodyHash: bodyHash, bodyBytes: bodyBytes, write: write)

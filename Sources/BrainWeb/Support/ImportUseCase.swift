@@ -1,0 +1,43 @@
+import BrainData
+import BrainSecurity
+import Foundation
+
+/// One import as the API, the portal pages and their tests run it: the caller's scope on every side of every row, moves of
+/// registered firms only for `enterprises:relocate` and each one in the ledger, the batch in the ledger whatever the
+/// outcome (a failure after rows were written is recorded as `failed`), then the in-memory views rebuilt.
+extension Services {
+    public func runImport(_ data: Data, fileName: String, kind: ImportKind, by principal: Principal, source: String,
+                          via: String) async throws -> ImportReport {
+        let report: ImportReport
+        do {
+            report = try await importer.importData(data, fileName: fileName, kind: kind, actor: principal.username,
+                                                   scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises))
+        } catch let e as ImportFileError {
+            _ = try? await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
+                                                outcome: "rejected", detail: BrainServer.auditDetail(["via": via, "reason": String(e.description.prefix(500))])))
+            throw e
+        } catch {
+            // The file was readable but writing failed: say so in the ledger before the caller answers 500.
+            _ = try? await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
+                                                outcome: "failed", detail: BrainServer.auditDetail(["via": via, "error": String(String(describing: error).prefix(500))])))
+            throw error
+        }
+        try await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: "import:\(report.batchKey)", source: source,
+                                           outcome: report.rowsRejected > 0 ? "partial" : "ok",
+                                           detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)), "accepted": String(report.rowsAccepted),
+                                                                            "rejected": String(report.rowsRejected), "changed": String(report.rowsChanged)])))
+        for m in report.moves {
+            try await ledger.record(AuditEvent(actor: principal.username, action: "relocate enterprise", target: m.uscc, source: source,
+                                               detail: BrainServer.auditDetail(["batch": report.batchKey, "row": String(m.row), "fromRegion": m.fromRegion,
+                                                                                "toRegion": m.toRegion, "fromZone": m.fromZone ?? "", "toZone": m.toZone ?? ""])))
+        }
+        do {
+            try await apply(report)
+        } catch {
+            _ = try? await ledger.record(AuditEvent(actor: "system", action: "rebuild after import", target: "import:\(report.batchKey)", source: source,
+                                                outcome: "failed", detail: BrainServer.auditDetail(["error": String(String(describing: error).prefix(500))])))
+            throw error
+        }
+        return report
+    }
+}
