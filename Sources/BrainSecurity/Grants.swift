@@ -99,14 +99,14 @@ public struct DataGrants: Sendable {
 
     public func grant(_ id: String) async throws -> DataGrant? { try await store.document(.dataGrants, key: id, as: DataGrant.self) }
 
-    public func revoke(_ id: String, by user: String) async throws -> DataGrant? {
+    /// Revokes a grant; nil when there is none, `alreadyRevoked` when it was revoked before (nothing changes then).
+    public func revoke(_ id: String, by user: String) async throws -> (grant: DataGrant, alreadyRevoked: Bool)? {
         guard var g = try await grant(id) else { return nil }
-        if g.revokedAt == nil {
-            g.revokedAt = Timestamp.now()
-            g.revokedBy = user
-            try await create(g)
-        }
-        return g
+        if g.revokedAt != nil { return (g, true) }
+        g.revokedAt = Timestamp.now()
+        g.revokedBy = user
+        try await create(g)
+        return (g, false)
     }
 
     /// Records a read (or refused read) made by someone other than the owner and officials.

@@ -38,6 +38,19 @@ public struct Principal: Sendable, Hashable, Codable {
         }
     }
 
+    /// True when a warning lies inside this caller's scope: its region (an enterprise warning carries the firm's region
+    /// and zone), its zone for a zone manager, its subject for an enterprise. The API and the portal both ask this, and a
+    /// warning outside the scope answers exactly as a missing one (404), so its existence does not leak.
+    public func canSee(warning w: WarningRecord, in catalog: RegionCatalog) -> Bool {
+        switch enterpriseScope(in: catalog) {
+        case .all: return true
+        case .regions(let set): return w.region.map(set.contains) ?? false
+        case .zone(let z): return w.zone == z
+        case .enterprise(let code): return w.subject == code
+        case .nothing: return false
+        }
+    }
+
     /// The rows whose indicators and supply links this caller may read.
     public func indicatorScope(in catalog: RegionCatalog) -> ScopeRestriction {
         can(.readIndicators) ? enterpriseScope(in: catalog) : .nothing

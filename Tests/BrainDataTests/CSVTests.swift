@@ -37,3 +37,18 @@ import Testing
         #expect(CSV.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
     }
 }
+
+/// Finding 6 of the hardening issue: names starting with =, +, -, @, a tab or CR came out of CSV exports as live formulas.
+@Suite struct CSVInjectionTests {
+    @Test func formulaPrefixesAreNeutralisedAndNumbersKept() {
+        #expect(CSV.escape("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")
+        #expect(CSV.escape("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0")
+        #expect(CSV.escape("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSV.escape("-2+3") == "'-2+3")
+        #expect(CSV.escape("\tTAB") == "'\tTAB")
+        #expect(CSV.escape("\r=1") == "\"'\r=1\"")
+        #expect(CSV.escape("-5.2") == "-5.2")
+        #expect(CSV.escape("+3") == "+3")
+        #expect(CSV.escape("南昌电子") == "南昌电子")
+    }
+}

@@ -250,7 +250,12 @@ import Testing
         let resolved = try await s.request("POST", "/api/v1/warnings/\(id)/resolve", token: yc, body: Data(#"{"note":"订单恢复"}"#.utf8))
         #expect(resolved.object["state"] as? String == "resolved")
         let nc = try await s.login("nanchang", "Nanchang#2026")
-        #expect(try await s.get("/api/v1/warnings/\(id)", token: nc).status == 403)
+        // Another city's warning answers exactly as a missing one (finding 7 of the hardening issue: 403 told it existed).
+        let foreign = try await s.get("/api/v1/warnings/\(id)", token: nc)
+        let missing = try await s.get("/api/v1/warnings/no-such-warning", token: nc)
+        #expect(foreign.status == 404 && missing.status == 404)
+        #expect(foreign.errorMessage.replacingOccurrences(of: id, with: "X") == missing.errorMessage.replacingOccurrences(of: "no-such-warning", with: "X"))
+        #expect(try await s.request("POST", "/api/v1/warnings/\(id)/acknowledge", token: nc).status == 404)
         let ncList = try await s.get("/api/v1/warnings?limit=500", token: nc)
         #expect((ncList.object["items"] as? [[String: Any]] ?? []).allSatisfy { ($0["region"] as? String)?.hasPrefix("3601") == true })
         #expect(try await s.get("/api/v1/warnings?level=purple", token: nc).status == 400)

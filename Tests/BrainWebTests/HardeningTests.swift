@@ -4,6 +4,9 @@ import BrainData
 import BrainSecurity
 import BrainStore
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 @testable import BrainWeb
 
@@ -14,6 +17,8 @@ import Testing
         try await poisonedNumbersAreRefused(s)
         try await poisonedStoredValuesAreSkipped(s)
         try await importsCannotEscalateScope(s)
+        try await portalOutcomesReachTheLedger(s)
+        try await smallerFindings(s)
         await s.stop()
     }
 
@@ -116,5 +121,95 @@ import Testing
         let move = try await s.services.ledger.entries().last { $0.action == "relocate enterprise" }
         #expect(move?.target == yichun.uscc && move?.actor == "prov-mover")
         #expect(try await s.services.ledger.verify().ok)
+    }
+
+    /// Finding 4: portal refusals (403, CSRF), portal writes and reads of one firm's data are in the ledger like the API's.
+    func portalOutcomesReachTheLedger(_ s: TestServer) async throws {
+        let portal = PortalClient(base: s.base)
+        #expect(try await portal.login("nanchang", "Nanchang#2026").status == 303)
+        let before = try await s.services.ledger.entries().count
+        let forbidden = try await portal.get("/console")
+        #expect(forbidden.status == 403)
+        let csrf = try await portal.post("/news", ["title": "无令牌", "body": "x", "mode": "now"])
+        #expect(csrf.status == 403)
+        let local = try firm(s, city: "360100")
+        #expect(try await portal.get("/enterprises/\(local.uscc)").status == 200)
+        let entries = try await s.services.ledger.entries(after: before).filter { $0.actor == "nanchang" }
+        #expect(entries.contains { $0.target == "/console" && $0.outcome == "denied" }, "\(entries.map(\.action))")
+        #expect(entries.contains { $0.target == "/news" && $0.outcome == "denied" && $0.action.hasPrefix("POST") })
+        #expect(entries.contains { $0.target == "/enterprises/\(local.uscc)" && $0.outcome == "ok" })
+        #expect(try await s.services.ledger.verify().ok)
+    }
+
+    /// Finding 7 and 6: the smaller ones.
+    func smallerFindings(_ s: TestServer) async throws {
+        // Sign-in bodies stop at 16 KiB.
+        let huge = try await s.request("POST", "/api/v1/auth/login", body: Data(("{\"username\":\"admin\",\"password\":\"" + String(repeating: "x", count: 1 << 20) + "\"}").utf8))
+        #expect(huge.status == 413)
+        // Unknown and real names answer alike, lock alike.
+        for name in ["nobody-at-all", "yichun"] {
+            var last = ""
+            for _ in 0..<5 { last = try await s.request("POST", "/api/v1/auth/login", body: Data("{\"username\":\"\(name)\",\"password\":\"Wrong#2026xx\"}".utf8)).errorMessage }
+            let sixth = try await s.request("POST", "/api/v1/auth/login", body: Data("{\"username\":\"\(name)\",\"password\":\"Wrong#2026xx\"}".utf8))
+            #expect(sixth.status == 401 && sixth.errorCode == "account_locked", "\(name): \(sixth.errorMessage)")
+            #expect(!last.contains(name) && !sixth.errorMessage.contains(name))
+        }
+        try await s.services.store.clearLoginFailures("yichun")
+        // Wrong current passwords count toward the lockout.
+        _ = try await s.services.accounts.add(username: "pw-guess", password: "Guess#20262026", role: .provider, scope: nil, cost: 4)
+        let guesser = try await s.login("pw-guess", "Guess#20262026")
+        for _ in 0..<5 {
+            _ = try await s.request("POST", "/api/v1/me/password", token: guesser, body: Data(#"{"currentPassword":"Nope#20262026","newPassword":"Better#20262026x"}"#.utf8))
+        }
+        let locked = try await s.request("POST", "/api/v1/auth/login", body: Data(#"{"username":"pw-guess","password":"Guess#20262026"}"#.utf8))
+        #expect(locked.status == 401 && locked.errorCode == "account_locked")
+        // A city's news is that city's: 宜春 cannot publish 南昌's draft nor read its news; the province reads all.
+        let nc = try await s.login("nanchang", "Nanchang#2026"), yc = try await s.login("yichun", "Yichun#20262026")
+        let draft = try await s.request("POST", "/api/v1/announcements", token: nc, body: Data(#"{"title":"=HYPERLINK(\"http://x\")南昌通知","body":"仅南昌","draft":true}"#.utf8))
+        let draftId = try #require(draft.object["id"] as? String)
+        #expect(try await s.request("POST", "/api/v1/announcements/\(draftId)/publish", token: yc).status == 404)
+        #expect(try await s.request("POST", "/api/v1/announcements/\(draftId)/publish", token: nc).status == 200)
+        let ycNews = try #require(try await s.get("/api/v1/announcements", token: yc).object["items"] as? [[String: Any]])
+        #expect(!ycNews.contains { $0["id"] as? String == draftId })
+        let firmNews = try #require(try await s.get("/api/v1/announcements", token: try await s.login("firm", "Firm#20262026")).object["items"] as? [[String: Any]])
+        #expect(firmNews.contains { $0["id"] as? String == draftId }, "a 南昌 firm reads 南昌's news")
+        // CSV exports neutralise formulas (the warnings export carries firm names; the helper covers every cell).
+        let portal = PortalClient(base: s.base)
+        _ = try await portal.login("nanchang", "Nanchang#2026")
+        let export = try await portal.get("/warnings.csv")
+        #expect(export.status == 200)
+        for line in export.html.split(whereSeparator: \.isNewline) {
+            for cell in line.split(separator: ",") { #expect(!"=+@".contains(cell.first ?? " ") || Double(cell) != nil, "\(cell)") }
+        }
+        // Logout without the form token changes nothing: the session still works.
+        let out = try await portal.post("/logout", [:])
+        #expect(out.status == 403)
+        #expect(try await portal.get("/").status == 200)
+        // Login CSRF: a sign-in form posted from another site is refused.
+        var req = URLRequest(url: URL(string: s.base + "/login")!)
+        req.httpMethod = "POST"
+        req.httpBody = Data("username=nanchang&password=Nanchang%232026".utf8)
+        req.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        req.setValue("https://evil.example", forHTTPHeaderField: "Origin")
+        let (_, cross) = try await URLSession.shared.data(for: req)
+        #expect((cross as! HTTPURLResponse).statusCode == 403)
+        // Revoking a grant twice: the second answer is 409; another firm's grant id is 404.
+        let firmToken = try await s.login("firm", "Firm#20262026")
+        let me = try #require(try await s.get("/api/v1/me", token: firmToken).object["scope"] as? String)
+        let grant = try await s.request("POST", "/api/v1/enterprises/\(me)/grants", token: firmToken,
+                                        body: Data(#"{"grantee":"yichun","datasets":["indicators"],"purpose":"供应链核查","days":30}"#.utf8))
+        let grantId = try #require(grant.object["id"] as? String, "\(grant.object)")
+        // The 宜春 official (a scoped user) reads the 南昌 firm's figures under the grant, on the detail route too.
+        let detail = try await s.get("/api/v1/enterprises/\(me)", token: yc)
+        #expect(detail.status == 200 && detail.object["indicatorsVisible"] as? Bool == true, "\(detail.status) \(detail.errorMessage)")
+        #expect(try await s.request("POST", "/api/v1/grants/\(grantId)/revoke", token: firmToken).status == 200)
+        #expect(try await s.request("POST", "/api/v1/grants/\(grantId)/revoke", token: firmToken).status == 409)
+        // Unknown user names and the firm's own account get the same message.
+        let unknown = try await s.request("POST", "/api/v1/enterprises/\(me)/grants", token: firmToken,
+                                          body: Data(#"{"grantee":"no-such-user-x","datasets":["indicators"],"purpose":"p","days":3}"#.utf8))
+        let own = try await s.request("POST", "/api/v1/enterprises/\(me)/grants", token: firmToken,
+                                      body: Data(#"{"grantee":"firm","datasets":["indicators"],"purpose":"p","days":3}"#.utf8))
+        #expect(unknown.status == 400 && own.status == 400)
+        #expect(unknown.errorMessage.replacingOccurrences(of: "no-such-user-x", with: "X") == own.errorMessage.replacingOccurrences(of: "firm", with: "X"))
     }
 }

@@ -1,3 +1,5 @@
+import BrainCore
+import BrainSecurity
 import BrainStore
 import Foundation
 
@@ -11,6 +13,8 @@ public struct Announcement: Codable, Sendable, Hashable {
     /// ISO 8601; when the item becomes visible.
     public var publishAt: String?
     public var author: String
+    /// The region or zone the item is for: the author's scope (a city's news reaches that city); nil for the whole province.
+    public var audience: String?
     public var createdAt: String
     public var updatedAt: String
 
@@ -25,8 +29,46 @@ public struct AnnouncementDesk: Sendable {
     public let store: Store
     public init(store: Store) { self.store = store }
 
-    /// Creates an item: a draft, published now, or scheduled (`publishAt` in the future). Title and body are required.
-    public func create(title: String?, body: String?, publishAt: String?, draft: Bool, author: String) async throws -> Announcement {
+    /// The audience an author writes for: its region or zone, or the whole province (nil) for administrators and
+    /// province officials.
+    public static func audience(of author: Principal) -> String? {
+        switch author.role {
+        case .admin, .provinceOfficial: return nil
+        case .cityOfficial, .countyOfficial, .zoneManager: return author.scope
+        case .enterprise, .provider, .expert: return author.scope ?? "none"
+        }
+    }
+
+    /// The audiences whose items a reader sees: the province's items and those of every region or zone the reader lies
+    /// in (a county official reads its city's news too; an enterprise its county's and city's); province-level readers
+    /// see every item. `firmPlace` is the reader's enterprise region and zone, when the reader is an enterprise.
+    public static func reads(_ audience: String?, reader: Principal, catalog: RegionCatalog, firmPlace: (region: String, zone: String?)? = nil) -> Bool {
+        guard let audience else { return true }
+        switch reader.role {
+        case .admin, .provinceOfficial: return true
+        case .cityOfficial: return audience == reader.scope || catalog.counties(within: reader.scope ?? "").contains(audience)
+        case .countyOfficial, .zoneManager:
+            guard let scope = reader.scope else { return false }
+            if audience == scope { return true }
+            let counties = reader.role == .zoneManager ? (catalog.zone(scope)?.counties ?? []) : [scope]
+            return counties.contains(audience) || counties.contains { catalog.city(of: $0) == audience }
+        case .enterprise:
+            guard let place = firmPlace else { return false }
+            return audience == place.region || audience == catalog.city(of: place.region) || (place.zone != nil && audience == place.zone)
+        case .provider, .expert: return false
+        }
+    }
+
+    /// May this publisher change or publish an item for that audience? Its own audience, or anything at province level.
+    public static func manages(_ audience: String?, publisher: Principal) -> Bool {
+        guard publisher.can(.publishNews) else { return false }
+        let mine = Self.audience(of: publisher)
+        return mine == nil || mine == audience
+    }
+
+    /// Creates an item for the author's audience: a draft, published now, or scheduled (`publishAt` in the future). Title
+    /// and body are required.
+    public func create(title: String?, body: String?, publishAt: String?, draft: Bool, author: Principal) async throws -> Announcement {
         let t = title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", b = body?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !t.isEmpty, t.count <= 120 else { throw AppError.bad("title", "required, at most 120 characters") }
         guard !b.isEmpty, b.count <= 20_000 else { throw AppError.bad("body", "required, at most 20,000 characters") }
@@ -37,14 +79,17 @@ public struct AnnouncementDesk: Sendable {
         }
         let now = Timestamp.now()
         let a = Announcement(id: "N-" + UUID().uuidString.prefix(8).lowercased(), title: t, body: b, state: draft ? "draft" : "published",
-                             publishAt: draft ? nil : at, author: author, createdAt: now, updatedAt: now)
+                             publishAt: draft ? nil : at, author: author.username, audience: Self.audience(of: author), createdAt: now, updatedAt: now)
         try await save(a)
         return a
     }
 
-    /// Publishes a draft now (or at `publishAt`).
-    public func publish(_ id: String, at: String? = nil) async throws -> Announcement {
-        guard var a = try await store.document(.announcements, key: id, as: Announcement.self) else { throw AppError.notFound("no announcement \(id)") }
+    /// Publishes a draft now (or at `publishAt`); only a publisher of the item's audience may. An item the publisher may
+    /// not manage answers as a missing one.
+    public func publish(_ id: String, by publisher: Principal, at: String? = nil) async throws -> Announcement {
+        guard var a = try await store.document(.announcements, key: id, as: Announcement.self), Self.manages(a.audience, publisher: publisher) else {
+            throw AppError.notFound("no announcement \(id)")
+        }
         a.state = "published"
         a.publishAt = at ?? Timestamp.now()
         a.updatedAt = Timestamp.now()
@@ -56,12 +101,16 @@ public struct AnnouncementDesk: Sendable {
         try await store.putDocuments(.announcements, [DocumentRow(key: a.id, values: [a.publishAt, a.state], doc: a)])
     }
 
-    /// Visible items newest first; with `includeUnpublished`, drafts and scheduled ones too.
-    public func list(includeUnpublished: Bool, limit: Int = 50) async throws -> [Announcement] {
+    /// The items a reader sees, newest first: published ones of its audiences; for a publisher also the drafts and
+    /// scheduled items it manages.
+    public func list(for reader: Principal, catalog: RegionCatalog, firmPlace: (region: String, zone: String?)? = nil, limit: Int = 50) async throws -> [Announcement] {
         let all = try await store.documents(.announcements, as: Announcement.self)
         let now = Timestamp.now()
-        return all.filter { includeUnpublished || $0.isVisible(at: now) }
-            .sorted { ($0.publishAt ?? $0.updatedAt, $0.id) > ($1.publishAt ?? $1.updatedAt, $1.id) }.prefix(limit).map { $0 }
+        return all.filter { a in
+            if a.isVisible(at: now) { return Self.reads(a.audience, reader: reader, catalog: catalog, firmPlace: firmPlace) }
+            return Self.manages(a.audience, publisher: reader)
+        }
+        .sorted { ($0.publishAt ?? $0.updatedAt, $0.id) > ($1.publishAt ?? $1.updatedAt, $1.id) }.prefix(limit).map { $0 }
     }
 
     static func parse(_ text: String) -> Date? {

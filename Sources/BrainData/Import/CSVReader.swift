@@ -138,7 +138,18 @@ public enum CSV {
     }
 
     /// Quotes a field for output when it needs it.
+    /// One cell for a CSV file that people open in a spreadsheet: neutralised against formula injection, quoted when it
+    /// holds a comma, quote or line break.
     public static func escape(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        let cell = neutralised(s)
+        return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+    }
+
+    /// A cell that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab or a carriage return) gets a
+    /// leading apostrophe, so it shows as text (CSV formula injection); plain numbers such as -5.2 stay numbers.
+    public static func neutralised(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        if first != "\t", first != "\r", Double(s) != nil { return s }
+        return "'" + s
     }
 }

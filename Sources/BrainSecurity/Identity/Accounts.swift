@@ -1,3 +1,4 @@
+import Synchronization
 import BrainCore
 import BrainStore
 import Crypto
@@ -79,10 +80,14 @@ public struct Accounts: Sendable {
     public func login(username: String, password: String, secondFactor: String? = nil, now: Date = Date()) async throws -> LoginResult {
         guard let user = try await store.user(username), !user.disabled, let role = Role(rawValue: user.role),
               let security = try await store.userSecurity(username) else {
-            throw Problem("wrong user name or password", code: "unauthorized")
+            // An unknown (or disabled) name costs the same bcrypt work and locks after the same failures as a real one, so
+            // neither the time nor the message tells whether an account exists.
+            _ = Passwords.verify(password, hash: Self.decoyHash)
+            try unknownNameFailure(String(username.prefix(200)), now: now)
         }
         if let until = security.lockedUntil, let date = try? Date(until, strategy: .iso8601), date > now {
-            throw Problem("account \(username) is locked until \(until) after \(Self.lockAfter) failed logins; wait or ask an administrator to unlock it", code: "account_locked")
+            _ = Passwords.verify(password, hash: Self.decoyHash)
+            throw Problem(Self.lockedMessage(until), code: "account_locked")
         }
         guard Passwords.verify(password, hash: user.passwordHash) else {
             try await fail(username, now: now, "wrong user name or password")
@@ -106,9 +111,35 @@ public struct Accounts: Sendable {
         let until = Timestamp.string(now.addingTimeInterval(Self.lockSeconds))
         let n = try await store.recordLoginFailure(username, lockAfter: Self.lockAfter, lockUntil: until)
         if n >= Self.lockAfter {
-            throw Problem("\(message); after \(Self.lockAfter) failures the account is locked until \(until)", code: "account_locked")
+            throw Problem(Self.lockedMessage(until), code: "account_locked")
         }
         throw Problem(message, code: "unauthorized")
+    }
+
+    /// The one message of a locked account, the same for every name.
+    static func lockedMessage(_ until: String) -> String {
+        "wrong user name or password; after \(lockAfter) failed logins the account is locked until \(until); wait or ask an administrator to unlock it"
+    }
+
+    /// A bcrypt hash of nothing anyone knows, checked for unknown names so that they take as long as real ones.
+    static let decoyHash = Passwords.hash(UUID().uuidString + UUID().uuidString)
+
+    /// Failures of names that are not accounts, kept in memory (at most 10,000 names) so that they lock like real ones.
+    private static let unknownFailures = Mutex<[String: (count: Int, lockedUntil: Date?)]>([:])
+
+    private func unknownNameFailure(_ name: String, now: Date) throws -> Never {
+        let (locked, until): (Bool, Date?) = Self.unknownFailures.withLock { all in
+            if all.count > 10_000 { all.removeAll() }
+            var entry = all[name] ?? (0, nil)
+            if let u = entry.lockedUntil, u > now { return (true, u) }
+            if let u = entry.lockedUntil, u <= now { entry = (0, nil) }
+            entry.count += 1
+            if entry.count >= Self.lockAfter { entry.lockedUntil = now.addingTimeInterval(Self.lockSeconds) }
+            all[name] = entry
+            return (entry.count >= Self.lockAfter, entry.lockedUntil)
+        }
+        if locked, let until { throw Problem(Self.lockedMessage(Timestamp.string(until)), code: "account_locked") }
+        throw Problem("wrong user name or password", code: "unauthorized")
     }
 
     /// `totp` or `recovery` when the code is right (a TOTP step is used once), nil otherwise.
@@ -169,7 +200,12 @@ public struct Accounts: Sendable {
 
     /// Changes a password: the current one must be right, the new one must meet the rule and differ from the last five.
     public func changePassword(_ username: String, current: String, new: String, cost: UInt8 = Passwords.cost) async throws {
-        guard let user = try await store.user(username), Passwords.verify(current, hash: user.passwordHash) else {
+        guard let user = try await store.user(username) else { throw Problem("currentPassword: wrong password", code: "bad_parameter") }
+        guard Passwords.verify(current, hash: user.passwordHash) else {
+            // A wrong current password counts toward the lockout like a failed login (a stolen session cannot guess it).
+            let until = Timestamp.string(Date().addingTimeInterval(Self.lockSeconds))
+            let n = try await store.recordLoginFailure(username, lockAfter: Self.lockAfter, lockUntil: until)
+            if n >= Self.lockAfter { throw Problem("currentPassword: wrong password; " + Self.lockedMessage(until), code: "account_locked") }
             throw Problem("currentPassword: wrong password", code: "bad_parameter")
         }
         try await setPassword(username, new, cost: cost)

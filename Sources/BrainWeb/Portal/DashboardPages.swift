@@ -40,9 +40,7 @@ enum CSVDownload {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func escape(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func escape(_ s: String) -> String { CSV.escape(s) }
 }
 
 extension Portal {
@@ -180,14 +178,7 @@ extension Portal {
     /// The warning in the path when it lies in the caller's scope.
     func scopedWarning(_ context: BrainContext) async throws -> WarningRecord? {
         guard let p = context.principal, let id = context.parameters.get("id"), let w = try await services.store.warning(id) else { return nil }
-        let cube = services.cubes.cube
-        let scope = p.enterpriseScope(in: services.catalog)
-        if w.subjectType == "enterprise", let i = cube.firmIndex[w.subject] {
-            let e = cube.firms[i]
-            return scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) ? w : nil
-        }
-        if let r = w.region { return scope.admits(uscc: "", region: r, zone: w.zone) || p.role == .admin || p.role == .provinceOfficial ? w : nil }
-        return p.role == .admin || p.role == .provinceOfficial ? w : nil
+        return p.canSee(warning: w, in: services.catalog) ? w : nil
     }
 
     /// A warning's detail: why it fired, with the chart of the series that made it fire, and the acknowledge form.

@@ -184,7 +184,7 @@ extension Portal {
         let grantee = form["grantee"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let datasets = GrantDataset.allCases.filter { form["ds_\($0.rawValue)"] == "1" }
         let purpose = form["purpose"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard let user = try await services.store.user(grantee), user.scope != firm.uscc else { return try await grantsPage(request, context, error: "被授权用户名：没有这个用户（或是本企业自己的账号）") }
+        guard let user = try await services.store.user(grantee), !user.disabled, user.scope != firm.uscc else { return try await grantsPage(request, context, error: "被授权用户名：没有这个用户（或是本企业自己的账号）") }
         guard !datasets.isEmpty else { return try await grantsPage(request, context, error: "数据范围：请至少选择一项") }
         guard !purpose.isEmpty, purpose.count <= 200 else { return try await grantsPage(request, context, error: "用途：必填，最多 200 字") }
         guard let days = form["days"].flatMap({ Int($0) }), (1...366).contains(days) else { return try await grantsPage(request, context, error: "期限：须为 1–366 天") }

@@ -14,7 +14,7 @@ extension Portal {
     func newsPage(_ request: Request, _ context: BrainContext, error: String?) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         guard p.can(.publishNews) else { return message(context, "无权访问", "发布公告需要省、市工信部门或管理员账号。", status: .forbidden) }
-        let items = try await AnnouncementDesk(store: services.store).list(includeUnpublished: true, limit: 200)
+        let items = try await services.news(for: p, limit: 200)
         let token = csrf.token(session: context.sessionID ?? "")
         var page = ReportPage(heading: "新闻公告", sub: "草稿仅发布者可见；定时发布的公告到时自动出现在首页")
         page.error = error
@@ -45,7 +45,7 @@ extension Portal {
         if mode == "schedule", (form["publishAt"] ?? "").isEmpty { return try await newsPage(request, context, error: "定时：请填写发布时间") }
         do {
             let a = try await AnnouncementDesk(store: services.store).create(title: form["title"], body: form["body"], publishAt: mode == "schedule" ? form["publishAt"] : nil,
-                                                                          draft: mode == "draft", author: p.username)
+                                                                          draft: mode == "draft", author: p)
             try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /news", target: "announcement:\(a.id)", source: request.clientAddress(context),
                                                         detail: BrainServer.auditDetail(["state": a.state, "publishAt": a.publishAt ?? "", "via": "portal"])))
             return PortalRenderer.redirect("/news")
@@ -60,7 +60,7 @@ extension Portal {
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
         guard let id = context.parameters.get("id") else { return PortalRenderer.redirect("/news") }
-        do { _ = try await AnnouncementDesk(store: services.store).publish(id) } catch { return message(context, "未找到", "没有这条公告。", status: .notFound) }
+        do { _ = try await AnnouncementDesk(store: services.store).publish(id, by: p) } catch { return message(context, "未找到", "没有这条公告。", status: .notFound) }
         try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /news/{id}/publish", target: "announcement:\(id)", source: request.clientAddress(context)))
         return PortalRenderer.redirect("/news")
     }

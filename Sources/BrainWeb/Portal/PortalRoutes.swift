@@ -1,3 +1,4 @@
+import HTTPTypes
 import BrainApps
 import BrainCore
 import BrainSecurity
@@ -111,6 +112,17 @@ struct Portal: Sendable {
         message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden)
     }
 
+    /// False when the browser says the form came from another site: `Sec-Fetch-Site: cross-site`, or an `Origin` whose
+    /// host differs from the `Host` the request was sent to. Requests without either header (scripts, curl) pass.
+    static func sameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" { return false }
+        guard let origin = request.headers[HTTPField.Name("Origin")!] else { return true }
+        guard origin != "null", let originHost = URL(string: origin)?.host?.lowercased() else { return false }
+        let host = (request.head.authority ?? "").lowercased()
+        let hostOnly = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.split(separator: ":").first ?? "")
+        return originHost == hostOnly || originHost == "[\(hostOnly)]" || originHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) == hostOnly
+    }
+
     func checkCSRF(_ form: [String: String], _ context: BrainContext) -> Bool {
         guard let session = context.sessionID else { return false }
         return csrf.check(form["_csrf"], session: session)
@@ -122,13 +134,20 @@ struct Portal: Sendable {
             c["askOTP"] = true
             return self.renderer.page("login", c)
         }
-        router.post("/login") { request, context in try await self.login(request, context) }
+        router.post("/login") { request, context in
+            // Login CSRF: a form posted from another site would sign the victim's browser in as the attacker.
+            guard Self.sameOrigin(request) else { return self.csrfRefusal(context) }
+            return try await self.login(request, context)
+        }
         router.post("/logout") { request, context in
             let form = try await FormBody.parse(request)
-            if let p = context.principal, let jti = context.sessionID, self.checkCSRF(form, context) {
-                try await self.services.store.revokeSessions(username: p.username, jti: jti, by: p.username)
-                self.services.sessions.markRevoked([jti])
+            guard let p = context.principal, let jti = context.sessionID else {
+                return PortalRenderer.redirect("/login", cookie: PortalCookie.clear(secure: PortalCookie.isSecure(request)))
             }
+            // Without the form token nothing changes: the session and its cookie stay as they were.
+            guard self.checkCSRF(form, context) else { return self.csrfRefusal(context) }
+            try await self.services.store.revokeSessions(username: p.username, jti: jti, by: p.username)
+            self.services.sessions.markRevoked([jti])
             return PortalRenderer.redirect("/login", cookie: PortalCookie.clear(secure: PortalCookie.isSecure(request)))
         }
         router.get("/enrol") { _, context in try await self.enrolPage(context) }
@@ -214,7 +233,7 @@ struct Portal: Sendable {
         var c = frame(context, title: "首页", active: "/")
         c["greeting"] = "\(p.username)，您好"
         c["groups"] = Self.tileGroups(for: p).map { g in ["title": g.title, "tiles": g.tiles.map { ["href": $0.href, "label": $0.label, "desc": $0.desc] }] as [String: Any] }
-        let news = try await AnnouncementDesk(store: services.store).list(includeUnpublished: false, limit: 5)
+        let news = try await services.news(for: p, limit: 20).filter { $0.isVisible() }.prefix(5)
         c["news"] = news.map { ["title": $0.title, "body": String($0.body.prefix(160)), "date": String(($0.publishAt ?? $0.updatedAt).prefix(10))] }
         c["hasNews"] = !news.isEmpty
         c["canPublish"] = p.can(.publishNews)

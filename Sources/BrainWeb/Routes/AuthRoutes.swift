@@ -24,7 +24,8 @@ extension BrainServer {
                 let factors: String
                 let enrolmentRequired: Bool
             }
-            let body = try await request.decode(as: Login.self, context: context)
+            // Sign-in bodies are tiny: 16 KiB is plenty and keeps an anonymous caller from making the server read megabytes.
+            let body = try await Self.decodeBody(request, as: Login.self, limit: 16 * 1024)
             guard !body.username.isEmpty, !body.password.isEmpty else {
                 throw APIError.badRequest("username", "user name and password are both required")
             }

@@ -138,7 +138,15 @@ extension BrainServer {
             let raw = try context.parameters.require("uscc")
             let code: String
             do { code = try CreditCode(raw).value } catch { throw APIError.badRequest("uscc", "\(raw) is not a valid credit code: \(error)") }
-            guard let e = try await services.store.enterprise(code, scope: principal.enterpriseScope(in: catalog)) else {
+            var found = try await services.store.enterprise(code, scope: principal.enterpriseScope(in: catalog))
+            if found == nil, let i = services.cubes.cube.firmIndex[code] {
+                // Outside the caller's scope, a data grant from the enterprise opens it, as on every other route of its data.
+                let place = services.cubes.cube.firms[i]
+                if case .grant = try await services.grants.decide(principal, owner: code, region: place.region, zone: place.zone, dataset: .indicators, catalog: catalog) {
+                    found = try await services.store.enterprise(code, scope: .all)
+                }
+            }
+            guard let e = found else {
                 if try await services.store.enterpriseExists(code) {
                     throw APIError.forbidden("enterprise \(code) is outside your data scope (\(principal.scope ?? "-"))")
                 }

@@ -46,8 +46,12 @@ extension BrainServer {
             struct Body: Decodable { let grantee: String?; let datasets: [String]?; let purpose: String?; let days: Int?; let expiresAt: String? }
             let body = try await Self.decodeBody(request, as: Body.self)
             guard let grantee = body.grantee, !grantee.isEmpty else { throw APIError.badRequest("grantee", "required: the user name to grant access to") }
-            guard let user = try await services.store.user(grantee) else { throw APIError.badRequest("grantee", "no user \(grantee)") }
-            guard user.scope != owner else { throw APIError.badRequest("grantee", "\(grantee) already belongs to this enterprise") }
+            // One message whether the name is unknown, disabled or the enterprise's own account: a grant form must not tell
+            // which user names exist.
+            guard let user = try await services.store.user(grantee), !user.disabled, user.scope != owner else {
+                throw APIError.badRequest("grantee", "cannot grant to \(String(grantee.prefix(100))): give the user name of an active account outside this enterprise")
+            }
+            _ = user
             guard let names = body.datasets, !names.isEmpty else {
                 throw APIError.badRequest("datasets", "required: one or more of \(GrantDataset.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -97,13 +101,15 @@ extension BrainServer {
         }
         api.post("/api/v1/grants/:id/revoke", RouteDoc(method: "post", path: "/api/v1/grants/:id/revoke", summary: "Revoke a data grant (the enterprise that gave it)",
                                                        tag: "grants", params: [.path("id", "grant id")], response: "DataGrant",
-                                                       permission: Permission.grantData.rawValue)) { _, context -> Response in
+                                                       permission: Permission.grantData.rawValue, errors: [400, 401, 403, 404, 409])) { _, context -> Response in
             try Self.require(.grantData, context)
             let p = try context.caller()
             let id = try context.parameters.require("id")
-            guard let g = try await grants.grant(id) else { throw APIError.notFound("no grant \(id)") }
-            guard p.role == .admin || p.scope == g.owner else { throw APIError.forbidden("grant \(id) was given by another enterprise") }
-            return try JSONResponse.make(try await grants.revoke(id, by: p.username))
+            // Another enterprise's grant answers as a missing one, so grant ids do not leak.
+            guard let g = try await grants.grant(id), p.role == .admin || p.scope == g.owner else { throw APIError.notFound("no grant \(id)") }
+            guard let (revoked, before) = try await grants.revoke(g.id, by: p.username) else { throw APIError.notFound("no grant \(id)") }
+            if before { throw APIError(.conflict, code: "already_revoked", message: "grant \(id) was already revoked at \(revoked.revokedAt ?? "") by \(revoked.revokedBy ?? "")") }
+            return try JSONResponse.make(revoked)
         }
         api.get("/api/v1/me/grants", RouteDoc(method: "get", path: "/api/v1/me/grants", summary: "Grants given to the caller (what enterprise data it may read, why and until when)",
                                               tag: "grants", response: "DataGrantList", errors: [401])) { _, context -> Response in

@@ -3,6 +3,15 @@ import BrainSecurity
 import Foundation
 import Hummingbird
 
+extension Services {
+    /// The news a caller reads: its audiences' published items, and the drafts it may publish.
+    func news(for p: Principal, limit: Int = 50) async throws -> [Announcement] {
+        let cube = cubes.cube
+        let place = p.role == .enterprise ? p.scope.flatMap { cube.firmIndex[$0] }.map { (cube.firms[$0].region, cube.firms[$0].zone) } : nil
+        return try await AnnouncementDesk(store: store).list(for: p, catalog: catalog, firmPlace: place, limit: limit)
+    }
+}
+
 extension BrainServer {
     func addNewsRoutes(_ api: APIRoutes) {
         let desk = AnnouncementDesk(store: services.store)
@@ -11,7 +20,7 @@ extension BrainServer {
                                                   tag: "news", response: "AnnouncementList", errors: [401])) { request, context -> Response in
             let p = try context.caller()
             _ = try QueryReader(request, allowed: [])
-            return try JSONResponse.make(["items": try await desk.list(includeUnpublished: p.can(.publishNews))])
+            return try JSONResponse.make(["items": try await services.news(for: p)])
         }
         api.post("/api/v1/announcements", RouteDoc(method: "post", path: "/api/v1/announcements",
                                                    summary: "Write an announcement: a draft, published now, or scheduled (publishAt)", tag: "news",
@@ -21,7 +30,7 @@ extension BrainServer {
             struct Body: Decodable { let title: String?; let body: String?; let publishAt: String?; let draft: Bool? }
             let b = try await Self.decodeBody(request, as: Body.self)
             do {
-                let a = try await desk.create(title: b.title, body: b.body, publishAt: b.publishAt, draft: b.draft ?? false, author: try context.caller().username)
+                let a = try await desk.create(title: b.title, body: b.body, publishAt: b.publishAt, draft: b.draft ?? false, author: try context.caller())
                 return try JSONResponse.make(a, status: .created)
             } catch let e as AppError { throw APIError(e) }
         }
@@ -29,7 +38,7 @@ extension BrainServer {
                                                                tag: "news", params: [.path("id", "announcement id")], response: "Announcement",
                                                                permission: Permission.publishNews.rawValue)) { _, context -> Response in
             try Self.require(.publishNews, context)
-            do { return try JSONResponse.make(try await desk.publish(try context.parameters.require("id"))) } catch let e as AppError { throw APIError(e) }
+            do { return try JSONResponse.make(try await desk.publish(try context.parameters.require("id"), by: try context.caller())) } catch let e as AppError { throw APIError(e) }
         }
     }
 }

@@ -91,7 +91,7 @@ extension BrainServer {
                                                         tag: "warnings", requestBody: ("application/json", "Thresholds"), response: "Thresholds",
                                                         permission: Permission.configureRules.rawValue)) { request, context -> Response in
             try Self.require(.configureRules, context)
-            let t = try await request.decode(as: RiskThresholds.self, context: context)
+            let t = try await Self.decodeBody(request, as: RiskThresholds.self)
             let service = WarningService(store: services.store)
             do { try await service.saveThresholds(t) } catch let e as AppError { throw APIError(e) }
             try await service.rescan(cube: services.cubes.cube)
@@ -103,16 +103,7 @@ extension BrainServer {
     func visibleWarning(_ context: BrainContext) async throws -> WarningRecord {
         let id = try context.parameters.require("id")
         guard let w = try await services.store.warning(id) else { throw APIError.notFound("no warning \(id)") }
-        let scope = try context.caller().enterpriseScope(in: services.catalog)
-        let inside: Bool
-        switch scope {
-        case .all: inside = true
-        case .regions(let set): inside = w.region.map(set.contains) ?? false
-        case .zone(let z): inside = w.zone == z
-        case .enterprise(let code): inside = w.subject == code
-        case .nothing: inside = false
-        }
-        guard inside else { throw APIError.forbidden("warning \(id) is outside your data scope") }
+        guard try context.caller().canSee(warning: w, in: services.catalog) else { throw APIError.notFound("no warning \(id)") }
         return w
     }
 }

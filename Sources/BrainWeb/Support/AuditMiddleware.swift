@@ -26,8 +26,37 @@ struct AuditMiddleware: RouterMiddleware {
         }
     }
 
+    /// Portal pages that show one enterprise's data (its profile, data granted to the caller, the firm's own pages).
+    static func isSensitivePortalRead(_ path: String) -> Bool {
+        path.hasPrefix("/enterprises/") || path.hasPrefix("/granted") || path.hasPrefix("/my/") || path.hasPrefix("/console")
+    }
+
+    /// Portal pages and forms: every write (a form post, accepted or refused, CSRF failures included), every refusal
+    /// (401, 403) and every read of one enterprise's data reaches the ledger, as for the API.
+    func handlePortal(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        // Sign-in is recorded by the sign-in itself; health, metrics and the OpenAPI document are public and unaudited.
+        guard !["/login", "/healthz", "/metrics", "/openapi.json", "/favicon.ico"].contains(path) else { return try await next(request, context) }
+        let write = request.method != .get && request.method != .head
+        let status: Int
+        let response: Response
+        do {
+            response = try await next(request, context)
+            status = Int(response.status.code)
+        } catch {
+            status = APIError.status(of: error)
+            await record(request, context, status: status, bodyHash: "", bodyBytes: 0, write: write)
+            throw error
+        }
+        if write || status == 401 || status == 403 || status >= 500 || (Self.isSensitivePortalRead(path) && status < 400) {
+            await record(request, context, status: status, bodyHash: "", bodyBytes: 0, write: write)
+        }
+        return response
+    }
+
     func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
+        guard path.hasPrefix("/api/") else { return try await handlePortal(request, context: context, next: next) }
         guard path.hasPrefix("/api/v1/"), !Self.skipped.contains(path) else { return try await next(request, context) }
         let write = request.method != .get && request.method != .head
         var request = request
@@ -65,16 +94,21 @@ struct AuditMiddleware: RouterMiddleware {
         return response
     }
 
+    /// Paths and queries enter the ledger cut to 512 characters (with the full length noted), so a huge URL cannot bloat it.
+    static func clip(_ text: String) -> String {
+        text.count <= 512 ? text : String(text.prefix(512)) + "…(\(text.count) characters)"
+    }
+
     /// Records a refusal made before the caller was known (no token, a bad or revoked token, enrolment pending).
     static func refusal(ledger: AuditLedger, monitor: SecurityMonitor, logger: Logger) -> @Sendable (Request, BrainContext, String, Int, String) async -> Void {
         { request, context, actor, status, reason in
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let detail = (try? enc.encode(["method": request.method.rawValue, "path": request.uri.path, "status": String(status), "reason": reason]))
+            let detail = (try? enc.encode(["method": request.method.rawValue, "path": clip(request.uri.path), "status": String(status), "reason": reason]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             let source = request.clientAddress(context)
-            let action = "\(request.method.rawValue) \(request.uri.path)"
-            do { try await ledger.record(AuditEvent(actor: actor, action: action, target: request.uri.path, source: source, outcome: "denied", detail: detail)) }
+            let action = "\(request.method.rawValue) \(clip(request.uri.path))"
+            do { try await ledger.record(AuditEvent(actor: String(actor.prefix(100)), action: action, target: clip(request.uri.path), source: source, outcome: "denied", detail: detail)) }
             catch { logger.error("could not append to the audit ledger: \(error)") }
             await monitor.observe(actor: actor, source: source, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
         }
@@ -82,14 +116,14 @@ struct AuditMiddleware: RouterMiddleware {
 
     func record(_ request: Request, _ context: BrainContext, status: Int, bodyHash: String, bodyBytes: Int, write: Bool) async {
         struct Detail: Encodable { let method, path: String; let query: String?; let status: Int; let bodySha256: String?; let bodyBytes: Int? }
-        let detail = Detail(method: request.method.rawValue, path: request.uri.path, query: request.uri.query, status: status,
+        let detail = Detail(method: request.method.rawValue, path: Self.clip(request.uri.path), query: request.uri.query.map(Self.clip), status: status,
                             bodySha256: write ? bodyHash : nil, bodyBytes: write ? bodyBytes : nil)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = (try? enc.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "denied" : status < 500 ? "rejected" : "failed"
-        let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)",
-                               target: request.uri.path, source: request.clientAddress(context), outcome: outcome, detail: text)
+        let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(Self.clip(context.endpointPath ?? request.uri.path))",
+                               target: Self.clip(request.uri.path), source: request.clientAddress(context), outcome: outcome, detail: text)
         do { try await ledger.record(event) } catch { logger.error("could not append to the audit ledger: \(error)") }
         await monitor.observe(actor: event.actor, source: event.source, action: event.action, target: event.target, outcome: outcome,
                               sensitiveRead: !write && Self.isSensitiveRead(request.uri.path))
