@@ -2,13 +2,14 @@
 # Black-box adversarial security suite (tests/security/, pytest from PyPI) against a live `brain serve` on a freshly
 # seeded small demo: floods, cross-party ids on every route, scope escalation by import, poisoned numbers and texts,
 # CSV formula injection, login behaviour, double revocation. See tests/security/README.md.
-#   bash scripts/security-tests.sh [BRAIN_BINARY]      (default .build/debug/brain; build it first)
+#   bash scripts/security-tests.sh [BRAIN_BINARY [PYTEST_ARGS...]]   (default .build/debug/brain; build it first)
+#   e.g. bash scripts/security-tests.sh .build/debug/brain -k 'flood or grant' -x
 # Needs python3 with venv; installs pytest into /tmp/brain-security on first use. Exits non-zero on any failure.
-# Extra arguments for pytest can be given in BRAIN_SEC_PYTEST_ARGS (e.g. "-k flood -x").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 brain=${1:-.build/debug/brain}
+[ $# -gt 0 ] && shift
 case "$brain" in /*) ;; *) brain="$root/$brain" ;; esac
 [ -x "$brain" ] || { echo "no brain binary at $brain (build it first)" >&2; exit 1; }
 venv=/tmp/brain-security
@@ -40,6 +41,7 @@ start_server() {
   echo "the server did not answer /healthz; its log:" >&2; tail -50 "$data/serve.log" >&2; return 1
 }
 trap stop_server EXIT
+trap 'exit 130' INT TERM
 
 # Officials, provider and expert need no enterprise, so they can exist before the demo is seeded.
 add_user() {  # NAME ROLE [SCOPE]
@@ -72,6 +74,6 @@ start_server
 status=0
 BRAIN_SEC_BASE="$base" BRAIN_SEC_DATA="$data" BRAIN_SEC_BINARY="$brain" BRAIN_SEC_PIDFILE="$pidfile" BRAIN_SEC_PORT="$port" \
   BRAIN_SEC_PASSWORD='Security#2026x' \
-  "$venv/bin/pytest" -q -p no:cacheprovider tests/security ${BRAIN_SEC_PYTEST_ARGS:-} || status=$?
+  "$venv/bin/pytest" -q -p no:cacheprovider tests/security "$@" || status=$?
 [ "$status" -eq 0 ] || echo "security suite failed (pytest exit $status); server log: $data/serve.log" >&2
 exit "$status"

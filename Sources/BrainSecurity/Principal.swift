@@ -42,6 +42,8 @@ public struct Principal: Sendable, Hashable, Codable {
     /// and zone), its zone for a zone manager, its subject for an enterprise. The API and the portal both ask this, and a
     /// warning outside the scope answers exactly as a missing one (404), so its existence does not leak.
     public func canSee(warning w: WarningRecord, in catalog: RegionCatalog) -> Bool {
+        // A warning about one firm carries its figures: only roles that read enterprise figures see it.
+        if w.subjectType == "enterprise", !can(.readIndicators) { return false }
         switch enterpriseScope(in: catalog) {
         case .all: return true
         case .regions(let set): return w.region.map(set.contains) ?? false

@@ -64,6 +64,8 @@ public struct WarningQuery: Sendable {
     public var kind: String?
     public var period: String?
     public var state: String?
+    /// Leaves out warnings about single enterprises (for roles that may not read enterprise figures).
+    public var aggregatesOnly = false
     public var limit = 50
     public var offset = 0
     public init() {}
@@ -146,6 +148,7 @@ extension Store {
             if let z = q.zone { b = b.where("zone", .equal, z) }
             if let c = q.chain { b = b.where("chain", .equal, c) }
             if let s = q.subject { b = b.where("subject", .equal, s) }
+            if q.aggregatesOnly { b = b.where("subject_type", .notEqual, "enterprise") }
             if let l = q.level { b = b.where("level", .equal, l) }
             if let k = q.kind { b = b.where("kind", .equal, k) }
             if let p = q.period { b = b.where("period", .equal, p) }

@@ -138,15 +138,15 @@ enum ServiceFixture {
         let r = index.rank(by: .city, weights: .standard)
         #expect(!r.cells.isEmpty)
         for (chain, cells) in Dictionary(grouping: r.cells, by: \.chain) {
-            #expect(cells.map(\.rank).sorted() == Array(1...cells.count), "ranks of \(chain)")
-            for c in cells { #expect((0...100).contains(c.index)) }
-            let byRank = cells.sorted { $0.rank < $1.rank }
-            #expect(zip(byRank, byRank.dropFirst()).allSatisfy { $0.index >= $1.index })
+            #expect(cells.compactMap(\.rank).sorted() == Array(1...cells.count), "ranks of \(chain)")
+            for c in cells { #expect((0...100).contains(c.index ?? -1)) }
+            let byRank = cells.sorted { $0.rank! < $1.rank! }
+            #expect(zip(byRank, byRank.dropFirst()).allSatisfy { $0.index! >= $1.index! })
         }
         // With only scale weighted, the ranking follows output.
         let scaleOnly = try EvaluationWeights.validated(["scale": 1])
         for (_, cells) in Dictionary(grouping: index.rank(by: .city, weights: scaleOnly).cells, by: \.chain) {
-            let outputs = cells.sorted { $0.rank < $1.rank }.map { c in c.components.first { $0.component == "scale" }?.value ?? 0 }
+            let outputs = cells.sorted { $0.rank! < $1.rank! }.map { c in c.components.first { $0.component == "scale" }?.value ?? 0 }
             #expect(outputs == outputs.sorted(by: >))
         }
         #expect(throws: AppError.self) { try EvaluationWeights.validated(["scale": -1]) }

@@ -19,6 +19,7 @@ import Testing
         try await importsCannotEscalateScope(s)
         try await portalOutcomesReachTheLedger(s)
         try await smallerFindings(s)
+        try await expertsGetNoFirmFigures(s)
         await s.stop()
     }
 
@@ -211,5 +212,17 @@ import Testing
                                       body: Data(#"{"grantee":"firm","datasets":["indicators"],"purpose":"p","days":3}"#.utf8))
         #expect(unknown.status == 400 && own.status == 400)
         #expect(unknown.errorMessage.replacingOccurrences(of: "no-such-user-x", with: "X") == own.errorMessage.replacingOccurrences(of: "firm", with: "X"))
+    }
+
+    /// Finding 5, roles: experts read statistics but no enterprise figures, so no warning about one firm reaches them.
+    func expertsGetNoFirmFigures(_ s: TestServer) async throws {
+        _ = try await s.services.accounts.add(username: "expert-x", password: "Expert#20262026", role: .expert, scope: nil, cost: 4)
+        let expert = try await s.login("expert-x", "Expert#20262026")
+        let list = try #require(try await s.get("/api/v1/warnings?limit=500", token: expert).object["items"] as? [[String: Any]])
+        #expect(list.allSatisfy { $0["subjectType"] as? String != "enterprise" })
+        let admin = try await s.login("admin", "Admin#20262026")
+        let firmWarning = try #require((try await s.get("/api/v1/warnings?limit=5", token: admin).object["items"] as? [[String: Any]])?
+            .first { $0["subjectType"] as? String == "enterprise" }?["id"] as? String)
+        #expect(try await s.get("/api/v1/warnings/\(firmWarning)", token: expert).status == 404)
     }
 }

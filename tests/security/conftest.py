@@ -320,6 +320,7 @@ def parties(tokens):
     with open(os.path.join(DATA, "parties.json")) as f:
         p = json.load(f)
     yc = p["yc_firm"]
+    p["yc_all"] = [e["uscc"] for e in items(get("/api/v1/enterprises?region=360900&limit=500", admin))]
     p["yc_name"] = get(f"/api/v1/enterprises/{yc}", admin).json()["enterprise"]["name"]
     p["yc_diagnosis"] = _first(items(get(f"/api/v1/enterprises/{yc}/diagnoses", admin)), "a 宜春 diagnosis")["id"]
     refs = items(get(f"/api/v1/enterprises/{yc}/referrals", admin))
@@ -348,10 +349,9 @@ def parties(tokens):
     p["victim_jti"] = _first(items(get("/api/v1/me/sessions", victim)), "the victim's session")["jti"]
     p["chain"] = _first(items(get("/api/v1/chains", admin)), "a chain")["code"]
     p["policy"] = _first(items(get("/api/v1/policies", admin)), "a policy")["id"]
-    p["announcement"] = None
-    ann = items(get("/api/v1/announcements", admin))
-    if ann:
-        p["announcement"] = ann[0]["id"]
+    # An administrator's draft (publishing is not party-scoped, but the route must still answer sanely).
+    r = post_json("/api/v1/announcements", admin, {"title": "安全测试草稿", "body": "草稿正文", "draft": True})
+    p["announcement"] = (r.json() or {}).get("id") if r.status in (200, 201) else None
     events = items(get("/api/v1/security/events", admin))
     p["security_event"] = events[0]["id"] if events else "SE-does-not-exist"
     return p
@@ -472,14 +472,55 @@ _created = {}
 
 
 def _own_referral(tokens, p):
-    """A referral of the attacker's own firm in state `referred` (a fresh one each call)."""
+    """A new referral of the attacker's own firm (state `referred`), for a solution not referred before."""
     firm = tokens["enterprise"]
-    sols = items(get("/api/v1/services/solutions", firm))
-    for s in sols:
-        r = post_json(f"/api/v1/enterprises/{p['nc_firm']}/referrals", firm, {"solutionId": s["solution"]["id"], "note": "安全测试"})
-        if r.status in (200, 201):
-            return r.json()["id"] if "id" in (r.json() or {}) else r.json().get("referral", {}).get("id")
+    used = _created.setdefault("solutions", set())
+    for s in items(get("/api/v1/services/solutions", firm)):
+        sid = s["solution"]["id"]
+        if sid in used:
+            continue
+        used.add(sid)
+        r = post_json(f"/api/v1/enterprises/{p['nc_firm']}/referrals", firm, {"solutionId": sid, "note": "安全测试"})
+        made = items(r) if r.status in (200, 201) else []
+        if made:
+            return made[0]["id"]
     return None
+
+
+def _unused(kind, candidates):
+    used = _created.setdefault(kind, set())
+    for c in candidates:
+        if c and c not in used:
+            used.add(c)
+            return c
+    return None
+
+
+def fresh_target(route, tokens, p, default):
+    """A concrete path whose object is in the state the operation needs, new for each call, so that every hostile
+    body is judged on its content and not refused for a state an earlier call left behind: a new referral of the
+    attacker's firm (moved to `contacted` before `adopted`), an open 南昌 warning not handled yet, a 南昌 award
+    (granted before `pay`, applied before `approve`/`reject`) not touched yet. `default` when none is left."""
+    action = route.rsplit("/", 1)[-1]
+    if route.startswith("/api/v1/referrals/"):
+        rid = _own_referral(tokens, p)
+        if rid and action == "adopted":
+            request("POST", f"/api/v1/referrals/{rid}/contacted", tokens["enterprise"], body="{}", content_type="application/json")
+        return f"/api/v1/referrals/{rid}/{action}" if rid else default
+    if route.startswith("/api/v1/warnings/{id}/"):
+        wid = _unused("warnings", p["nc_warnings"])
+        return f"/api/v1/warnings/{wid}/{action}" if wid else default
+    if route.startswith("/api/v1/awards/"):
+        want = "granted" if action == "pay" else "applied"
+        admin = tokens["admin"]
+        for pol in items(get("/api/v1/policies", admin)):
+            ids = [m["award"]["id"] for m in items(get(f"/api/v1/policies/{pol['id']}/matches?region=360100&limit=500", admin))
+                   if m.get("award") and m["award"].get("state") == want]
+            aid = _unused("awards", ids)
+            if aid:
+                return f"/api/v1/awards/{aid}/{action}"
+        return default
+    return default
 
 
 def diagnosis_answers(tokens, p):
@@ -514,7 +555,7 @@ def valid_requests(tokens, p):
     out_of_province = uscc_with_check("91440300TTXXMM000")
     own_listing = post_json("/api/v1/market/listings", tokens["enterprise"],
                             {"kind": "supply", "product": "安全测试产品", "quantity": 10, "unit": "吨"}).json() or {}
-    referral = _own_referral(tokens, p) or p["yc_referral"]
+    referral = _own_referral(tokens, p) or "R-none"
     warning = p["nc_warnings"][0] if p["nc_warnings"] else p["yc_warning"]
     award = p["nc_award"] or p["yc_award"]
     return {
@@ -566,8 +607,12 @@ def bodies(tokens, parties):
     return valid_requests(tokens, parties)
 
 
-def caller_token(tokens, who):
-    return None if who is None else tokens[who]
+def batch_refused(r, field):
+    """A batch import (JSON array) may answer 2xx while refusing the row: nothing accepted and a problem naming the
+    field (`field` is the property path; its last key is compared)."""
+    rep = r.json() if isinstance(r.json(), dict) else {}
+    return rep.get("rowsAccepted") == 0 and any(str(x.get("field", "")).split(".")[-1] == str(field[-1])
+                                                for x in rep.get("problems", []))
 
 
 def is_plain_number(cell):

@@ -103,12 +103,15 @@ public struct EvaluationCell: Codable, Sendable {
     public let area: String
     public let areaName: String
     public let firms: Int
-    public let index: Double
-    /// Rank among the same chain's cells (1 = best).
-    public let rank: Int
+    /// The composite index; absent when the cell is suppressed.
+    public let index: Double?
+    /// Rank among the same chain's cells (1 = best); absent when the cell is suppressed.
+    public let rank: Int?
     public let components: [ComponentScore]
     /// What the index of this cell leaves out and why.
     public let notes: [String]
+    /// Why the cell's figures are withheld (statistical disclosure control), when they are.
+    public let suppressed: String?
 }
 
 /// The 产业评价 answer: every cell ranked within its chain, with the weights and the method.
@@ -149,10 +152,15 @@ public struct EvaluationIndex: Sendable {
     struct Sums {
         var firms = 0, output = 0.0, outputLastYear = 0.0, revenue = 0.0, profit = 0.0, rd = 0.0, electricity = 0.0
         var outputWithPower = 0.0, digital = 0.0, diagnosed = 0
+        /// The cell's firms the viewer may not read, for disclosure control.
+        var hidden = DisclosureRule.Hidden()
     }
 
     /// Ranks every cell; `chain` limits to one chain, `admits` to the cells the caller may see (by area code).
-    public func rank(by area: EvaluationArea, chain: String? = nil, weights: EvaluationWeights, admits: (String) -> Bool = { _ in true }) -> EvaluationRanking {
+    /// `readable` says which enterprises the viewer may read one by one: a cell whose unreadable part could reveal one firm
+    /// is shown without figures (`DisclosureRule`).
+    public func rank(by area: EvaluationArea, chain: String? = nil, weights: EvaluationWeights, admits: (String) -> Bool = { _ in true },
+                     readable: (Enterprise) -> Bool = { _ in true }, disclosure: DisclosureRule = DisclosureRule()) -> EvaluationRanking {
         let period = (try? ReportingPeriod(cube.lastMonth)) ?? ReportingPeriod.latestComplete(today: cube.lastMonth.next)
         let now = period.cumulativeMonths, before = period.sameLastYear.cumulativeMonths
         let chains = chain.map { [$0] } ?? cube.chains
@@ -169,9 +177,11 @@ public struct EvaluationIndex: Sendable {
             guard !mine.isEmpty else { continue }
             func v(_ ind: Indicator, _ months: [Month]) -> Double { let x = cube.periodValue(ind, firm: i, months: months); return x.isNaN ? 0 : x }
             let output = v(.outputValue, now), power = v(.electricity, now)
+            let hidden = !readable(e)
             for c in mine {
                 var s = cells[c, default: [:]][key, default: Sums()]
                 s.firms += 1
+                if hidden { s.hidden.add(output) }
                 s.output += output
                 s.outputLastYear += v(.outputValue, before)
                 s.revenue += v(.revenue, now)
@@ -223,8 +233,14 @@ public struct EvaluationIndex: Sendable {
             let name = ChainCatalog.chain(c)?.name ?? c
             for (r, row) in rows.enumerated() where admits(row.key) {
                 let areaName = area == .city ? catalog.region(row.key)?.name ?? row.key : catalog.zone(row.key)?.shortName ?? row.key
+                if let why = disclosure.suppression(kept[row.key]!.hidden) {
+                    let bare = row.comps.map { ComponentScore(component: $0.component, name: $0.name, value: nil, unit: $0.unit, score: nil, weight: $0.weight) }
+                    out.append(EvaluationCell(chain: c, chainName: name, area: row.key, areaName: areaName, firms: kept[row.key]!.firms,
+                                              index: nil, rank: nil, components: bare, notes: [why], suppressed: why))
+                    continue
+                }
                 out.append(EvaluationCell(chain: c, chainName: name, area: row.key, areaName: areaName, firms: kept[row.key]!.firms,
-                                          index: row.index, rank: r + 1, components: row.comps, notes: row.notes))
+                                          index: row.index, rank: r + 1, components: row.comps, notes: row.notes, suppressed: nil))
             }
         }
         let info = EvaluationComponent.allCases.map {

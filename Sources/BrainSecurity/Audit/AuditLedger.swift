@@ -20,6 +20,26 @@ public struct AuditEvent: Sendable {
     }
 }
 
+extension AuditEvent {
+    /// The event as the database keeps it exactly: control characters (a NUL ends a text in some drivers) become U+FFFD
+    /// and each field is at most 4,000 characters, so the hash computed now matches the one recomputed from storage.
+    var storable: AuditEvent {
+        func clean(_ s: String, _ limit: Int) -> String {
+            var out = String.UnicodeScalarView()
+            for u in s.unicodeScalars {
+                switch u.value {
+                case 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: out.append("\u{FFFD}")
+                default: out.append(u)
+                }
+            }
+            let text = String(out)
+            return text.count <= limit ? text : String(text.prefix(limit)) + "…"
+        }
+        return AuditEvent(actor: clean(actor, 200), action: clean(action, 600), target: clean(target, 600), source: clean(source, 200),
+                          outcome: clean(outcome, 40), detail: clean(detail, 100_000))
+    }
+}
+
 /// A stored ledger entry with its hashes.
 public struct AuditEntry: Codable, Sendable, Hashable {
     public let seq: Int
@@ -131,7 +151,8 @@ public struct AuditLedger: Sendable {
             var seq = try head?.decode(column: "seq", as: Int.self) ?? 0
             var prev = try head?.decode(column: "entry_hash", as: String.self) ?? Self.genesis
             var written: [AuditEntry] = []
-            for e in events {
+            for raw in events {
+                let e = raw.storable
                 seq += 1
                 let content = Hex.encode(SHA256.hash(data: Data(e.detail.utf8)))
                 let hash = AuditEntry.hash(seq: seq, at: time, actor: e.actor, action: e.action, target: e.target, source: e.source,

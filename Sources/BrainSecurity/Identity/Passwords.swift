@@ -9,14 +9,22 @@ public enum Passwords {
         Bcrypt.hash(password, cost: cost)
     }
 
+    /// bcrypt reads a password as a C string and stops at a NUL byte (and at 72 bytes): a password holding a control
+    /// character never verifies, so "secret\0anything" is not "secret".
     public static func verify(_ password: String, hash: String) -> Bool {
-        Bcrypt.verify(password, hash: hash)
+        guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            _ = Bcrypt.verify("decoy", hash: hash)
+            return false
+        }
+        return Bcrypt.verify(password, hash: hash)
     }
 
     /// Returns why a new password is too weak, or nil: at least 10 characters from at least 3 of
     /// lower case, upper case, digits and symbols.
     public static func weakness(_ password: String) -> String? {
         if password.count < 10 { return "password needs at least 10 characters" }
+        if password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "password must not contain control characters" }
+        if password.utf8.count > 72 { return "password must be at most 72 bytes (bcrypt reads no further)" }
         var classes = 0
         if password.contains(where: \.isLowercase) { classes += 1 }
         if password.contains(where: \.isUppercase) { classes += 1 }

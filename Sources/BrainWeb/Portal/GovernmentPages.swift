@@ -120,17 +120,18 @@ extension Portal {
         let by: EvaluationArea = request.uri.queryParameters["by"] == "zone" ? .zone : .city
         let admits = (try? server.areaFilter(p, by: by)) ?? { _ in false }
         let ranking = EvaluationIndex(cube: services.cubes.cube, catalog: services.catalog, digitalScores: try await services.diagnoses.latestScores())
-            .rank(by: by, chain: chain.code, weights: try await server.evaluationWeights(), admits: admits)
+            .rank(by: by, chain: chain.code, weights: try await server.evaluationWeights(), admits: admits,
+                  readable: { [readable = p.indicatorScope(in: services.catalog)] in readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) })
         var page = ReportPage(heading: "产业评价 · \(chain.name)", sub: "\(ranking.period) · 按\(by == .city ? "设区市" : "开发区")排名 · \(ranking.method)")
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code),
                         .init(name: "by", label: "单元", options: [("city", "设区市"), ("zone", "开发区")], selected: by.rawValue)]
         page.action = "/evaluation"
-        page.charts = [BarChart(title: "综合指数", unit: "分", items: ranking.cells.prefix(20).map { BarItem(label: $0.areaName, value: $0.index, note: "第\($0.rank)名", href: nil) },
+        page.charts = [BarChart(title: "综合指数", unit: "分", items: ranking.cells.filter { $0.index != nil }.prefix(20).map { BarItem(label: $0.areaName, value: $0.index, note: "第\($0.rank ?? 0)名", href: nil) },
                                 valueFormat: { NumberFormat.amount($0, decimals: 1) }).svg()]
         let comps = EvaluationComponent.allCases
         page.tables.append(.init(title: "评价明细（括号内为得分）", headers: [("名次", true), ("单元", false), ("企业", true), ("综合指数", true)] + comps.map { ($0.nameZh, true) },
                                  rows: ranking.cells.map { cell in
-                                     [.num(String(cell.rank)), .init(text: cell.areaName), .num(String(cell.firms)), .num(NumberFormat.amount(cell.index, decimals: 1))]
+                                     [.num(cell.rank.map(String.init) ?? "—"), .init(text: cell.areaName), .num(String(cell.firms)), .num(cell.index.map { NumberFormat.amount($0, decimals: 1) } ?? (cell.suppressed ?? "—"))]
                                          + comps.map { comp in
                                              let s = cell.components.first { $0.component == comp.rawValue }
                                              return .num(s?.value.map { NumberFormat.amount($0, decimals: 2) + (s?.score.map { "（\(Int($0.rounded()))）" } ?? "") } ?? "—")

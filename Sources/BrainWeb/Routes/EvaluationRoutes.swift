@@ -29,7 +29,9 @@ extension BrainServer {
             let p = try context.caller()
             let admits = try self.areaFilter(p, by: by)
             let index = EvaluationIndex(cube: services.cubes.cube, catalog: catalog, digitalScores: try await services.diagnoses.latestScores())
-            return try JSONResponse.make(index.rank(by: by, chain: chain, weights: try await self.evaluationWeights(), admits: admits))
+            let readable = p.indicatorScope(in: catalog)
+            return try JSONResponse.make(index.rank(by: by, chain: chain, weights: try await self.evaluationWeights(), admits: admits,
+                                                    readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) }))
         }
         api.get("/api/v1/evaluation/weights", RouteDoc(method: "get", path: "/api/v1/evaluation/weights", summary: "The evaluation index weights in force, by component",
                                                        tag: "evaluation", response: "EvaluationWeights", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
@@ -182,8 +184,9 @@ struct InvestmentTargetDraft: Decodable, Sendable {
         var problems: [InvestmentTargetReport.Problem] = []
         for (k, r) in rows.enumerated() {
             func bad(_ field: String, _ reason: String) { problems.append(.init(row: k, field: field, reason: reason)) }
-            guard let code = r.code?.trimmingCharacters(in: .whitespaces), !code.isEmpty else { bad("code", "required"); continue }
-            guard let name = r.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { bad("name", "required"); continue }
+            guard let code = r.code?.trimmingCharacters(in: .whitespaces), !code.isEmpty, code.count <= 60 else { bad("code", "required, at most 60 characters"); continue }
+            guard let name = r.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 200 else { bad("name", "required, at most 200 characters"); continue }
+            if let n = r.note, n.count > 2_000 { bad("note", "at most 2,000 characters"); continue }
             guard let region = r.region, region.count == 6, region.allSatisfy(\.isNumber) else { bad("region", "must be a 6-digit GB/T 2260 code"); continue }
             guard !region.hasPrefix(provincePrefix) else { bad("region", "\(region) is inside the province; targets are firms outside it"); continue }
             guard let chainCode = r.chain?.uppercased(), let chain = ChainCatalog.chain(chainCode) else { bad("chain", "must be a chain code such as NEWENERGY"); continue }

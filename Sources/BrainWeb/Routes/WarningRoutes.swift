@@ -53,6 +53,8 @@ extension BrainServer {
             }
             query.limit = try q.int("limit", default: 50, range: 1...500)
             query.offset = try q.int("offset", default: 0, range: 0...10_000_000)
+            // Experts read statistics but no enterprise figures: warnings about single firms carry them, so they are left out.
+            query.aggregatesOnly = !principal.can(.readIndicators)
             return try JSONResponse.make(try await services.store.warnings(query, scope: scope))
         }
         api.get("/api/v1/warnings/:id", RouteDoc(method: "get", path: "/api/v1/warnings/:id", summary: "One warning with its rule, inputs, threshold, explanation and lifecycle",

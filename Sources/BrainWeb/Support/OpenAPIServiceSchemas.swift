@@ -50,7 +50,7 @@ extension OpenAPIDocument {
         "EvaluationWeights": obj(["weights": ["type": "object", "additionalProperties": num]]),
         "EvaluationRanking": obj(["period": str, "by": str, "method": str, "skippedCells": int,
                                   "weights": arr(obj(["component": str, "name": str, "weight": num, "definition": str, "unit": str])),
-                                  "cells": arr(obj(["chain": str, "chainName": str, "area": str, "areaName": str, "firms": int, "index": num, "rank": int,
+                                  "cells": arr(obj(["chain": str, "chainName": str, "area": str, "areaName": str, "firms": int, "index": num, "rank": int, "suppressed": str,
                                                     "components": arr(obj(["component": str, "name": str, "value": num, "unit": str, "score": num, "weight": num],
                                                                           required: ["component", "name", "unit", "weight"])),
                                                     "notes": strArr]))]),
