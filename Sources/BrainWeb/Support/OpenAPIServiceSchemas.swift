@@ -53,7 +53,7 @@ extension OpenAPIDocument {
                                   "cells": arr(obj(["chain": str, "chainName": str, "area": str, "areaName": str, "firms": int, "index": num, "rank": int, "suppressed": str,
                                                     "components": arr(obj(["component": str, "name": str, "value": num, "unit": str, "score": num, "weight": num],
                                                                           required: ["component", "name", "unit", "weight"])),
-                                                    "notes": strArr]))]),
+                                                    "notes": strArr], required: ["chain", "chainName", "area", "areaName", "firms", "components", "notes"]))]),
         "DemonstrationProject": obj(["id": str, "uscc": str, "company": str, "name": str, "kind": str, "level": str, "year": int, "chain": str,
                                      "region": str, "investment": num, "summary": str, "createdBy": str, "createdAt": str,
                                      "outcomes": arr(obj(["metric": str, "before": num, "after": num, "unit": str, "change": num], required: ["metric", "unit"]))],
