@@ -194,6 +194,15 @@ import Testing
         req.setValue("https://evil.example", forHTTPHeaderField: "Origin")
         let (_, cross) = try await URLSession.shared.data(for: req)
         #expect((cross as! HTTPURLResponse).statusCode == 403)
+        req.setValue(nil, forHTTPHeaderField: "Origin")
+        req.setValue("cross-site", forHTTPHeaderField: "Sec-Fetch-Site")
+        let (_, fetchSite) = try await URLSession.shared.data(for: req)
+        #expect((fetchSite as! HTTPURLResponse).statusCode == 403)
+        // Chromium sends Origin: null with our no-referrer policy, and Sec-Fetch-Site: same-origin: that is accepted.
+        req.setValue("null", forHTTPHeaderField: "Origin")
+        req.setValue("same-origin", forHTTPHeaderField: "Sec-Fetch-Site")
+        let (_, same) = try await URLSession.shared.data(for: req)
+        #expect((same as! HTTPURLResponse).statusCode == 303)
         // Revoking a grant twice: the second answer is 409; another firm's grant id is 404.
         let firmToken = try await s.login("firm", "Firm#20262026")
         let me = try #require(try await s.get("/api/v1/me", token: firmToken).object["scope"] as? String)

@@ -145,7 +145,10 @@ def main():
         d.find_element(By.NAME, "password").send_keys("Browser#Nc2026")
         d.find_element(By.NAME, "otp").send_keys(totp(secret))
         submit_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-        check(d.current_url.rstrip("/") == BASE and "南昌市" in d.page_source, "logged in with the second factor; home shows 南昌市")
+        ok = d.current_url.rstrip("/") == BASE and "南昌市" in d.page_source
+        check(ok, "logged in with the second factor; home shows 南昌市")
+        if not ok:
+            print("at", d.current_url, "\n", d.find_element(By.TAG_NAME, "body").text[:600])
         submit_and_wait(d, d.find_element(By.LINK_TEXT, "工业运行"))
         check("工业运行 · 南昌市" in d.page_source and d.find_elements(By.CSS_SELECTOR, "svg"), "dashboard of 南昌市 with charts")
         check("工业总产值" in d.page_source and "同比" in d.page_source, "dashboard shows 工业总产值 and 同比")

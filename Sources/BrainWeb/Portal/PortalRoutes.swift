@@ -112,10 +112,13 @@ struct Portal: Sendable {
         message(context, "请求无效", "表单已过期或来源不明（CSRF 校验失败），请返回页面重试。", status: .forbidden)
     }
 
-    /// False when the browser says the form came from another site: `Sec-Fetch-Site: cross-site`, or an `Origin` whose
-    /// host differs from the `Host` the request was sent to. Requests without either header (scripts, curl) pass.
+    /// False when the browser says the form came from another site: `Sec-Fetch-Site: cross-site`, or (from browsers that
+    /// do not send that header) an `Origin` that is `null` or whose host differs from the `Host` the request was sent to.
+    /// Requests without either header (scripts, curl) pass.
     static func sameOrigin(_ request: Request) -> Bool {
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" { return false }
+        // Browsers that send Sec-Fetch-Site say it outright (our pages' no-referrer policy makes Chromium send
+        // `Origin: null` even for same-origin forms, so the header decides when present).
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!] { return site != "cross-site" }
         guard let origin = request.headers[HTTPField.Name("Origin")!] else { return true }
         guard origin != "null", let originHost = URL(string: origin)?.host?.lowercased() else { return false }
         let host = (request.head.authority ?? "").lowercased()
