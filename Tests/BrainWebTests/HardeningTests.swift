@@ -233,5 +233,18 @@ import Testing
         let firmWarning = try #require((try await s.get("/api/v1/warnings?limit=5", token: admin).object["items"] as? [[String: Any]])?
             .first { $0["subjectType"] as? String == "enterprise" }?["id"] as? String)
         #expect(try await s.get("/api/v1/warnings/\(firmWarning)", token: expert).status == 404)
+        // Chain analyses name no leader and withhold the figures of small or dominated links; no divergence list; no
+        // per-firm policy matches.
+        let chain = try await s.get("/api/v1/chains/NFM/analysis", token: expert)
+        #expect(chain.status == 200)
+        let links = try #require(chain.object["links"] as? [[String: Any]])
+        #expect(links.allSatisfy { ($0["leaders"] as? [Any])?.isEmpty == true })
+        #expect(links.filter { ($0["localFirms"] as? Int ?? 0) > 0 && ($0["localFirms"] as? Int ?? 0) < 3 }.allSatisfy { $0["output"] == nil && $0["suppressed"] != nil })
+        let adminChain = try #require(try await s.get("/api/v1/chains/NFM/analysis", token: admin).object["links"] as? [[String: Any]])
+        #expect(adminChain.contains { !(($0["leaders"] as? [Any])?.isEmpty ?? true) }, "the administrator still sees leaders")
+        let power = try await s.get("/api/v1/monitor/electricity", token: expert)
+        #expect((power.object["divergent"] as? [Any])?.isEmpty == true)
+        let matches = try await s.get("/api/v1/policies/HNTE-REWARD/matches?limit=50", token: expert)
+        #expect((matches.object["items"] as? [Any])?.isEmpty == true, "\(matches.status)")
     }
 }

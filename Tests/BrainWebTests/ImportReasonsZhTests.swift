@@ -14,6 +14,12 @@ import Testing
             ("not a GB/T 2260 code of 江西省", "不是江西省的 GB/T 2260 行政区划代码"),
             ("not a valid 统一社会信用代码: check character is '0' but should be 'Q'", "不是有效的统一社会信用代码：校验位为“0”，应为“Q”"),
             ("not a valid 统一社会信用代码: a credit code has 18 characters, this one has 10", "不是有效的统一社会信用代码：应为 18 位，此处为 10 位"),
+            ("above the plausible maximum of 100000000 万元 for one record; check the unit", "超过单条记录的合理上限 100000000 万元，请检查计量单位"),
+            ("longer than 200 characters (2000000)", "超过 200 个字符（实际 2000000 个）"),
+            ("contains a control character (U+0000)", "含有控制字符（U+0000）"),
+            ("this enterprise is registered outside your data scope (in 360902); it cannot be changed from here", "这家企业登记在您的数据范围之外（360902），不能在此修改"),
+            ("this enterprise is registered in region 360121; moving it to another region is a province-level act (permission enterprises:relocate)",
+             "这家企业登记在 360121；迁移到其他地区或开发区须由省级部门操作"),
         ]
         for (english, chinese) in cases { #expect(ImportReasonsZh.translate(english) == chinese, "\(english)") }
         #expect(ImportReasonsZh.translate("something new") == "something new")

@@ -77,7 +77,8 @@ public struct ChainAnalyzer: Sendable {
                                          leaders: Array(leaders), localSupplyRate: supply.localRate, supplierHHI: supply.hhi,
                                          dominantSupplier: supply.dominant, dominantSupplierShare: supply.dominantShare,
                                          singleSupplierFirms: supply.singleSupplierFirms,
-                                         upstream: chain.suppliers(of: link.code).map(\.code), downstream: link.feeds))
+                                         upstream: chain.suppliers(of: link.code).map(\.code), downstream: link.feeds,
+                                         members: Dictionary(m.map { (cube.firms[$0.firm].uscc, $0.output) }, uniquingKeysWith: +)))
         }
         let byCode = Dictionary(uniqueKeysWithValues: analyses.map { ($0.code, $0) })
         let gaps = analyses.filter { $0.strength == LinkStrength.missing.rawValue }.map { a in

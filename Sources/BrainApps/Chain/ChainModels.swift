@@ -34,17 +34,18 @@ public struct LinkAnalysis: Codable, Sendable {
     public let stage: String
     public let products: [String]
     public let localFirms: Int
-    /// Trailing-12-month output of the region's firms on the link (万元).
-    public let output: Double
-    /// Share of the chain's output in the region, %.
-    public let share: Double
-    /// The region's share of the province's output on this link, %.
-    public let shareOfProvince: Double
+    /// Trailing-12-month output of the region's firms on the link (万元); absent when withheld (`suppressed`).
+    public var output: Double?
+    /// Share of the chain's output in the region, %; absent when withheld.
+    public var share: Double?
+    /// The region's share of the province's output on this link, %; absent when withheld.
+    public var shareOfProvince: Double?
     public let strength: String
     public let strengthName: String
     /// Why the strength is what it is.
-    public let strengthReason: String
-    public let leaders: [LeadFirm]
+    public var strengthReason: String
+    /// Leading firms; only those the viewer may read one by one.
+    public var leaders: [LeadFirm]
     /// 本地配套率: share of the link firms' purchases bought from suppliers inside the province, %.
     public let localSupplyRate: Double?
     /// Supplier concentration of the link's purchases (HHI, 0–10000).
@@ -56,6 +57,15 @@ public struct LinkAnalysis: Codable, Sendable {
     public let singleSupplierFirms: Int
     public let upstream: [String]
     public let downstream: [String]
+    /// Why the link's figures are withheld from this viewer (statistical disclosure control), when they are.
+    public var suppressed: String? = nil
+    /// Output credited to each member firm (for disclosure control; never encoded).
+    var members: [String: Double] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, stage, products, localFirms, output, share, shareOfProvince, strength, strengthName, strengthReason, leaders
+        case localSupplyRate, supplierHHI, dominantSupplier, dominantSupplierShare, singleSupplierFirms, upstream, downstream, suppressed
+    }
 }
 
 /// The 产业链分析 answer: every link, then the links to fill (补链), extend (延链) and strengthen.
@@ -66,14 +76,17 @@ public struct ChainAnalysis: Codable, Sendable {
     public let regionName: String
     public let period: String
     public let firms: Int
-    public let output: Double
-    public let links: [LinkAnalysis]
+    /// Trailing-12-month output of the chain's firms in the region (万元); absent when withheld (`suppressed`).
+    public var output: Double?
+    public var links: [LinkAnalysis]
     /// Links with no local firm: 补链 targets, with their reason.
     public let gaps: [Recommendation]
     /// Links fed by a strong link but weak or missing themselves: 延链 targets.
     public let extend: [Recommendation]
     /// The network measures' basis.
     public let network: NetworkInfo
+    /// Why the chain's total is withheld from this viewer, when it is.
+    public var suppressed: String? = nil
 
     public struct Recommendation: Codable, Sendable {
         public let link: String
@@ -85,5 +98,39 @@ public struct ChainAnalysis: Codable, Sendable {
         public let nodes: Int
         public let edges: Int
         public let betweennessSources: Int
+    }
+}
+
+extension ChainAnalysis {
+    /// The analysis as a viewer may see it: `readable` says which firms (by credit code) the viewer may read one by one.
+    /// Leaders it may not read are left out; a link (or the chain's total) whose unreadable part could reveal one firm
+    /// (`DisclosureRule`) shows no output or shares and says why. A viewer who reads every firm gets the analysis as is.
+    public func redacted(readable: (String) -> Bool, rule: DisclosureRule = DisclosureRule()) -> ChainAnalysis {
+        var out = self
+        var chainHidden = DisclosureRule.Hidden()
+        var seen = Set<String>()
+        for k in out.links.indices {
+            var hidden = DisclosureRule.Hidden()
+            for (uscc, v) in out.links[k].members where !readable(uscc) {
+                hidden.add(v)
+                if seen.insert(uscc).inserted { chainHidden.add(v) }
+            }
+            guard hidden.firms > 0 else { continue }
+            out.links[k].leaders = out.links[k].leaders.filter { readable($0.uscc) }
+            if let why = rule.suppression(hidden) {
+                out.links[k].output = nil
+                out.links[k].share = nil
+                out.links[k].shareOfProvince = nil
+                out.links[k].strengthReason = "本地\(out.links[k].localFirms)家企业；" + why
+                out.links[k].suppressed = why
+            }
+        }
+        if let why = rule.suppression(chainHidden) {
+            out.output = nil
+            out.suppressed = why
+            // A link's share of a withheld total would give the total back.
+            for k in out.links.indices where out.links[k].suppressed == nil { out.links[k].share = nil }
+        }
+        return out
     }
 }

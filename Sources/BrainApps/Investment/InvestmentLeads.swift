@@ -165,7 +165,7 @@ public struct InvestmentLeads: Sendable {
         let neighbours = (a.upstream + a.downstream).compactMap { byCode[$0] }
         let present = neighbours.filter { $0.localFirms > 0 }
         guard !present.isEmpty else { return (0, "相邻环节本地均无企业，缺少配套基础") }
-        let output = present.reduce(0) { $0 + $1.output }
+        let output = present.reduce(0) { $0 + ($1.output ?? 0) }
         let firms = present.reduce(0) { $0 + $1.localFirms }
         let coverage = Double(present.count) / Double(max(neighbours.count, 1))
         let score = min(100, 60 * coverage + 40 * min(1, log10(max(output, 1)) / 7))

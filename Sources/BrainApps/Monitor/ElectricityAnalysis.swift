@@ -35,8 +35,16 @@ public struct ElectricityAnalysis: Codable, Sendable {
     public let regions: [Row]
     public let chains: [Row]
     /// Firms with 当月用电量同比 ≤ −20 % while 当月产值同比 ≥ −10 %, largest gap first (at most 100).
-    public let divergent: [Divergence]
+    public var divergent: [Divergence]
     public let divergentTotal: Int
+
+    /// The analysis for a viewer: the firm-level divergence list keeps only firms the viewer may read one by one (the
+    /// count of all of them stays).
+    public func redacted(readable: (String) -> Bool) -> ElectricityAnalysis {
+        var out = self
+        out.divergent = divergent.filter { readable($0.uscc) }
+        return out
+    }
 }
 
 extension MonitorService {

@@ -44,10 +44,10 @@ extension Portal {
 
     /// 产业链: links in columns from upstream to downstream, shaded by strength, gaps marked, 链主 listed.
     func chainPage(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let (_, scope): (Principal, AnalysisScope)
-        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (_, scope) = v }
+        let (p, scope): (Principal, AnalysisScope)
+        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let chain = selectedChain(request)
-        let a = services.chainAnalysis(chain, scope)
+        let a = services.chainAnalysis(chain, scope, for: p)
         var html = "<div class=\"card\"><h2>产业链图谱（上游 → 中游 → 下游）</h2><div style=\"display:grid;grid-template-columns:repeat(3,1fr);gap:14px\">"
         for stage in ChainStage.allCases {
             html += "<div><div class=\"muted\" style=\"font-weight:600;margin-bottom:6px\">\(stage.nameZh)</div>"
@@ -61,20 +61,21 @@ extension Portal {
                 let lead = l.leaders.first.map { "链主候选：" + SVGText.escape($0.name) } ?? "本地暂无企业"
                 html += "<div style=\"background:\(bg);border:2px \(l.strength == "missing" ? "dashed" : "solid") \(border);border-radius:8px;padding:8px 10px;margin-bottom:8px\">"
                 html += "<b>\(SVGText.escape(l.name))</b> <span class=\"badge\" style=\"background:\(border)\">\(l.strengthName)</span><br>"
-                html += "<span class=\"muted\">企业 \(l.localFirms) 家 · 产值 \(NumberFormat.amount(l.output)) 万元 · 占全链 \(NumberFormat.percent(l.share, signed: false))</span><br>"
+                let figures = l.output.map { "产值 \(NumberFormat.amount($0)) 万元 · 占全链 \(NumberFormat.percent(l.share, signed: false))" } ?? "产值不予显示（统计保密）"
+                html += "<span class=\"muted\">企业 \(l.localFirms) 家 · \(figures)</span><br>"
                 html += "<span style=\"font-size:13px\">\(lead)</span></div>"
             }
             html += "</div>"
         }
         html += "</div><p class=\"muted\">深绿：强；浅绿：较强；橙：弱；红色虚线：缺（补链对象）。</p></div>"
-        var page = ReportPage(heading: "产业链分析 · \(chain.name)", sub: "\(a.regionName) · 链上企业 \(a.firms) 家 · 近12个月产值 \(NumberFormat.amount(a.output)) 万元 · 截至 \(a.period)")
+        var page = ReportPage(heading: "产业链分析 · \(chain.name)", sub: "\(a.regionName) · 链上企业 \(a.firms) 家 · 近12个月产值 \(a.output.map { NumberFormat.amount($0) + " 万元" } ?? "不予显示（统计保密）") · 截至 \(a.period)")
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code)]
         page.action = "/chains"
         page.html = html
         page.tables.append(.init(title: "各环节", headers: [("环节", false), ("阶段", false), ("强度", false), ("企业", true), ("产值（万元）", true), ("本地配套率", true),
                                                           ("供应商集中度 HHI", true), ("链主候选", false), ("说明", false)],
                                  rows: a.links.map { l in
-                                     [.init(text: l.name, href: "/chains/link?code=\(l.code)" + (scope.zone.map { "&zone=\($0)" } ?? "") + "&region=\(scope.region)"), .init(text: l.stage), .init(text: l.strengthName), .num(String(l.localFirms)), .num(NumberFormat.amount(l.output)),
+                                     [.init(text: l.name, href: "/chains/link?code=\(l.code)" + (scope.zone.map { "&zone=\($0)" } ?? "") + "&region=\(scope.region)"), .init(text: l.stage), .init(text: l.strengthName), .num(String(l.localFirms)), .num(l.output.map { NumberFormat.amount($0) } ?? "—"),
                                       .num(NumberFormat.percent(l.localSupplyRate, signed: false)), .num(l.supplierHHI.map { NumberFormat.amount($0, decimals: 0) } ?? "—"),
                                       .init(text: l.leaders.prefix(2).map(\.name).joined(separator: "、")), .init(text: l.strengthReason)]
                                  }))
@@ -185,10 +186,12 @@ extension Portal {
                                      let mine = granted[pp.record.id] ?? (0, 0)
                                      return [.init(text: pp.record.name, href: "/policies?id=\(pp.record.id)"), .init(text: pp.record.category), .init(text: pp.record.autoGrant ? "免申即享" : "申报审核"),
                                              .num(String(counts[.eligible] ?? 0)), .num(String(counts[.incomplete] ?? 0)), .num(String(counts[.ineligible] ?? 0)),
-                                             .num(String(mine.count)), .num(NumberFormat.amount(mine.amount, decimals: 2))]
+                                             .num(String(mine.count)), .num(p.can(.readIndicators) || mine.count >= 3 ? NumberFormat.amount(mine.amount, decimals: 2) : "—")]
                                  }))
         if let id = selected, let k = m.policies.firstIndex(where: { $0.record.id == id }) {
             let pp = m.policies[k]
+            // The per-firm table shows firms' criteria and amounts: only firms the caller may read one by one.
+            let scope = p.indicatorScope(in: services.catalog)
             let byFirm = Dictionary(try await services.store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
             let eligible = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
                 m.outcomes[k][i] != .ineligible && scope.admits(uscc: cube.firms[i].uscc, region: cube.firms[i].region, zone: cube.firms[i].zone)

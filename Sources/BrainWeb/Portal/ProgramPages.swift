@@ -138,8 +138,8 @@ extension Portal {
 
     /// 转型升级规划: the brief for one chain in the caller's region, as a printable page or Markdown (`?format=md`).
     func upgradeBriefPage(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let scope: AnalysisScope
-        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
+        let (p, scope): (Principal, AnalysisScope)
+        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let chain = selectedChain(request)
         let cube = services.cubes.cube, network = services.networks.network
         let analysis = services.chainAnalysis(chain, scope)
@@ -147,7 +147,7 @@ extension Portal {
             .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
         let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: services.catalog)
             .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(), projects: try await services.store.demonstrationProjects(),
-                   leads: leads, analysis: analysis)
+                   leads: leads, analysis: services.chainAnalysis(chain, scope, for: p))
         if request.uri.queryParameters["format"] == "md" {
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"

@@ -16,8 +16,7 @@ extension BrainServer {
                 throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
             }
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
-            let analysis = services.chainAnalysis(chain, scope)
-            return try JSONResponse.make(analysis)
+            return try JSONResponse.make(services.chainAnalysis(chain, scope, for: try context.caller()))
         }
     }
 }

@@ -109,7 +109,8 @@ extension BrainServer {
                 .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
             let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: catalog)
                 .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(),
-                       projects: try await services.store.demonstrationProjects(), leads: leads, analysis: analysis)
+                       projects: try await services.store.demonstrationProjects(), leads: leads,
+                       analysis: services.chainAnalysis(chain, scope, for: try context.caller()))
             return try JSONResponse.make(brief)
         }
         api.get("/api/v1/investment/targets", RouteDoc(method: "get", path: "/api/v1/investment/targets", summary: "The imported list of investment targets (firms outside the province)",

@@ -38,7 +38,7 @@ extension BrainServer {
                                                         tag: "monitor", params: Self.sliceParams, response: "ElectricityAnalysis",
                                                         permission: Permission.readStatistics.rawValue)) { request, context -> Response in
             let scope = try self.slice(request, context)
-            return try JSONResponse.make(services.electricity(scope))
+            return try JSONResponse.make(services.electricity(scope, for: try context.caller()))
         }
     }
 }

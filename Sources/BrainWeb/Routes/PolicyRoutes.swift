@@ -23,8 +23,10 @@ extension BrainServer {
                 let autoGrant: Bool
                 let criteria: [String]
                 let eligible, incomplete, ineligible, awarded: Int
-                let awardedAmount: Double
+                /// Absent when it would reveal one firm's award to a caller who may not read it (statistical disclosure control).
+                let awardedAmount: Double?
             }
+            let readable = p.indicatorScope(in: catalog)
             let items = m.policies.enumerated().map { k, pp -> Item in
                 var counts = [MatchOutcome: Int]()
                 for i in 0..<min(cube.firmCount, m.outcomes[k].count) {
@@ -35,11 +37,18 @@ extension BrainServer {
                     a.policyId == pp.record.id && a.state != "rejected" && a.state != "applied"
                         && cube.firmIndex[a.uscc].map { let e = cube.firms[$0]; return scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) } == true
                 }
+                var hidden = DisclosureRule.Hidden()
+                for a in mine {
+                    guard let i = cube.firmIndex[a.uscc] else { continue }
+                    let e = cube.firms[i]
+                    if !readable.admits(uscc: e.uscc, region: e.region, zone: e.zone) { hidden.add(PolicyAward.countable(a.amount) ?? 0) }
+                }
+                let total = (mine.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100
                 let r = pp.record
                 return Item(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
                             validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
                             eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
-                            awarded: mine.count, awardedAmount: (mine.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100)
+                            awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil)
             }
             return try JSONResponse.make(["items": items])
         }
@@ -60,7 +69,8 @@ extension BrainServer {
             }
             let limit = try q.int("limit", default: 50, range: 1...500), offset = try q.int("offset", default: 0, range: 0...10_000_000)
             let cube = services.cubes.cube
-            let scope = p.enterpriseScope(in: catalog)
+            // One row per firm with its criteria and figures: only firms the caller may read one by one.
+            let scope = p.indicatorScope(in: catalog)
             let awards = Dictionary(try await services.store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
             let rows = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
                 let e = cube.firms[i]

@@ -60,12 +60,34 @@ public struct Services: Sendable {
         }
     }
 
+    /// The analysis as one caller may see it: firms it may not read one by one are left out of the leaders, and a link
+    /// whose unreadable part could reveal one firm shows no figures (statistical disclosure control).
+    public func chainAnalysis(_ chain: IndustryChain, _ scope: AnalysisScope, for p: Principal) -> ChainAnalysis {
+        let cube = cubes.cube
+        let readable = p.indicatorScope(in: catalog)
+        return chainAnalysis(chain, scope).redacted { uscc in
+            guard let i = cube.firmIndex[uscc] else { return false }
+            let e = cube.firms[i]
+            return readable.admits(uscc: e.uscc, region: e.region, zone: e.zone)
+        }
+    }
+
     /// Power against output for a slice, computed once per cube.
     public func electricity(_ scope: AnalysisScope) -> ElectricityAnalysis {
         let cube = cubes.cube
         let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
         return electricityAnalyses.value(version: ResultCache<ElectricityAnalysis>.version(of: cube), key: key) {
             MonitorService(cube: cube, catalog: catalog).electricity(scope)
+        }
+    }
+
+    /// Power against output as one caller may see it: firms it may not read one by one are left out of the divergence list.
+    public func electricity(_ scope: AnalysisScope, for p: Principal) -> ElectricityAnalysis {
+        let cube = cubes.cube
+        let readable = p.indicatorScope(in: catalog)
+        return electricity(scope).redacted { uscc in
+            guard let i = cube.firmIndex[uscc] else { return false }
+            return readable.admits(uscc: uscc, region: cube.firms[i].region, zone: cube.firms[i].zone)
         }
     }
 
