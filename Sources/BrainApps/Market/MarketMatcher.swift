@@ -104,7 +104,7 @@ public final class MarketIndex: Sendable {
             from.append(MarketText.day(l.validFrom, fallback: 0))
             until.append(MarketText.day(l.validUntil, fallback: 99_999_999))
             let (u, f) = MarketText.unit(l.unit)
-            quantity.append(l.quantity * f); unitId.append(id(u, &unitIds))
+            quantity.append(usableQuantity(l.quantity * f)); unitId.append(id(u, &unitIds))
             let g = MarketText.grams(l.product)
             whole.append(g.whole)
             bigrams.append(contentsOf: g.bigrams); biOff.append(Int32(bigrams.count))
@@ -253,7 +253,7 @@ public final class MarketIndex: Sendable {
         return Probe(supply: supply, uscc: uscc, link: link, chain: MarketText.chain(of: l).flatMap { chainIds[$0] } ?? -1,
                      classCode: cls, division: div, region: MarketText.region(l.region),
                      from: MarketText.day(l.validFrom, fallback: 0), until: MarketText.day(l.validUntil, fallback: 99_999_999),
-                     quantity: l.quantity * f, unit: unitIds[u] ?? -2, whole: g.whole,
+                     quantity: usableQuantity(l.quantity * f), unit: unitIds[u] ?? -2, whole: g.whole,
                      bigrams: g.bigrams, unigrams: g.unigrams, spec: MarketText.specTokens(l.spec),
                      direct: supply ? cus : sup, reverse: supply ? sup : cus,
                      forward: supply ? sells : buys, backward: supply ? buys : sells)
@@ -530,3 +530,7 @@ struct MarketTopK {
     /// Best first.
     func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
 }
+
+/// A listing quantity as matching may use it: a stored value that is not finite or beyond 10¹⁵ (written before bodies
+/// were checked) counts as unknown (0), so no capacity ratio can be infinite.
+func usableQuantity(_ q: Double) -> Double { q.isFinite && abs(q) <= 1e15 ? q : 0 }

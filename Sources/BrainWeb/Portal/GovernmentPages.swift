@@ -58,7 +58,7 @@ extension Portal {
                 case "weak": ("#fff4e0", "#e07b00")
                 default: ("#fdecea", "#c0392b")
                 }
-                let lead = l.leaders.first.map { "链主候选：" + SVGText.escape($0.name) } ?? "本地暂无企业"
+                let lead = l.leaders.first.map { "链主候选：" + SVGText.escape($0.name) } ?? (l.localFirms > 0 ? "链主候选不予显示（统计保密）" : "本地暂无企业")
                 html += "<div style=\"background:\(bg);border:2px \(l.strength == "missing" ? "dashed" : "solid") \(border);border-radius:8px;padding:8px 10px;margin-bottom:8px\">"
                 html += "<b>\(SVGText.escape(l.name))</b> <span class=\"badge\" style=\"background:\(border)\">\(l.strengthName)</span><br>"
                 let figures = l.output.map { "产值 \(NumberFormat.amount($0)) 万元 · 占全链 \(NumberFormat.percent(l.share, signed: false))" } ?? "产值不予显示（统计保密）"
