@@ -28,13 +28,19 @@ public struct BrainServer: Sendable {
     public func application(host: String, port: Int, logger: Logger = Logger(label: "brain"),
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: BrainContext.self)
+        // Order matters: the request id first (every answer carries it), then headers, errors and metrics; the address
+        // limits before any token is looked at, so a flood is answered 429 without touching the ledger; then the caller,
+        // its own limit, and the audit of what it did.
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RateLimitMiddleware(stage: .beforeAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
         router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"],
-                                              refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger)))
+                                              refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger,
+                                                                               individuallyRecorded: services.rateLimiter.limits.refusalsRecordedPerAddressPerMinute)))
         router.add(middleware: PortalAuthMiddleware(signer: services.signer, sessions: services.sessions))
-        router.add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
+        router.add(middleware: RateLimitMiddleware(stage: .afterAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
         router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
         let api = APIRoutes(router: router)
         addAPIRoutes(api)

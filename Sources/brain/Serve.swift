@@ -73,6 +73,14 @@ struct Serve: AsyncParsableCommand {
         refresh.cancel()
         sealing.cancel()
         revocations.cancel()
+        _ = await (refresh.value, sealing.value, revocations.value)
+        // A graceful stop seals what was written since the last checkpoint, outside the cancelled tasks.
+        do {
+            let sealed = try await services.ledger.checkpoint()
+            say(sealed.isEmpty ? "stopped; audit ledger already sealed" : "stopped; audit ledger sealed up to entry \(sealed.last!.lastSeq) (\(sealed.count) checkpoint(s))")
+        } catch {
+            note("stopped, but could not seal the audit ledger: \(error)")
+        }
         await db.close()
     }
 
@@ -83,6 +91,7 @@ struct Serve: AsyncParsableCommand {
             var seen = (try? await services.store.importVersion()) ?? ""
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(30))
+                if Task.isCancelled { break }
                 guard let now = try? await services.store.importVersion(), now != seen else { continue }
                 seen = now
                 do {
@@ -106,6 +115,7 @@ struct Serve: AsyncParsableCommand {
             while !Task.isCancelled {
                 if rounds % 6 == 0 { await verifyLedger(ledger, monitor: monitor, trigger: rounds == 0 ? "startup" : "hourly") }
                 try? await Task.sleep(for: .seconds(600))
+                if Task.isCancelled { break }
                 do { try await ledger.checkpoint() } catch { note("could not seal the audit ledger: \(error)") }
                 rounds += 1
             }

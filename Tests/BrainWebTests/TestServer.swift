@@ -24,7 +24,8 @@ final class TestServer: Sendable {
         self.manifest = manifest
     }
 
-    static func start(rateLimits: RateLimits = RateLimits(perAddressPerMinute: 100_000, perUserPerMinute: 100_000, loginsPerAddressPerMinute: 10_000)) async throws -> TestServer {
+    static func start(rateLimits: RateLimits = RateLimits(perAddressPerMinute: 100_000, perUserPerMinute: 100_000, loginsPerAddressPerMinute: 10_000,
+                                                                    refusalsRecordedPerAddressPerMinute: 100_000)) async throws -> TestServer {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-web-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)

@@ -1,3 +1,4 @@
+import ServiceContextModule
 import BrainStore
 import Crypto
 import Foundation
@@ -151,8 +152,9 @@ public struct AuditLedger: Sendable {
             var seq = try head?.decode(column: "seq", as: Int.self) ?? 0
             var prev = try head?.decode(column: "entry_hash", as: String.self) ?? Self.genesis
             var written: [AuditEntry] = []
+            let request = ServiceContext.current?.requestID
             for raw in events {
-                let e = raw.storable
+                let e = raw.naming(request: request).storable
                 seq += 1
                 let content = Hex.encode(SHA256.hash(data: Data(e.detail.utf8)))
                 let hash = AuditEntry.hash(seq: seq, at: time, actor: e.actor, action: e.action, target: e.target, source: e.source,

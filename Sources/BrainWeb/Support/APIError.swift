@@ -85,7 +85,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIError(.badRequest, code: "bad_body", message: "request body is not valid JSON for this route: \(Self.describe(error))")
                 .response(from: request, context: context)
         } catch {
-            logger.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            var log = logger
+            if let id = (context as? BrainContext)?.requestID { log[metadataKey: "request_id"] = .string(id) }
+            log.error("unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
             return try APIError(.internalServerError, code: "internal", message: "internal error; the server log has the details")
                 .response(from: request, context: context)
         }

@@ -100,14 +100,31 @@ struct AuditMiddleware: RouterMiddleware {
     }
 
     /// Records a refusal made before the caller was known (no token, a bad or revoked token, enrolment pending).
-    static func refusal(ledger: AuditLedger, monitor: SecurityMonitor, logger: Logger) -> @Sendable (Request, BrainContext, String, Int, String) async -> Void {
-        { request, context, actor, status, reason in
+    /// The first `individuallyRecorded` refusals of an address in a minute (`RateLimits.refusalsRecordedPerAddressPerMinute`)
+    /// are written one by one; the next one writes a note that the rest of the minute's refusals are counted (security
+    /// monitor, `/metrics`) but not written, so a flood of bad tokens adds a handful of entries, not thousands.
+    static func refusal(ledger: AuditLedger, monitor: SecurityMonitor, logger: Logger, individuallyRecorded: Int) -> @Sendable (Request, BrainContext, String, Int, String) async -> Void {
+        let refusalsPerAddress = CountPerWindow(window: 60)
+        return { request, context, actor, status, reason in
+            let source = request.clientAddress(context)
+            let action = "\(request.method.rawValue) \(clip(request.uri.path))"
+            let n = refusalsPerAddress.next(source)
+            if n > individuallyRecorded + 1 {
+                await monitor.observe(actor: actor, source: source, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
+                return
+            }
+            if n == individuallyRecorded + 1 {
+                do {
+                    try await ledger.record(AuditEvent(actor: "anonymous", action: "REFUSALS_THROTTLED", target: source, source: source, outcome: "denied",
+                                                       detail: BrainServer.auditDetail(["note": "more than \(individuallyRecorded) unauthenticated refusals from this address within a minute; the rest of the minute's are counted, not recorded"])))
+                } catch { logger.error("could not append to the audit ledger: \(error)") }
+                await monitor.observe(actor: actor, source: source, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
+                return
+            }
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let detail = (try? enc.encode(["method": request.method.rawValue, "path": clip(request.uri.path), "status": String(status), "reason": reason]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            let source = request.clientAddress(context)
-            let action = "\(request.method.rawValue) \(clip(request.uri.path))"
             do { try await ledger.record(AuditEvent(actor: String(actor.prefix(100)), action: action, target: clip(request.uri.path), source: source, outcome: "denied", detail: detail)) }
             catch { logger.error("could not append to the audit ledger: \(error)") }
             await monitor.observe(actor: actor, source: source, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)

@@ -12,11 +12,14 @@ public struct BrainContext: RequestContext {
     public let peerAddress: String
     /// Id of the caller's session (the token's `jti`), set with `principal`.
     public var sessionID: String?
+    /// The request's id (`X-Request-Id`), set by `RequestIDMiddleware`.
+    public var requestID: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
         sessionID = nil
+        requestID = nil
         peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

@@ -27,19 +27,25 @@ public struct RateLimits: Sendable {
     public var perAddressPerMinute: Int
     public var perUserPerMinute: Int
     public var loginsPerAddressPerMinute: Int
+    /// Unauthenticated refusals (401 before a route runs) of one address written to the ledger one by one in a minute;
+    /// past them one note says the rest are counted, not written.
+    public var refusalsRecordedPerAddressPerMinute: Int
 
-    public init(perAddressPerMinute: Int = 1200, perUserPerMinute: Int = 600, loginsPerAddressPerMinute: Int = 20) {
+    public init(perAddressPerMinute: Int = 1200, perUserPerMinute: Int = 600, loginsPerAddressPerMinute: Int = 20,
+                refusalsRecordedPerAddressPerMinute: Int = 20) {
         self.perAddressPerMinute = perAddressPerMinute
         self.perUserPerMinute = perUserPerMinute
         self.loginsPerAddressPerMinute = loginsPerAddressPerMinute
+        self.refusalsRecordedPerAddressPerMinute = refusalsRecordedPerAddressPerMinute
     }
 
-    /// From `BRAIN_RATE_LIMIT` (`address,user,login` requests per minute), else the defaults.
+    /// From `BRAIN_RATE_LIMIT` (`address,user,login[,refusals]` per minute), else the defaults.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> RateLimits {
         guard let raw = env["BRAIN_RATE_LIMIT"] else { return RateLimits() }
         let n = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard n.count == 3, n.allSatisfy({ $0 > 0 }) else { return RateLimits() }
-        return RateLimits(perAddressPerMinute: n[0], perUserPerMinute: n[1], loginsPerAddressPerMinute: n[2])
+        guard n.count == 3 || n.count == 4, n.allSatisfy({ $0 > 0 }) else { return RateLimits() }
+        return RateLimits(perAddressPerMinute: n[0], perUserPerMinute: n[1], loginsPerAddressPerMinute: n[2],
+                          refusalsRecordedPerAddressPerMinute: n.count == 4 ? n[3] : 20)
     }
 }
 
@@ -73,6 +79,11 @@ public final class RateLimiter: Sendable {
 /// Answers 429 with Retry-After when an address, a user or an address's login attempts exceed their limits.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = BrainContext
+    /// Where the middleware sits: `beforeAuthentication` applies the per-address and login limits, so that a flood of
+    /// anonymous or bad-token requests is answered 429 before any token is checked or any refusal recorded;
+    /// `afterAuthentication` applies the per-user limit.
+    enum Stage: Sendable { case beforeAuthentication, afterAuthentication }
+    let stage: Stage
     let limiter: RateLimiter
     /// Every limited request counts as a refusal for the security monitor.
     let monitor: SecurityMonitor
@@ -85,15 +96,23 @@ struct RateLimitMiddleware: RouterMiddleware {
         let address = request.clientAddress(context)
         let l = limiter.limits
         var key = "a:" + address
-        var wait = limiter.take(key, perMinute: l.perAddressPerMinute)
-        if wait == nil, request.uri.path == "/api/v1/auth/login" { key = "l:" + address; wait = limiter.take(key, perMinute: l.loginsPerAddressPerMinute) }
-        if wait == nil, let user = context.principal?.username { key = "u:" + user; wait = limiter.take(key, perMinute: l.perUserPerMinute) }
+        var wait: Double?
+        switch stage {
+        case .beforeAuthentication:
+            wait = limiter.take(key, perMinute: l.perAddressPerMinute)
+            if wait == nil, request.uri.path == "/api/v1/auth/login" || (request.uri.path == "/login" && request.method == .post) {
+                key = "l:" + address
+                wait = limiter.take(key, perMinute: l.loginsPerAddressPerMinute)
+            }
+        case .afterAuthentication:
+            if let user = context.principal?.username { key = "u:" + user; wait = limiter.take(key, perMinute: l.perUserPerMinute) }
+        }
         if let wait {
             let actor = context.principal?.username ?? "anonymous", action = "\(request.method.rawValue) \(request.uri.path)"
             await monitor.observe(actor: actor, source: address, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
             if recorded.first(key) {
                 let limit = ["a": "address", "l": "logins", "u": "user"][String(key.prefix(1))] ?? key
-                try? await ledger.record(AuditEvent(actor: actor, action: "RATE_LIMITED " + action, target: request.uri.path, source: address, outcome: "denied",
+                _ = try? await ledger.record(AuditEvent(actor: actor, action: "RATE_LIMITED " + action, target: request.uri.path, source: address, outcome: "denied",
                                                     detail: BrainServer.auditDetail(["limit": limit, "retryAfter": String(Int(wait.rounded(.up))),
                                                                                      "note": "first refusal of this limit in the minute; later ones are counted, not recorded"])))
             }
@@ -103,6 +122,23 @@ struct RateLimitMiddleware: RouterMiddleware {
             return response
         }
         return try await next(request, context)
+    }
+}
+
+/// Counts the occurrences of a key in the current window of `window` seconds (older windows are forgotten): 1 for the
+/// first, 2 for the second, …
+final class CountPerWindow: Sendable {
+    private let seen = Mutex<[String: (slot: Int, n: Int)]>([:])
+    let window: Double
+    init(window: Double) { self.window = window }
+    func next(_ key: String, now: Date = Date()) -> Int {
+        let slot = Int(now.timeIntervalSince1970 / window)
+        return seen.withLock { s in
+            if s.count > 10_000 { s = s.filter { $0.value.slot == slot } }
+            let n = s[key].map { $0.slot == slot ? $0.n + 1 : 1 } ?? 1
+            s[key] = (slot, n)
+            return n
+        }
     }
 }
 
