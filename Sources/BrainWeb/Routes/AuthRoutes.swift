@@ -9,7 +9,7 @@ extension BrainServer {
         api.post("/api/v1/auth/login", RouteDoc(method: "post", path: "/api/v1/auth/login",
                                                 summary: "Log in with user name, password and, once enrolled, the second factor (`otp`: a TOTP code or a recovery code); returns a bearer token. Five failures lock the account for 15 minutes.",
                                                 tag: "auth", requestBody: ("application/json", "LoginRequest"), response: "LoginResponse",
-                                                secured: false, errors: [400, 401])) { request, context -> Response in
+                                                access: .open, errors: [400, 401])) { request, context -> Response in
             struct Login: Decodable {
                 let username: String
                 let password: String

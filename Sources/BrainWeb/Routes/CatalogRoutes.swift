@@ -10,8 +10,7 @@ extension BrainServer {
         api.get("/api/v1/regions", RouteDoc(method: "get", path: "/api/v1/regions", summary: "GB/T 2260 regions of the province (province, cities, counties)",
                                             tag: "catalog", params: [.query("level", "province, city or county", enumValues: RegionLevel.allCases.map(\.rawValue)),
                                                                      .query("parent", "only the children of this region code")],
-                                            response: "RegionList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                            response: "RegionList", access: .permission(.readCatalog))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["level", "parent"])
             let level = try q.oneOf("level", RegionLevel.self)
             let parent = q.string("parent")
@@ -21,8 +20,7 @@ extension BrainServer {
         }
         api.get("/api/v1/zones", RouteDoc(method: "get", path: "/api/v1/zones", summary: "Development zones (开发区/园区/新区) with the counties and cities they span",
                                           tag: "catalog", params: [.query("region", "only zones lying at least partly in this region")],
-                                          response: "ZoneList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                          response: "ZoneList", access: .permission(.readCatalog))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["region"])
             struct ZoneView: Encodable {
                 let code, name, shortName, kind, kindName: String
@@ -39,8 +37,7 @@ extension BrainServer {
             }])
         }
         api.get("/api/v1/industries", RouteDoc(method: "get", path: "/api/v1/industries", summary: "GB/T 4754-2017 divisions and the classes the chains use",
-                                               tag: "catalog", response: "IndustryList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                               tag: "catalog", response: "IndustryList", access: .permission(.readCatalog))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             struct Industries: Encodable {
                 let divisions: [IndustryDivision]
@@ -49,8 +46,7 @@ extension BrainServer {
             return try JSONResponse.make(Industries(divisions: services.industries.divisions, classes: services.industries.classes))
         }
         api.get("/api/v1/chains", RouteDoc(method: "get", path: "/api/v1/chains", summary: "The 12 key industrial chains (1269) with their links",
-                                           tag: "catalog", response: "ChainList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                           tag: "catalog", response: "ChainList", access: .permission(.readCatalog))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             struct ChainSummary: Encodable {
                 let code, name: String
@@ -64,8 +60,7 @@ extension BrainServer {
         }
         api.get("/api/v1/chains/:code", RouteDoc(method: "get", path: "/api/v1/chains/:code", summary: "One chain: links upstream to downstream, products, classes and the link graph",
                                                  tag: "catalog", params: [.path("code", "chain code such as NFM")], response: "Chain",
-                                                 permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                                 access: .permission(.readCatalog))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let code = try context.parameters.require("code").uppercased()
             guard let chain = ChainCatalog.chain(code) else {
@@ -86,8 +81,7 @@ extension BrainServer {
         }
         api.get("/api/v1/catalog/elements", RouteDoc(method: "get", path: "/api/v1/catalog/elements", summary: "The data dictionary: every stored field as a data element",
                                                      tag: "catalog", params: [.query("dataset", "enterprise, indicator, supply or talent", enumValues: ["enterprise", "indicator", "supply", "talent"])],
-                                                     response: "ElementList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                                     response: "ElementList", access: .permission(.readCatalog))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["dataset"])
             var items = DataDictionary.all
             if let d = q.string("dataset") {

@@ -10,7 +10,7 @@ extension BrainServer {
         api.get("/api/v1/chains/:code/analysis", RouteDoc(method: "get", path: "/api/v1/chains/:code/analysis",
                                                           summary: "产业链分析 for a region: per link local firms, output and share, strength (强/较强/弱/缺), 链主 with centrality, 本地配套率, supplier HHI and single-supplier dependency; gaps (补链) and links to extend (延链)",
                                                           tag: "chains", params: params, response: "ChainAnalysis",
-                                                          permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+                                                          access: .permission(.readStatistics))) { request, context -> Response in
             let raw = try context.parameters.require("code").uppercased()
             guard let chain = ChainCatalog.chain(raw) else {
                 throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")

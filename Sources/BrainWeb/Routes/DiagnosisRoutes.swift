@@ -12,8 +12,7 @@ extension BrainServer {
         api.get("/api/v1/diagnoses/questionnaire", RouteDoc(method: "get", path: "/api/v1/diagnoses/questionnaire",
                                                             summary: "转型问诊 questionnaire: MIIT SME digital-level areas, sub-areas and questions (levels at 20/40/60/80 points), plus the GB/T 39116 maturity items asked of large and medium firms",
                                                             tag: "diagnoses", params: [.query("large", "true to include the GB/T 39116 maturity items", type: "boolean")],
-                                                            response: "Questionnaire", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                                            response: "Questionnaire", access: .permission(.readCatalog))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["large"])
             let large = try q.bool("large") ?? true
             let full = desk.questionnaire
@@ -24,8 +23,7 @@ extension BrainServer {
         api.post("/api/v1/diagnoses", RouteDoc(method: "post", path: "/api/v1/diagnoses",
                                                summary: "Submit a diagnosis for one's own enterprise: score per area, level, weakest area, weak points, peer percentile (same chain and city), catalogue recommendations and referrals. Missing or out-of-range answers: 400 listing every field; nothing is saved.",
                                                tag: "diagnoses", requestBody: ("application/json", "DiagnosisSubmission"), response: "Diagnosis",
-                                               permission: Permission.submitDiagnosis.rawValue, errors: [400, 401, 403, 404])) { request, context -> Response in
-            try Self.require(.submitDiagnosis, context)
+                                               access: .permission(.submitDiagnosis), errors: [400, 401, 403, 404])) { request, context -> Response in
             let p = try context.caller()
             let body = try await Self.decodeBody(request, as: DiagnosisSubmission.self)
             let uscc: String
@@ -54,14 +52,14 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/diagnoses", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/diagnoses",
                                                                 summary: "An enterprise's diagnosis history, newest first", tag: "diagnoses",
                                                                 params: [.path("uscc", "统一社会信用代码")], response: "DiagnosisList",
-                                                                permission: Self.dataPermission)) { request, context -> Response in
+                                                                access: .enterpriseData)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let code = try await self.enterpriseData(request, context, .diagnosis)
             return try JSONResponse.make(["items": try await desk.history(uscc: code)])
         }
         api.get("/api/v1/diagnoses/:id", RouteDoc(method: "get", path: "/api/v1/diagnoses/:id", summary: "One diagnosis with its result and recommendations",
                                                   tag: "diagnoses", params: [.path("id", "diagnosis id")], response: "Diagnosis",
-                                                  permission: Self.dataPermission)) { request, context -> Response in
+                                                  access: .enterpriseData)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let id = try context.parameters.require("id")
             guard let d = try await desk.diagnosis(id) else { throw APIError.notFound("no diagnosis \(id)") }

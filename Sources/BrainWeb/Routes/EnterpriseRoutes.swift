@@ -86,8 +86,7 @@ extension BrainServer {
         ]
         api.get("/api/v1/enterprises", RouteDoc(method: "get", path: "/api/v1/enterprises", summary: "Enterprises inside the caller's scope, largest revenue first, paginated with a total",
                                                 tag: "enterprises", params: listParams, response: "EnterprisePage",
-                                                permission: Permission.readEnterprises.rawValue)) { request, context -> Response in
-            try Self.require(.readEnterprises, context)
+                                                access: .permission(.readEnterprises))) { request, context -> Response in
             let principal = try context.caller()
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
             var query = EnterpriseQuery()
@@ -130,8 +129,7 @@ extension BrainServer {
         }
         api.get("/api/v1/enterprises/:uscc", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc", summary: "One enterprise with its monthly indicator history and supply links",
                                                       tag: "enterprises", params: [.path("uscc", "统一社会信用代码"), .query("from", "first month YYYY-MM of the history (default: all)")],
-                                                      response: "EnterpriseDetail", permission: Permission.readEnterprises.rawValue)) { request, context -> Response in
-            try Self.require(.readEnterprises, context)
+                                                      response: "EnterpriseDetail", access: .permission(.readEnterprises))) { request, context -> Response in
             let principal = try context.caller()
             let q = try QueryReader(request, allowed: ["from"])
             let from = try q.month("from")

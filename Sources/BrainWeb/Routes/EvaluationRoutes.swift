@@ -21,8 +21,7 @@ extension BrainServer {
         let params: [ParamDoc] = [.query("by", "city (default) or zone", enumValues: ["city", "zone"]), .query("chain", "chain code such as NFM")]
         api.get("/api/v1/evaluation", RouteDoc(method: "get", path: "/api/v1/evaluation",
                                                summary: "产业评价: composite index per chain × city or zone (scale, growth, profitability, R&D intensity, digital level, energy productivity, 亩均效益) with the weights and each component's value and score, ranked within each chain",
-                                               tag: "evaluation", params: params, response: "EvaluationRanking", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                               tag: "evaluation", params: params, response: "EvaluationRanking", access: .permission(.readStatistics))) { request, context -> Response in
             let q = try QueryReader(request, allowed: Set(params.map(\.name)))
             let by = try q.oneOf("by", EvaluationArea.self) ?? .city
             let chain = try self.chainParameter(q)
@@ -34,16 +33,14 @@ extension BrainServer {
                                                     readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) }))
         }
         api.get("/api/v1/evaluation/weights", RouteDoc(method: "get", path: "/api/v1/evaluation/weights", summary: "The evaluation index weights in force, by component",
-                                                       tag: "evaluation", response: "EvaluationWeights", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                                       tag: "evaluation", response: "EvaluationWeights", access: .permission(.readStatistics))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             return try JSONResponse.make(try await self.evaluationWeights())
         }
         api.put("/api/v1/evaluation/weights", RouteDoc(method: "put", path: "/api/v1/evaluation/weights",
                                                        summary: "Change the evaluation index weights (components left out get 0)", tag: "evaluation",
                                                        requestBody: ("application/json", "EvaluationWeights"), response: "EvaluationWeights",
-                                                       permission: Permission.configureRules.rawValue)) { request, context -> Response in
-            try Self.require(.configureRules, context)
+                                                       access: .permission(.configureRules))) { request, context -> Response in
             let body = try await Self.decodeBody(request, as: EvaluationWeights.self)
             let w: EvaluationWeights
             do { w = try EvaluationWeights.validated(body.weights) } catch let e as AppError { throw APIError(e) }
@@ -53,8 +50,7 @@ extension BrainServer {
         api.get("/api/v1/demonstration-projects", RouteDoc(method: "get", path: "/api/v1/demonstration-projects",
                                                            summary: "Registered demonstration projects (智能工厂, 数字化车间 …) with outcomes, within the caller's scope",
                                                            tag: "evaluation", params: [.query("chain", "chain code"), .query("kind", "project kind", enumValues: DemonstrationProject.kinds.keys.sorted())],
-                                                           response: "DemonstrationProjectList", permission: Permission.readEnterprises.rawValue)) { request, context -> Response in
-            try Self.require(.readEnterprises, context)
+                                                           response: "DemonstrationProjectList", access: .permission(.readEnterprises))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["chain", "kind"])
             let chain = try self.chainParameter(q)
             let kind = q.string("kind")
@@ -70,8 +66,7 @@ extension BrainServer {
         api.post("/api/v1/demonstration-projects", RouteDoc(method: "post", path: "/api/v1/demonstration-projects",
                                                             summary: "Register a demonstration project of an enterprise in the caller's scope", tag: "evaluation",
                                                             requestBody: ("application/json", "DemonstrationProjectDraft"), response: "DemonstrationProject",
-                                                            permission: Permission.managePrograms.rawValue)) { request, context -> Response in
-            try Self.require(.managePrograms, context)
+                                                            access: .permission(.managePrograms))) { request, context -> Response in
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: DemonstrationProjectDraft.self)
             let cube = services.cubes.cube
@@ -90,7 +85,7 @@ extension BrainServer {
         api.get("/api/v1/chains/:code/investment-leads", RouteDoc(method: "get", path: "/api/v1/chains/:code/investment-leads",
                                                                   summary: "精准招商: for each gap or weak link of the chain in the region or zone, ranked candidate firms outside the province with reasons; for a region or zone, links ranked by fit with the existing base",
                                                                   tag: "investment", params: chainParams + [.query("limit", "candidates per link 1–50", type: "integer")],
-                                                                  response: "InvestmentLeadsReport", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+                                                                  response: "InvestmentLeadsReport", access: .permission(.readStatistics))) { request, context -> Response in
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, extra: ["limit"], excluding: ["chain", "industry"])
             let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
@@ -100,7 +95,7 @@ extension BrainServer {
         }
         api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
                                                                summary: "转型升级规划 brief for the chain in a region: figures, gaps and weak links, maturity distribution, demonstration projects, recommended actions; JSON with a Markdown rendering",
-                                                               tag: "evaluation", params: chainParams, response: "UpgradeBrief", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
+                                                               tag: "evaluation", params: chainParams, response: "UpgradeBrief", access: .permission(.readStatistics))) { request, context -> Response in
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             let cube = services.cubes.cube, network = services.networks.network
@@ -115,8 +110,7 @@ extension BrainServer {
         }
         api.get("/api/v1/investment/targets", RouteDoc(method: "get", path: "/api/v1/investment/targets", summary: "The imported list of investment targets (firms outside the province)",
                                                        tag: "investment", params: [.query("chain", "chain code")], response: "InvestmentTargetList",
-                                                       permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                                       access: .permission(.readStatistics))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["chain"])
             let chain = try self.chainParameter(q)
             return try JSONResponse.make(["items": try await services.store.investmentTargets().filter { chain == nil || $0.chain == chain }])
@@ -124,8 +118,7 @@ extension BrainServer {
         api.post("/api/v1/investment/targets", RouteDoc(method: "post", path: "/api/v1/investment/targets",
                                                         summary: "Import investment targets (JSON array); good rows are kept, bad rows listed by index with field and reason",
                                                         tag: "investment", requestBody: ("application/json", "InvestmentTargetImport"), response: "InvestmentTargetReport",
-                                                        permission: Permission.managePrograms.rawValue)) { request, context -> Response in
-            try Self.require(.managePrograms, context)
+                                                        access: .permission(.managePrograms))) { request, context -> Response in
             let rows = try await Self.decodeBody(request, as: [InvestmentTargetDraft].self, limit: 4 * 1024 * 1024)
             let (good, problems) = InvestmentTargetDraft.validate(rows, provincePrefix: String(catalog.province.code.prefix(2)))
             try await services.store.saveInvestmentTargets(good)

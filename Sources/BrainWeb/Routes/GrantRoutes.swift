@@ -39,8 +39,7 @@ extension BrainServer {
         api.post("/api/v1/enterprises/:uscc/grants", RouteDoc(method: "post", path: "/api/v1/enterprises/:uscc/grants",
                                                               summary: "授权才可用: the enterprise grants a user read access to some of its data for a purpose, until a date (`days` 1–366 or `expiresAt`)",
                                                               tag: "grants", params: [.path("uscc", "统一社会信用代码")], requestBody: ("application/json", "GrantRequest"),
-                                                              response: "DataGrant", permission: Permission.grantData.rawValue, errors: [400, 401, 403, 404])) { request, context -> Response in
-            try Self.require(.grantData, context)
+                                                              response: "DataGrant", access: .permission(.grantData), errors: [400, 401, 403, 404])) { request, context -> Response in
             let owner = try self.ownEnterprise(context)
             let p = try context.caller()
             struct Body: Decodable { let grantee: String?; let datasets: [String]?; let purpose: String?; let days: Int?; let expiresAt: String? }
@@ -84,8 +83,7 @@ extension BrainServer {
         }
         api.get("/api/v1/enterprises/:uscc/grants", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/grants", summary: "The enterprise's data grants, active and past",
                                                              tag: "grants", params: [.path("uscc", "统一社会信用代码")], response: "DataGrantList",
-                                                             permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                             access: .permission(.readIndicators))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let owner = try self.visibleEnterprise(context)
             return try JSONResponse.make(["items": try await grants.grants(owner: owner)])
@@ -93,16 +91,14 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/access-log", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/access-log",
                                                                  summary: "Who read the enterprise's data outside its own staff and officials over it: every read under a grant and every refused attempt, newest first",
                                                                  tag: "grants", params: [.path("uscc", "统一社会信用代码")], response: "AccessLog",
-                                                                 permission: Permission.readIndicators.rawValue)) { request, context -> Response in
-            try Self.require(.readIndicators, context)
+                                                                 access: .permission(.readIndicators))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let owner = try self.visibleEnterprise(context)
             return try JSONResponse.make(["items": try await grants.accessLog(owner: owner)])
         }
         api.post("/api/v1/grants/:id/revoke", RouteDoc(method: "post", path: "/api/v1/grants/:id/revoke", summary: "Revoke a data grant (the enterprise that gave it)",
                                                        tag: "grants", params: [.path("id", "grant id")], response: "DataGrant",
-                                                       permission: Permission.grantData.rawValue, errors: [400, 401, 403, 404, 409])) { _, context -> Response in
-            try Self.require(.grantData, context)
+                                                       access: .permission(.grantData), errors: [400, 401, 403, 404, 409])) { _, context -> Response in
             let p = try context.caller()
             let id = try context.parameters.require("id")
             // Another enterprise's grant answers as a missing one, so grant ids do not leak.

@@ -11,8 +11,7 @@ extension BrainServer {
                                                    summary: "Import a CSV file (UTF-8 with or without BOM, or GBK) of enterprises, indicators, supply-links or talent; rows outside the caller's scope are rejected",
                                                    tag: "data", params: [.path("kind", "enterprises, indicators, supply-links or talent")],
                                                    requestBody: ("text/csv", "CSV"), response: "ImportReport",
-                                                   permission: Permission.importData.rawValue, errors: [400, 401, 403, 404, 413])) { request, context -> Response in
-            try Self.require(.importData, context)
+                                                   access: .permission(.importData), errors: [400, 401, 403, 404, 413])) { request, context -> Response in
             let principal = try context.caller()
             let raw = try context.parameters.require("kind")
             guard let kind = ImportKind(rawValue: raw) else {

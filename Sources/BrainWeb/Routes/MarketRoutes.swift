@@ -12,8 +12,7 @@ extension BrainServer {
         api.post("/api/v1/market/listings", RouteDoc(method: "post", path: "/api/v1/market/listings",
                                                      summary: "贸易撮合: post a supply or demand listing for one's own enterprise (product, spec, quantity, unit, region, dates)",
                                                      tag: "market", requestBody: ("application/json", "ListingDraft"), response: "MarketListing",
-                                                     permission: Permission.trade.rawValue)) { request, context -> Response in
-            try Self.require(.trade, context)
+                                                     access: .permission(.trade))) { request, context -> Response in
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: ListingDraft.self)
             guard let uscc = p.scope, let i = services.cubes.cube.firmIndex[uscc] else { throw APIError.forbidden("your account has no enterprise") }
@@ -31,7 +30,7 @@ extension BrainServer {
                                       .query("offset", "rows to skip", type: "integer")]
         api.get("/api/v1/market/listings", RouteDoc(method: "get", path: "/api/v1/market/listings",
                                                     summary: "Listings: an enterprise sees its own; officials see those of enterprises in their scope; others with a data grant (listings) of the enterprise given as uscc",
-                                                    tag: "market", params: listParams, response: "ListingPage", permission: Self.dataPermission)) { request, context -> Response in
+                                                    tag: "market", params: listParams, response: "ListingPage", access: .enterpriseData)) { request, context -> Response in
             let p = try context.caller()
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
             let kind = try q.oneOf("kind", ListingKind.self)
@@ -54,16 +53,14 @@ extension BrainServer {
         }
         api.post("/api/v1/market/listings/:id/close", RouteDoc(method: "post", path: "/api/v1/market/listings/:id/close", summary: "Close one's own listing",
                                                                tag: "market", params: [.path("id", "listing id")], response: "MarketListing",
-                                                               permission: Permission.trade.rawValue)) { request, context -> Response in
-            try Self.require(.trade, context)
+                                                               access: .permission(.trade))) { request, context -> Response in
             let l = try await self.ownListing(context)
             do { return try JSONResponse.make(try await market.close(l.id)) } catch let e as AppError { throw APIError(e) }
         }
         api.get("/api/v1/market/listings/:id/matches", RouteDoc(method: "get", path: "/api/v1/market/listings/:id/matches",
                                                                 summary: "Ranked counterparts of a listing (supply for a demand, demand for a supply) with the score explained by product, industry, chain adjacency, distance, capacity and past relations",
                                                                 tag: "market", params: [.path("id", "listing id"), .query("limit", "1–50", type: "integer")],
-                                                                response: "MatchList", permission: Permission.trade.rawValue)) { request, context -> Response in
-            try Self.require(.trade, context)
+                                                                response: "MatchList", access: .permission(.trade))) { request, context -> Response in
             let limit = try QueryReader(request, allowed: ["limit"]).int("limit", default: 10, range: 1...50)
             let l = try await self.ownListing(context)
             return try JSONResponse.make(["items": try await market.matches(for: l, limit: limit)])

@@ -25,8 +25,7 @@ extension BrainServer {
         api.post("/api/v1/announcements", RouteDoc(method: "post", path: "/api/v1/announcements",
                                                    summary: "Write an announcement: a draft, published now, or scheduled (publishAt)", tag: "news",
                                                    requestBody: ("application/json", "AnnouncementDraft"), response: "Announcement",
-                                                   permission: Permission.publishNews.rawValue)) { request, context -> Response in
-            try Self.require(.publishNews, context)
+                                                   access: .permission(.publishNews))) { request, context -> Response in
             struct Body: Decodable { let title: String?; let body: String?; let publishAt: String?; let draft: Bool? }
             let b = try await Self.decodeBody(request, as: Body.self)
             do {
@@ -36,8 +35,7 @@ extension BrainServer {
         }
         api.post("/api/v1/announcements/:id/publish", RouteDoc(method: "post", path: "/api/v1/announcements/:id/publish", summary: "Publish a draft now",
                                                                tag: "news", params: [.path("id", "announcement id")], response: "Announcement",
-                                                               permission: Permission.publishNews.rawValue)) { _, context -> Response in
-            try Self.require(.publishNews, context)
+                                                               access: .permission(.publishNews))) { _, context -> Response in
             do { return try JSONResponse.make(try await desk.publish(try context.parameters.require("id"), by: try context.caller())) } catch let e as AppError { throw APIError(e) }
         }
     }

@@ -56,8 +56,7 @@ extension BrainServer {
         api.post("/api/v1/policies", RouteDoc(method: "post", path: "/api/v1/policies",
                                               summary: "Create or replace a policy written in the rule language; a rule or formula that does not parse is a 400 with line and column. Matching reruns at once and 免申即享 grants go out.",
                                               tag: "policies", requestBody: ("application/json", "PolicyDraft"), response: "PolicySaved",
-                                              permission: Permission.configureRules.rawValue, errors: [400, 401, 403])) { request, context -> Response in
-            try Self.require(.configureRules, context)
+                                              access: .permission(.configureRules), errors: [400, 401, 403])) { request, context -> Response in
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: PolicyDraft.self)
             let record = try draft.record(by: p.username)

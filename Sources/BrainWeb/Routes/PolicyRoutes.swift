@@ -10,8 +10,7 @@ extension BrainServer {
         let services = self.services
         let catalog = services.catalog
         api.get("/api/v1/policies", RouteDoc(method: "get", path: "/api/v1/policies", summary: "Policies with their criteria and, within the caller's scope, how many enterprises qualify and were granted",
-                                             tag: "policies", response: "PolicyList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                             tag: "policies", response: "PolicyList", access: .permission(.readCatalog))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let p = try context.caller()
             guard let m = services.policies.matches else { throw APIError(.serviceUnavailable, code: "not_ready", message: "policy matching has not run yet") }
@@ -55,8 +54,7 @@ extension BrainServer {
         let matchParams: [ParamDoc] = [.path("id", "policy id"), .query("outcome", "eligible, incomplete or ineligible", enumValues: ["eligible", "incomplete", "ineligible"]),
                                        .query("region", "GB/T 2260 code"), .query("limit", "page size 1–500", type: "integer"), .query("offset", "rows to skip", type: "integer")]
         api.get("/api/v1/policies/:id/matches", RouteDoc(method: "get", path: "/api/v1/policies/:id/matches", summary: "Who qualifies for a policy (each criterion met, unmet or unknown) and who was granted, within the caller's scope",
-                                                         tag: "policies", params: matchParams, response: "PolicyMatchPage", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                                         tag: "policies", params: matchParams, response: "PolicyMatchPage", access: .permission(.readStatistics))) { request, context -> Response in
             let p = try context.caller()
             let q = try QueryReader(request, allowed: Set(matchParams.map(\.name)))
             let id = try context.parameters.require("id")
@@ -94,7 +92,7 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/policy-matches", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/policy-matches",
                                                                      summary: "My policies: every policy read for one enterprise, each criterion met, unmet or unknown with its reason, the amount and any grant or application",
                                                                      tag: "policies", params: [.path("uscc", "统一社会信用代码")], response: "EnterprisePolicyMatches",
-                                                                     permission: Self.dataPermission)) { request, context -> Response in
+                                                                     access: .enterpriseData)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let code = try await self.enterpriseData(request, context, .indicators)
             return try JSONResponse.make(["items": try await services.policies.matches(for: code, cube: services.cubes.cube)])
@@ -102,8 +100,7 @@ extension BrainServer {
         api.post("/api/v1/policies/:id/applications", RouteDoc(method: "post", path: "/api/v1/policies/:id/applications",
                                                               summary: "Apply for a policy (enterprise users, for their own enterprise)", tag: "policies",
                                                               params: [.path("id", "policy id")], requestBody: ("application/json", "PolicyApplication"),
-                                                              response: "PolicyAward", permission: Permission.applyPolicies.rawValue, errors: [400, 401, 403, 404, 409])) { request, context -> Response in
-            try Self.require(.applyPolicies, context)
+                                                              response: "PolicyAward", access: .permission(.applyPolicies), errors: [400, 401, 403, 404, 409])) { request, context -> Response in
             let p = try context.caller()
             struct Body: Decodable { let note: String? }
             let buffer = try await request.body.collect(upTo: 64 * 1024)
@@ -122,8 +119,7 @@ extension BrainServer {
             api.post("/api/v1/awards/:id/\(action)", RouteDoc(method: "post", path: "/api/v1/awards/:id/\(action)",
                                                              summary: "\(action.capitalized) a policy award (who and when are recorded)", tag: "policies",
                                                              params: [.path("id", "award id")], requestBody: ("application/json", "AwardAction"),
-                                                             response: "PolicyAward", permission: Permission.reviewAwards.rawValue, errors: [400, 401, 403, 404, 409])) { request, context -> Response in
-                try Self.require(.reviewAwards, context)
+                                                             response: "PolicyAward", access: .permission(.reviewAwards), errors: [400, 401, 403, 404, 409])) { request, context -> Response in
                 let p = try context.caller()
                 let id = try context.parameters.require("id")
                 guard let existing = try await services.store.award(id) else { throw APIError.notFound("no award \(id)") }

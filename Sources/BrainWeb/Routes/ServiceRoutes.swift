@@ -67,8 +67,7 @@ extension BrainServer {
         ]
         api.get("/api/v1/services/solutions", RouteDoc(method: "get", path: "/api/v1/services/solutions",
                                                        summary: "服务资源目录: search and filter the solutions of government, industry and local providers",
-                                                       tag: "services", params: searchParams, response: "CatalogueList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                                       tag: "services", params: searchParams, response: "CatalogueList", access: .permission(.readCatalog))) { request, context -> Response in
             let q = try QueryReader(request, allowed: Set(searchParams.map(\.name)))
             var query = CatalogueQuery(text: q.string("q"), category: q.string("category"), chain: try self.chainParameter(q), area: q.string("area"),
                                        kind: q.string("kind"), region: q.string("region"))
@@ -82,23 +81,20 @@ extension BrainServer {
             return try JSONResponse.make(["items": try await catalogue.search(query)])
         }
         api.get("/api/v1/services/providers", RouteDoc(method: "get", path: "/api/v1/services/providers", summary: "Service providers of the catalogue",
-                                                       tag: "services", response: "ProviderList", permission: Permission.readCatalog.rawValue)) { request, context -> Response in
-            try Self.require(.readCatalog, context)
+                                                       tag: "services", response: "ProviderList", access: .permission(.readCatalog))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             return try JSONResponse.make(["items": try await catalogue.providers()])
         }
         api.post("/api/v1/services/providers", RouteDoc(method: "post", path: "/api/v1/services/providers", summary: "Add or replace a service provider",
                                                         tag: "services", requestBody: ("application/json", "ProviderDraft"), response: "ServiceProvider",
-                                                        permission: Permission.managePrograms.rawValue)) { request, context -> Response in
-            try Self.require(.managePrograms, context)
+                                                        access: .permission(.managePrograms))) { request, context -> Response in
             let provider = try await Self.decodeBody(request, as: ProviderDraft.self).provider()
             try await catalogue.save(providers: [provider])
             return try JSONResponse.make(provider, status: .created)
         }
         api.post("/api/v1/services/solutions", RouteDoc(method: "post", path: "/api/v1/services/solutions", summary: "Add or replace a solution of a provider",
                                                         tag: "services", requestBody: ("application/json", "SolutionDraft"), response: "ServiceSolution",
-                                                        permission: Permission.managePrograms.rawValue)) { request, context -> Response in
-            try Self.require(.managePrograms, context)
+                                                        access: .permission(.managePrograms))) { request, context -> Response in
             let draft = try await Self.decodeBody(request, as: SolutionDraft.self)
             let solution = try draft.solution(providers: Set(try await catalogue.providers().map(\.id)), areas: Set(Questionnaire.standard.subareaCodes))
             try await catalogue.save(solutions: [solution])
@@ -107,7 +103,7 @@ extension BrainServer {
         api.get("/api/v1/enterprises/:uscc/referrals", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/referrals",
                                                                 summary: "Referrals of an enterprise to catalogue solutions (referred, contacted, adopted, declined) with their history",
                                                                 tag: "services", params: [.path("uscc", "统一社会信用代码")], response: "ReferralList",
-                                                                permission: Self.dataPermission)) { request, context -> Response in
+                                                                access: .enterpriseData)) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             let code = try await self.enterpriseData(request, context, .referrals)
             return try JSONResponse.make(["items": try await catalogue.referrals(uscc: code)])
@@ -115,8 +111,7 @@ extension BrainServer {
         api.post("/api/v1/enterprises/:uscc/referrals", RouteDoc(method: "post", path: "/api/v1/enterprises/:uscc/referrals",
                                                                  summary: "Ask to be referred to a catalogue solution (the enterprise itself)", tag: "services",
                                                                  params: [.path("uscc", "统一社会信用代码")], requestBody: ("application/json", "ReferralRequest"),
-                                                                 response: "ReferralList", permission: Permission.submitDiagnosis.rawValue)) { request, context -> Response in
-            try Self.require(.submitDiagnosis, context)
+                                                                 response: "ReferralList", access: .permission(.submitDiagnosis))) { request, context -> Response in
             let code = try self.ownEnterprise(context)
             struct Body: Decodable { let solutionId: String?; let note: String? }
             let body = try await Self.decodeBody(request, as: Body.self)
@@ -130,8 +125,7 @@ extension BrainServer {
             api.post("/api/v1/referrals/:id/\(state)", RouteDoc(method: "post", path: "/api/v1/referrals/:id/\(state)",
                                                                summary: "Mark a referral \(state) (the enterprise itself, or an official of its scope)", tag: "services",
                                                                params: [.path("id", "referral id")], requestBody: ("application/json", "WarningAction"),
-                                                               response: "Referral", permission: Permission.readIndicators.rawValue, errors: [400, 401, 403, 404])) { request, context -> Response in
-                try Self.require(.readIndicators, context)
+                                                               response: "Referral", access: .permission(.readIndicators), errors: [400, 401, 403, 404])) { request, context -> Response in
                 let p = try context.caller()
                 let id = try context.parameters.require("id")
                 guard let r = try await catalogue.referral(id) else { throw APIError.notFound("no referral \(id)") }

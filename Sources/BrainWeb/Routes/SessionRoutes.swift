@@ -59,15 +59,13 @@ extension BrainServer {
         }
         api.get("/api/v1/sessions", RouteDoc(method: "get", path: "/api/v1/sessions", summary: "Every active session (administrators)",
                                              tag: "users", params: [.query("username", "only this user")], response: "SessionList",
-                                             permission: Permission.manageUsers.rawValue)) { request, context -> Response in
-            try Self.require(.manageUsers, context)
+                                             access: .permission(.manageUsers))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["username"])
             return try JSONResponse.make(["items": try await services.store.sessions(username: q.string("username"))])
         }
         api.post("/api/v1/sessions/:jti/revoke", RouteDoc(method: "post", path: "/api/v1/sessions/:jti/revoke", summary: "End any session (administrators)",
                                                           tag: "users", params: [.path("jti", "session id")], response: "Count",
-                                                          permission: Permission.manageUsers.rawValue)) { _, context -> Response in
-            try Self.require(.manageUsers, context)
+                                                          access: .permission(.manageUsers))) { _, context -> Response in
             let p = try context.caller()
             let jti = try context.parameters.require("jti")
             guard let s = try await services.store.session(jti) else { throw APIError.notFound("no session \(jti)") }
@@ -76,8 +74,7 @@ extension BrainServer {
             return try JSONResponse.make(["revoked": n])
         }
         api.get("/api/v1/users", RouteDoc(method: "get", path: "/api/v1/users", summary: "Accounts with role, scope, lock state and second factor (administrators)",
-                                          tag: "users", response: "UserList", permission: Permission.manageUsers.rawValue)) { request, context -> Response in
-            try Self.require(.manageUsers, context)
+                                          tag: "users", response: "UserList", access: .permission(.manageUsers))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             struct Row: Encodable { let username, role: String; let scope: String?; let createdAt: String; let disabled: Bool; let lockedUntil: String?; let secondFactor: Bool }
             var rows: [Row] = []
@@ -93,8 +90,7 @@ extension BrainServer {
                                                      summary: "Security events for the security administrator: failed-login bursts, lockouts, refused-request storms, bulk reads of enterprise data, ledger verification failures — with level and trace",
                                                      tag: "users", params: [.query("state", "open or acknowledged", enumValues: ["open", "acknowledged"]),
                                                                             .query("level", "warning or critical", enumValues: ["warning", "critical"])],
-                                                     response: "SecurityEventList", permission: Permission.manageUsers.rawValue)) { request, context -> Response in
-            try Self.require(.manageUsers, context)
+                                                     response: "SecurityEventList", access: .permission(.manageUsers))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["state", "level"])
             let state = q.string("state"), level = q.string("level")
             if let state, !["open", "acknowledged"].contains(state) { throw APIError.badRequest("state", "must be open or acknowledged") }
@@ -104,8 +100,7 @@ extension BrainServer {
         api.post("/api/v1/security/events/:id/acknowledge", RouteDoc(method: "post", path: "/api/v1/security/events/:id/acknowledge",
                                                                      summary: "Acknowledge a security event (who and when are kept)", tag: "users",
                                                                      params: [.path("id", "event id")], response: "SecurityEvent",
-                                                                     permission: Permission.manageUsers.rawValue)) { _, context -> Response in
-            try Self.require(.manageUsers, context)
+                                                                     access: .permission(.manageUsers))) { _, context -> Response in
             let id = try context.parameters.require("id")
             guard let e = try await services.monitor.acknowledge(id, by: try context.caller().username) else { throw APIError.notFound("no security event \(id)") }
             return try JSONResponse.make(e)
@@ -116,8 +111,7 @@ extension BrainServer {
                                                                              "disable": "Disable an account and end its sessions (administrators; not one's own)",
                                                                              "enable": "Enable a disabled account (administrators)"][action]!,
                                                                    tag: "users", params: [.path("username", "user name")], response: "Count",
-                                                                   permission: Permission.manageUsers.rawValue)) { _, context -> Response in
-                try Self.require(.manageUsers, context)
+                                                                   access: .permission(.manageUsers))) { _, context -> Response in
                 let name = try context.parameters.require("username")
                 guard try await services.store.user(name) != nil else { throw APIError.notFound("no user \(name)") }
                 switch action {

@@ -11,8 +11,7 @@ extension BrainServer {
                                   .query("chain", "chain code"), .query("period", "quarter-end month YYYY-MM (default: the latest)")]
         api.get("/api/v1/talent/map", RouteDoc(method: "get", path: "/api/v1/talent/map",
                                                summary: "产业人才地图: supply and demand by city × occupation with skill level, education, experience, salary and a 1–5 star shortage index; top shortages per city and per chain",
-                                               tag: "talent", params: params, response: "TalentMap", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                               tag: "talent", params: params, response: "TalentMap", access: .permission(.readStatistics))) { request, context -> Response in
             let p = try context.caller()
             let q = try QueryReader(request, allowed: Set(params.map(\.name)))
             // Talent figures are city aggregates: officials see their city, zone managers the cities their zone spans.

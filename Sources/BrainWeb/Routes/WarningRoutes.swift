@@ -19,8 +19,7 @@ extension BrainServer {
         ]
         api.get("/api/v1/warnings", RouteDoc(method: "get", path: "/api/v1/warnings", summary: "Risk warnings inside the caller's scope, most severe first",
                                              tag: "warnings", params: listParams, response: "WarningPage",
-                                             permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                             access: .permission(.readStatistics))) { request, context -> Response in
             let principal = try context.caller()
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
             var query = WarningQuery()
@@ -59,8 +58,7 @@ extension BrainServer {
         }
         api.get("/api/v1/warnings/:id", RouteDoc(method: "get", path: "/api/v1/warnings/:id", summary: "One warning with its rule, inputs, threshold, explanation and lifecycle",
                                                  tag: "warnings", params: [.path("id", "warning id")], response: "Warning",
-                                                 permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                                 access: .permission(.readStatistics))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             return try JSONResponse.make(try await self.visibleWarning(context))
         }
@@ -68,9 +66,8 @@ extension BrainServer {
             api.post("/api/v1/warnings/:id/\(action)", RouteDoc(method: "post", path: "/api/v1/warnings/:id/\(action)",
                                                                  summary: action == "acknowledge" ? "Acknowledge an open warning (who and when are recorded)" : "Resolve a warning with a note",
                                                                  tag: "warnings", params: [.path("id", "warning id")], requestBody: ("application/json", "WarningAction"),
-                                                                 response: "Warning", permission: Permission.handleWarnings.rawValue,
+                                                                 response: "Warning", access: .permission(.handleWarnings),
                                                                  errors: [400, 401, 403, 404, 409])) { request, context -> Response in
-                try Self.require(.handleWarnings, context)
                 let w = try await self.visibleWarning(context)
                 struct Body: Decodable { let note: String? }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
@@ -84,15 +81,13 @@ extension BrainServer {
             }
         }
         api.get("/api/v1/warnings/thresholds", RouteDoc(method: "get", path: "/api/v1/warnings/thresholds", summary: "The warning thresholds in force (yellow, orange, red bounds; per-chain overrides)",
-                                                        tag: "warnings", response: "Thresholds", permission: Permission.readStatistics.rawValue)) { request, context -> Response in
-            try Self.require(.readStatistics, context)
+                                                        tag: "warnings", response: "Thresholds", access: .permission(.readStatistics))) { request, context -> Response in
             _ = try QueryReader(request, allowed: [])
             return try JSONResponse.make(try await WarningService(store: services.store).thresholds())
         }
         api.put("/api/v1/warnings/thresholds", RouteDoc(method: "put", path: "/api/v1/warnings/thresholds", summary: "Replace the warning thresholds and rescan the latest period",
                                                         tag: "warnings", requestBody: ("application/json", "Thresholds"), response: "Thresholds",
-                                                        permission: Permission.configureRules.rawValue)) { request, context -> Response in
-            try Self.require(.configureRules, context)
+                                                        access: .permission(.configureRules))) { request, context -> Response in
             let t = try await Self.decodeBody(request, as: RiskThresholds.self)
             let service = WarningService(store: services.store)
             do { try await service.saveThresholds(t) } catch let e as AppError { throw APIError(e) }

@@ -1,3 +1,4 @@
+import BrainSecurity
 import Hummingbird
 
 /// One query or path parameter in the OpenAPI document.
@@ -27,9 +28,47 @@ struct RouteDoc: Sendable {
     var requestBody: (contentType: String, schema: String)? = nil
     /// Name of the response schema in components, if any.
     var response: String? = nil
-    var secured = true
-    var permission: String? = nil
+    /// Who may call the route: enforced by `APIRoutes` before the handler runs, and stated in the OpenAPI document.
+    var access: RouteAccess = .signedIn
     var errors: [Int] = [400, 401, 403, 404]
+
+    /// The permission the route needs, as the OpenAPI document's `x-permission` says it.
+    var permission: String? { access.note }
+    /// False only for routes open without a token.
+    var secured: Bool { access != .open }
+}
+
+/// Who may call an API route. One value per route feeds the router's check, the OpenAPI document and the access-matrix
+/// test, so a route cannot say one thing and do another.
+enum RouteAccess: Sendable, Equatable {
+    /// No token (signing in).
+    case open
+    /// Any signed-in caller.
+    case signedIn
+    /// A caller whose role holds the permission in the one role × permission table.
+    case permission(Permission)
+    /// One enterprise's data: the enterprise itself, officials over it (`indicators:read` within the scope) or a holder
+    /// of the enterprise's data grant; the handler decides against the enterprise in the path and logs grant reads.
+    case enterpriseData
+
+    var note: String? {
+        switch self {
+        case .open, .signedIn: return nil
+        case .permission(let p): return p.rawValue
+        case .enterpriseData: return "indicators:read within the data scope, or a data grant"
+        }
+    }
+
+    /// Refuses the call before the handler runs: 401 without a caller (except `open`), 403 without the permission.
+    func enforce(_ context: BrainContext) throws {
+        switch self {
+        case .open: return
+        case .signedIn, .enterpriseData: _ = try context.caller()
+        case .permission(let permission):
+            let p = try context.caller()
+            guard p.can(permission) else { throw APIError.forbidden("role \(p.role.rawValue) lacks permission \(permission.rawValue)") }
+        }
+    }
 }
 
 /// Registers API routes on the router and records their documentation, so the OpenAPI document lists
@@ -43,17 +82,29 @@ final class APIRoutes: @unchecked Sendable {
 
     func get(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
         docs.append(doc)
-        router.get(RouterPath(path), use: handler)
+        let access = doc.access
+        router.get(RouterPath(path)) { request, context in
+            try access.enforce(context)
+            return try await handler(request, context)
+        }
     }
 
     func put(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
         docs.append(doc)
-        router.put(RouterPath(path), use: handler)
+        let access = doc.access
+        router.put(RouterPath(path)) { request, context in
+            try access.enforce(context)
+            return try await handler(request, context)
+        }
     }
 
     func post(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
         docs.append(doc)
-        router.post(RouterPath(path), use: handler)
+        let access = doc.access
+        router.post(RouterPath(path)) { request, context in
+            try access.enforce(context)
+            return try await handler(request, context)
+        }
     }
 }
 
