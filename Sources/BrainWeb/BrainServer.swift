@@ -46,7 +46,8 @@ public struct BrainServer: Sendable {
         addAPIRoutes(api)
         let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
-        Portal(server: self, renderer: try PortalRenderer.load()).register(router)
+        let portal = Portal(server: self, renderer: try PortalRenderer.load())
+        portal.register(PortalPages(router: router, portal: portal))
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                            logger: logger)
@@ -57,6 +58,14 @@ public struct BrainServer: Sendable {
         let api = APIRoutes(router: Router(context: BrainContext.self))
         addAPIRoutes(api)
         return api.docs.map { ($0.method, $0.openAPIPath, $0.permission) }
+    }
+
+    /// The portal's pages with their access (method, path), for tests and docs.
+    func registeredPages() throws -> [PageDoc] {
+        let portal = Portal(server: self, renderer: try PortalRenderer.load())
+        let pages = PortalPages(router: Router(context: BrainContext.self), portal: portal)
+        portal.register(pages)
+        return pages.docs
     }
 
     /// Registers every API route (the server and the OpenAPI document use the same list).

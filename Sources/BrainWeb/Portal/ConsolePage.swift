@@ -7,9 +7,9 @@ import Hummingbird
 import SQLKit
 
 extension Portal {
-    func registerConsole(_ router: Router<BrainContext>) {
-        router.get("/console") { request, context in try await self.console(request, context) }
-        router.post("/console/verify") { request, context in try await self.verifyFromConsole(request, context) }
+    func registerConsole(_ pages: PortalPages) {
+        pages.get("/console", .permission(.manageUsers)) { request, context in try await self.console(request, context) }
+        pages.post("/console/verify", .permission(.manageUsers)) { request, context in try await self.verifyFromConsole(request, context) }
     }
 
     /// 中控台: component health, data freshness per dataset, import volumes, warnings by level, ledger state, users and

@@ -44,14 +44,14 @@ enum CSVDownload {
 }
 
 extension Portal {
-    func registerDashboard(_ router: Router<BrainContext>) {
-        router.get("/dashboard") { request, context in try await self.dashboard(request, context, csv: false) }
-        router.get("/dashboard.csv") { request, context in try await self.dashboard(request, context, csv: true) }
-        router.get("/warnings") { request, context in try await self.warnings(request, context, csv: false) }
-        router.get("/warnings.csv") { request, context in try await self.warnings(request, context, csv: true) }
-        router.get("/warnings/:id") { request, context in try await self.warning(request, context) }
-        router.post("/warnings/:id/acknowledge") { request, context in try await self.acknowledge(request, context) }
-        registerEnterprisePages(router)
+    func registerDashboard(_ pages: PortalPages) {
+        pages.get("/dashboard", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: false) }
+        pages.get("/dashboard.csv", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: true) }
+        pages.get("/warnings", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: false) }
+        pages.get("/warnings.csv", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: true) }
+        pages.get("/warnings/:id", .permission(.readStatistics)) { request, context in try await self.warning(request, context) }
+        pages.post("/warnings/:id/acknowledge", .permission(.handleWarnings)) { request, context in try await self.acknowledge(request, context) }
+        registerEnterprisePages(pages)
     }
 
     /// 工业运行: headline figures, 24-month trends, the ranking and tile map of the next level down, the table to drill into.

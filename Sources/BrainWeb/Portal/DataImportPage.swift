@@ -11,9 +11,9 @@ import SQLKit
 // and talent files through the same importer as the API, and see every rejected row with its field and reason.
 
 extension Portal {
-    func registerDataImportPage(_ router: Router<BrainContext>) {
-        router.get("/data") { request, context in try await self.dataImportPage(request, context, report: nil, error: nil) }
-        router.post("/data") { request, context in try await self.uploadData(request, context) }
+    func registerDataImportPage(_ pages: PortalPages) {
+        pages.get("/data", .permission(.importData)) { request, context in try await self.dataImportPage(request, context, report: nil, error: nil) }
+        pages.post("/data", .permission(.importData)) { request, context in try await self.uploadData(request, context) }
     }
 
     static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需"]

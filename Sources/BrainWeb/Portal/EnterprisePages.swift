@@ -6,10 +6,10 @@ import Foundation
 import Hummingbird
 
 extension Portal {
-    func registerEnterprisePages(_ router: Router<BrainContext>) {
-        router.get("/enterprises/:uscc") { request, context in try await self.enterprise(request, context) }
-        router.get("/my/policies") { request, context in try await self.myPolicies(request, context) }
-        router.post("/my/policies/:id/apply") { request, context in try await self.apply(request, context) }
+    func registerEnterprisePages(_ pages: PortalPages) {
+        pages.get("/enterprises/:uscc", .permission(.readEnterprises)) { request, context in try await self.enterprise(request, context) }
+        pages.get("/my/policies", .enterprise) { request, context in try await self.myPolicies(request, context) }
+        pages.post("/my/policies/:id/apply", .permission(.applyPolicies)) { request, context in try await self.apply(request, context) }
     }
 
     /// An enterprise's profile and, within the caller's scope (or under a grant), its last 24 months.

@@ -6,14 +6,14 @@ import Foundation
 import Hummingbird
 
 extension Portal {
-    func registerEnterpriseServicePages(_ router: Router<BrainContext>) {
-        router.get("/my/diagnosis") { request, context in try await self.diagnosisPage(request, context, result: nil, error: nil) }
-        router.post("/my/diagnosis") { request, context in try await self.submitDiagnosis(request, context) }
-        router.get("/my/market") { request, context in try await self.marketPage(request, context, error: nil) }
-        router.post("/my/market") { request, context in try await self.postListing(request, context) }
-        router.get("/my/grants") { request, context in try await self.grantsPage(request, context, error: nil) }
-        router.post("/my/grants") { request, context in try await self.createGrant(request, context) }
-        router.post("/my/grants/:id/revoke") { request, context in try await self.revokeGrant(request, context) }
+    func registerEnterpriseServicePages(_ pages: PortalPages) {
+        pages.get("/my/diagnosis", .enterprise) { request, context in try await self.diagnosisPage(request, context, result: nil, error: nil) }
+        pages.post("/my/diagnosis", .enterprise) { request, context in try await self.submitDiagnosis(request, context) }
+        pages.get("/my/market", .enterprise) { request, context in try await self.marketPage(request, context, error: nil) }
+        pages.post("/my/market", .enterprise) { request, context in try await self.postListing(request, context) }
+        pages.get("/my/grants", .enterprise) { request, context in try await self.grantsPage(request, context, error: nil) }
+        pages.post("/my/grants", .enterprise) { request, context in try await self.createGrant(request, context) }
+        pages.post("/my/grants/:id/revoke", .enterprise) { request, context in try await self.revokeGrant(request, context) }
     }
 
     /// The enterprise user and its firm, or the answer to send instead.

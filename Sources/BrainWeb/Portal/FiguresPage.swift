@@ -44,10 +44,10 @@ struct MultipartForm {
 }
 
 extension Portal {
-    func registerFiguresPage(_ router: Router<BrainContext>) {
-        router.get("/my/figures") { request, context in try await self.figuresPage(request, context, report: nil, error: nil) }
-        router.post("/my/figures") { request, context in try await self.reportFigures(request, context) }
-        router.post("/my/figures/upload") { request, context in try await self.uploadFigures(request, context) }
+    func registerFiguresPage(_ pages: PortalPages) {
+        pages.get("/my/figures", .enterprise) { request, context in try await self.figuresPage(request, context, report: nil, error: nil) }
+        pages.post("/my/figures", .enterprise) { request, context in try await self.reportFigures(request, context) }
+        pages.post("/my/figures/upload", .enterprise) { request, context in try await self.uploadFigures(request, context) }
     }
 
     /// 企业月报: my figures of the last 12 months, a form for one month, and a CSV upload.

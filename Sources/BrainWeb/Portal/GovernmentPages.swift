@@ -12,12 +12,12 @@ enum Gate<T> {
 }
 
 extension Portal {
-    func registerGovernmentPages(_ router: Router<BrainContext>) {
-        router.get("/chains") { request, context in try await self.chainPage(request, context) }
-        router.get("/talent") { request, context in try await self.talentPage(request, context) }
-        router.get("/evaluation") { request, context in try await self.evaluationPage(request, context) }
-        router.get("/investment") { request, context in try await self.investmentPage(request, context) }
-        router.get("/policies") { request, context in try await self.policiesPage(request, context) }
+    func registerGovernmentPages(_ pages: PortalPages) {
+        pages.get("/chains", .permission(.readStatistics)) { request, context in try await self.chainPage(request, context) }
+        pages.get("/talent", .permission(.readStatistics)) { request, context in try await self.talentPage(request, context) }
+        pages.get("/evaluation", .permission(.readStatistics)) { request, context in try await self.evaluationPage(request, context) }
+        pages.get("/investment", .permission(.readStatistics)) { request, context in try await self.investmentPage(request, context) }
+        pages.get("/policies", .permission(.readStatistics)) { request, context in try await self.policiesPage(request, context) }
     }
 
     /// Officials only: the caller and the resolved slice, or the refusal page.

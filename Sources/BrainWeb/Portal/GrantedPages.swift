@@ -9,9 +9,9 @@ import Hummingbird
 // data itself. Every read here goes through the same grant decision as the API and lands in the owner's access log.
 
 extension Portal {
-    func registerGrantedPages(_ router: Router<BrainContext>) {
-        router.get("/granted") { request, context in try await self.grantedPage(request, context) }
-        router.get("/granted/view") { request, context in try await self.grantedView(request, context) }
+    func registerGrantedPages(_ pages: PortalPages) {
+        pages.get("/granted", .signedIn) { request, context in try await self.grantedPage(request, context) }
+        pages.get("/granted/view", .signedIn) { request, context in try await self.grantedView(request, context) }
     }
 
     /// The grants given to the caller, active first, each dataset linking to its view.

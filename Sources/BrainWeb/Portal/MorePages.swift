@@ -6,9 +6,9 @@ import Foundation
 import Hummingbird
 
 extension Portal {
-    func registerMorePages(_ router: Router<BrainContext>) {
-        router.get("/electricity") { request, context in try await self.electricityPage(request, context) }
-        router.get("/services") { request, context in try await self.servicesPage(request, context) }
+    func registerMorePages(_ pages: PortalPages) {
+        pages.get("/electricity", .permission(.readStatistics)) { request, context in try await self.electricityPage(request, context) }
+        pages.get("/services", .signedIn) { request, context in try await self.servicesPage(request, context) }
     }
 
     /// 电力看经济: power against output by region and chain, and the firms whose power fell while their output did not.
@@ -66,8 +66,8 @@ extension Portal {
 }
 
 extension Portal {
-    func registerLinkPage(_ router: Router<BrainContext>) {
-        router.get("/chains/link") { request, context in try await self.linkNetworkPage(request, context) }
+    func registerLinkPage(_ pages: PortalPages) {
+        pages.get("/chains/link", .permission(.readStatistics)) { request, context in try await self.linkNetworkPage(request, context) }
     }
 
     /// The supply network of one chain link in the caller's region: its firms by network influence, and the largest

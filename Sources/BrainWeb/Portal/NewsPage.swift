@@ -4,10 +4,10 @@ import Foundation
 import Hummingbird
 
 extension Portal {
-    func registerNewsPage(_ router: Router<BrainContext>) {
-        router.get("/news") { request, context in try await self.newsPage(request, context, error: nil) }
-        router.post("/news") { request, context in try await self.writeNews(request, context) }
-        router.post("/news/:id/publish") { request, context in try await self.publishNews(request, context) }
+    func registerNewsPage(_ pages: PortalPages) {
+        pages.get("/news", .permission(.publishNews)) { request, context in try await self.newsPage(request, context, error: nil) }
+        pages.post("/news", .permission(.publishNews)) { request, context in try await self.writeNews(request, context) }
+        pages.post("/news/:id/publish", .permission(.publishNews)) { request, context in try await self.publishNews(request, context) }
     }
 
     /// 新闻公告: every item with its state; the form to write a draft, publish now or schedule.

@@ -131,18 +131,18 @@ struct Portal: Sendable {
         return csrf.check(form["_csrf"], session: session)
     }
 
-    func register(_ router: Router<BrainContext>) {
-        router.get("/login") { _, context in
+    func register(_ pages: PortalPages) {
+        pages.get("/login", .open) { _, context in
             var c = self.frame(context, title: "登录", active: "/login")
             c["askOTP"] = true
             return self.renderer.page("login", c)
         }
-        router.post("/login") { request, context in
+        pages.post("/login", .open) { request, context in
             // Login CSRF: a form posted from another site would sign the victim's browser in as the attacker.
             guard Self.sameOrigin(request) else { return self.csrfRefusal(context) }
             return try await self.login(request, context)
         }
-        router.post("/logout") { request, context in
+        pages.post("/logout", .open) { request, context in
             let form = try await FormBody.parse(request)
             guard let p = context.principal, let jti = context.sessionID else {
                 return PortalRenderer.redirect("/login", cookie: PortalCookie.clear(secure: PortalCookie.isSecure(request)))
@@ -153,21 +153,21 @@ struct Portal: Sendable {
             self.services.sessions.markRevoked([jti])
             return PortalRenderer.redirect("/login", cookie: PortalCookie.clear(secure: PortalCookie.isSecure(request)))
         }
-        router.get("/enrol") { _, context in try await self.enrolPage(context) }
-        router.post("/enrol/confirm") { request, context in try await self.enrolConfirm(request, context) }
-        router.get("/") { _, context in try await self.home(context) }
-        registerDashboard(router)
-        registerGovernmentPages(router)
-        registerEnterpriseServicePages(router)
-        registerFiguresPage(router)
-        registerNewsPage(router)
-        registerMorePages(router)
-        registerLinkPage(router)
-        registerConsole(router)
-        registerProgramPages(router)
-        registerServiceOverviewPages(router)
-        registerGrantedPages(router)
-        registerDataImportPage(router)
+        pages.get("/enrol", .open) { _, context in try await self.enrolPage(context) }
+        pages.post("/enrol/confirm", .open) { request, context in try await self.enrolConfirm(request, context) }
+        pages.get("/", .signedIn) { _, context in try await self.home(context) }
+        registerDashboard(pages)
+        registerGovernmentPages(pages)
+        registerEnterpriseServicePages(pages)
+        registerFiguresPage(pages)
+        registerNewsPage(pages)
+        registerMorePages(pages)
+        registerLinkPage(pages)
+        registerConsole(pages)
+        registerProgramPages(pages)
+        registerServiceOverviewPages(pages)
+        registerGrantedPages(pages)
+        registerDataImportPage(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

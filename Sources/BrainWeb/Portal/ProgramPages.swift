@@ -9,10 +9,10 @@ import Hummingbird
 // The G2B programme pages: 科技创新示范 (demonstration projects) and 转型升级规划 (the chain upgrade brief).
 
 extension Portal {
-    func registerProgramPages(_ router: Router<BrainContext>) {
-        router.get("/demonstration") { request, context in try await self.demonstrationPage(request, context, error: nil, form: [:]) }
-        router.post("/demonstration") { request, context in try await self.registerDemonstration(request, context) }
-        router.get("/chains/upgrade") { request, context in try await self.upgradeBriefPage(request, context) }
+    func registerProgramPages(_ pages: PortalPages) {
+        pages.get("/demonstration", .signedIn) { request, context in try await self.demonstrationPage(request, context, error: nil, form: [:]) }
+        pages.post("/demonstration", .permission(.managePrograms)) { request, context in try await self.registerDemonstration(request, context) }
+        pages.get("/chains/upgrade", .permission(.readStatistics)) { request, context in try await self.upgradeBriefPage(request, context) }
     }
 
     /// KPI cards as HTML: name, value, unit and a line under it.

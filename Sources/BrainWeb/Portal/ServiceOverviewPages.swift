@@ -10,9 +10,9 @@ import Hummingbird
 // providers) and 产业生态 (supply and demand listings of its enterprises).
 
 extension Portal {
-    func registerServiceOverviewPages(_ router: Router<BrainContext>) {
-        router.get("/transformation") { request, context in try await self.transformationPage(request, context) }
-        router.get("/market") { request, context in try await self.marketOverviewPage(request, context) }
+    func registerServiceOverviewPages(_ pages: PortalPages) {
+        pages.get("/transformation", .permission(.readStatistics)) { request, context in try await self.transformationPage(request, context) }
+        pages.get("/market", .permission(.readStatistics)) { request, context in try await self.marketOverviewPage(request, context) }
     }
 
     /// Firms (all sizes) of the analysis scope, by cube index.
