@@ -1,4 +1,5 @@
 import BrainStore
+import Logging
 import Foundation
 import Synchronization
 
@@ -76,6 +77,7 @@ public final class SecurityMonitor: Sendable {
     }
     let store: Store
     let thresholds: Thresholds
+    static let logger = Logger(label: "brain.security")
     private let windows = Mutex<(all: [String: Window], calls: Int)>(([:], 0))
     /// Keys not seen for this long are forgotten on the next sweep, so arbitrary actors or sources cannot grow memory.
     static let sweepEvery = 4096
@@ -135,7 +137,12 @@ public final class SecurityMonitor: Sendable {
            let (n, samples, first) = count("read:" + actor, sample: target, window: thresholds.readWindow, threshold: thresholds.sensitiveReadsPerUser, now: t) {
             raised.append(event("bulk_read", "warning", actor, "\(actor) read enterprise-level data \(n) times within \(Int(thresholds.readWindow / 60)) minutes", n, samples, first))
         }
-        for e in raised { try? await record(e) }
+        for e in raised {
+            do { try await record(e) } catch {
+                // The event is lost to the console: the operator must at least see it in the log.
+                Self.logger.error("could not save security event \(e.kind) (\(e.level)) for \(e.actor) from \(e.source): \(error); summary: \(e.summary)")
+            }
+        }
     }
 
     /// Records an event directly (lockouts, ledger verification failures).

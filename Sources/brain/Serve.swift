@@ -54,6 +54,9 @@ struct Serve: AsyncParsableCommand {
         }
         let matched = try await services.policies.refresh(cube: cubes.cube)
         note("policies: \(matched.matches.policies.count) matched against \(cubes.cube.firmCount) enterprises in \(matched.matches.duration), \(matched.newGrants) new 免申即享 grants")
+        for (id, problem) in services.policies.unparsablePolicies {
+            note("WARNING: stored policy \(id) does not parse and is left out of matching: \(problem)")
+        }
         let diagnosed = try await services.diagnoses.latestRecords().count
         note("diagnoses: latest of \(diagnosed) enterprises loaded")
         let refresh = refreshAfterOutsideImports(services)

@@ -26,6 +26,24 @@ import Testing
         #expect(try await desk.refresh(cube: f.cube).newGrants == 0)
     }
 
+    /// A stored policy that no longer parses is left out of matching and reported, not silently dropped.
+    @Test func anUnparsableStoredPolicyIsReported() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-policy-\(UUID().uuidString)").path
+        let store = try await Store.openSQLite(path: dir + "/p.sqlite")
+        try await store.upsertPolicies([
+            PolicyRecord(id: "GOOD", name: "好", issuer: "省", category: "奖励", summary: "", rule: "revenue_last_year >= 0", formula: "1",
+                         autoGrant: false, validFrom: "2026-01", validUntil: "2026-12", createdBy: "t"),
+            PolicyRecord(id: "BROKEN", name: "坏", issuer: "省", category: "奖励", summary: "", rule: "revenue_last_year >=", formula: "1",
+                         autoGrant: false, validFrom: "2026-01", validUntil: "2026-12", createdBy: "t"),
+        ])
+        let desk = PolicyDesk(store: store)
+        let (matches, _) = try await desk.refresh(cube: try await CubeBuilder.build(from: store))
+        #expect(matches.policies.map(\.record.id) == ["GOOD"])
+        #expect(desk.unparsablePolicies.map(\.id) == ["BROKEN"])
+        #expect(desk.unparsablePolicies.first?.problem.isEmpty == false)
+        await store.close()
+    }
+
     @Test func unmetCriterionIsNamedAndTheFirmCanApply() async throws {
         let f = try await Fixture.load()
         let desk = PolicyDesk(store: f.store)

@@ -24,6 +24,10 @@ public struct EnterprisePolicyMatch: Codable, Sendable {
 public final class PolicyDesk: Sendable {
     public let store: Store
     private let current = Mutex<PolicyMatches?>(nil)
+    private let unparsable = Mutex<[(id: String, problem: String)]>([])
+
+    /// Stored policies whose rule or formula no longer parses (left out of matching): reported at start and on the console.
+    public var unparsablePolicies: [(id: String, problem: String)] { unparsable.withLock { $0 } }
 
     public init(store: Store) { self.store = store }
 
@@ -40,7 +44,13 @@ public final class PolicyDesk: Sendable {
             records = SeededPolicies.all(validFrom: "\(year)-01", validUntil: "\(year + 1)-12")
             try await store.upsertPolicies(records)
         }
-        let parsed = records.compactMap { try? ParsedPolicy.parse($0) }
+        var parsed: [ParsedPolicy] = [], broken: [(id: String, problem: String)] = []
+        for r in records {
+            do { parsed.append(try ParsedPolicy.parse(r)) } catch {
+                broken.append((r.id, "\(error)"))
+            }
+        }
+        unparsable.withLock { $0 = broken }
         let builder = EnterpriseFacts(cube: cube, catalog: catalog, qualifications: try await store.qualifications(),
                                       smartInvestment: try await store.investments(year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1, kind: "smart"),
                                       digitalLevels: try await DiagnosisDesk.storedLevels(in: store))

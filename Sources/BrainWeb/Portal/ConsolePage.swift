@@ -29,10 +29,11 @@ extension Portal {
             [.init(text: "数据库"), .init(text: "正常", cls: "up"), .init(text: "\(store.kind.rawValue)，应答 \(NumberFormat.amount(Double(dbTime.components.seconds) * 1000 + Double(dbTime.components.attoseconds) / 1e15, decimals: 1)) ms")],
             [.init(text: "指标立方"), .init(text: "正常", cls: "up"), .init(text: "\(cube.firmCount) 家企业 × \(cube.monthCount) 个月，\(cube.reportCount) 条月报，构建于 \(Timestamp.string(cube.builtAt))")],
             [.init(text: "供应网络"), .init(text: "正常", cls: "up"), .init(text: "\(network.graph.nodeCount) 家企业，\(network.graph.edgeCount) 条供应关系")],
-            [.init(text: "政策匹配"), .init(text: services.policies.matches == nil ? "未完成" : "正常", cls: services.policies.matches == nil ? "down" : "up"),
-             .init(text: services.policies.matches.map { m in
+            [.init(text: "政策匹配"), .init(text: services.policies.matches == nil ? "未完成" : services.policies.unparsablePolicies.isEmpty ? "正常" : "有政策无法解析",
+                                        cls: services.policies.matches == nil || !services.policies.unparsablePolicies.isEmpty ? "down" : "up"),
+             .init(text: (services.policies.matches.map { m in
                 "\(m.policies.count) 项政策 × \(cube.firmCount) 家企业，上次匹配用时 \(NumberFormat.amount(Double(m.duration.components.seconds) * 1000 + Double(m.duration.components.attoseconds) / 1e15, decimals: 0)) ms"
-            } ?? "—")],
+            } ?? "—") + services.policies.unparsablePolicies.map { "；政策 \($0.id) 无法解析，未参与匹配：\($0.problem)" }.joined())],
             [.init(text: "第二因子"), .init(text: services.mfaPolicy == .required ? "强制" : "已放宽", cls: services.mfaPolicy == .required ? "up" : "down"),
              .init(text: services.mfaPolicy == .required ? "管理员和政府用户须使用动态验证码" : "BRAIN_MFA=optional，仅用于演示和测试")],
         ]))

@@ -1,2 +1,0 @@
-/// Placeholder so the target builds before its first algorithm lands.
-enum BrainModelsPlaceholder {}
