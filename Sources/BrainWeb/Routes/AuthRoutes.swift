@@ -58,7 +58,8 @@ extension BrainServer {
                 let permissions: [String]
             }
             let p = try context.caller()
-            let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.name }
+            let cube = services.cubes.cube
+            let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.name ?? cube.firmIndex[$0].map { cube.firms[$0].name } }
             return try JSONResponse.make(Me(username: p.username, role: p.role.rawValue, roleName: p.role.nameZh, scope: p.scope,
                                             scopeName: scopeName, permissions: Permission.allCases.filter { p.can($0) }.map(\.rawValue)))
         }
