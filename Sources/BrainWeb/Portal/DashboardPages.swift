@@ -138,15 +138,15 @@ extension Portal {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看风险预警。", status: .forbidden) }
         let q = request.uri.queryParameters
-        var query = WarningQuery()
+        var filter = WarningFilter()
         let level = q["level"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let state = q["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         if let level, WarningLevel(rawValue: level) == nil { return message(context, "参数有误", "等级须为 yellow、orange 或 red", status: .badRequest) }
         if let state, !["open", "acknowledged", "resolved"].contains(state) { return message(context, "参数有误", "状态须为 open、acknowledged 或 resolved", status: .badRequest) }
-        query.level = level
-        query.state = state
-        query.limit = csv ? 10_000 : 200
-        let page = try await services.store.warnings(query, scope: p.enterpriseScope(in: services.catalog))
+        filter.level = level.flatMap(WarningLevel.init(rawValue:))
+        filter.state = state
+        filter.limit = csv ? 10_000 : 200
+        let page = try await warningDesk.list(for: p, filter)
         let states = ["open": "待处理", "acknowledged": "已确认", "resolved": "已解决"]
         if csv {
             var rows = [["编号", "等级", "对象", "对象代码", "类型", "说明", "期别", "状态"]]
@@ -177,8 +177,8 @@ extension Portal {
 
     /// The warning in the path when it lies in the caller's scope.
     func scopedWarning(_ context: BrainContext) async throws -> WarningRecord? {
-        guard let p = context.principal, let id = context.parameters.get("id"), let w = try await services.store.warning(id) else { return nil }
-        return p.canSee(warning: w, in: services.catalog) ? w : nil
+        guard let p = context.principal, let id = context.parameters.get("id") else { return nil }
+        do { return try await warningDesk.warning(id, for: p) } catch let e as AppError where e.kind == .notFound { return nil }
     }
 
     /// A warning's detail: why it fired, with the chart of the series that made it fire, and the acknowledge form.
@@ -220,13 +220,17 @@ extension Portal {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
-        guard p.can(.handleWarnings) else { return message(context, "无权操作", "您的角色不能处置预警。", status: .forbidden) }
-        guard let w = try await scopedWarning(context) else { return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound) }
-        guard w.state == "open" else { return PortalRenderer.redirect("/warnings/\(w.id)") }
-        let note = form["note"].flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
-        try await services.store.transitionWarning(w.id, to: "acknowledged", by: p.username, note: note)
-        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /warnings/{id}/acknowledge", target: "/warnings/\(w.id)",
-                                                    source: request.clientAddress(context), detail: BrainServer.auditDetail(["note": note ?? "", "via": "portal"])))
-        return PortalRenderer.redirect("/warnings/\(w.id)")
+        let id = context.parameters.get("id") ?? ""
+        do {
+            _ = try await warningDesk.handle(id, .acknowledge, note: form["note"], by: p)
+        } catch let e as AppError {
+            switch e.kind {
+            case .notFound: return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound)
+            case .forbidden: return message(context, "无权操作", "您的角色不能处置预警。", status: .forbidden)
+            case .badParameter: return message(context, "备注过长", "备注最多 \(WarningDesk.maxNote) 字，请精简后重试；预警未作变更。", status: .badRequest)
+            case .conflict: return PortalRenderer.redirect("/warnings/\(id)")
+            }
+        }
+        return PortalRenderer.redirect("/warnings/\(id)")
     }
 }

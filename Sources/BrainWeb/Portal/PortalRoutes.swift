@@ -13,6 +13,7 @@ struct Portal: Sendable {
     let renderer: PortalRenderer
     var services: Services { server.services }
     var csrf: CSRF { CSRF(signer: services.signer) }
+    var warningDesk: WarningDesk { services.warningDesk }
 
     /// The page frame every template gets: title, navigation by role, the caller and the form token.
     func frame(_ context: BrainContext, title: String, active: String) -> [String: Any] {

@@ -42,14 +42,3 @@ extension BrainServer {
         }
     }
 }
-
-extension APIError {
-    /// Maps an application error to its HTTP form.
-    init(_ e: AppError) {
-        switch e.kind {
-        case .badParameter: self = .badRequest(e.parameter, e.message)
-        case .forbidden: self = .forbidden(e.message)
-        case .notFound: self = .notFound(e.message)
-        }
-    }
-}

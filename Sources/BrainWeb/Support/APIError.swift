@@ -1,3 +1,4 @@
+import BrainApps
 import Foundation
 import Hummingbird
 import Logging
@@ -39,11 +40,22 @@ public struct APIError: HTTPResponseError {
 }
 
 extension APIError {
+    /// Maps an application error to its HTTP form.
+    init(_ e: AppError) {
+        switch e.kind {
+        case .badParameter: self = .badRequest(e.parameter, e.message)
+        case .forbidden: self = .forbidden(e.message)
+        case .notFound: self = .notFound(e.message)
+        case .conflict: self = APIError(.conflict, code: e.code ?? "conflict", message: e.message)
+        }
+    }
+
     /// The status an error ends in once the error middleware has answered it (for the audit ledger, which sees the error
     /// before the answer is made).
     static func status(of error: any Error) -> Int {
         switch error {
         case let e as any HTTPResponseError: return Int(e.status.code)
+        case let e as AppError: return Int(APIError(e).status.code)
         case is NIOTooManyBytesError: return 413
         case is DecodingError: return 400
         default: return 500

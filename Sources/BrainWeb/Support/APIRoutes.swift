@@ -1,3 +1,4 @@
+import BrainApps
 import BrainSecurity
 import Hummingbird
 
@@ -85,7 +86,7 @@ final class APIRoutes: @unchecked Sendable {
         let access = doc.access
         router.get(RouterPath(path)) { request, context in
             try access.enforce(context)
-            return try await handler(request, context)
+            do { return try await handler(request, context) } catch let e as AppError { throw APIError(e) }
         }
     }
 
@@ -94,7 +95,7 @@ final class APIRoutes: @unchecked Sendable {
         let access = doc.access
         router.put(RouterPath(path)) { request, context in
             try access.enforce(context)
-            return try await handler(request, context)
+            do { return try await handler(request, context) } catch let e as AppError { throw APIError(e) }
         }
     }
 
@@ -103,7 +104,7 @@ final class APIRoutes: @unchecked Sendable {
         let access = doc.access
         router.post(RouterPath(path)) { request, context in
             try access.enforce(context)
-            return try await handler(request, context)
+            do { return try await handler(request, context) } catch let e as AppError { throw APIError(e) }
         }
     }
 }

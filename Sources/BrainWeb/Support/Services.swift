@@ -32,6 +32,8 @@ public struct Services: Sendable {
     public let grants: DataGrants
     /// Security events raised from audit traffic.
     public let monitor: SecurityMonitor
+    /// Warnings as users list, read and handle them.
+    public let warningDesk: WarningDesk
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -122,6 +124,7 @@ public struct Services: Sendable {
         self.ledger = AuditLedger(store: store)
         self.grants = DataGrants(store: store)
         self.monitor = SecurityMonitor(store: store)
+        self.warningDesk = WarningDesk(store: store, catalog: catalog)
         refreshMarketRelations()
     }
 
