@@ -43,9 +43,9 @@ extension BrainServer {
                                                  tag: "auth", response: "Count", errors: [401])) { _, context -> Response in
             let p = try context.caller()
             guard let jti = context.sessionID else { throw APIError.unauthorized("no session") }
-            let n = try await services.store.revokeSessions(username: p.username, jti: jti, by: p.username)
-            services.sessions.markRevoked([jti])
-            return try JSONResponse.make(["revoked": n])
+            let ended = try await services.accountDesk.endOwnSession(jti, by: p)
+            services.sessions.markRevoked(ended)
+            return try JSONResponse.make(["revoked": ended.count])
         }
         api.get("/api/v1/me", RouteDoc(method: "get", path: "/api/v1/me", summary: "The caller: user name, role, scope and permissions",
                                        tag: "auth", response: "Me", errors: [401])) { _, context -> Response in
@@ -76,8 +76,7 @@ extension BrainServer {
             } catch let e as Accounts.Problem {
                 throw APIError(.badRequest, code: "bad_parameter", message: e.description)
             }
-            let others = try await services.store.sessions(username: p.username).filter { $0.jti != context.sessionID }.map(\.jti)
-            for jti in others { try await services.store.revokeSessions(username: p.username, jti: jti, by: p.username) }
+            let others = try await services.accountDesk.endOtherSessions(of: p, keeping: context.sessionID)
             services.sessions.markRevoked(others)
             return try JSONResponse.make(["revoked": others.count])
         }

@@ -34,6 +34,8 @@ public struct Services: Sendable {
     public let monitor: SecurityMonitor
     /// Warnings as users list, read and handle them.
     public let warningDesk: WarningDesk
+    /// One's own second factor and sessions; accounts, sessions and security events for administrators.
+    public let accountDesk: AccountDesk
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -125,6 +127,7 @@ public struct Services: Sendable {
         self.grants = DataGrants(store: store)
         self.monitor = SecurityMonitor(store: store)
         self.warningDesk = WarningDesk(store: store, catalog: catalog)
+        self.accountDesk = AccountDesk(store: store, accounts: accounts, monitor: monitor, mfaPolicy: mfaPolicy)
         refreshMarketRelations()
     }
 
