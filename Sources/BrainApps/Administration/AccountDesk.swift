@@ -60,6 +60,18 @@ public struct AccountDesk: Sendable {
                                  required: mfaPolicy == .required && MFAPolicy.roleNeedsSecondFactor(p.role), policy: mfaPolicy.rawValue)
     }
 
+    /// Records the session a sign-in opened.
+    public func recordSession(_ session: SessionRecord) async throws { try await store.addSession(session) }
+
+    /// The session of a token, if it is still active (the enrolment pages work from a pending session).
+    public func session(_ jti: String) async throws -> SessionRecord? { try await store.session(jti) }
+
+    /// Ends the session used to enrol a second factor (the user signs in again with it).
+    public func endEnrolmentSession(_ jti: String, of username: String) async throws -> [String] {
+        try await store.revokeSessions(username: username, jti: jti, by: username)
+        return [jti]
+    }
+
     /// The caller's active sessions.
     public func sessions(of p: Principal) async throws -> [SessionRecord] { try await store.sessions(username: p.username) }
 

@@ -177,36 +177,34 @@ extension Portal {
     }
 
     func createGrant(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let (p, firm): (Principal, Enterprise)
-        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let p: Principal
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): p = v.0 }
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
-        let grantee = form["grantee"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let datasets = GrantDataset.allCases.filter { form["ds_\($0.rawValue)"] == "1" }
-        let purpose = form["purpose"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard let user = try await services.store.user(grantee), !user.disabled, user.scope != firm.uscc else { return try await grantsPage(request, context, error: "被授权用户名：没有这个用户（或是本企业自己的账号）") }
-        guard !datasets.isEmpty else { return try await grantsPage(request, context, error: "数据范围：请至少选择一项") }
-        guard !purpose.isEmpty, purpose.count <= 200 else { return try await grantsPage(request, context, error: "用途：必填，最多 200 字") }
-        guard let days = form["days"].flatMap({ Int($0) }), (1...366).contains(days) else { return try await grantsPage(request, context, error: "期限：须为 1–366 天") }
-        let g = DataGrant(id: "G-" + UUID().uuidString.prefix(8).lowercased(), owner: firm.uscc, grantee: grantee, datasets: datasets, purpose: purpose,
-                          expiresAt: Timestamp.string(Date().addingTimeInterval(Double(days) * 86_400)), createdBy: p.username, createdAt: Timestamp.now(), revokedAt: nil, revokedBy: nil)
-        try await services.grants.create(g)
-        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/grants", target: "grant:\(g.id)", source: request.clientAddress(context),
-                                                    detail: BrainServer.auditDetail(["grantee": grantee, "datasets": datasets.map(\.rawValue).joined(separator: ","), "via": "portal"])))
+        guard let days = form["days"].flatMap({ Int($0) }), (1...GrantDesk.maxDays).contains(days) else { return try await grantsPage(request, context, error: "期限：须为 1–\(GrantDesk.maxDays) 天") }
+        do {
+            _ = try await services.grantDesk.grant(to: form["grantee"] ?? "", datasets: datasets, purpose: form["purpose"] ?? "",
+                                                   expires: Date().addingTimeInterval(Double(days) * 86_400), by: p)
+        } catch let e as AppError {
+            let field = ["grantee": "被授权用户名：没有这个用户（或是本企业自己的账号）", "datasets": "数据范围：请至少选择一项", "purpose": "用途：必填，最多 200 字"][e.parameter]
+            return try await grantsPage(request, context, error: field ?? e.message)
+        }
         return PortalRenderer.redirect("/my/grants")
     }
 
     func revokeGrant(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let (p, firm): (Principal, Enterprise)
-        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let p: Principal
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): p = v.0 }
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
-        guard let id = context.parameters.get("id"), let g = try await services.grants.grant(id), g.owner == firm.uscc else {
+        do {
+            _ = try await services.grantDesk.revoke(context.parameters.get("id") ?? "", by: p)
+        } catch let e as AppError where e.kind == .notFound {
             return message(context, "未找到", "没有这条授权。", status: .notFound)
+        } catch let e as AppError where e.kind == .conflict {
+            // Revoked already: the list shows it as such.
         }
-        _ = try await services.grants.revoke(id, by: p.username)
-        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/grants/{id}/revoke", target: "grant:\(id)", source: request.clientAddress(context),
-                                                    detail: BrainServer.auditDetail(["via": "portal"])))
         return PortalRenderer.redirect("/my/grants")
     }
 }

@@ -150,7 +150,9 @@ struct Portal: Sendable {
             }
             // Without the form token nothing changes: the session and its cookie stay as they were.
             guard self.checkCSRF(form, context) else { return self.csrfRefusal(context) }
-            try await self.services.store.revokeSessions(username: p.username, jti: jti, by: p.username)
+            do { _ = try await self.services.accountDesk.endOwnSession(jti, by: p) } catch let e as AppError where e.kind == .notFound {
+                // Already ended elsewhere: signing out still clears the cookie.
+            }
             self.services.sessions.markRevoked([jti])
             return PortalRenderer.redirect("/login", cookie: PortalCookie.clear(secure: PortalCookie.isSecure(request)))
         }
@@ -199,7 +201,7 @@ struct Portal: Sendable {
     }
 
     func enrolPage(_ context: BrainContext) async throws -> Response {
-        guard let jti = context.sessionID, let session = try await services.store.session(jti) else { return PortalRenderer.redirect("/login") }
+        guard let jti = context.sessionID, let session = try await services.accountDesk.session(jti) else { return PortalRenderer.redirect("/login") }
         var c = frame(context, title: "绑定第二因子", active: "")
         c["csrf"] = csrf.token(session: jti)
         c["nav"] = [["href": "/enrol", "label": "绑定第二因子", "on": true]]
@@ -216,14 +218,13 @@ struct Portal: Sendable {
 
     func enrolConfirm(_ request: Request, _ context: BrainContext) async throws -> Response {
         let form = try await FormBody.parse(request)
-        guard let jti = context.sessionID, let session = try await services.store.session(jti) else { return PortalRenderer.redirect("/login") }
+        guard let jti = context.sessionID, let session = try await services.accountDesk.session(jti) else { return PortalRenderer.redirect("/login") }
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
         var c = frame(context, title: "绑定第二因子", active: "")
         do {
             c["recovery"] = try await services.accounts.confirmEnrolment(session.username, code: form["otp"] ?? "")
             c["hasRecovery"] = true
-            try await services.store.revokeSessions(username: session.username, jti: jti, by: session.username)
-            services.sessions.markRevoked([jti])
+            services.sessions.markRevoked(try await services.accountDesk.endEnrolmentSession(jti, of: session.username))
             return renderer.page("enrol", c)
         } catch let e as Accounts.Problem {
             c["error"] = e.code == "bad_parameter" ? "验证码不正确，请核对身份验证器的时间后重试" : e.description

@@ -1,3 +1,4 @@
+import BrainApps
 import BrainStore
 import Foundation
 import Hummingbird
@@ -18,8 +19,8 @@ extension BrainServer {
                 let warnings: [String]
             }
             do {
-                let h = Health(status: "ok", database: services.store.kind.rawValue, schemaVersion: try await services.store.schemaVersion(),
-                               enterprises: try await services.store.enterpriseCount(),
+                let db = try await SystemStatus(store: services.store).check()
+                let h = Health(status: "ok", database: db.database, schemaVersion: db.schemaVersion, enterprises: db.enterprises,
                                uptimeSeconds: Int(Date().timeIntervalSince(services.startedAt)), secondFactor: services.mfaPolicy.rawValue,
                                warnings: services.mfaPolicy == .optional ? ["BRAIN_MFA=optional: administrators and officials may log in without a second factor"] : [])
                 return try JSONResponse.make(h)

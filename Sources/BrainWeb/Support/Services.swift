@@ -36,6 +36,8 @@ public struct Services: Sendable {
     public let warningDesk: WarningDesk
     /// One's own second factor and sessions; accounts, sessions and security events for administrators.
     public let accountDesk: AccountDesk
+    /// Enterprises granting and revoking access to their data.
+    public let grantDesk: GrantDesk
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -128,6 +130,7 @@ public struct Services: Sendable {
         self.monitor = SecurityMonitor(store: store)
         self.warningDesk = WarningDesk(store: store, catalog: catalog)
         self.accountDesk = AccountDesk(store: store, accounts: accounts, monitor: monitor, mfaPolicy: mfaPolicy)
+        self.grantDesk = GrantDesk(store: store, grants: grants)
         refreshMarketRelations()
     }
 

@@ -32,7 +32,7 @@ extension BrainServer {
         }
         let p = result.principal
         let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired)
-        try await services.store.addSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
+        try await services.accountDesk.recordSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
                                                           expiresAt: Timestamp.string(issued.expiresAt), source: source,
                                                           agent: String((request.headers[.userAgent] ?? "").prefix(200)),
                                                           factors: result.enrolmentRequired ? "password (enrolment pending)" : result.factors))
