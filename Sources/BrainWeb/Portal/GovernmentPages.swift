@@ -151,7 +151,7 @@ extension Portal {
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let chain = selectedChain(request)
         let report = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: services.catalog,
-                                     targets: try await services.store.investmentTargets()).report(chain: chain, scope: scope, limit: 5, analysis: services.chainAnalysis(chain, scope))
+                                     targets: try await services.programmes.targets()).report(chain: chain, scope: scope, limit: 5, analysis: services.chainAnalysis(chain, scope))
         var page = ReportPage(heading: "精准招商 · \(chain.name)", sub: "\(report.regionName) · \(report.period) · \(report.method)")
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code)]
         page.action = "/investment"

@@ -30,12 +30,8 @@ extension Portal {
         let q = request.uri.queryParameters
         let chain = q["chain"].map { String($0).uppercased() }.flatMap { ChainCatalog.chain($0)?.code }
         let kind = q["kind"].map(String.init).flatMap { DemonstrationProject.kinds[$0] == nil ? nil : $0 }
-        let scope = p.enterpriseScope(in: services.catalog)
         let cube = services.cubes.cube
-        let all = try await services.store.demonstrationProjects().filter { d in
-            scope.admits(uscc: d.uscc, region: d.region, zone: cube.firmIndex[d.uscc].flatMap { cube.firms[$0].zone })
-        }
-        let shown = all.filter { (chain == nil || $0.chain == chain) && (kind == nil || $0.kind == kind) }.sorted { ($0.year, $1.id) > ($1.year, $0.id) }
+        let shown = try await services.programmes.projects(for: p, chain: chain, kind: kind, cube: cube)
         var page = ReportPage(heading: "科技创新示范", sub: "智能制造示范工厂、数字化车间、工业互联网平台、绿色工厂等示范项目及其成效 · 共 \(shown.count) 项")
         page.error = error
         page.selects = [.init(name: "chain", label: "产业链", options: [("", "全部")] + chainOptions, selected: chain ?? ""),
@@ -118,21 +114,14 @@ extension Portal {
         let outcome = text("metric").map { DemonstrationProject.Outcome(metric: $0, before: numbers["before"], after: numbers["after"], unit: text("unit") ?? "") }
         let draft = DemonstrationProjectDraft(uscc: uscc, name: text("name"), kind: text("kind"), level: text("level"), year: text("year").flatMap { Int($0) },
                                               chain: text("chain"), investment: numbers["investment"], summary: text("summary"), outcomes: outcome.map { [$0] })
-        let cube = services.cubes.cube
-        let project: DemonstrationProject
         do {
-            project = try draft.validated(firm: { u in cube.firmIndex[u].map { cube.firms[$0] } }, id: "D-\(UInt64(Date().timeIntervalSince1970 * 1000))", by: p.username)
+            _ = try await services.programmes.register(draft, by: p, cube: services.cubes.cube)
         } catch let e as AppError {
+            if e.kind == .forbidden, !e.message.hasPrefix("role") { return try await fail("统一社会信用代码：该企业不在您的管辖范围内") }
             let field = ["uscc": "统一社会信用代码", "name": "项目名称", "kind": "类型", "level": "级别", "year": "年度", "chain": "产业链", "investment": "投资"][e.parameter] ?? e.parameter
             let why = e.message.hasPrefix("required") ? "必填" : e.message.hasPrefix("no enterprise") ? "库中没有这家企业" : e.message
             return try await fail("\(field)：\(why)")
         }
-        guard p.enterpriseScope(in: services.catalog).admits(uscc: project.uscc, region: project.region, zone: cube.firmIndex[project.uscc].flatMap { cube.firms[$0].zone }) else {
-            return try await fail("统一社会信用代码：\(project.company)不在您的管辖范围内")
-        }
-        try await services.store.saveDemonstrationProjects([project])
-        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /demonstration", target: "demonstration:\(project.id)", source: request.clientAddress(context),
-                                                    detail: BrainServer.auditDetail(["uscc": project.uscc, "via": "portal"])))
         return PortalRenderer.redirect("/demonstration")
     }
 
@@ -143,10 +132,10 @@ extension Portal {
         let chain = selectedChain(request)
         let cube = services.cubes.cube, network = services.networks.network
         let analysis = services.chainAnalysis(chain, scope)
-        let leads = InvestmentLeads(cube: cube, network: network, catalog: services.catalog, targets: try await services.store.investmentTargets())
+        let leads = InvestmentLeads(cube: cube, network: network, catalog: services.catalog, targets: try await services.programmes.targets())
             .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
         let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: services.catalog)
-            .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(), projects: try await services.store.demonstrationProjects(),
+            .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(), projects: try await services.programmes.allProjects(),
                    leads: leads, analysis: services.chainAnalysis(chain, scope, for: p))
         if request.uri.queryParameters["format"] == "md" {
             var headers = HTTPFields()

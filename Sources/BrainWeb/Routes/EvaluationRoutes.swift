@@ -6,14 +6,8 @@ import Foundation
 import Hummingbird
 
 extension BrainServer {
-    static let evaluationWeightsKey = "evaluation.weights"
-
-    /// The weights in force (the standard ones until an official changes them).
-    func evaluationWeights() async throws -> EvaluationWeights {
-        guard let text = try await services.store.setting(Self.evaluationWeightsKey),
-              let w = try? JSONDecoder().decode(EvaluationWeights.self, from: Data(text.utf8)) else { return .standard }
-        return w
-    }
+    /// The weights in force.
+    func evaluationWeights() async throws -> EvaluationWeights { try await services.programmes.weights() }
 
     func addEvaluationRoutes(_ api: APIRoutes) {
         let services = self.services
@@ -42,10 +36,7 @@ extension BrainServer {
                                                        requestBody: ("application/json", "EvaluationWeights"), response: "EvaluationWeights",
                                                        access: .permission(.configureRules))) { request, context -> Response in
             let body = try await Self.decodeBody(request, as: EvaluationWeights.self)
-            let w: EvaluationWeights
-            do { w = try EvaluationWeights.validated(body.weights) } catch let e as AppError { throw APIError(e) }
-            try await services.store.setSetting(Self.evaluationWeightsKey, String(decoding: try JSONEncoder().encode(w), as: UTF8.self))
-            return try JSONResponse.make(w)
+            return try JSONResponse.make(try await services.programmes.saveWeights(body.weights, by: try context.caller()))
         }
         api.get("/api/v1/demonstration-projects", RouteDoc(method: "get", path: "/api/v1/demonstration-projects",
                                                            summary: "Registered demonstration projects (智能工厂, 数字化车间 …) with outcomes, within the caller's scope",
@@ -53,33 +44,15 @@ extension BrainServer {
                                                            response: "DemonstrationProjectList", access: .permission(.readEnterprises))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["chain", "kind"])
             let chain = try self.chainParameter(q)
-            let kind = q.string("kind")
-            if let kind, DemonstrationProject.kinds[kind] == nil { throw APIError.badRequest("kind", "must be one of \(DemonstrationProject.kinds.keys.sorted().joined(separator: ", "))") }
-            let scope = try context.caller().enterpriseScope(in: catalog)
-            let cube = services.cubes.cube
-            let items = try await services.store.demonstrationProjects().filter { d in
-                (chain == nil || d.chain == chain) && (kind == nil || d.kind == kind)
-                    && scope.admits(uscc: d.uscc, region: d.region, zone: cube.firmIndex[d.uscc].flatMap { cube.firms[$0].zone })
-            }.sorted { ($0.year, $1.id) > ($1.year, $0.id) }
+            let items = try await services.programmes.projects(for: try context.caller(), chain: chain, kind: q.string("kind"), cube: services.cubes.cube)
             return try JSONResponse.make(["items": items])
         }
         api.post("/api/v1/demonstration-projects", RouteDoc(method: "post", path: "/api/v1/demonstration-projects",
                                                             summary: "Register a demonstration project of an enterprise in the caller's scope", tag: "evaluation",
                                                             requestBody: ("application/json", "DemonstrationProjectDraft"), response: "DemonstrationProject",
                                                             access: .permission(.managePrograms))) { request, context -> Response in
-            let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: DemonstrationProjectDraft.self)
-            let cube = services.cubes.cube
-            let scope = p.enterpriseScope(in: catalog)
-            let project: DemonstrationProject
-            do {
-                project = try draft.validated(firm: { u in cube.firmIndex[u].map { cube.firms[$0] } }, id: "D-\(UInt64(Date().timeIntervalSince1970 * 1000))", by: p.username)
-            } catch let e as AppError { throw APIError(e) }
-            guard scope.admits(uscc: project.uscc, region: project.region, zone: cube.firmIndex[project.uscc].flatMap { cube.firms[$0].zone }) else {
-                throw APIError.forbidden("enterprise \(project.uscc) is outside your data scope")
-            }
-            try await services.store.saveDemonstrationProjects([project])
-            return try JSONResponse.make(project, status: .created)
+            return try JSONResponse.make(try await services.programmes.register(draft, by: try context.caller(), cube: services.cubes.cube), status: .created)
         }
         let chainParams: [ParamDoc] = [.path("code", "chain code such as NEWENERGY")] + Self.sliceParams.filter { $0.name != "chain" && $0.name != "industry" }
         api.get("/api/v1/chains/:code/investment-leads", RouteDoc(method: "get", path: "/api/v1/chains/:code/investment-leads",
@@ -90,7 +63,7 @@ extension BrainServer {
             let scope = try self.slice(request, context, extra: ["limit"], excluding: ["chain", "industry"])
             let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
             let leads = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: catalog,
-                                        targets: try await services.store.investmentTargets())
+                                        targets: try await services.programmes.targets())
             return try JSONResponse.make(leads.report(chain: chain, scope: scope, limit: limit, analysis: services.chainAnalysis(chain, scope)))
         }
         api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
@@ -100,11 +73,11 @@ extension BrainServer {
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             let cube = services.cubes.cube, network = services.networks.network
             let analysis = services.chainAnalysis(chain, scope)
-            let leads = InvestmentLeads(cube: cube, network: network, catalog: catalog, targets: try await services.store.investmentTargets())
+            let leads = InvestmentLeads(cube: cube, network: network, catalog: catalog, targets: try await services.programmes.targets())
                 .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
             let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: catalog)
                 .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(),
-                       projects: try await services.store.demonstrationProjects(), leads: leads,
+                       projects: try await services.programmes.allProjects(), leads: leads,
                        analysis: services.chainAnalysis(chain, scope, for: try context.caller()))
             return try JSONResponse.make(brief)
         }
@@ -113,16 +86,14 @@ extension BrainServer {
                                                        access: .permission(.readStatistics))) { request, context -> Response in
             let q = try QueryReader(request, allowed: ["chain"])
             let chain = try self.chainParameter(q)
-            return try JSONResponse.make(["items": try await services.store.investmentTargets().filter { chain == nil || $0.chain == chain }])
+            return try JSONResponse.make(["items": try await services.programmes.targets(chain: chain)])
         }
         api.post("/api/v1/investment/targets", RouteDoc(method: "post", path: "/api/v1/investment/targets",
                                                         summary: "Import investment targets (JSON array); good rows are kept, bad rows listed by index with field and reason",
                                                         tag: "investment", requestBody: ("application/json", "InvestmentTargetImport"), response: "InvestmentTargetReport",
                                                         access: .permission(.managePrograms))) { request, context -> Response in
             let rows = try await Self.decodeBody(request, as: [InvestmentTargetDraft].self, limit: 4 * 1024 * 1024)
-            let (good, problems) = InvestmentTargetDraft.validate(rows, provincePrefix: String(catalog.province.code.prefix(2)))
-            try await services.store.saveInvestmentTargets(good)
-            return try JSONResponse.make(InvestmentTargetReport(rowsTotal: rows.count, rowsAccepted: good.count, rowsRejected: rows.count - good.count, problems: problems))
+            return try JSONResponse.make(try await services.programmes.importTargets(rows, by: try context.caller()))
         }
     }
 
@@ -161,42 +132,4 @@ extension BrainServer {
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, code: "bad_body", message: "request body is empty; JSON expected") }
         return try BodyDecoder.decode(T.self, from: Data(buffer: buffer))
     }
-}
-
-/// One row of an investment-target import before validation.
-struct InvestmentTargetDraft: Decodable, Sendable {
-    let code: String?
-    let name: String?
-    let region: String?
-    let chain: String?
-    let link: String?
-    let revenue: Double?
-    let note: String?
-
-    static func validate(_ rows: [InvestmentTargetDraft], provincePrefix: String) -> ([InvestmentTarget], [InvestmentTargetReport.Problem]) {
-        var good: [InvestmentTarget] = []
-        var problems: [InvestmentTargetReport.Problem] = []
-        for (k, r) in rows.enumerated() {
-            func bad(_ field: String, _ reason: String) { problems.append(.init(row: k, field: field, reason: reason)) }
-            guard let code = r.code?.trimmingCharacters(in: .whitespaces), !code.isEmpty, code.count <= 60 else { bad("code", "required, at most 60 characters"); continue }
-            guard let name = r.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 200 else { bad("name", "required, at most 200 characters"); continue }
-            if let n = r.note, n.count > 2_000 { bad("note", "at most 2,000 characters"); continue }
-            guard let region = r.region, region.count == 6, region.allSatisfy(\.isNumber) else { bad("region", "must be a 6-digit GB/T 2260 code"); continue }
-            guard !region.hasPrefix(provincePrefix) else { bad("region", "\(region) is inside the province; targets are firms outside it"); continue }
-            guard let chainCode = r.chain?.uppercased(), let chain = ChainCatalog.chain(chainCode) else { bad("chain", "must be a chain code such as NEWENERGY"); continue }
-            guard let link = r.link, chain.link(link) != nil else { bad("link", "must be a link code of \(chainCode), such as \(chain.links[0].code)"); continue }
-            if let v = r.revenue, !v.isFinite || v < 0 { bad("revenue", "must be a non-negative amount in 万元"); continue }
-            good.append(InvestmentTarget(code: code, name: name, region: region, chain: chainCode, link: link, revenue: r.revenue, note: r.note ?? "", source: "imported"))
-        }
-        return (good, problems)
-    }
-}
-
-/// What an investment-target import did.
-struct InvestmentTargetReport: Encodable, Sendable {
-    struct Problem: Encodable, Sendable { let row: Int; let field: String; let reason: String }
-    let rowsTotal: Int
-    let rowsAccepted: Int
-    let rowsRejected: Int
-    let problems: [Problem]
 }

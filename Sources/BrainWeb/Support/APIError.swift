@@ -72,6 +72,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as AppError {
+            return try APIError(error).response(from: request, context: context)
         } catch let error as HTTPError {
             let code: String
             let message: String

@@ -38,6 +38,8 @@ public struct Services: Sendable {
     public let accountDesk: AccountDesk
     /// Enterprises granting and revoking access to their data.
     public let grantDesk: GrantDesk
+    /// Evaluation weights, demonstration projects and investment targets.
+    public let programmes: ProgrammeDesk
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -131,6 +133,7 @@ public struct Services: Sendable {
         self.warningDesk = WarningDesk(store: store, catalog: catalog)
         self.accountDesk = AccountDesk(store: store, accounts: accounts, monitor: monitor, mfaPolicy: mfaPolicy)
         self.grantDesk = GrantDesk(store: store, grants: grants)
+        self.programmes = ProgrammeDesk(store: store, catalog: catalog)
         refreshMarketRelations()
     }
 
