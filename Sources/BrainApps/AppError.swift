@@ -3,7 +3,7 @@ import Foundation
 /// Why a use case refuses: a bad parameter (named), no right to it, nothing there (or nothing the caller may know of), or
 /// a state that does not allow the change. Adapters map it: the API to 400/403/404/409, the portal to its message pages.
 public struct AppError: Error, CustomStringConvertible {
-    public enum Kind: Sendable { case badParameter, forbidden, notFound, conflict }
+    public enum Kind: Sendable { case badParameter, forbidden, notFound, conflict, unavailable }
     public let kind: Kind
     public let parameter: String
     public let message: String
@@ -15,4 +15,6 @@ public struct AppError: Error, CustomStringConvertible {
     public static func forbidden(_ message: String) -> AppError { AppError(kind: .forbidden, parameter: "", message: message) }
     public static func notFound(_ message: String) -> AppError { AppError(kind: .notFound, parameter: "", message: message) }
     public static func conflict(_ code: String, _ message: String) -> AppError { AppError(kind: .conflict, parameter: "", message: message, code: code) }
+    /// Not ready yet (a computation still running at start): try again shortly.
+    public static func unavailable(_ code: String, _ message: String) -> AppError { AppError(kind: .unavailable, parameter: "", message: message, code: code) }
 }

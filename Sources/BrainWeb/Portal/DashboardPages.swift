@@ -229,6 +229,7 @@ extension Portal {
             case .forbidden: return message(context, "无权操作", "您的角色不能处置预警。", status: .forbidden)
             case .badParameter: return message(context, "备注过长", "备注最多 \(WarningDesk.maxNote) 字，请精简后重试；预警未作变更。", status: .badRequest)
             case .conflict: return PortalRenderer.redirect("/warnings/\(id)")
+            case .unavailable: return message(context, "暂不可用", e.message, status: .serviceUnavailable)
             }
         }
         return PortalRenderer.redirect("/warnings/\(id)")

@@ -175,7 +175,7 @@ extension Portal {
         guard let m = services.policies.matches else { return message(context, "暂不可用", "政策匹配尚未完成，请稍后再试。", status: .serviceUnavailable) }
         let cube = services.cubes.cube
         let scope = p.enterpriseScope(in: services.catalog)
-        let granted = try await services.store.awardTotals(states: ["granted", "approved", "paid"], scope: scope)
+        let granted = try await services.policyOffice.awardTotals(for: p)
         let inScope = (0..<cube.firmCount).map { scope.admits(uscc: cube.firms[$0].uscc, region: cube.firms[$0].region, zone: cube.firms[$0].zone) }
         let selected = request.uri.queryParameters["id"].map(String.init)
         var page = ReportPage(heading: "企业发展政策", sub: "政策条件逐条匹配全部企业；免申即享政策对全部满足且数据完整的企业自动兑现。")
@@ -192,7 +192,7 @@ extension Portal {
             let pp = m.policies[k]
             // The per-firm table shows firms' criteria and amounts: only firms the caller may read one by one.
             let scope = p.indicatorScope(in: services.catalog)
-            let byFirm = Dictionary(try await services.store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
+            let byFirm = try await services.policyOffice.awardsByFirm(policy: id)
             let eligible = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
                 m.outcomes[k][i] != .ineligible && scope.admits(uscc: cube.firms[i].uscc, region: cube.firms[i].region, zone: cube.firms[i].zone)
             }.sorted { (m.outcomes[k][$0] == .eligible ? 0 : 1, -cube.firms[$0].revenue) < (m.outcomes[k][$1] == .eligible ? 0 : 1, -cube.firms[$1].revenue) }

@@ -60,30 +60,8 @@ extension BrainServer {
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: PolicyDraft.self)
             let record = try draft.record(by: p.username)
-            // The amount formula is tried on every enterprise before anything is saved: a negative or absurd amount refuses it.
-            if let facts = services.policies.matches?.facts, let parsed = try? ParsedPolicy.parse(record) {
-                let cube = services.cubes.cube
-                if let problem = parsed.amountProblem(facts: facts, names: { i in i < cube.firmCount ? "\(cube.firms[i].name) (\(cube.firms[i].uscc))" : "enterprise #\(i)" }) {
-                    throw APIError.badRequest(problem.field, problem.description)
-                }
-            }
-            let existed = try await services.store.policies().contains { $0.id == record.id }
-            try await services.store.upsertPolicies([record])
-            let refreshed = try await services.policies.refresh(cube: services.cubes.cube, catalog: services.catalog)
-            guard let k = refreshed.matches.policies.firstIndex(where: { $0.record.id == record.id }) else {
-                throw APIError(.internalServerError, code: "internal", message: "policy \(record.id) was saved but not matched")
-            }
-            var counts: [String: Int] = [:]
-            for o in refreshed.matches.outcomes[k] { counts[o.rawValue, default: 0] += 1 }
-            struct Saved: Encodable {
-                let policy: PolicyRecord
-                let criteria: [String]
-                let eligible, incomplete, ineligible, newGrants: Int
-            }
-            return try JSONResponse.make(Saved(policy: record, criteria: refreshed.matches.policies[k].rule.criteria,
-                                               eligible: counts["eligible"] ?? 0, incomplete: counts["incomplete"] ?? 0,
-                                               ineligible: counts["ineligible"] ?? 0, newGrants: refreshed.newGrants),
-                                         status: existed ? .ok : .created)
+            let saved = try await services.policyOffice.save(record, by: p, cube: services.cubes.cube)
+            return try JSONResponse.make(saved, status: saved.created ? .created : .ok)
         }
     }
 }

@@ -47,6 +47,7 @@ extension APIError {
         case .forbidden: self = .forbidden(e.message)
         case .notFound: self = .notFound(e.message)
         case .conflict: self = APIError(.conflict, code: e.code ?? "conflict", message: e.message)
+        case .unavailable: self = APIError(.serviceUnavailable, code: e.code ?? "unavailable", message: e.message)
         }
     }
 

@@ -109,6 +109,6 @@ extension OpenAPIDocument {
                             required: ["id", "title", "body", "state", "author", "createdAt", "updatedAt"]),
         "AnnouncementList": list("Announcement"),
         "AnnouncementDraft": obj(["title": str, "body": str, "publishAt": str, "draft": bool], required: ["title", "body"]),
-        "PolicySaved": obj(["policy": anyObject, "criteria": strArr, "eligible": int, "incomplete": int, "ineligible": int, "newGrants": int]),
+        "PolicySaved": obj(["policy": anyObject, "criteria": strArr, "eligible": int, "incomplete": int, "ineligible": int, "newGrants": int, "created": ["type": "boolean"]]),
     ]
 }

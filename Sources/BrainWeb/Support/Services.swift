@@ -40,6 +40,8 @@ public struct Services: Sendable {
     public let grantDesk: GrantDesk
     /// Evaluation weights, demonstration projects and investment targets.
     public let programmes: ProgrammeDesk
+    /// Policies as officials and enterprises read and manage them.
+    public let policyOffice: PolicyOffice
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -134,6 +136,7 @@ public struct Services: Sendable {
         self.accountDesk = AccountDesk(store: store, accounts: accounts, monitor: monitor, mfaPolicy: mfaPolicy)
         self.grantDesk = GrantDesk(store: store, grants: grants)
         self.programmes = ProgrammeDesk(store: store, catalog: catalog)
+        self.policyOffice = PolicyOffice(desk: policies, store: store, catalog: catalog)
         refreshMarketRelations()
     }
 

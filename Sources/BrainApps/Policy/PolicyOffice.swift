@@ -1,0 +1,155 @@
+import BrainCore
+import BrainData
+import BrainSecurity
+import BrainStore
+import Foundation
+
+/// One policy as a caller sees it: its rule and, within the caller's scope, how many firms qualify and were granted.
+public struct PolicyOverview: Codable, Sendable {
+    public let id, name, issuer, category, summary, rule, formula, validFrom, validUntil: String
+    public let autoGrant: Bool
+    public let criteria: [String]
+    public let eligible, incomplete, ineligible, awarded: Int
+    /// Absent when it would reveal one firm's award to a caller who may not read it (statistical disclosure control).
+    public let awardedAmount: Double?
+}
+
+/// One firm's reading of one policy.
+public struct PolicyMatchRow: Codable, Sendable {
+    public let uscc, name, region: String
+    public let outcome: MatchOutcome
+    public let amount: Double?
+    public let criteria: [CriterionResult]
+    public let award: PolicyAward?
+}
+
+/// A policy saved, with how it matched at once.
+public struct PolicySaved: Codable, Sendable {
+    public let policy: PolicyRecord
+    public let criteria: [String]
+    public let eligible, incomplete, ineligible, newGrants: Int
+    public let created: Bool
+}
+
+/// 企业发展政策 as officials and enterprises use it through the API and the portal: the overview of policies, who
+/// qualifies, saving a policy, and the review of awards — each within the caller's scope and permission.
+public struct PolicyOffice: Sendable {
+    public let desk: PolicyDesk
+    public let store: Store
+    public let catalog: RegionCatalog
+
+    public init(desk: PolicyDesk, store: Store, catalog: RegionCatalog) {
+        self.desk = desk
+        self.store = store
+        self.catalog = catalog
+    }
+
+    func matchesOrWait() throws -> PolicyMatches {
+        guard let m = desk.matches else { throw AppError.unavailable("not_ready", "policy matching has not run yet") }
+        return m
+    }
+
+    /// Every policy with its counts inside the caller's scope (enterprise users see the rules, not others' counts).
+    public func overview(for p: Principal, cube: IndicatorCube) async throws -> [PolicyOverview] {
+        let m = try matchesOrWait()
+        let scope = p.role == .enterprise ? ScopeRestriction.nothing : p.enterpriseScope(in: catalog)
+        let readable = p.indicatorScope(in: catalog)
+        let awards = try await store.awards()
+        func inside(_ uscc: String, _ s: ScopeRestriction) -> Bool {
+            cube.firmIndex[uscc].map { let e = cube.firms[$0]; return s.admits(uscc: e.uscc, region: e.region, zone: e.zone) } == true
+        }
+        return m.policies.enumerated().map { k, pp in
+            var counts = [MatchOutcome: Int]()
+            for i in 0..<min(cube.firmCount, m.outcomes[k].count) {
+                let e = cube.firms[i]
+                if scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) { counts[m.outcomes[k][i], default: 0] += 1 }
+            }
+            let mine = awards.filter { $0.policyId == pp.record.id && $0.state != "rejected" && $0.state != "applied" && inside($0.uscc, scope) }
+            var hidden = DisclosureRule.Hidden()
+            for a in mine where !inside(a.uscc, readable) { hidden.add(PolicyAward.countable(a.amount) ?? 0) }
+            let total = (mine.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100
+            let r = pp.record
+            return PolicyOverview(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
+                                  validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
+                                  eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
+                                  awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil)
+        }
+    }
+
+    /// Who qualifies for a policy: firms whose figures the caller may read, eligible first, then by revenue.
+    public func matches(policy id: String, for p: Principal, outcome: MatchOutcome?, region: String?, limit: Int, offset: Int,
+                        cube: IndicatorCube) async throws -> Page<PolicyMatchRow> {
+        let m = try matchesOrWait()
+        guard let k = m.policies.firstIndex(where: { $0.record.id == id }) else { throw AppError.notFound("no policy \(id)") }
+        var regions: Set<String>?
+        if let r = region {
+            guard catalog.region(r) != nil else { throw AppError.bad("region", "\(r) is not a GB/T 2260 code of \(catalog.province.name)") }
+            regions = Set([r] + catalog.counties(within: r))
+        }
+        let scope = p.indicatorScope(in: catalog)
+        let awards = try await awardsByFirm(policy: id)
+        func rank(_ i: Int) -> (Int, Double) { (m.outcomes[k][i] == .eligible ? 0 : m.outcomes[k][i] == .incomplete ? 1 : 2, -cube.firms[i].revenue) }
+        let rows = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
+            let e = cube.firms[i]
+            return scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) && (regions?.contains(e.region) ?? true) && (outcome == nil || m.outcomes[k][i] == outcome)
+        }.sorted { rank($0) < rank($1) }
+        let page = rows.dropFirst(offset).prefix(limit).map { i -> PolicyMatchRow in
+            let e = cube.firms[i]
+            return PolicyMatchRow(uscc: e.uscc, name: e.name, region: e.region, outcome: m.outcomes[k][i], amount: m.amounts[k][i].isNaN ? nil : m.amounts[k][i],
+                                  criteria: m.policies[k].rule.evaluate(m.facts[i]), award: awards[e.uscc])
+        }
+        return Page(total: rows.count, limit: limit, offset: offset, items: Array(page))
+    }
+
+    /// A policy's awards by enterprise.
+    public func awardsByFirm(policy id: String) async throws -> [String: PolicyAward] {
+        Dictionary(try await store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Granted, approved and paid awards per policy inside the caller's scope: count and amount.
+    public func awardTotals(for p: Principal) async throws -> [String: (count: Int, amount: Double)] {
+        try await store.awardTotals(states: ["granted", "approved", "paid"], scope: p.enterpriseScope(in: catalog))
+    }
+
+    /// Approves, rejects or pays an award of a firm inside the caller's scope (`awards:review`); an amount must lie in the
+    /// award range; the state must allow the step.
+    public func advance(award id: String, to state: String, note: String?, amount: Double?, by p: Principal, cube: IndicatorCube) async throws -> PolicyAward {
+        guard p.can(.reviewAwards) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.reviewAwards.rawValue)") }
+        guard let existing = try await store.award(id) else { throw AppError.notFound("no award \(id)") }
+        if let i = cube.firmIndex[existing.uscc] {
+            let e = cube.firms[i]
+            guard p.enterpriseScope(in: catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone) else {
+                throw AppError.forbidden("award \(id) is for an enterprise outside your data scope")
+            }
+        }
+        do {
+            return try await desk.advance(award: id, to: state, by: p.username, note: note, amount: amount)
+        } catch let e as PolicyProblem where e.field == "amount" {
+            throw AppError.bad("amount", e.description)
+        } catch let e as PolicyProblem {
+            throw AppError.conflict("wrong_state", e.description)
+        }
+    }
+
+    /// Saves a policy (`rules:configure`) after trying its amount formula on every enterprise, matches it at once and grants
+    /// what 免申即享 owes.
+    public func save(_ record: PolicyRecord, by p: Principal, cube: IndicatorCube) async throws -> PolicySaved {
+        guard p.can(.configureRules) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.configureRules.rawValue)") }
+        let parsed: ParsedPolicy
+        do { parsed = try ParsedPolicy.parse(record) } catch let e as PolicyProblem { throw AppError.bad(e.field, e.description) }
+        if let facts = desk.matches?.facts,
+           let problem = parsed.amountProblem(facts: facts, names: { i in i < cube.firmCount ? "\(cube.firms[i].name) (\(cube.firms[i].uscc))" : "enterprise #\(i)" }) {
+            throw AppError.bad(problem.field, problem.description)
+        }
+        let existed = try await store.policies().contains { $0.id == record.id }
+        try await store.upsertPolicies([record])
+        let refreshed = try await desk.refresh(cube: cube, catalog: catalog)
+        guard let k = refreshed.matches.policies.firstIndex(where: { $0.record.id == record.id }) else {
+            throw AppError.conflict("not_matched", "policy \(record.id) was saved but does not parse with the current fact catalogue")
+        }
+        var counts: [MatchOutcome: Int] = [:]
+        for o in refreshed.matches.outcomes[k] { counts[o, default: 0] += 1 }
+        return PolicySaved(policy: record, criteria: refreshed.matches.policies[k].rule.criteria, eligible: counts[.eligible] ?? 0,
+                           incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0, newGrants: refreshed.newGrants, created: !existed)
+    }
+}
