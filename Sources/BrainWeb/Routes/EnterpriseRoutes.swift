@@ -1,3 +1,4 @@
+import BrainApps
 import Foundation
 import BrainCore
 import BrainSecurity
@@ -87,43 +88,19 @@ extension BrainServer {
         api.get("/api/v1/enterprises", RouteDoc(method: "get", path: "/api/v1/enterprises", summary: "Enterprises inside the caller's scope, largest revenue first, paginated with a total",
                                                 tag: "enterprises", params: listParams, response: "EnterprisePage",
                                                 access: .permission(.readEnterprises))) { request, context -> Response in
-            let principal = try context.caller()
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
-            var query = EnterpriseQuery()
-            let scope = principal.enterpriseScope(in: catalog)
-            if let region = q.string("region") {
-                guard let r = catalog.region(region) else { throw APIError.badRequest("region", "\(region) is not a GB/T 2260 code of \(catalog.province.name)") }
-                let codes = Set([r.code] + catalog.counties(within: r.code) + (r.level == .province ? catalog.cities.map(\.code) : []))
-                if case .regions(let allowed) = scope, allowed.isDisjoint(with: codes) {
-                    throw APIError.forbidden("region \(region) \(r.name) is outside your data scope (\(principal.scope ?? "-"))")
-                }
-                query.regions = r.level == .province ? nil : codes
-            }
-            if let zone = q.string("zone") {
-                guard catalog.zone(zone) != nil else { throw APIError.badRequest("zone", "\(zone) is not a known development zone code") }
-                if case .zone(let mine) = scope, mine != zone { throw APIError.forbidden("zone \(zone) is outside your data scope (\(mine))") }
-                query.zone = zone
-            }
-            if let chain = q.string("chain")?.uppercased() {
-                guard ChainCatalog.chain(chain) != nil else { throw APIError.badRequest("chain", "\(chain) is not a chain code; see /api/v1/chains") }
-                query.chain = chain
-            }
-            if let link = q.string("link")?.uppercased() {
-                guard ChainCatalog.chain(String(link.split(separator: "-").first ?? ""))?.link(link) != nil else {
-                    throw APIError.badRequest("link", "\(link) is not a chain link code")
-                }
-                query.link = link
-            }
-            if let industry = q.string("industry") {
-                guard services.industries.isValid(industry) else { throw APIError.badRequest("industry", "\(industry) is not a GB/T 4754-2017 division or class") }
-                query.industry = industry
-            }
-            query.size = try q.oneOf("size", SizeClass.self)
-            query.aboveScale = try q.bool("above_scale")
-            query.text = q.string("q")
-            query.limit = try q.int("limit", default: 50, range: 1...500)
-            query.offset = try q.int("offset", default: 0, range: 0...10_000_000)
-            let page = try await services.store.enterprises(query, scope: scope)
+            var f = EnterpriseFilter()
+            f.region = q.string("region")
+            f.zone = q.string("zone")
+            f.chain = q.string("chain")
+            f.link = q.string("link")
+            f.industry = q.string("industry")
+            f.size = try q.oneOf("size", SizeClass.self)
+            f.aboveScale = try q.bool("above_scale")
+            f.text = q.string("q")
+            f.limit = try q.int("limit", default: 50, range: 1...500)
+            f.offset = try q.int("offset", default: 0, range: 0...10_000_000)
+            let page = try await services.enterpriseDesk.list(for: try context.caller(), f)
             return try JSONResponse.make(Page(total: page.total, limit: page.limit, offset: page.offset,
                                               items: page.items.map { EnterpriseView($0, services: services) }))
         }
@@ -133,23 +110,9 @@ extension BrainServer {
             let principal = try context.caller()
             let q = try QueryReader(request, allowed: ["from"])
             let from = try q.month("from")
-            let raw = try context.parameters.require("uscc")
-            let code: String
-            do { code = try CreditCode(raw).value } catch { throw APIError.badRequest("uscc", "\(raw) is not a valid credit code: \(error)") }
-            var found = try await services.store.enterprise(code, scope: principal.enterpriseScope(in: catalog))
-            if found == nil, let i = services.cubes.cube.firmIndex[code] {
-                // Outside the caller's scope, a data grant from the enterprise opens it, as on every other route of its data.
-                let place = services.cubes.cube.firms[i]
-                if case .grant = try await services.grants.decide(principal, owner: code, region: place.region, zone: place.zone, dataset: .indicators, catalog: catalog) {
-                    found = try await services.store.enterprise(code, scope: .all)
-                }
-            }
-            guard let e = found else {
-                if try await services.store.enterpriseExists(code) {
-                    throw APIError.forbidden("enterprise \(code) is outside your data scope (\(principal.scope ?? "-"))")
-                }
-                throw APIError.notFound("no enterprise with credit code \(code)")
-            }
+            let record = try await services.enterpriseDesk.record(try context.parameters.require("uscc"), from: from, for: principal, cube: services.cubes.cube,
+                                                                  source: request.clientAddress(context), target: request.uri.path)
+            let e = record.enterprise
             struct MonthRow: Encodable {
                 let month: String
                 let values: [String: Double?]
@@ -163,22 +126,11 @@ extension BrainServer {
                 let customers: [SupplyLink]
             }
             // The profile is public; the figures and supply links need the scope or a data grant (a grant read is logged).
-            var visible = principal.indicatorScope(in: catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone)
-            if !visible, case .grant(let id) = try await services.grants.decide(principal, owner: code, region: e.region, zone: e.zone, dataset: .indicators, catalog: catalog) {
-                try await services.grants.log(DataAccess(id: UUID().uuidString, owner: code, reader: principal.username, dataset: GrantDataset.indicators.rawValue,
-                                                         target: request.uri.path, grantId: id, outcome: "granted", source: request.clientAddress(context), at: Timestamp.precise()))
-                visible = true
+            let visible = record.figuresVisible
+            let rows = record.reports.map { r in
+                MonthRow(month: r.month.description, values: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, r[$0]) }))
             }
-            var rows: [MonthRow] = []
-            var suppliers: [SupplyLink] = [], customers: [SupplyLink] = []
-            if visible {
-                rows = try await services.store.reports(uscc: code, from: from).map { r in
-                    MonthRow(month: r.month.description, values: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, r[$0]) }))
-                }
-                let links = try await services.store.supplyLinks(of: code)
-                suppliers = links.filter { $0.customer == code }
-                customers = links.filter { $0.supplier == code }
-            }
+            let suppliers = record.suppliers, customers = record.customers
             return try JSONResponse.make(Detail(enterprise: EnterpriseView(e, services: services), indicatorsVisible: visible, indicators: rows,
                                                 units: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, $0.unit) }),
                                                 suppliers: suppliers, customers: customers))

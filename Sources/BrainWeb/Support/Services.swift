@@ -42,6 +42,8 @@ public struct Services: Sendable {
     public let programmes: ProgrammeDesk
     /// Policies as officials and enterprises read and manage them.
     public let policyOffice: PolicyOffice
+    /// The enterprise registry and one enterprise's figures.
+    public let enterpriseDesk: EnterpriseDesk
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -137,6 +139,7 @@ public struct Services: Sendable {
         self.grantDesk = GrantDesk(store: store, grants: grants)
         self.programmes = ProgrammeDesk(store: store, catalog: catalog)
         self.policyOffice = PolicyOffice(desk: policies, store: store, catalog: catalog)
+        self.enterpriseDesk = EnterpriseDesk(store: store, catalog: catalog, industries: industries, grants: grants)
         refreshMarketRelations()
     }
 
