@@ -47,6 +47,17 @@ extension Store {
     }
 
     /// The earlier batch with the same key, if this exact file was imported before.
+    /// The latest import batches, newest first; only one actor's when `actor` is given.
+    public func recentBatches(actor: String?, limit: Int = 50) async throws -> [ImportBatch] {
+        var q = sql.select().columns("batch_key", "kind", "file_name", "rows_total", "rows_accepted", "rows_rejected", "rows_changed", "actor", "imported_at")
+            .from("import_batches")
+        if let actor { q = q.where("actor", .equal, actor) }
+        return try await q.orderBy("imported_at", .descending).limit(limit).all(decoding: BatchRow.self).map {
+            ImportBatch(batchKey: $0.batch_key, kind: $0.kind, fileName: $0.file_name, rowsTotal: $0.rows_total, rowsAccepted: $0.rows_accepted,
+                        rowsRejected: $0.rows_rejected, rowsChanged: $0.rows_changed, actor: $0.actor, importedAt: $0.imported_at)
+        }
+    }
+
     public func batch(_ key: String) async throws -> ImportBatch? {
         try await sql.select().columns("batch_key", "kind", "file_name", "rows_total", "rows_accepted", "rows_rejected",
                                         "rows_changed", "actor", "imported_at")

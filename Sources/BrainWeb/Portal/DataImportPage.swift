@@ -44,14 +44,11 @@ extension Portal {
         <table><thead><tr><th>数据集</th><th>表头（加粗为必填；也可用数据字典中的中文名）</th></tr></thead><tbody>\(columns)</tbody></table>
         <p class="muted">完整字段说明见 <a href="/api/v1/catalog/elements">数据字典</a>。同一文件重复导入不会重复计数。</p></form>
         """
-        struct BatchRow: Decodable { let kind: String; let file_name: String; let rows_total: Int; let rows_accepted: Int; let rows_rejected: Int; let actor: String; let imported_at: String }
-        var q = services.store.sql.select().columns("kind", "file_name", "rows_total", "rows_accepted", "rows_rejected", "actor", "imported_at").from("import_batches")
-        if p.role != .admin { q = q.where("actor", .equal, p.username) }
-        let batches = try await q.orderBy("imported_at", .descending).limit(50).all(decoding: BatchRow.self)
-        page.tables.append(.init(title: p.role == .admin ? "最近的导入（全部用户）" : "我最近的导入", headers: [("时间", false), ("数据集", false), ("文件", false), ("行数", true), ("接受", true), ("拒绝", true), ("导入者", false)],
+        let batches = try await services.importHistory.recent(for: p)
+        page.tables.append(.init(title: p.can(.manageUsers) ? "最近的导入（全部用户）" : "我最近的导入", headers: [("时间", false), ("数据集", false), ("文件", false), ("行数", true), ("接受", true), ("拒绝", true), ("导入者", false)],
                                  rows: batches.map { b in
-                                     [.init(text: b.imported_at), .init(text: ImportKind(rawValue: b.kind).flatMap { Self.importKindNames[$0] } ?? b.kind), .init(text: b.file_name),
-                                      .num(String(b.rows_total)), .num(String(b.rows_accepted)), .num(String(b.rows_rejected), b.rows_rejected > 0 ? "down" : ""), .init(text: b.actor)]
+                                     [.init(text: b.importedAt), .init(text: ImportKind(rawValue: b.kind).flatMap { Self.importKindNames[$0] } ?? b.kind), .init(text: b.fileName),
+                                      .num(String(b.rowsTotal)), .num(String(b.rowsAccepted)), .num(String(b.rowsRejected), b.rowsRejected > 0 ? "down" : ""), .init(text: b.actor)]
                                  }))
         return page.respond(self, request, context, title: "数据导入", active: "/data", file: "imports")
     }

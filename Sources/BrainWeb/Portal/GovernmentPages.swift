@@ -87,17 +87,17 @@ extension Portal {
 
     /// 人才地图: shortages by city and occupation.
     func talentPage(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let (_, scope): (Principal, AnalysisScope)
-        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (_, scope) = v }
+        let (p, scope): (Principal, AnalysisScope)
+        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let catalog = services.catalog
-        let cities: Set<String>? = catalog.region(scope.region)?.level == .province ? nil : [catalog.city(of: scope.region) ?? scope.region]
-        let version = try await services.store.importVersion()
-        let key = cities.map { $0.sorted().joined(separator: ",") } ?? "all"
+        let region = catalog.region(scope.region)?.level == .province ? nil : scope.region
+        let version = try await services.talentDesk.version()
+        let key = "\(p.role.rawValue)|\(p.scope ?? "")|\(region ?? "all")"
         let map: TalentMap
         if let hit = services.talentMaps.lookup(version: version, key: key) {
             map = hit
         } else {
-            map = TalentMap.build(records: try await services.store.talent(cities: cities), cities: cities, chain: nil, period: nil, catalog: catalog)
+            map = try await services.talentDesk.map(for: p, region: region, chain: nil, period: nil)
             services.talentMaps.insert(version: version, key: key, map)
         }
         var page = ReportPage(heading: "产业人才地图", sub: "\(catalog.region(scope.region)?.name ?? scope.region) · \(map.period) · 紧缺指数 1–5 星")

@@ -1,5 +1,6 @@
 import BrainData
 import BrainSecurity
+import BrainStore
 import Foundation
 
 /// One import as the API, the portal pages and their tests run it: the caller's scope on every side of every row, moves of

@@ -44,6 +44,10 @@ public struct Services: Sendable {
     public let policyOffice: PolicyOffice
     /// The enterprise registry and one enterprise's figures.
     public let enterpriseDesk: EnterpriseDesk
+    /// The talent map within the caller's cities.
+    public let talentDesk: TalentDesk
+    /// Import batches a caller may see.
+    public let importHistory: ImportHistory
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -140,6 +144,8 @@ public struct Services: Sendable {
         self.programmes = ProgrammeDesk(store: store, catalog: catalog)
         self.policyOffice = PolicyOffice(desk: policies, store: store, catalog: catalog)
         self.enterpriseDesk = EnterpriseDesk(store: store, catalog: catalog, industries: industries, grants: grants)
+        self.talentDesk = TalentDesk(store: store, catalog: catalog)
+        self.importHistory = ImportHistory(store: store)
         refreshMarketRelations()
     }
 
