@@ -17,6 +17,32 @@ public struct Principal: Sendable, Hashable, Codable {
 
     public func can(_ permission: Permission) -> Bool { AccessPolicy.allows(role, permission) }
 
+    /// The caller's own enterprise (an enterprise user's credit code); nil for every other role.
+    public var ownEnterprise: String? { role == .enterprise ? scope : nil }
+
+    /// True for roles that read enterprise data only when enterprises grant it (providers and experts): the portal offers
+    /// them the service catalogue and the data granted to them.
+    public var readsThroughGrants: Bool { role == .provider || role == .expert }
+
+    /// True when the caller's scope is the whole province (administrators, province officials, experts, providers).
+    public var seesProvince: Bool { role.scopeKind == .none || role.scopeKind == .province }
+
+    /// The region cells (city or zone codes) of an area ranking this caller may see: officials of a city or county their
+    /// city's (and the zones touching it), zone managers their zone; nil when the caller may see every cell, and an empty
+    /// set when its account has no scope.
+    public func visibleAreas(byCity: Bool, in catalog: RegionCatalog) -> ((String) -> Bool)? {
+        switch role {
+        case .cityOfficial, .countyOfficial:
+            guard let mine = scope, let city = catalog.city(of: mine) else { return { _ in false } }
+            return byCity ? { $0 == city } : { z in catalog.zone(z)?.cities.contains(city) ?? false }
+        case .zoneManager:
+            guard let mine = scope else { return { _ in false } }
+            return byCity ? { _ in false } : { $0 == mine }
+        case .admin, .provinceOfficial, .enterprise, .provider, .expert:
+            return nil
+        }
+    }
+
     /// The rows of enterprise data this caller may read, resolved against the region catalogue.
     /// Providers and experts see public registry profiles of every enterprise but no indicators
     /// (`indicatorScope` says so); an enterprise sees only itself.

@@ -17,16 +17,12 @@ extension Portal {
     func console(_ request: Request, _ context: BrainContext) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         guard p.can(.manageUsers) else { return message(context, "无权访问", "中控台仅对系统管理员开放。", status: .forbidden) }
-        let store = services.store
         let cube = services.cubes.cube
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        let version = try await store.schemaVersion()
-        let dbTime = clock.now - t0
-        var page = ReportPage(heading: "中控台", sub: "运行于 \(store.kind.rawValue) · 架构版本 \(version) · 已运行 \(Int(Date().timeIntervalSince(services.startedAt) / 60)) 分钟")
+        let f = try await services.consoleDesk.figures(for: p, period: cube.lastMonth.description)
+        var page = ReportPage(heading: "中控台", sub: "运行于 \(f.database) · 架构版本 \(f.schemaVersion) · 已运行 \(Int(Date().timeIntervalSince(services.startedAt) / 60)) 分钟")
         let network = services.networks.network
         page.tables.append(.init(title: "组件健康", headers: [("组件", false), ("状态", false), ("说明", false)], rows: [
-            [.init(text: "数据库"), .init(text: "正常", cls: "up"), .init(text: "\(store.kind.rawValue)，应答 \(NumberFormat.amount(Double(dbTime.components.seconds) * 1000 + Double(dbTime.components.attoseconds) / 1e15, decimals: 1)) ms")],
+            [.init(text: "数据库"), .init(text: "正常", cls: "up"), .init(text: "\(f.database)，应答 \(NumberFormat.amount(f.answerMilliseconds, decimals: 1)) ms")],
             [.init(text: "指标立方"), .init(text: "正常", cls: "up"), .init(text: "\(cube.firmCount) 家企业 × \(cube.monthCount) 个月，\(cube.reportCount) 条月报，构建于 \(Timestamp.string(cube.builtAt))")],
             [.init(text: "供应网络"), .init(text: "正常", cls: "up"), .init(text: "\(network.graph.nodeCount) 家企业，\(network.graph.edgeCount) 条供应关系")],
             [.init(text: "政策匹配"), .init(text: services.policies.matches == nil ? "未完成" : services.policies.unparsablePolicies.isEmpty ? "正常" : "有政策无法解析",
@@ -37,11 +33,9 @@ extension Portal {
             [.init(text: "第二因子"), .init(text: services.mfaPolicy == .required ? "强制" : "已放宽", cls: services.mfaPolicy == .required ? "up" : "down"),
              .init(text: services.mfaPolicy == .required ? "管理员和政府用户须使用动态验证码" : "BRAIN_MFA=optional，仅用于演示和测试")],
         ]))
-        try await importRates(&page)
+        importRates(&page, f)
         // Warnings by level and state.
-        struct LevelRow: Decodable { let level: String; let state: String; let n: Int }
-        let levels = try await store.sql.raw("SELECT level, state, COUNT(*) AS n FROM warnings WHERE period = \(bind: cube.lastMonth.description) GROUP BY level, state")
-            .all(decoding: LevelRow.self)
+        let levels = f.warnings
         let states = ["open": "待处理", "acknowledged": "已确认", "resolved": "已解决"]
         page.charts.append(BarChart(title: "\(cube.lastMonth.description) 预警（按等级）", unit: "条",
                                     items: WarningLevel.allCases.reversed().map { l in BarItem(label: l.nameZh, value: Double(levels.filter { $0.level == l.rawValue }.reduce(0) { $0 + $1.n }),
@@ -52,7 +46,7 @@ extension Portal {
                                      [.init(text: WarningLevel(rawValue: $0.level)?.nameZh ?? $0.level), .init(text: states[$0.state] ?? $0.state), .num(String($0.n))]
                                  }))
         // Ledger.
-        let head = try await store.ledgerHead()
+        let head = f.ledgerHead
         let checkpoints = try await services.ledger.checkpoints()
         page.tables.append(.init(title: "审计账本（关键操作可信存证）", headers: [("项目", false), ("值", false)], rows: [
             [.init(text: "条目"), .init(text: String(head.seq))],
@@ -68,13 +62,9 @@ extension Portal {
         """
         if request.uri.queryParameters["verified"] != nil { page.notice = "已完成审计账本校验，结果见“审计账本”表。" }
         // Users and sessions.
-        let users = try await store.users()
-        let sessions = try await store.sessions()
-        var byRole: [String: Int] = [:]
-        for u in users { byRole[u.role, default: 0] += 1 }
         page.tables.append(.init(title: "用户与会话", headers: [("角色", false), ("用户", true), ("活动会话", true)],
-                                 rows: byRole.sorted { $0.key < $1.key }.map { role, n in
-                                     [.init(text: Role(rawValue: role)?.nameZh ?? role), .num(String(n)), .num(String(sessions.filter { $0.role == role }.count))]
+                                 rows: f.usersByRole.sorted { $0.key < $1.key }.map { role, n in
+                                     [.init(text: Role(rawValue: role)?.nameZh ?? role), .num(String(n)), .num(String(f.sessionsByRole[role] ?? 0))]
                                  }))
         let events = try await services.monitor.events(limit: 50)
         page.tables.append(.init(title: "安全事件", headers: [("时间", false), ("等级", false), ("类型", false), ("对象", false), ("来源", false), ("摘要", false), ("状态", false)],
@@ -111,18 +101,10 @@ extension Portal {
 
     /// Data freshness and import rates: the newest month of reports, rows accepted per dataset over the last 24 hours
     /// and 7 days, and rows per day over the last 14 days as a chart.
-    func importRates(_ page: inout ReportPage) async throws {
-        let store = services.store
+    func importRates(_ page: inout ReportPage, _ f: ConsoleFigures) {
         let cube = services.cubes.cube
-        struct BatchRow: Decodable { let kind: String; let day: String; let n: Int; let rows: Int?; let rejected: Int?; let last: String? }
-        let since = Timestamp.string(Date().addingTimeInterval(-14 * 86_400))
-        let daily = try await store.sql.raw("""
-            SELECT kind, SUBSTR(imported_at, 1, 10) AS day, COUNT(*) AS n, SUM(rows_accepted) AS rows, SUM(rows_rejected) AS rejected, MAX(imported_at) AS last
-            FROM import_batches WHERE imported_at >= \(bind: since) GROUP BY kind, SUBSTR(imported_at, 1, 10)
-            """).all(decoding: BatchRow.self)
-        struct KindRow: Decodable { let kind: String; let n: Int; let last: String?; let rows: Int? }
-        let totals = try await store.sql.raw("SELECT kind, COUNT(*) AS n, MAX(imported_at) AS last, SUM(rows_accepted) AS rows FROM import_batches GROUP BY kind ORDER BY kind")
-            .all(decoding: KindRow.self)
+        let daily = f.importDays
+        let totals = f.importTotals
         let now = Date()
         let days = (0..<14).map { String(Timestamp.string(now.addingTimeInterval(Double($0 - 13) * 86_400)).prefix(10)) }
         let kinds = Array(Set(totals.map(\.kind))).sorted()
@@ -130,9 +112,7 @@ extension Portal {
             page.charts.append(LineChart(title: "近14天导入行数（按数据集）", unit: "行/天", labels: days.map { String($0.suffix(5)) },
                                          series: kinds.map { k in LineSeries(name: k, values: days.map { d in Double(daily.filter { $0.kind == k && $0.day == d }.reduce(0) { $0 + ($1.rows ?? 0) }) }) }).svg())
         }
-        struct RecentRow: Decodable { let kind: String; let rows: Int? }
-        let recent = try await store.sql.raw("SELECT kind, SUM(rows_accepted) AS rows FROM import_batches WHERE imported_at >= \(bind: Timestamp.string(now.addingTimeInterval(-86_400))) GROUP BY kind")
-            .all(decoding: RecentRow.self)
+        let recent = f.importedLastDay
         var rows: [[ReportPage.Cell]] = [[.init(text: "月度指标（立方）"), .init(text: cube.lastMonth.description), .num("\(cube.reportCount) 条"), .num("—"), .num("—"), .num("—")]]
         for t in totals {
             let mine = daily.filter { $0.kind == t.kind }

@@ -96,7 +96,7 @@ extension Portal {
         var chain: [String] = []
         var cursor = catalog.region(scope.region)
         while let r = cursor, r.level != .province { chain.insert(r.code, at: 0); cursor = r.parent.flatMap { catalog.region($0) } }
-        if p.role == .provinceOfficial || p.role == .admin || p.role == .expert { crumbs.append(["href": "/dashboard?region=\(catalog.province.code)", "label": catalog.province.name]) }
+        if p.seesProvince, p.can(.readStatistics) { crumbs.append(["href": "/dashboard?region=\(catalog.province.code)", "label": catalog.province.name]) }
         for code in chain.dropLast(scope.zone == nil ? 1 : 0) { crumbs.append(["href": "/dashboard?region=\(code)", "label": catalog.region(code)?.name ?? code]) }
         c["crumbs"] = crumbs
         c["here"] = scope.zone.flatMap { catalog.zone($0)?.shortName } ?? o.scope.regionName

@@ -65,7 +65,7 @@ extension Portal {
     /// 我的政策: every policy read for the caller's enterprise, each criterion met, unmet or unknown, with apply buttons.
     func myPolicies(_ request: Request, _ context: BrainContext) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        guard p.role == .enterprise, let uscc = p.scope else { return message(context, "仅限企业用户", "“我的政策”面向企业用户。", status: .forbidden) }
+        guard let uscc = p.ownEnterprise else { return message(context, "仅限企业用户", "“我的政策”面向企业用户。", status: .forbidden) }
         let items = try await services.policies.matches(for: uscc, cube: services.cubes.cube)
         var c = frame(context, title: "我的政策", active: "/my/policies")
         let outcomeName = ["eligible": "符合", "incomplete": "缺少数据", "ineligible": "不符合"]

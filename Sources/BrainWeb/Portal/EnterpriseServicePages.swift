@@ -20,7 +20,7 @@ extension Portal {
     func enterpriseUser(_ context: BrainContext) -> Gate<(Principal, Enterprise)> {
         guard let p = context.principal else { return .failure(PortalRenderer.redirect("/login")) }
         let cube = services.cubes.cube
-        guard p.role == .enterprise, let uscc = p.scope, let i = cube.firmIndex[uscc] else {
+        guard let uscc = p.ownEnterprise, let i = cube.firmIndex[uscc] else {
             return .failure(message(context, "仅限企业用户", "此页面面向企业用户。", status: .forbidden))
         }
         return .success((p, cube.firms[i]))

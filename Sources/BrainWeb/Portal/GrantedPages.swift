@@ -61,7 +61,7 @@ extension Portal {
         }
         let cube = services.cubes.cube
         let name = cube.firmIndex[uscc].map { cube.firms[$0].name } ?? uscc
-        var page = ReportPage(heading: "\(name) · \(dataset.nameZh)", sub: p.role == .enterprise && p.scope == uscc ? "本企业数据" : "依据企业授权读取，本次读取已记入企业的访问日志")
+        var page = ReportPage(heading: "\(name) · \(dataset.nameZh)", sub: p.ownEnterprise == uscc ? "本企业数据" : "依据企业授权读取，本次读取已记入企业的访问日志")
         page.crumbs = [("/granted", "授权给我的数据")]
         page.here = dataset.nameZh
         switch dataset {

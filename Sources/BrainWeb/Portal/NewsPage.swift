@@ -44,7 +44,7 @@ extension Portal {
         let mode = form["mode"] ?? "draft"
         if mode == "schedule", (form["publishAt"] ?? "").isEmpty { return try await newsPage(request, context, error: "定时：请填写发布时间") }
         do {
-            let a = try await AnnouncementDesk(store: services.store).create(title: form["title"], body: form["body"], publishAt: mode == "schedule" ? form["publishAt"] : nil,
+            let a = try await services.newsDesk.create(title: form["title"], body: form["body"], publishAt: mode == "schedule" ? form["publishAt"] : nil,
                                                                           draft: mode == "draft", author: p)
             try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /news", target: "announcement:\(a.id)", source: request.clientAddress(context),
                                                         detail: BrainServer.auditDetail(["state": a.state, "publishAt": a.publishAt ?? "", "via": "portal"])))
@@ -60,7 +60,7 @@ extension Portal {
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
         guard let id = context.parameters.get("id") else { return PortalRenderer.redirect("/news") }
-        do { _ = try await AnnouncementDesk(store: services.store).publish(id, by: p) } catch { return message(context, "未找到", "没有这条公告。", status: .notFound) }
+        do { _ = try await services.newsDesk.publish(id, by: p) } catch { return message(context, "未找到", "没有这条公告。", status: .notFound) }
         try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /news/{id}/publish", target: "announcement:\(id)", source: request.clientAddress(context)))
         return PortalRenderer.redirect("/news")
     }

@@ -18,7 +18,7 @@ enum PageAccess: Sendable, Equatable {
         switch self {
         case .open, .signedIn: return true
         case .permission(let permission): return p.can(permission)
-        case .enterprise: return p.role == .enterprise && p.scope != nil
+        case .enterprise: return p.ownEnterprise != nil
         }
     }
 }

@@ -22,7 +22,7 @@ struct Portal: Sendable {
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
             out["user"] = compact(["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName, "csrf": csrf.token(session: context.sessionID ?? "")])
             out["csrf"] = csrf.token(session: context.sessionID ?? "")
-            out["nav"] = Self.nav(for: p.role).map { ["href": $0.href, "label": $0.label, "on": $0.href == active] }
+            out["nav"] = Self.nav(for: p).map { ["href": $0.href, "label": $0.label, "on": $0.href == active] }
         } else {
             out["nav"] = [["href": "/login", "label": "登录", "on": active == "/login"]]
         }
@@ -39,21 +39,21 @@ struct Portal: Sendable {
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
-    static func nav(for role: Role) -> [Link] {
+    static func nav(for p: Principal) -> [Link] {
         var links = [Link(href: "/", label: "首页", desc: "")]
-        if AccessPolicy.allows(role, .readStatistics) {
+        if p.can(.readStatistics) {
             links += [Link(href: "/dashboard", label: "工业运行", desc: ""), Link(href: "/warnings", label: "风险预警", desc: ""),
                       Link(href: "/chains", label: "产业链", desc: ""), Link(href: "/talent", label: "人才地图", desc: ""),
                       Link(href: "/policies", label: "政策", desc: ""), Link(href: "/investment", label: "招商", desc: ""),
                       Link(href: "/evaluation", label: "评价", desc: ""), Link(href: "/transformation", label: "转型服务", desc: "")]
         }
-        if role == .enterprise {
+        if p.ownEnterprise != nil {
             links += [Link(href: "/my/figures", label: "月度数据", desc: ""), Link(href: "/my/policies", label: "我的政策", desc: ""), Link(href: "/my/diagnosis", label: "转型问诊", desc: ""),
                       Link(href: "/my/market", label: "贸易撮合", desc: ""), Link(href: "/my/grants", label: "数据授权", desc: "")]
         }
-        if role == .provider || role == .expert { links += [Link(href: "/services", label: "服务资源", desc: ""), Link(href: "/granted", label: "授权数据", desc: "")] }
-        if role == .admin { links.append(Link(href: "/console", label: "中控台", desc: "")) }
-        if AccessPolicy.allows(role, .publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
+        if p.readsThroughGrants { links += [Link(href: "/services", label: "服务资源", desc: ""), Link(href: "/granted", label: "授权数据", desc: "")] }
+        if p.can(.manageUsers) { links.append(Link(href: "/console", label: "中控台", desc: "")) }
+        if p.can(.publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
         return links
     }
 
@@ -61,7 +61,7 @@ struct Portal: Sendable {
     /// application the role may use is one click from the home page.
     static func tileGroups(for p: Principal) -> [(title: String, tiles: [Link])] {
         var groups: [(title: String, tiles: [Link])] = []
-        if AccessPolicy.allows(p.role, .readStatistics) {
+        if p.can(.readStatistics) {
             groups.append(("政府管理", [Link(href: "/dashboard", label: "工业运行", desc: "主要指标、同比、24个月走势、地区排名与下钻"),
                                        Link(href: "/warnings", label: "风险预警", desc: "企业、地区、产业链预警，确认与处置"),
                                        Link(href: "/chains", label: "产业链分析", desc: "环节强弱、链主、配套率、供应网络"),
@@ -75,7 +75,7 @@ struct Portal: Sendable {
             groups.append(("企业间服务", [Link(href: "/market", label: "产业生态", desc: "本地区企业的采购需求与产品供应"),
                                         Link(href: "/transformation", label: "转型问诊与智能化改造", desc: "问诊覆盖、数字化水平、服务对接成效"),
                                         Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务")]))
-        } else if p.role == .enterprise {
+        } else if p.ownEnterprise != nil {
             groups.append(("企业服务", [Link(href: "/enterprises/\(p.scope ?? "")", label: "企业档案", desc: "基本信息与近24个月经营走势"),
                                        Link(href: "/my/figures", label: "我的月度数据", desc: "填报或上传月度经营数据"),
                                        Link(href: "/my/policies", label: "我的政策", desc: "逐条看满足、不满足、缺数据，在线申报"),
@@ -90,10 +90,10 @@ struct Portal: Sendable {
                                    Link(href: "/demonstration", label: "科技创新示范", desc: "示范工厂、数字化车间等项目及成效")]))
         }
         var platform: [Link] = []
-        if AccessPolicy.allows(p.role, .publishNews) { platform.append(Link(href: "/news", label: "新闻公告", desc: "起草、定时发布、立即发布")) }
-        if AccessPolicy.allows(p.role, .importData) { platform.append(Link(href: "/data", label: "数据导入", desc: "公共数据中心：企业名录、月度指标、供应关系、人才数据")) }
-        if p.role == .admin { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
-        if p.role == .expert { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
+        if p.can(.publishNews) { platform.append(Link(href: "/news", label: "新闻公告", desc: "起草、定时发布、立即发布")) }
+        if p.can(.importData) { platform.append(Link(href: "/data", label: "数据导入", desc: "公共数据中心：企业名录、月度指标、供应关系、人才数据")) }
+        if p.can(.manageUsers) { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
+        if p.readsThroughGrants, p.can(.readStatistics) { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
         if !platform.isEmpty { groups.append(("平台", platform)) }
         return groups
     }
@@ -248,7 +248,7 @@ struct Portal: Sendable {
             c["scopeLine"] = "\(o.scope.regionName) · \(o.periodLabel)（\(o.cumulativeLabel)）· 规上工业企业 \(o.firms.aboveScale) 家"
             c["kpis"] = DashboardFigures.kpis(o)
             c["hasKpis"] = true
-        } else if p.role == .enterprise {
+        } else if p.ownEnterprise != nil {
             c["scopeLine"] = "企业端 · 我的政策、转型问诊、贸易撮合"
         } else {
             c["scopeLine"] = p.role.nameZh

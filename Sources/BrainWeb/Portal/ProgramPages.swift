@@ -48,7 +48,7 @@ extension Portal {
                 BarItem(label: $0.key, value: Double($0.value.count), note: "国家级 \($0.value.filter { $0.level == "国家级" }.count)")
             }, valueFormat: { NumberFormat.amount($0, decimals: 0) }).svg()]
         }
-        let linkFirms = p.can(.readIndicators) && p.role != .enterprise
+        let linkFirms = p.can(.readIndicators) && p.ownEnterprise == nil
         page.tables.append(.init(title: "示范项目", headers: [("年度", true), ("级别", false), ("类型", false), ("项目", false), ("企业", false), ("产业链", false),
                                                              ("地区", false), ("投资（万元）", true), ("成效", false)],
                                  rows: shown.map { d in

@@ -27,7 +27,7 @@ extension BrainServer {
             let p = try context.caller()
             let body = try await Self.decodeBody(request, as: DiagnosisSubmission.self)
             let uscc: String
-            if p.role == .enterprise {
+            if p.ownEnterprise != nil {
                 guard let mine = p.scope else { throw APIError.forbidden("your account has no enterprise") }
                 if let u = body.uscc, u != mine { throw APIError.forbidden("you can diagnose only your own enterprise \(mine)") }
                 uscc = mine

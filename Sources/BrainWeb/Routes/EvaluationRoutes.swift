@@ -99,17 +99,7 @@ extension BrainServer {
 
     /// Cells a caller may see: officials of a city or county see their city's cells, zone managers their zone's.
     func areaFilter(_ p: Principal, by: EvaluationArea) throws -> (String) -> Bool {
-        let catalog = services.catalog
-        switch p.role {
-        case .cityOfficial, .countyOfficial:
-            guard let mine = p.scope, let city = catalog.city(of: mine) else { throw APIError.forbidden("your account has no data scope") }
-            return by == .city ? { $0 == city } : { z in catalog.zone(z)?.cities.contains(city) ?? false }
-        case .zoneManager:
-            guard let mine = p.scope else { throw APIError.forbidden("your account has no data scope") }
-            return by == .zone ? { $0 == mine } : { _ in false }
-        default:
-            return { _ in true }
-        }
+        p.visibleAreas(byCity: by == .city, in: services.catalog) ?? { _ in true }
     }
 
     func chainParameter(_ q: QueryReader) throws -> String? {

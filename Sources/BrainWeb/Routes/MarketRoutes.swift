@@ -40,7 +40,7 @@ extension BrainServer {
             var uscc = q.string("uscc")
             if let u = uscc {
                 uscc = try await self.enterpriseData(request, context, .listings, uscc: u)
-            } else if p.role == .enterprise {
+            } else if p.ownEnterprise != nil {
                 uscc = p.scope
             } else {
                 try Self.require(.readIndicators, context)
@@ -72,7 +72,7 @@ extension BrainServer {
         let id = try context.parameters.require("id")
         guard let l = try await services.market.listing(id) else { throw APIError.notFound("no listing \(id)") }
         let p = try context.caller()
-        guard p.role == .admin || p.scope == l.uscc else { throw APIError.forbidden("listing \(id) belongs to another enterprise") }
+        guard p.can(.manageUsers) || p.ownEnterprise == l.uscc else { throw APIError.forbidden("listing \(id) belongs to another enterprise") }
         return l
     }
 }

@@ -7,14 +7,14 @@ extension Services {
     /// The news a caller reads: its audiences' published items, and the drafts it may publish.
     func news(for p: Principal, limit: Int = 50) async throws -> [Announcement] {
         let cube = cubes.cube
-        let place = p.role == .enterprise ? p.scope.flatMap { cube.firmIndex[$0] }.map { (cube.firms[$0].region, cube.firms[$0].zone) } : nil
-        return try await AnnouncementDesk(store: store).list(for: p, catalog: catalog, firmPlace: place, limit: limit)
+        let place = p.ownEnterprise != nil ? p.ownEnterprise.flatMap { cube.firmIndex[$0] }.map { (cube.firms[$0].region, cube.firms[$0].zone) } : nil
+        return try await newsDesk.list(for: p, catalog: catalog, firmPlace: place, limit: limit)
     }
 }
 
 extension BrainServer {
     func addNewsRoutes(_ api: APIRoutes) {
-        let desk = AnnouncementDesk(store: services.store)
+        let desk = services.newsDesk
         api.get("/api/v1/announcements", RouteDoc(method: "get", path: "/api/v1/announcements",
                                                   summary: "News and announcements: published ones for everyone; publishers (news:publish) also see drafts and scheduled ones",
                                                   tag: "news", response: "AnnouncementList", errors: [401])) { request, context -> Response in

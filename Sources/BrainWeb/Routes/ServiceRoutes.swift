@@ -129,7 +129,7 @@ extension BrainServer {
                 let p = try context.caller()
                 let id = try context.parameters.require("id")
                 guard let r = try await catalogue.referral(id) else { throw APIError.notFound("no referral \(id)") }
-                let mayAct = p.role == .enterprise ? p.scope == r.uscc : p.can(.managePrograms) && self.inScope(p, uscc: r.uscc)
+                let mayAct = p.ownEnterprise != nil ? p.ownEnterprise == r.uscc : p.can(.managePrograms) && self.inScope(p, uscc: r.uscc)
                 guard mayAct else { throw APIError.forbidden("referral \(id) is not yours to update") }
                 struct Body: Decodable { let note: String? }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
@@ -144,7 +144,7 @@ extension BrainServer {
     /// True when the enterprise lies in the caller's data scope.
     func inScope(_ p: Principal, uscc: String) -> Bool {
         let cube = services.cubes.cube
-        guard let i = cube.firmIndex[uscc] else { return p.role == .admin }
+        guard let i = cube.firmIndex[uscc] else { return p.seesProvince && p.can(.readIndicators) }
         let e = cube.firms[i]
         return p.indicatorScope(in: services.catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone)
     }
@@ -153,7 +153,7 @@ extension BrainServer {
     func ownEnterprise(_ context: BrainContext) throws -> String {
         let code = try visibleEnterprise(context)
         let p = try context.caller()
-        guard p.role == .admin || p.scope == code else { throw APIError.forbidden("only enterprise \(code) itself can do this") }
+        guard p.can(.manageUsers) || p.ownEnterprise == code else { throw APIError.forbidden("only enterprise \(code) itself can do this") }
         return code
     }
 }

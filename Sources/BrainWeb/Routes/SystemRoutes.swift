@@ -19,7 +19,7 @@ extension BrainServer {
                 let warnings: [String]
             }
             do {
-                let db = try await SystemStatus(store: services.store).check()
+                let db = try await services.systemStatus.check()
                 let h = Health(status: "ok", database: db.database, schemaVersion: db.schemaVersion, enterprises: db.enterprises,
                                uptimeSeconds: Int(Date().timeIntervalSince(services.startedAt)), secondFactor: services.mfaPolicy.rawValue,
                                warnings: services.mfaPolicy == .optional ? ["BRAIN_MFA=optional: administrators and officials may log in without a second factor"] : [])

@@ -48,6 +48,12 @@ public struct Services: Sendable {
     public let talentDesk: TalentDesk
     /// Import batches a caller may see.
     public let importHistory: ImportHistory
+    /// The central console's figures.
+    public let consoleDesk: ConsoleDesk
+    /// News and announcements.
+    public let newsDesk: AnnouncementDesk
+    /// The database's answer for /healthz.
+    public let systemStatus: SystemStatus
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// Talent maps, by the data they were built from.
@@ -146,6 +152,9 @@ public struct Services: Sendable {
         self.enterpriseDesk = EnterpriseDesk(store: store, catalog: catalog, industries: industries, grants: grants)
         self.talentDesk = TalentDesk(store: store, catalog: catalog)
         self.importHistory = ImportHistory(store: store)
+        self.consoleDesk = ConsoleDesk(store: store)
+        self.newsDesk = AnnouncementDesk(store: store)
+        self.systemStatus = SystemStatus(store: store)
         refreshMarketRelations()
     }
 
