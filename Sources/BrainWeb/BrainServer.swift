@@ -7,6 +7,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 
 /// The HTTP server: JSON API under /api/v1, health, metrics and the OpenAPI document.
 public struct BrainServer: Sendable {
@@ -25,7 +26,7 @@ public struct BrainServer: Sendable {
     }()
 
     /// Builds the application; `onRunning` receives the bound port (useful with port 0).
-    public func application(host: String, port: Int, logger: Logger = Logger(label: "brain"),
+    public func application(host: String, port: Int, logger: Logger = Logger(label: "brain"), background: [any Service] = [],
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: BrainContext.self)
         // Order matters: the request id first (every answer carries it), then headers, errors and metrics; the address
@@ -49,6 +50,7 @@ public struct BrainServer: Sendable {
         let portal = Portal(server: self, renderer: try PortalRenderer.load())
         portal.register(PortalPages(router: router, portal: portal))
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "brain"),
+                           services: background,
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                            logger: logger)
     }

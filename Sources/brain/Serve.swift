@@ -6,6 +6,8 @@ import BrainSecurity
 import BrainStore
 import BrainWeb
 import Foundation
+import Synchronization
+import ServiceLifecycle
 import Hummingbird
 import Logging
 
@@ -59,70 +61,57 @@ struct Serve: AsyncParsableCommand {
         }
         let diagnosed = try await services.diagnoses.latestRecords().count
         note("diagnoses: latest of \(diagnosed) enterprises loaded")
-        let refresh = refreshAfterOutsideImports(services)
-        let sealing = sealAuditLedger(services.ledger, monitor: services.monitor)
-        let revocations = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(15))
-                try? await services.sessions.reload(from: db)
-            }
-        }
         var logger = Logger(label: "brain")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = try BrainServer(services: services).application(host: host, port: port, logger: logger) { [host] bound in
+        let app = try BrainServer(services: services).application(host: host, port: port, logger: logger,
+                                                                  background: backgroundWork(services, db)) { [host] bound in
             say("Industry Brain serving on http://\(host):\(bound)  (database: \(db.kind.rawValue) \(db.location))")
         }
         try await app.runService()
-        refresh.cancel()
-        sealing.cancel()
-        revocations.cancel()
-        _ = await (refresh.value, sealing.value, revocations.value)
-        // A graceful stop seals what was written since the last checkpoint, outside the cancelled tasks.
-        do {
-            let sealed = try await services.ledger.checkpoint()
-            say(sealed.isEmpty ? "stopped; audit ledger already sealed" : "stopped; audit ledger sealed up to entry \(sealed.last!.lastSeq) (\(sealed.count) checkpoint(s))")
-        } catch {
-            note("stopped, but could not seal the audit ledger: \(error)")
-        }
         await db.close()
     }
 
-    /// Every 30 s, rebuilds the cube, the warnings and the supply network when imports happened outside this process
-    /// (`brain import` on the same data, another server on the same PostgreSQL database).
-    func refreshAfterOutsideImports(_ services: Services) -> Task<Void, Never> {
-        Task {
-            var seen = (try? await services.store.importVersion()) ?? ""
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(30))
-                if Task.isCancelled { break }
-                guard let now = try? await services.store.importVersion(), now != seen else { continue }
-                seen = now
-                do {
-                    try await services.cubes.refresh(from: services.store, catalog: services.catalog)
-                    try await services.refreshAnalyses()
-                    try await services.networks.refresh(from: services.store)
-                    services.refreshMarketRelations()
-                    note("data changed by an import: cube, warnings and supply network rebuilt")
-                } catch {
-                    note("could not rebuild after an import: \(error)")
-                }
+    /// The background work of a server, as services beside the HTTP server (graceful stop included):
+    /// - every 30 s, rebuild the cube, the warnings and the supply network when imports happened outside this process
+    ///   (`brain import` on the same data, another server on the same PostgreSQL database);
+    /// - every 15 s, reload the revoked sessions (revocations made by another server);
+    /// - every 10 minutes, seal the audit entries written since the last checkpoint (full blocks of 256 are sealed as they
+    ///   fill), verify the ledger at start and hourly, and seal once more on a graceful stop.
+    func backgroundWork(_ services: Services, _ db: Store) -> [any Service] {
+        let seen = Mutex<String?>(nil)
+        let refresh = PeriodicWork(name: "outside-imports", every: .seconds(30), runAtStart: true) {
+            do {
+                let now = try await services.store.importVersion()
+                let before = seen.withLock { v -> String? in let old = v; v = now; return old }
+                guard let before, before != now else { return }
+                try await services.cubes.refresh(from: services.store, catalog: services.catalog)
+                try await services.refreshAnalyses()
+                try await services.networks.refresh(from: services.store)
+                services.refreshMarketRelations()
+                note("data changed by an import: cube, warnings and supply network rebuilt")
+            } catch {
+                note("could not rebuild after an import: \(error)")
             }
         }
-    }
-
-    /// Seals the audit entries written since the last checkpoint every 10 minutes (full blocks of 256 are sealed as
-    /// they fill), so that every entry is under a Merkle-root checkpoint within 10 minutes.
-    func sealAuditLedger(_ ledger: AuditLedger, monitor: SecurityMonitor) -> Task<Void, Never> {
-        Task {
-            var rounds = 0
-            while !Task.isCancelled {
-                if rounds % 6 == 0 { await verifyLedger(ledger, monitor: monitor, trigger: rounds == 0 ? "startup" : "hourly") }
-                try? await Task.sleep(for: .seconds(600))
-                if Task.isCancelled { break }
-                do { try await ledger.checkpoint() } catch { note("could not seal the audit ledger: \(error)") }
-                rounds += 1
-            }
+        let revocations = PeriodicWork(name: "revocations", every: .seconds(15)) {
+            do { try await services.sessions.reload(from: db) } catch { note("could not reload revoked sessions: \(error)") }
         }
+        let rounds = Mutex(0)
+        let ledger = services.ledger, monitor = services.monitor
+        let sealing = PeriodicWork(name: "ledger", every: .seconds(600), runAtStart: true, work: {
+            let round = rounds.withLock { r -> Int in defer { r += 1 }; return r }
+            if round == 0 { await verifyLedger(ledger, monitor: monitor, trigger: "startup"); return }
+            do { try await ledger.checkpoint() } catch { note("could not seal the audit ledger: \(error)") }
+            if round % 6 == 0 { await verifyLedger(ledger, monitor: monitor, trigger: "hourly") }
+        }, onStop: {
+            do {
+                let sealed = try await ledger.checkpoint()
+                say(sealed.isEmpty ? "stopping: audit ledger already sealed" : "stopping: audit ledger sealed up to entry \(sealed.last!.lastSeq) (\(sealed.count) checkpoint(s))")
+            } catch {
+                note("stopping, but could not seal the audit ledger: \(error)")
+            }
+        })
+        return [refresh, revocations, sealing]
     }
 
     /// Verifies the ledger (at start and hourly); a failure becomes a critical security event.
