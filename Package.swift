@@ -93,6 +93,6 @@ let package = Package(
         .testTarget(name: "BrainStoreTests", dependencies: ["BrainStore"]),
         .testTarget(name: "BrainDataTests", dependencies: ["BrainData"]),
         .testTarget(name: "BrainSecurityTests", dependencies: ["BrainSecurity"]),
-        .testTarget(name: "BrainWebTests", dependencies: ["BrainWeb"]),
+        .testTarget(name: "BrainWebTests", dependencies: ["BrainWeb", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )
