@@ -3,31 +3,41 @@ import Foundation
 import Testing
 @testable import BrainWeb
 
-@Suite(.serialized) struct APITests {
-    @Test func endToEnd() async throws {
+/// The API and portal over HTTP, one test per area, each on its own freshly seeded server (they run in parallel).
+@Suite struct APITests {
+    /// Runs `body` against a fresh server with the administrator's token, stopping the server afterwards. The server has
+    /// scanned for warnings as `brain serve` does at start; `afterServices` first runs the enterprise services' flow
+    /// (listings, diagnoses, a policy) for tests that read what it leaves.
+    func withServer(afterServices: Bool = false, _ body: (TestServer, String) async throws -> Void) async throws {
         let server = try await TestServer.start()
-        try await systemRoutes(server)
-        let admin = try await server.login("admin", "Admin#20262026")
-        try await authRules(server)
-        try await catalogRoutes(server, admin)
-        try await enterpriseListing(server, admin)
-        try await scopes(server, admin)
-        try await badInput(server, admin)
-        try await importThroughTheAPI(server)
-        try await monitoring(server)
-        try await warnings(server)
-        try await enterpriseServices(server, admin)
-        try await identityFlows(server, admin)
-        try await dataGrants(server)
-        try await pendingEnrolment(server)
-        try await hygiene(server, admin)
-        try await accessMatrix(server)
-        try await portal(server)
-        try await portalReach(server)
-        try await portalApplications(server)
-        try await auditTrail(server)
+        do {
+            try await server.services.refreshAnalyses()
+            let admin = try await server.login("admin", "Admin#20262026")
+            if afterServices { try await enterpriseServices(server, admin) }
+            try await body(server, admin)
+        } catch { await server.stop(); throw error }
         await server.stop()
     }
+
+    @Test func systemRoutesTest() async throws { try await withServer { s, _ in try await systemRoutes(s) } }
+    @Test func authRulesTest() async throws { try await withServer { s, _ in try await authRules(s) } }
+    @Test func catalogRoutesTest() async throws { try await withServer { s, admin in try await catalogRoutes(s, admin) } }
+    @Test func enterpriseListingTest() async throws { try await withServer { s, admin in try await enterpriseListing(s, admin) } }
+    @Test func scopesTest() async throws { try await withServer { s, admin in try await scopes(s, admin) } }
+    @Test func badInputTest() async throws { try await withServer { s, admin in try await badInput(s, admin) } }
+    @Test func importThroughTheAPITest() async throws { try await withServer { s, _ in try await importThroughTheAPI(s) } }
+    @Test func monitoringTest() async throws { try await withServer { s, _ in try await monitoring(s) } }
+    @Test func warningsTest() async throws { try await withServer { s, _ in try await warnings(s) } }
+    @Test func enterpriseServicesTest() async throws { try await withServer { s, admin in try await enterpriseServices(s, admin) } }
+    @Test func identityFlowsTest() async throws { try await withServer { s, admin in try await identityFlows(s, admin) } }
+    @Test func dataGrantsTest() async throws { try await withServer(afterServices: true) { s, _ in try await dataGrants(s) } }
+    @Test func pendingEnrolmentTest() async throws { try await withServer { s, _ in try await pendingEnrolment(s) } }
+    @Test func hygieneTest() async throws { try await withServer { s, admin in try await hygiene(s, admin) } }
+    @Test func accessMatrixTest() async throws { try await withServer { s, _ in try await accessMatrix(s) } }
+    @Test func portalTest() async throws { try await withServer { s, _ in try await portal(s) } }
+    @Test func portalReachTest() async throws { try await withServer(afterServices: true) { s, _ in try await portalReach(s) } }
+    @Test func portalApplicationsTest() async throws { try await withServer(afterServices: true) { s, _ in try await portalApplications(s) } }
+    @Test func auditTrailTest() async throws { try await withServer(afterServices: true) { s, _ in try await authRules(s); try await auditTrail(s) } }
 
     func systemRoutes(_ s: TestServer) async throws {
         let health = try await s.get("/healthz")
