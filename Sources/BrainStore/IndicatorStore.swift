@@ -1,3 +1,4 @@
+import Logging
 import BrainCore
 import SQLKit
 
@@ -83,7 +84,7 @@ extension Store {
     public func forEachReport(_ body: @escaping @Sendable (MonthlyReport) -> Void) async throws {
         try await sql.select().columns(Store.indicatorColumns.map { SQLColumn($0) }).from("indicators")
             .run { row in
-                if let r = try? Store.decodeReport(row) { body(r) }
+                do { body(try Store.decodeReport(row)) } catch { Store.problems.error("indicator row skipped: \(error)") }
             }
     }
 

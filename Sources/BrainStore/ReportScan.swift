@@ -1,3 +1,4 @@
+import Logging
 import BrainCore
 import SQLiteKit
 import SQLKit
@@ -33,7 +34,12 @@ extension Store {
             return
         }
         try await sql.raw(SQLQueryString("SELECT \(columns) FROM indicators")).run { row in
-            guard let r = try? Store.decodeReport(row) else { return }
+            let r: MonthlyReport
+            do { r = try Store.decodeReport(row) } catch {
+                // A row that cannot be read is left out of the analyses; the log says which and why.
+                Store.problems.error("indicator row left out of the scan: \(error)")
+                return
+            }
             let values = r.values.map { $0 ?? .nan }
             values.withUnsafeBufferPointer { sink.receive(uscc: r.uscc, month: r.month, values: $0) }
         }

@@ -41,6 +41,9 @@ public final class Store: Sendable {
     }
 
     /// Opens a SQLite file (created when missing) and applies pending migrations.
+    /// Where the store reports data it had to leave out (rows that no longer decode).
+    static let problems = Logger(label: "brain.store")
+
     public static func openSQLite(path: String, logger: Logger = Logger(label: "brain.store")) async throws -> Store {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }

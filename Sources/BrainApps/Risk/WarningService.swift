@@ -2,6 +2,7 @@ import BrainCore
 import BrainData
 import BrainStore
 import Foundation
+import Logging
 
 /// Runs the risk scan for the latest period, stores its warnings and keeps the configurable thresholds.
 public struct WarningService: Sendable {
@@ -13,7 +14,11 @@ public struct WarningService: Sendable {
     /// The thresholds in force (defaults until someone saves others).
     public func thresholds() async throws -> RiskThresholds {
         guard let text = try await store.setting(Self.thresholdsKey) else { return RiskThresholds() }
-        return (try? JSONDecoder().decode(RiskThresholds.self, from: Data(text.utf8))) ?? RiskThresholds()
+        do { return try JSONDecoder().decode(RiskThresholds.self, from: Data(text.utf8)) } catch {
+            // Scanning goes on with the defaults, but an operator must know the saved thresholds are not in force.
+            Logger(label: "brain.risk").error("the stored warning thresholds do not decode (\(error)); the defaults are used until new ones are saved")
+            return RiskThresholds()
+        }
     }
 
     /// Validates and saves thresholds.

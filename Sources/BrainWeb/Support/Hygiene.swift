@@ -112,9 +112,12 @@ struct RateLimitMiddleware: RouterMiddleware {
             await monitor.observe(actor: actor, source: address, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
             if recorded.first(key) {
                 let limit = ["a": "address", "l": "logins", "u": "user"][String(key.prefix(1))] ?? key
-                _ = try? await ledger.record(AuditEvent(actor: actor, action: "RATE_LIMITED " + action, target: request.uri.path, source: address, outcome: "denied",
+                do { try await ledger.record(AuditEvent(actor: actor, action: "RATE_LIMITED " + action, target: request.uri.path, source: address, outcome: "denied",
                                                     detail: BrainServer.auditDetail(["limit": limit, "retryAfter": String(Int(wait.rounded(.up))),
                                                                                      "note": "first refusal of this limit in the minute; later ones are counted, not recorded"])))
+                } catch {
+                    context.logger.error("could not append a rate-limit refusal to the audit ledger: \(error)")
+                }
             }
             var response = try APIError(.tooManyRequests, code: "rate_limited", message: "too many requests; try again in \(Int(wait.rounded(.up))) s")
                 .response(from: request, context: context)

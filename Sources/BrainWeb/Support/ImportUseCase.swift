@@ -2,6 +2,7 @@ import BrainData
 import BrainSecurity
 import BrainStore
 import Foundation
+import Logging
 
 /// One import as the API, the portal pages and their tests run it: the caller's scope on every side of every row, moves of
 /// registered firms only for `enterprises:relocate` and each one in the ledger, the batch in the ledger whatever the
@@ -14,12 +15,12 @@ extension Services {
             report = try await importer.importData(data, fileName: fileName, kind: kind, actor: principal.username,
                                                    scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises))
         } catch let e as ImportFileError {
-            _ = try? await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
+            await recordOrLog(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
                                                 outcome: "rejected", detail: BrainServer.auditDetail(["via": via, "reason": String(e.description.prefix(500))])))
             throw e
         } catch {
             // The file was readable but writing failed: say so in the ledger before the caller answers 500.
-            _ = try? await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
+            await recordOrLog(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
                                                 outcome: "failed", detail: BrainServer.auditDetail(["via": via, "error": String(String(describing: error).prefix(500))])))
             throw error
         }
@@ -35,10 +36,20 @@ extension Services {
         do {
             try await apply(report)
         } catch {
-            _ = try? await ledger.record(AuditEvent(actor: "system", action: "rebuild after import", target: "import:\(report.batchKey)", source: source,
+            await recordOrLog(AuditEvent(actor: "system", action: "rebuild after import", target: "import:\(report.batchKey)", source: source,
                                                 outcome: "failed", detail: BrainServer.auditDetail(["error": String(String(describing: error).prefix(500))])))
             throw error
         }
         return report
+    }
+}
+
+extension Services {
+    /// Appends to the ledger; a failure is logged as an error (the operator must know an outcome went unrecorded) and does
+    /// not hide the error being reported.
+    func recordOrLog(_ event: AuditEvent) async {
+        do { try await ledger.record(event) } catch {
+            Logger(label: "brain.audit").error("could not append to the audit ledger (\(event.action) by \(event.actor)): \(error)")
+        }
     }
 }

@@ -25,8 +25,11 @@ extension BrainServer {
                                                         detail: Self.auditDetail(["reason": problem.description, "code": problem.code, "via": via])))
             await services.monitor.observe(actor: name, source: source, action: "login", target: "user:\(name)", outcome: "denied", sensitiveRead: false)
             if problem.code == "account_locked", problem.description.contains("after") {
-                try? await services.monitor.raise(kind: "account_locked", level: "warning", actor: name, source: source,
+                do { try await services.monitor.raise(kind: "account_locked", level: "warning", actor: name, source: source,
                                                   summary: "account \(name) locked after \(Accounts.lockAfter) failed logins", trace: ["last": problem.description])
+                } catch {
+                    context.logger.error("could not save the account_locked security event for \(name): \(error)")
+                }
             }
             throw problem
         }
