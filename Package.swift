@@ -37,6 +37,7 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -49,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "BrainApps",
-            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainSecurity"]
+            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainSecurity", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "BrainSecurity",
@@ -79,8 +80,11 @@ let package = Package(
         .executableTarget(
             name: "brain",
             dependencies: [
-                "BrainCore", "BrainStore", "BrainData", "BrainSecurity", "BrainWeb",
+                "BrainCore", "BrainStore", "BrainData", "BrainSecurity", "BrainWeb", "BrainApps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
