@@ -34,6 +34,12 @@ public struct AnalysisScope: Sendable {
             guard let mine = principal.scope else { throw AppError.forbidden("your account has no data scope") }
             if let z = zoneCode, z != mine { throw AppError.forbidden("zone \(z) is outside your data scope (\(mine))") }
             zoneCode = mine
+            // A region may only name the province or a city or county the zone lies in (the answer is the zone's either way).
+            if let r = regionCode, let zone = catalog.zone(mine) {
+                guard catalog.region(r) != nil else { throw AppError.bad("region", "\(r) is not a GB/T 2260 code of \(catalog.province.name)") }
+                let spanned = Set([catalog.province.code] + zone.counties + zone.cities)
+                guard spanned.contains(r) else { throw AppError.forbidden("region \(r) is outside your zone \(zone.shortName) (\(mine))") }
+            }
         case .enterprise, .provider:
             throw AppError.forbidden("role \(principal.role.rawValue) cannot read regional statistics")
         case .admin, .provinceOfficial, .expert:

@@ -246,5 +246,10 @@ import Testing
         #expect((power.object["divergent"] as? [Any])?.isEmpty == true)
         let matches = try await s.get("/api/v1/policies/HNTE-REWARD/matches?limit=50", token: expert)
         #expect((matches.object["items"] as? [Any])?.isEmpty == true, "\(matches.status)")
+        // A zone manager naming a region its zone does not touch is refused, as city and county officials are.
+        _ = try await s.services.accounts.add(username: "zone-x", password: "Zone#20262026x", role: .zoneManager, scope: "Z360101", cost: 4)
+        let zone = try await s.login("zone-x", "Zone#20262026x")
+        #expect(try await s.get("/api/v1/chains/NFM/analysis?region=360900", token: zone).status == 403)
+        #expect(try await s.get("/api/v1/chains/NFM/analysis", token: zone).status == 200)
     }
 }
