@@ -1,6 +1,9 @@
 import BrainStore
 import Foundation
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The `brain` command as an operator runs it: exit statuses and messages. Runs the debug binary `swift build` made.
 @Suite(.serialized) struct CommandTests {
@@ -11,6 +14,7 @@ import Testing
 
     func brain(_ args: [String], input: String? = nil) throws -> Run {
         let p = Process()
+        p.environment = ProcessInfo.processInfo.environment.merging(["BRAIN_MFA": "optional", "BRAIN_ADMIN_PASSWORD": "Admin#Cli20262026"]) { _, new in new }
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
         let out = Pipe(), err = Pipe(), inp = Pipe()
@@ -61,5 +65,48 @@ import Testing
         let verify = try brain(["audit", "verify", "--data", data])
         #expect(verify.status == 2, "\(verify.out)\(verify.err)")
         #expect((verify.out + verify.err).contains("entry 2 ") && (verify.out + verify.err).contains("a field was changed"), "\(verify.out)\(verify.err)")
+    }
+
+    /// `brain serve` starts on a database holding any value an import or a JSON body could once have written — written
+    /// here straight into the tables — and answers the overview, policies and warnings.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CommandTests.binary)))
+    func serveStartsOnAPoisonedDatabase() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("brain-poison-\(UUID().uuidString)").path
+        #expect(try brain(["demo", "--scale", "small", "--data", data]).status == 0)
+        let store = try await Store.openSQLite(path: data + "/brain.sqlite")
+        let firm = try #require(try await store.enterprises({ var q = EnterpriseQuery(); q.limit = 1; return q }(), scope: .all).items.first)
+        try await store.sql.raw("UPDATE indicators SET output_value = 1e308, revenue = 1e308, profit = -1e308, electricity = 1e-300 WHERE uscc = \(bind: firm.uscc)").run()
+        try await store.sql.raw("UPDATE enterprises SET revenue = 1e308, employees = 2000000000 WHERE uscc = \(bind: firm.uscc)").run()
+        try await store.saveAwards([PolicyAward(id: "A-POISON", policyId: "HNTE-REWARD", uscc: firm.uscc, route: "application", state: "paid",
+                                                amount: 1e308, basis: "[]", history: [])])
+        await store.close()
+        let port = 18_600 + Int.random(in: 0..<300)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Self.binary)
+        server.arguments = ["serve", "--data", data, "--port", String(port)]
+        server.environment = ProcessInfo.processInfo.environment.merging(["BRAIN_MFA": "optional", "BRAIN_ADMIN_PASSWORD": "Admin#Cli20262026"]) { _, new in new }
+        let log = Pipe()
+        server.standardOutput = log
+        server.standardError = log
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        var healthy = false
+        for _ in 0..<120 where !healthy {
+            try await Task.sleep(for: .milliseconds(250))
+            if let (_, r) = try? await URLSession.shared.data(from: URL(string: base + "/healthz")!), (r as? HTTPURLResponse)?.statusCode == 200 { healthy = true }
+        }
+        #expect(healthy, "brain serve started on the poisoned database")
+        var login = URLRequest(url: URL(string: base + "/api/v1/auth/login")!)
+        login.httpMethod = "POST"
+        login.httpBody = Data(#"{"username":"admin","password":"Admin#Cli20262026"}"#.utf8)
+        let (body, _) = try await URLSession.shared.data(for: login)
+        let token = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String)
+        for path in ["/api/v1/monitor/overview", "/api/v1/policies", "/api/v1/warnings", "/api/v1/enterprises/\(firm.uscc)", "/api/v1/evaluation"] {
+            var r = URLRequest(url: URL(string: base + path)!)
+            r.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
+            let (_, answer) = try await URLSession.shared.data(for: r)
+            #expect((answer as? HTTPURLResponse)?.statusCode == 200, "\(path)")
+        }
     }
 }

@@ -139,6 +139,15 @@ import Testing
         #expect(entries.contains { $0.target == "/console" && $0.outcome == "denied" }, "\(entries.map(\.action))")
         #expect(entries.contains { $0.target == "/news" && $0.outcome == "denied" && $0.action.hasPrefix("POST") })
         #expect(entries.contains { $0.target == "/enterprises/\(local.uscc)" && $0.outcome == "ok" })
+        // Refused API writes are audited whatever refused them: a body over the route's limit (413) and bad JSON (400).
+        let admin = try await s.login("admin", "Admin#20262026")
+        let big = try await s.request("POST", "/api/v1/announcements", token: admin, body: Data(("{\"title\":\"" + String(repeating: "x", count: 300 * 1024) + "\"}").utf8))
+        #expect(big.status == 413)
+        let broken = try await s.request("POST", "/api/v1/announcements", token: admin, body: Data("{not json".utf8))
+        #expect(broken.status == 400)
+        let refused = try await s.services.ledger.entries(after: before).filter { $0.actor == "admin" && $0.target == "/api/v1/announcements" }
+        #expect(refused.contains { $0.outcome == "rejected" && $0.detail.contains("\"status\":413") }, "\(refused.map(\.detail))")
+        #expect(refused.contains { $0.outcome == "rejected" && $0.detail.contains("\"status\":400") })
         #expect(try await s.services.ledger.verify().ok)
     }
 
