@@ -18,3 +18,12 @@ public struct AppError: Error, CustomStringConvertible {
     /// Not ready yet (a computation still running at start): try again shortly.
     public static func unavailable(_ code: String, _ message: String) -> AppError { AppError(kind: .unavailable, parameter: "", message: message, code: code) }
 }
+
+import BrainSecurity
+
+extension Principal {
+    /// Refuses a use case to a caller whose role lacks the permission (the same words as the router's refusal).
+    public func require(_ permission: Permission) throws {
+        guard can(permission) else { throw AppError.forbidden("role \(role.rawValue) lacks permission \(permission.rawValue)") }
+    }
+}

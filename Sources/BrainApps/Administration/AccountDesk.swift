@@ -51,7 +51,7 @@ public struct AccountDesk: Sendable {
     }
 
     func requireAdministrator(_ p: Principal) throws {
-        guard p.can(.manageUsers) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.manageUsers.rawValue)") }
+        try p.require(.manageUsers)
     }
 
     public func secondFactor(of p: Principal) async throws -> SecondFactorState {

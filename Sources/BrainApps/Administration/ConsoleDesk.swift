@@ -23,7 +23,7 @@ public struct ConsoleDesk: Sendable {
     public init(store: Store) { self.store = store }
 
     public func figures(for p: Principal, period: String, now: Date = Date()) async throws -> ConsoleFigures {
-        guard p.can(.manageUsers) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.manageUsers.rawValue)") }
+        try p.require(.manageUsers)
         let clock = ContinuousClock()
         let t0 = clock.now
         let version = try await store.schemaVersion()

@@ -30,7 +30,7 @@ public struct ProgrammeDesk: Sendable {
 
     /// Validates and saves new weights (`rules:configure`).
     public func saveWeights(_ raw: [String: Double], by p: Principal) async throws -> EvaluationWeights {
-        guard p.can(.configureRules) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.configureRules.rawValue)") }
+        try p.require(.configureRules)
         let w = try EvaluationWeights.validated(raw)
         try await store.setSetting(Self.weightsKey, String(decoding: try JSONEncoder().encode(w), as: UTF8.self))
         return w
@@ -55,7 +55,7 @@ public struct ProgrammeDesk: Sendable {
 
     /// Registers a project of an enterprise inside the caller's scope (`programs:manage`).
     public func register(_ draft: DemonstrationProjectDraft, by p: Principal, cube: IndicatorCube, now: Date = Date()) async throws -> DemonstrationProject {
-        guard p.can(.managePrograms) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.managePrograms.rawValue)") }
+        try p.require(.managePrograms)
         let project = try draft.validated(firm: { u in cube.firmIndex[u].map { cube.firms[$0] } }, id: "D-\(UInt64(now.timeIntervalSince1970 * 1000))", by: p.username)
         guard p.enterpriseScope(in: catalog).admits(uscc: project.uscc, region: project.region, zone: cube.firmIndex[project.uscc].flatMap { cube.firms[$0].zone }) else {
             throw AppError.forbidden("enterprise \(project.uscc) is outside your data scope")
@@ -73,7 +73,7 @@ public struct ProgrammeDesk: Sendable {
 
     /// Imports targets (`programs:manage`): good rows are kept, bad rows listed by index with field and reason.
     public func importTargets(_ rows: [InvestmentTargetDraft], by p: Principal) async throws -> InvestmentTargetReport {
-        guard p.can(.managePrograms) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.managePrograms.rawValue)") }
+        try p.require(.managePrograms)
         let (good, problems) = InvestmentTargetDraft.validate(rows, provincePrefix: String(catalog.province.code.prefix(2)))
         try await store.saveInvestmentTargets(good)
         return InvestmentTargetReport(rowsTotal: rows.count, rowsAccepted: good.count, rowsRejected: rows.count - good.count, problems: problems)

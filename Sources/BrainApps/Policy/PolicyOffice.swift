@@ -114,7 +114,7 @@ public struct PolicyOffice: Sendable {
     /// Approves, rejects or pays an award of a firm inside the caller's scope (`awards:review`); an amount must lie in the
     /// award range; the state must allow the step.
     public func advance(award id: String, to state: String, note: String?, amount: Double?, by p: Principal, cube: IndicatorCube) async throws -> PolicyAward {
-        guard p.can(.reviewAwards) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.reviewAwards.rawValue)") }
+        try p.require(.reviewAwards)
         guard let existing = try await store.award(id) else { throw AppError.notFound("no award \(id)") }
         if let i = cube.firmIndex[existing.uscc] {
             let e = cube.firms[i]
@@ -134,7 +134,7 @@ public struct PolicyOffice: Sendable {
     /// Saves a policy (`rules:configure`) after trying its amount formula on every enterprise, matches it at once and grants
     /// what 免申即享 owes.
     public func save(_ record: PolicyRecord, by p: Principal, cube: IndicatorCube) async throws -> PolicySaved {
-        guard p.can(.configureRules) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.configureRules.rawValue)") }
+        try p.require(.configureRules)
         let parsed: ParsedPolicy
         do { parsed = try ParsedPolicy.parse(record) } catch let e as PolicyProblem { throw AppError.bad(e.field, e.description) }
         if let facts = desk.matches?.facts,

@@ -87,7 +87,7 @@ public struct WarningDesk: Sendable {
     /// Acknowledges or resolves a warning the caller may see and handle, with an optional note of at most 2,000
     /// characters (longer is refused, never cut). Returns the warning as it is now.
     public func handle(_ id: String, _ action: WarningAction, note: String?, by p: Principal) async throws -> WarningRecord {
-        guard p.can(.handleWarnings) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.handleWarnings.rawValue)") }
+        try p.require(.handleWarnings)
         let w = try await warning(id, for: p)
         let text = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let t = text, t.count > Self.maxNote { throw AppError.bad("note", "at most \(Self.maxNote) characters, got \(t.count)") }
@@ -103,7 +103,7 @@ public struct WarningDesk: Sendable {
 
     /// Replaces the thresholds (`rules:configure`) and rescans the latest period of the cube.
     public func saveThresholds(_ t: RiskThresholds, by p: Principal, cube: IndicatorCube) async throws -> RiskThresholds {
-        guard p.can(.configureRules) else { throw AppError.forbidden("role \(p.role.rawValue) lacks permission \(Permission.configureRules.rawValue)") }
+        try p.require(.configureRules)
         let service = WarningService(store: store)
         try await service.saveThresholds(t)
         try await service.rescan(cube: cube)
