@@ -1,3 +1,4 @@
+import BrainSecurity
 import Foundation
 
 /// Why a use case refuses: a bad parameter (named), no right to it, nothing there (or nothing the caller may know of), or
@@ -18,8 +19,6 @@ public struct AppError: Error, CustomStringConvertible {
     /// Not ready yet (a computation still running at start): try again shortly.
     public static func unavailable(_ code: String, _ message: String) -> AppError { AppError(kind: .unavailable, parameter: "", message: message, code: code) }
 }
-
-import BrainSecurity
 
 extension Principal {
     /// Refuses a use case to a caller whose role lacks the permission (the same words as the router's refusal).
