@@ -35,6 +35,8 @@ public struct Page<T: Sendable & Encodable>: Sendable, Encodable {
     }
 }
 
+extension Page: Decodable where T: Decodable {}
+
 struct EnterpriseRow: Decodable {
     let uscc: String
     let name: String

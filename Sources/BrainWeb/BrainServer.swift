@@ -45,7 +45,7 @@ public struct BrainServer: Sendable {
         router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
         let api = APIRoutes(router: router)
         addAPIRoutes(api)
-        let openAPI = OpenAPIDocument.build(api.docs, version: Self.version)
+        let openAPI = try OpenAPIDocument.build(api.docs, version: Self.version)
         addSystemRoutes(router, registry: Self.registry, openAPI: { openAPI })
         let portal = Portal(server: self, renderer: try PortalRenderer.load())
         portal.register(PortalPages(router: router, portal: portal))
@@ -56,6 +56,13 @@ public struct BrainServer: Sendable {
     }
 
     /// The routes the OpenAPI document lists (method and path), for tests and docs.
+    /// The OpenAPI document of the API routes; throws, naming the type, when a body's schema cannot be derived.
+    public func openAPIDocument() throws -> Data {
+        let api = APIRoutes(router: Router(context: BrainContext.self))
+        addAPIRoutes(api)
+        return try OpenAPIDocument.build(api.docs, version: Self.version)
+    }
+
     public func documentedRoutes() -> [(method: String, path: String, permission: String?)] {
         let api = APIRoutes(router: Router(context: BrainContext.self))
         addAPIRoutes(api)

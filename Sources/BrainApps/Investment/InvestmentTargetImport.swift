@@ -31,8 +31,8 @@ public struct InvestmentTargetDraft: Decodable, Sendable {
 }
 
 /// What an investment-target import did.
-public struct InvestmentTargetReport: Encodable, Sendable {
-    public struct Problem: Encodable, Sendable { public let row: Int; public let field: String; public let reason: String }
+public struct InvestmentTargetReport: Codable, Sendable {
+    public struct Problem: Codable, Sendable { public let row: Int; public let field: String; public let reason: String }
     public let rowsTotal: Int
     public let rowsAccepted: Int
     public let rowsRejected: Int

@@ -1,5 +1,5 @@
 /// How a monthly indicator adds up over months and over enterprises.
-public enum Aggregation: String, Codable, Sendable {
+public enum Aggregation: String, CaseIterable, Codable, Sendable {
     /// Flows (产值, 收入, 用电量 …): months and firms add up.
     case sum
     /// Stocks at the month's end (应收账款, 存货, 从业人员): the last month counts, firms add up.

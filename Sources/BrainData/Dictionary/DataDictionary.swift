@@ -1,7 +1,7 @@
 import BrainCore
 
 /// The value type of a data element.
-public enum ElementType: String, Codable, Sendable {
+public enum ElementType: String, CaseIterable, Codable, Sendable {
     case text, code, integer, decimal, month, flag
 }
 

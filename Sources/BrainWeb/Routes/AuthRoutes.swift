@@ -8,24 +8,10 @@ extension BrainServer {
         let services = self.services
         api.post("/api/v1/auth/login", RouteDoc(method: "post", path: "/api/v1/auth/login",
                                                 summary: "Log in with user name, password and, once enrolled, the second factor (`otp`: a TOTP code or a recovery code); returns a bearer token. Five failures lock the account for 15 minutes.",
-                                                tag: "auth", requestBody: ("application/json", "LoginRequest"), response: "LoginResponse",
-                                                access: .open, errors: [400, 401])) { request, context -> Response in
-            struct Login: Decodable {
-                let username: String
-                let password: String
-                let otp: String?
-            }
-            struct Answer: Encodable {
-                let token: String
-                let expiresAt: String
-                let username: String
-                let role: String
-                let scope: String?
-                let factors: String
-                let enrolmentRequired: Bool
-            }
+                                                tag: "auth", requestBody: .json(LoginRequest.self),
+                                                access: .open, errors: [400, 401])) { request, context in
             // Sign-in bodies are tiny: 16 KiB is plenty and keeps an anonymous caller from making the server read megabytes.
-            let body = try await Self.decodeBody(request, as: Login.self, limit: 16 * 1024)
+            let body = try await Self.decodeBody(request, as: LoginRequest.self, limit: 16 * 1024)
             guard !body.username.isEmpty, !body.password.isEmpty else {
                 throw APIError.badRequest("username", "user name and password are both required")
             }
@@ -36,39 +22,30 @@ extension BrainServer {
                 throw APIError(.unauthorized, code: problem.code, message: problem.description)
             }
             let result = signedIn.result, p = result.principal
-            return try JSONResponse.make(Answer(token: signedIn.token, expiresAt: signedIn.expiresAt.formatted(.iso8601), username: p.username,
-                                                role: p.role.rawValue, scope: p.scope, factors: result.factors, enrolmentRequired: result.enrolmentRequired))
+            return LoginAnswer(token: signedIn.token, expiresAt: signedIn.expiresAt.formatted(.iso8601), username: p.username,
+                                                role: p.role.rawValue, scope: p.scope, factors: result.factors, enrolmentRequired: result.enrolmentRequired)
         }
         api.post("/api/v1/auth/logout", RouteDoc(method: "post", path: "/api/v1/auth/logout", summary: "End the caller's session (its token stops working at once)",
-                                                 tag: "auth", response: "Count", errors: [401])) { _, context -> Response in
+                                                 tag: "auth", errors: [401])) { _, context in
             let p = try context.caller()
             guard let jti = context.sessionID else { throw APIError.unauthorized("no session") }
             let ended = try await services.accountDesk.endOwnSession(jti, by: p)
             services.sessions.markRevoked(ended)
-            return try JSONResponse.make(["revoked": ended.count])
+            return RevokedCount(revoked: ended.count)
         }
         api.get("/api/v1/me", RouteDoc(method: "get", path: "/api/v1/me", summary: "The caller: user name, role, scope and permissions",
-                                       tag: "auth", response: "Me", errors: [401])) { _, context -> Response in
-            struct Me: Encodable {
-                let username: String
-                let role: String
-                let roleName: String
-                let scope: String?
-                let scopeName: String?
-                let permissions: [String]
-            }
+                                       tag: "auth", errors: [401])) { _, context in
             let p = try context.caller()
             let cube = services.cubes.cube
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.name ?? cube.firmIndex[$0].map { cube.firms[$0].name } }
-            return try JSONResponse.make(Me(username: p.username, role: p.role.rawValue, roleName: p.role.nameZh, scope: p.scope,
-                                            scopeName: scopeName, permissions: Permission.allCases.filter { p.can($0) }.map(\.rawValue)))
+            return CallerView(username: p.username, role: p.role.rawValue, roleName: p.role.nameZh, scope: p.scope,
+                                            scopeName: scopeName, permissions: Permission.allCases.filter { p.can($0) }.map(\.rawValue))
         }
         api.post("/api/v1/me/password", RouteDoc(method: "post", path: "/api/v1/me/password",
                                                  summary: "Change one's password: the current one, and a new one of at least 10 characters from 3 classes that differs from the last five. Other sessions are ended.",
-                                                 tag: "auth", requestBody: ("application/json", "PasswordChange"), response: "Count", errors: [400, 401])) { request, context -> Response in
+                                                 tag: "auth", requestBody: .json(PasswordChange.self), errors: [400, 401])) { request, context in
             let p = try context.caller()
-            struct Body: Decodable { let currentPassword: String?; let newPassword: String? }
-            let body = try await Self.decodeBody(request, as: Body.self)
+            let body = try await Self.decodeBody(request, as: PasswordChange.self)
             guard let current = body.currentPassword, !current.isEmpty else { throw APIError.badRequest("currentPassword", "required") }
             guard let new = body.newPassword, !new.isEmpty else { throw APIError.badRequest("newPassword", "required") }
             do {
@@ -78,7 +55,7 @@ extension BrainServer {
             }
             let others = try await services.accountDesk.endOtherSessions(of: p, keeping: context.sessionID)
             services.sessions.markRevoked(others)
-            return try JSONResponse.make(["revoked": others.count])
+            return RevokedCount(revoked: others.count)
         }
         addSecondFactorRoutes(api)
         addSessionRoutes(api)

@@ -9,79 +9,54 @@ extension BrainServer {
         let catalog = services.catalog
         api.get("/api/v1/regions", RouteDoc(method: "get", path: "/api/v1/regions", summary: "GB/T 2260 regions of the province (province, cities, counties)",
                                             tag: "catalog", params: [.query("level", "province, city or county", enumValues: RegionLevel.allCases.map(\.rawValue)),
-                                                                     .query("parent", "only the children of this region code")],
-                                            response: "RegionList", access: .permission(.readCatalog))) { request, context -> Response in
+                                                                     .query("parent", "only the children of this region code")], access: .permission(.readCatalog))) { request, context in
             let q = try QueryReader(request, allowed: ["level", "parent"])
             let level = try q.oneOf("level", RegionLevel.self)
             let parent = q.string("parent")
             if let parent, catalog.region(parent) == nil { throw APIError.badRequest("parent", "\(parent) is not a region code of \(catalog.province.name)") }
             let items = catalog.regions.filter { (level == nil || $0.level == level) && (parent == nil || $0.parent == parent) }
-            return try JSONResponse.make(["items": items])
+            return ItemList(items)
         }
         api.get("/api/v1/zones", RouteDoc(method: "get", path: "/api/v1/zones", summary: "Development zones (开发区/园区/新区) with the counties and cities they span",
-                                          tag: "catalog", params: [.query("region", "only zones lying at least partly in this region")],
-                                          response: "ZoneList", access: .permission(.readCatalog))) { request, context -> Response in
+                                          tag: "catalog", params: [.query("region", "only zones lying at least partly in this region")], access: .permission(.readCatalog))) { request, context in
             let q = try QueryReader(request, allowed: ["region"])
-            struct ZoneView: Encodable {
-                let code, name, shortName, kind, kindName: String
-                let counties, cities, chains: [String]
-            }
             var zones = catalog.zones
             if let r = q.string("region") {
                 guard catalog.region(r) != nil else { throw APIError.badRequest("region", "\(r) is not a region code of \(catalog.province.name)") }
                 zones = catalog.zones(within: r)
             }
-            return try JSONResponse.make(["items": zones.map {
+            return ItemList(zones.map {
                 ZoneView(code: $0.code, name: $0.name, shortName: $0.shortName, kind: $0.kind.rawValue, kindName: $0.kind.nameZh,
                          counties: $0.counties, cities: $0.cities, chains: $0.chains)
-            }])
+            })
         }
         api.get("/api/v1/industries", RouteDoc(method: "get", path: "/api/v1/industries", summary: "GB/T 4754-2017 divisions and the classes the chains use",
-                                               tag: "catalog", response: "IndustryList", access: .permission(.readCatalog))) { request, context -> Response in
+                                               tag: "catalog", access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
-            struct Industries: Encodable {
-                let divisions: [IndustryDivision]
-                let classes: [IndustryClass]
-            }
-            return try JSONResponse.make(Industries(divisions: services.industries.divisions, classes: services.industries.classes))
+            return IndustryList(divisions: services.industries.divisions, classes: services.industries.classes)
         }
         api.get("/api/v1/chains", RouteDoc(method: "get", path: "/api/v1/chains", summary: "The 12 key industrial chains (1269) with their links",
-                                           tag: "catalog", response: "ChainList", access: .permission(.readCatalog))) { request, context -> Response in
+                                           tag: "catalog", access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
-            struct ChainSummary: Encodable {
-                let code, name: String
-                let clusters: [String]
-                let linkCount: Int
-                let links: [ChainLink]
-            }
-            return try JSONResponse.make(["items": ChainCatalog.all.map {
+            return ItemList(ChainCatalog.all.map {
                 ChainSummary(code: $0.code, name: $0.name, clusters: $0.clusters, linkCount: $0.links.count, links: $0.links)
-            }])
+            })
         }
         api.get("/api/v1/chains/:code", RouteDoc(method: "get", path: "/api/v1/chains/:code", summary: "One chain: links upstream to downstream, products, classes and the link graph",
-                                                 tag: "catalog", params: [.path("code", "chain code such as NFM")], response: "Chain",
-                                                 access: .permission(.readCatalog))) { request, context -> Response in
+                                                 tag: "catalog", params: [.path("code", "chain code such as NFM")],
+                                                 access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
             let code = try context.parameters.require("code").uppercased()
             guard let chain = ChainCatalog.chain(code) else {
                 throw APIError.notFound("no chain \(code); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
             }
-            struct Edge: Encodable { let from, to: String }
-            struct ChainDetail: Encodable {
-                let code, name: String
-                let clusters: [String]
-                let links: [ChainLink]
-                let edges: [Edge]
-                let industryNames: [String: String]
-            }
             var names: [String: String] = [:]
             for l in chain.links { for i in l.industries { names[i] = services.industries.name(of: i) } }
-            return try JSONResponse.make(ChainDetail(code: chain.code, name: chain.name, clusters: chain.clusters, links: chain.links,
-                                                     edges: chain.edges.map { Edge(from: $0.from, to: $0.to) }, industryNames: names))
+            return ChainDetail(code: chain.code, name: chain.name, clusters: chain.clusters, links: chain.links,
+                                                     edges: chain.edges.map { ChainEdge(from: $0.from, to: $0.to) }, industryNames: names)
         }
         api.get("/api/v1/catalog/elements", RouteDoc(method: "get", path: "/api/v1/catalog/elements", summary: "The data dictionary: every stored field as a data element",
-                                                     tag: "catalog", params: [.query("dataset", "enterprise, indicator, supply or talent", enumValues: ["enterprise", "indicator", "supply", "talent"])],
-                                                     response: "ElementList", access: .permission(.readCatalog))) { request, context -> Response in
+                                                     tag: "catalog", params: [.query("dataset", "enterprise, indicator, supply or talent", enumValues: ["enterprise", "indicator", "supply", "talent"])], access: .permission(.readCatalog))) { request, context in
             let q = try QueryReader(request, allowed: ["dataset"])
             var items = DataDictionary.all
             if let d = q.string("dataset") {
@@ -90,7 +65,7 @@ extension BrainServer {
                 }
                 items = items.filter { $0.dataset == d }
             }
-            return try JSONResponse.make(["items": items])
+            return ItemList(items)
         }
     }
 

@@ -6,7 +6,7 @@ import BrainStore
 import Hummingbird
 
 /// An enterprise as the API shows it: the registry record with readable names for its codes.
-struct EnterpriseView: Encodable, Sendable {
+struct EnterpriseView: Codable, Sendable {
     let uscc, name, region, regionName: String
     let city: String?
     let cityName: String?
@@ -86,8 +86,8 @@ extension BrainServer {
             .query("offset", "rows to skip (default 0)", type: "integer"),
         ]
         api.get("/api/v1/enterprises", RouteDoc(method: "get", path: "/api/v1/enterprises", summary: "Enterprises inside the caller's scope, largest revenue first, paginated with a total",
-                                                tag: "enterprises", params: listParams, response: "EnterprisePage",
-                                                access: .permission(.readEnterprises))) { request, context -> Response in
+                                                tag: "enterprises", params: listParams,
+                                                access: .permission(.readEnterprises))) { request, context in
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
             var f = EnterpriseFilter()
             f.region = q.string("region")
@@ -101,39 +101,26 @@ extension BrainServer {
             f.limit = try q.int("limit", default: 50, range: 1...500)
             f.offset = try q.int("offset", default: 0, range: 0...10_000_000)
             let page = try await services.enterpriseDesk.list(for: try context.caller(), f)
-            return try JSONResponse.make(Page(total: page.total, limit: page.limit, offset: page.offset,
-                                              items: page.items.map { EnterpriseView($0, services: services) }))
+            return Page(total: page.total, limit: page.limit, offset: page.offset,
+                                              items: page.items.map { EnterpriseView($0, services: services) })
         }
         api.get("/api/v1/enterprises/:uscc", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc", summary: "One enterprise with its monthly indicator history and supply links",
-                                                      tag: "enterprises", params: [.path("uscc", "统一社会信用代码"), .query("from", "first month YYYY-MM of the history (default: all)")],
-                                                      response: "EnterpriseDetail", access: .permission(.readEnterprises))) { request, context -> Response in
+                                                      tag: "enterprises", params: [.path("uscc", "统一社会信用代码"), .query("from", "first month YYYY-MM of the history (default: all)")], access: .permission(.readEnterprises))) { request, context in
             let principal = try context.caller()
             let q = try QueryReader(request, allowed: ["from"])
             let from = try q.month("from")
             let record = try await services.enterpriseDesk.record(try context.parameters.require("uscc"), from: from, for: principal, cube: services.cubes.cube,
                                                                   source: request.clientAddress(context), target: request.uri.path)
             let e = record.enterprise
-            struct MonthRow: Encodable {
-                let month: String
-                let values: [String: Double?]
-            }
-            struct Detail: Encodable {
-                let enterprise: EnterpriseView
-                let indicatorsVisible: Bool
-                let indicators: [MonthRow]
-                let units: [String: String]
-                let suppliers: [SupplyLink]
-                let customers: [SupplyLink]
-            }
             // The profile is public; the figures and supply links need the scope or a data grant (a grant read is logged).
             let visible = record.figuresVisible
             let rows = record.reports.map { r in
-                MonthRow(month: r.month.description, values: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, r[$0]) }))
+                EnterpriseMonthRow(month: r.month.description, values: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, r[$0]) }))
             }
             let suppliers = record.suppliers, customers = record.customers
-            return try JSONResponse.make(Detail(enterprise: EnterpriseView(e, services: services), indicatorsVisible: visible, indicators: rows,
+            return EnterpriseDetail(enterprise: EnterpriseView(e, services: services), indicatorsVisible: visible, indicators: rows,
                                                 units: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, $0.unit) }),
-                                                suppliers: suppliers, customers: customers))
+                                                suppliers: suppliers, customers: customers)
         }
     }
 }

@@ -15,7 +15,7 @@ extension BrainServer {
         let params: [ParamDoc] = [.query("by", "city (default) or zone", enumValues: ["city", "zone"]), .query("chain", "chain code such as NFM")]
         api.get("/api/v1/evaluation", RouteDoc(method: "get", path: "/api/v1/evaluation",
                                                summary: "产业评价: composite index per chain × city or zone (scale, growth, profitability, R&D intensity, digital level, energy productivity, 亩均效益) with the weights and each component's value and score, ranked within each chain",
-                                               tag: "evaluation", params: params, response: "EvaluationRanking", access: .permission(.readStatistics))) { request, context -> Response in
+                                               tag: "evaluation", params: params, access: .permission(.readStatistics))) { request, context in
             let q = try QueryReader(request, allowed: Set(params.map(\.name)))
             let by = try q.oneOf("by", EvaluationArea.self) ?? .city
             let chain = try self.chainParameter(q)
@@ -23,52 +23,50 @@ extension BrainServer {
             let admits = try self.areaFilter(p, by: by)
             let index = EvaluationIndex(cube: services.cubes.cube, catalog: catalog, digitalScores: try await services.diagnoses.latestScores())
             let readable = p.indicatorScope(in: catalog)
-            return try JSONResponse.make(index.rank(by: by, chain: chain, weights: try await self.evaluationWeights(), admits: admits,
-                                                    readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) }))
+            return index.rank(by: by, chain: chain, weights: try await self.evaluationWeights(), admits: admits,
+                                                    readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) })
         }
         api.get("/api/v1/evaluation/weights", RouteDoc(method: "get", path: "/api/v1/evaluation/weights", summary: "The evaluation index weights in force, by component",
-                                                       tag: "evaluation", response: "EvaluationWeights", access: .permission(.readStatistics))) { request, context -> Response in
+                                                       tag: "evaluation", access: .permission(.readStatistics))) { request, context in
             _ = try QueryReader(request, allowed: [])
-            return try JSONResponse.make(try await self.evaluationWeights())
+            return try await self.evaluationWeights()
         }
         api.put("/api/v1/evaluation/weights", RouteDoc(method: "put", path: "/api/v1/evaluation/weights",
                                                        summary: "Change the evaluation index weights (components left out get 0)", tag: "evaluation",
-                                                       requestBody: ("application/json", "EvaluationWeights"), response: "EvaluationWeights",
-                                                       access: .permission(.configureRules))) { request, context -> Response in
+                                                       requestBody: .json(EvaluationWeights.self),
+                                                       access: .permission(.configureRules))) { request, context in
             let body = try await Self.decodeBody(request, as: EvaluationWeights.self)
-            return try JSONResponse.make(try await services.programmes.saveWeights(body.weights, by: try context.caller()))
+            return try await services.programmes.saveWeights(body.weights, by: try context.caller())
         }
         api.get("/api/v1/demonstration-projects", RouteDoc(method: "get", path: "/api/v1/demonstration-projects",
                                                            summary: "Registered demonstration projects (智能工厂, 数字化车间 …) with outcomes, within the caller's scope",
-                                                           tag: "evaluation", params: [.query("chain", "chain code"), .query("kind", "project kind", enumValues: DemonstrationProject.kinds.keys.sorted())],
-                                                           response: "DemonstrationProjectList", access: .permission(.readEnterprises))) { request, context -> Response in
+                                                           tag: "evaluation", params: [.query("chain", "chain code"), .query("kind", "project kind", enumValues: DemonstrationProject.kinds.keys.sorted())], access: .permission(.readEnterprises))) { request, context in
             let q = try QueryReader(request, allowed: ["chain", "kind"])
             let chain = try self.chainParameter(q)
             let items = try await services.programmes.projects(for: try context.caller(), chain: chain, kind: q.string("kind"), cube: services.cubes.cube)
-            return try JSONResponse.make(["items": items])
+            return ItemList(items)
         }
         api.post("/api/v1/demonstration-projects", RouteDoc(method: "post", path: "/api/v1/demonstration-projects",
                                                             summary: "Register a demonstration project of an enterprise in the caller's scope", tag: "evaluation",
-                                                            requestBody: ("application/json", "DemonstrationProjectDraft"), response: "DemonstrationProject",
-                                                            access: .permission(.managePrograms))) { request, context -> Response in
+                                                            requestBody: .json(DemonstrationProjectDraft.self),
+                                                            access: .permission(.managePrograms), status: .created)) { request, context in
             let draft = try await Self.decodeBody(request, as: DemonstrationProjectDraft.self)
-            return try JSONResponse.make(try await services.programmes.register(draft, by: try context.caller(), cube: services.cubes.cube), status: .created)
+            return try await services.programmes.register(draft, by: try context.caller(), cube: services.cubes.cube)
         }
         let chainParams: [ParamDoc] = [.path("code", "chain code such as NEWENERGY")] + Self.sliceParams.filter { $0.name != "chain" && $0.name != "industry" }
         api.get("/api/v1/chains/:code/investment-leads", RouteDoc(method: "get", path: "/api/v1/chains/:code/investment-leads",
                                                                   summary: "精准招商: for each gap or weak link of the chain in the region or zone, ranked candidate firms outside the province with reasons; for a region or zone, links ranked by fit with the existing base",
-                                                                  tag: "investment", params: chainParams + [.query("limit", "candidates per link 1–50", type: "integer")],
-                                                                  response: "InvestmentLeadsReport", access: .permission(.readStatistics))) { request, context -> Response in
+                                                                  tag: "investment", params: chainParams + [.query("limit", "candidates per link 1–50", type: "integer")], access: .permission(.readStatistics))) { request, context in
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, extra: ["limit"], excluding: ["chain", "industry"])
             let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
             let leads = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: catalog,
                                         targets: try await services.programmes.targets())
-            return try JSONResponse.make(leads.report(chain: chain, scope: scope, limit: limit, analysis: services.chainAnalysis(chain, scope)))
+            return leads.report(chain: chain, scope: scope, limit: limit, analysis: services.chainAnalysis(chain, scope))
         }
         api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
                                                                summary: "转型升级规划 brief for the chain in a region: figures, gaps and weak links, maturity distribution, demonstration projects, recommended actions; JSON with a Markdown rendering",
-                                                               tag: "evaluation", params: chainParams, response: "UpgradeBrief", access: .permission(.readStatistics))) { request, context -> Response in
+                                                               tag: "evaluation", params: chainParams, access: .permission(.readStatistics))) { request, context in
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             let cube = services.cubes.cube, network = services.networks.network
@@ -79,21 +77,21 @@ extension BrainServer {
                 .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(),
                        projects: try await services.programmes.allProjects(), leads: leads,
                        analysis: services.chainAnalysis(chain, scope, for: try context.caller()))
-            return try JSONResponse.make(brief)
+            return brief
         }
         api.get("/api/v1/investment/targets", RouteDoc(method: "get", path: "/api/v1/investment/targets", summary: "The imported list of investment targets (firms outside the province)",
-                                                       tag: "investment", params: [.query("chain", "chain code")], response: "InvestmentTargetList",
-                                                       access: .permission(.readStatistics))) { request, context -> Response in
+                                                       tag: "investment", params: [.query("chain", "chain code")],
+                                                       access: .permission(.readStatistics))) { request, context in
             let q = try QueryReader(request, allowed: ["chain"])
             let chain = try self.chainParameter(q)
-            return try JSONResponse.make(["items": try await services.programmes.targets(chain: chain)])
+            return ItemList(try await services.programmes.targets(chain: chain))
         }
         api.post("/api/v1/investment/targets", RouteDoc(method: "post", path: "/api/v1/investment/targets",
                                                         summary: "Import investment targets (JSON array); good rows are kept, bad rows listed by index with field and reason",
-                                                        tag: "investment", requestBody: ("application/json", "InvestmentTargetImport"), response: "InvestmentTargetReport",
-                                                        access: .permission(.managePrograms))) { request, context -> Response in
+                                                        tag: "investment", requestBody: .json([InvestmentTargetDraft].self),
+                                                        access: .permission(.managePrograms))) { request, context in
             let rows = try await Self.decodeBody(request, as: [InvestmentTargetDraft].self, limit: 4 * 1024 * 1024)
-            return try JSONResponse.make(try await services.programmes.importTargets(rows, by: try context.caller()))
+            return try await services.programmes.importTargets(rows, by: try context.caller())
         }
     }
 

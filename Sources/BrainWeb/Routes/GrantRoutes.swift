@@ -39,11 +39,9 @@ extension BrainServer {
         let grants = services.grants
         api.post("/api/v1/enterprises/:uscc/grants", RouteDoc(method: "post", path: "/api/v1/enterprises/:uscc/grants",
                                                               summary: "授权才可用: the enterprise grants a user read access to some of its data for a purpose, until a date (`days` 1–366 or `expiresAt`)",
-                                                              tag: "grants", params: [.path("uscc", "统一社会信用代码")], requestBody: ("application/json", "GrantRequest"),
-                                                              response: "DataGrant", access: .permission(.grantData), errors: [400, 401, 403, 404])) { request, context -> Response in
+                                                              tag: "grants", params: [.path("uscc", "统一社会信用代码")], requestBody: .json(GrantRequest.self), access: .permission(.grantData), errors: [400, 401, 403, 404], status: .created)) { request, context in
             _ = try self.ownEnterprise(context)
-            struct Body: Decodable { let grantee: String?; let datasets: [String]?; let purpose: String?; let days: Int?; let expiresAt: String? }
-            let body = try await Self.decodeBody(request, as: Body.self)
+            let body = try await Self.decodeBody(request, as: GrantRequest.self)
             var datasets: [GrantDataset] = []
             for (k, n) in (body.datasets ?? []).enumerated() {
                 guard let d = GrantDataset(rawValue: n) else {
@@ -62,32 +60,32 @@ extension BrainServer {
                 throw APIError.badRequest("days", "give days (1–\(GrantDesk.maxDays)) or expiresAt")
             }
             let g = try await services.grantDesk.grant(to: body.grantee ?? "", datasets: datasets, purpose: body.purpose ?? "", expires: expires, by: try context.caller())
-            return try JSONResponse.make(g, status: .created)
+            return g
         }
         api.get("/api/v1/enterprises/:uscc/grants", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/grants", summary: "The enterprise's data grants, active and past",
-                                                             tag: "grants", params: [.path("uscc", "统一社会信用代码")], response: "DataGrantList",
-                                                             access: .permission(.readIndicators))) { request, context -> Response in
+                                                             tag: "grants", params: [.path("uscc", "统一社会信用代码")],
+                                                             access: .permission(.readIndicators))) { request, context in
             _ = try QueryReader(request, allowed: [])
             let owner = try self.visibleEnterprise(context)
-            return try JSONResponse.make(["items": try await grants.grants(owner: owner)])
+            return ItemList(try await grants.grants(owner: owner))
         }
         api.get("/api/v1/enterprises/:uscc/access-log", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/access-log",
                                                                  summary: "Who read the enterprise's data outside its own staff and officials over it: every read under a grant and every refused attempt, newest first",
-                                                                 tag: "grants", params: [.path("uscc", "统一社会信用代码")], response: "AccessLog",
-                                                                 access: .permission(.readIndicators))) { request, context -> Response in
+                                                                 tag: "grants", params: [.path("uscc", "统一社会信用代码")],
+                                                                 access: .permission(.readIndicators))) { request, context in
             _ = try QueryReader(request, allowed: [])
             let owner = try self.visibleEnterprise(context)
-            return try JSONResponse.make(["items": try await grants.accessLog(owner: owner)])
+            return ItemList(try await grants.accessLog(owner: owner))
         }
         api.post("/api/v1/grants/:id/revoke", RouteDoc(method: "post", path: "/api/v1/grants/:id/revoke", summary: "Revoke a data grant (the enterprise that gave it)",
-                                                       tag: "grants", params: [.path("id", "grant id")], response: "DataGrant",
-                                                       access: .permission(.grantData), errors: [400, 401, 403, 404, 409])) { _, context -> Response in
-            return try JSONResponse.make(try await services.grantDesk.revoke(try context.parameters.require("id"), by: try context.caller()))
+                                                       tag: "grants", params: [.path("id", "grant id")],
+                                                       access: .permission(.grantData), errors: [400, 401, 403, 404, 409])) { _, context in
+            return try await services.grantDesk.revoke(try context.parameters.require("id"), by: try context.caller())
         }
         api.get("/api/v1/me/grants", RouteDoc(method: "get", path: "/api/v1/me/grants", summary: "Grants given to the caller (what enterprise data it may read, why and until when)",
-                                              tag: "grants", response: "DataGrantList", errors: [401])) { _, context -> Response in
+                                              tag: "grants", errors: [401])) { _, context in
             let p = try context.caller()
-            return try JSONResponse.make(["items": try await grants.grants(grantee: p.username)])
+            return ItemList(try await grants.grants(grantee: p.username))
         }
     }
 }

@@ -10,8 +10,8 @@ extension BrainServer {
         api.post("/api/v1/imports/:kind", RouteDoc(method: "post", path: "/api/v1/imports/:kind",
                                                    summary: "Import a CSV file (UTF-8 with or without BOM, or GBK) of enterprises, indicators, supply-links or talent; rows outside the caller's scope are rejected",
                                                    tag: "data", params: [.path("kind", "enterprises, indicators, supply-links or talent")],
-                                                   requestBody: ("text/csv", "CSV"), response: "ImportReport",
-                                                   access: .permission(.importData), errors: [400, 401, 403, 404, 413])) { request, context -> Response in
+                                                   requestBody: .csv,
+                                                   access: .permission(.importData), errors: [400, 401, 403, 404, 413])) { request, context in
             let principal = try context.caller()
             let raw = try context.parameters.require("kind")
             guard let kind = ImportKind(rawValue: raw) else {
@@ -23,7 +23,7 @@ extension BrainServer {
             do {
                 let report = try await services.runImport(Data(buffer: buffer), fileName: name, kind: kind, by: principal,
                                                           source: request.clientAddress(context), via: "api")
-                return try JSONResponse.make(report)
+                return report
             } catch let e as ImportFileError {
                 throw APIError(.badRequest, code: "bad_file", message: e.description)
             }

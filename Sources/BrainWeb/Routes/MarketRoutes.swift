@@ -11,8 +11,8 @@ extension BrainServer {
         let market = services.market
         api.post("/api/v1/market/listings", RouteDoc(method: "post", path: "/api/v1/market/listings",
                                                      summary: "贸易撮合: post a supply or demand listing for one's own enterprise (product, spec, quantity, unit, region, dates)",
-                                                     tag: "market", requestBody: ("application/json", "ListingDraft"), response: "MarketListing",
-                                                     access: .permission(.trade))) { request, context -> Response in
+                                                     tag: "market", requestBody: .json(ListingDraft.self),
+                                                     access: .permission(.trade), status: .created)) { request, context in
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: ListingDraft.self)
             guard let uscc = p.scope, let i = services.cubes.cube.firmIndex[uscc] else { throw APIError.forbidden("your account has no enterprise") }
@@ -23,14 +23,14 @@ extension BrainServer {
                                               by: p.username, today: today)
             } catch let e as AppError { throw APIError(e) }
             try await market.save([listing])
-            return try JSONResponse.make(listing, status: .created)
+            return listing
         }
         let listParams: [ParamDoc] = [.query("uscc", "统一社会信用代码 (officials: any enterprise in scope)"), .query("kind", "supply or demand", enumValues: ["supply", "demand"]),
                                       .query("state", "open or closed", enumValues: ["open", "closed"]), .query("limit", "page size 1–500", type: "integer"),
                                       .query("offset", "rows to skip", type: "integer")]
         api.get("/api/v1/market/listings", RouteDoc(method: "get", path: "/api/v1/market/listings",
                                                     summary: "Listings: an enterprise sees its own; officials see those of enterprises in their scope; others with a data grant (listings) of the enterprise given as uscc",
-                                                    tag: "market", params: listParams, response: "ListingPage", access: .enterpriseData)) { request, context -> Response in
+                                                    tag: "market", params: listParams, access: .enterpriseData)) { request, context in
             let p = try context.caller()
             let q = try QueryReader(request, allowed: Set(listParams.map(\.name)))
             let kind = try q.oneOf("kind", ListingKind.self)
@@ -49,21 +49,20 @@ extension BrainServer {
             let all = try await market.listings(uscc: uscc, state: state).filter { l in
                 (kind == nil || l.kind == kind) && (asked != nil || self.inScope(p, uscc: l.uscc))
             }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-            return try JSONResponse.make(Page(total: all.count, limit: limit, offset: offset, items: Array(all.dropFirst(offset).prefix(limit))))
+            return Page(total: all.count, limit: limit, offset: offset, items: Array(all.dropFirst(offset).prefix(limit)))
         }
         api.post("/api/v1/market/listings/:id/close", RouteDoc(method: "post", path: "/api/v1/market/listings/:id/close", summary: "Close one's own listing",
-                                                               tag: "market", params: [.path("id", "listing id")], response: "MarketListing",
-                                                               access: .permission(.trade))) { request, context -> Response in
+                                                               tag: "market", params: [.path("id", "listing id")],
+                                                               access: .permission(.trade))) { request, context in
             let l = try await self.ownListing(context)
-            do { return try JSONResponse.make(try await market.close(l.id)) } catch let e as AppError { throw APIError(e) }
+            do { return try await market.close(l.id) } catch let e as AppError { throw APIError(e) }
         }
         api.get("/api/v1/market/listings/:id/matches", RouteDoc(method: "get", path: "/api/v1/market/listings/:id/matches",
                                                                 summary: "Ranked counterparts of a listing (supply for a demand, demand for a supply) with the score explained by product, industry, chain adjacency, distance, capacity and past relations",
-                                                                tag: "market", params: [.path("id", "listing id"), .query("limit", "1–50", type: "integer")],
-                                                                response: "MatchList", access: .permission(.trade))) { request, context -> Response in
+                                                                tag: "market", params: [.path("id", "listing id"), .query("limit", "1–50", type: "integer")], access: .permission(.trade))) { request, context in
             let limit = try QueryReader(request, allowed: ["limit"]).int("limit", default: 10, range: 1...50)
             let l = try await self.ownListing(context)
-            return try JSONResponse.make(["items": try await market.matches(for: l, limit: limit)])
+            return ItemList(try await market.matches(for: l, limit: limit))
         }
     }
 

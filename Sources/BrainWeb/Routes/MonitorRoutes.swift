@@ -28,17 +28,17 @@ extension BrainServer {
         let services = self.services
         api.get("/api/v1/monitor/overview", RouteDoc(method: "get", path: "/api/v1/monitor/overview",
                                                      summary: "工业运行 overview: totals for the month and 1–N月累计 with 同比/环比, 亏损面, 负增长面, firm counts, breakdowns and a 24-month series",
-                                                     tag: "monitor", params: Self.sliceParams, response: "MonitorOverview",
-                                                     access: .permission(.readStatistics))) { request, context -> Response in
+                                                     tag: "monitor", params: Self.sliceParams,
+                                                     access: .permission(.readStatistics))) { request, context in
             let scope = try self.slice(request, context)
-            return try JSONResponse.make(services.overview(scope))
+            return services.overview(scope)
         }
         api.get("/api/v1/monitor/electricity", RouteDoc(method: "get", path: "/api/v1/monitor/electricity",
                                                         summary: "电力看经济: electricity against output by region and chain (growth, elasticity, 24-month correlation) and firms whose power fell while reported output did not",
-                                                        tag: "monitor", params: Self.sliceParams, response: "ElectricityAnalysis",
-                                                        access: .permission(.readStatistics))) { request, context -> Response in
+                                                        tag: "monitor", params: Self.sliceParams,
+                                                        access: .permission(.readStatistics))) { request, context in
             let scope = try self.slice(request, context)
-            return try JSONResponse.make(services.electricity(scope, for: try context.caller()))
+            return services.electricity(scope, for: try context.caller())
         }
     }
 }

@@ -17,26 +17,25 @@ extension BrainServer {
         let desk = services.newsDesk
         api.get("/api/v1/announcements", RouteDoc(method: "get", path: "/api/v1/announcements",
                                                   summary: "News and announcements: published ones for everyone; publishers (news:publish) also see drafts and scheduled ones",
-                                                  tag: "news", response: "AnnouncementList", errors: [401])) { request, context -> Response in
+                                                  tag: "news", errors: [401])) { request, context in
             let p = try context.caller()
             _ = try QueryReader(request, allowed: [])
-            return try JSONResponse.make(["items": try await services.news(for: p)])
+            return ItemList(try await services.news(for: p))
         }
         api.post("/api/v1/announcements", RouteDoc(method: "post", path: "/api/v1/announcements",
                                                    summary: "Write an announcement: a draft, published now, or scheduled (publishAt)", tag: "news",
-                                                   requestBody: ("application/json", "AnnouncementDraft"), response: "Announcement",
-                                                   access: .permission(.publishNews))) { request, context -> Response in
-            struct Body: Decodable { let title: String?; let body: String?; let publishAt: String?; let draft: Bool? }
-            let b = try await Self.decodeBody(request, as: Body.self)
+                                                   requestBody: .json(AnnouncementDraftBody.self),
+                                                   access: .permission(.publishNews), status: .created)) { request, context in
+            let b = try await Self.decodeBody(request, as: AnnouncementDraftBody.self)
             do {
                 let a = try await desk.create(title: b.title, body: b.body, publishAt: b.publishAt, draft: b.draft ?? false, author: try context.caller())
-                return try JSONResponse.make(a, status: .created)
+                return a
             } catch let e as AppError { throw APIError(e) }
         }
         api.post("/api/v1/announcements/:id/publish", RouteDoc(method: "post", path: "/api/v1/announcements/:id/publish", summary: "Publish a draft now",
-                                                               tag: "news", params: [.path("id", "announcement id")], response: "Announcement",
-                                                               access: .permission(.publishNews))) { _, context -> Response in
-            do { return try JSONResponse.make(try await desk.publish(try context.parameters.require("id"), by: try context.caller())) } catch let e as AppError { throw APIError(e) }
+                                                               tag: "news", params: [.path("id", "announcement id")],
+                                                               access: .permission(.publishNews))) { _, context in
+            do { return try await desk.publish(try context.parameters.require("id"), by: try context.caller()) } catch let e as AppError { throw APIError(e) }
         }
     }
 }

@@ -55,8 +55,8 @@ extension BrainServer {
         let services = self.services
         api.post("/api/v1/policies", RouteDoc(method: "post", path: "/api/v1/policies",
                                               summary: "Create or replace a policy written in the rule language; a rule or formula that does not parse is a 400 with line and column. Matching reruns at once and 免申即享 grants go out.",
-                                              tag: "policies", requestBody: ("application/json", "PolicyDraft"), response: "PolicySaved",
-                                              access: .permission(.configureRules), errors: [400, 401, 403])) { request, context -> Response in
+                                              tag: "policies", requestBody: .json(PolicyDraft.self), response: .json(PolicySaved.self),
+                                              access: .permission(.configureRules), errors: [400, 401, 403], status: .created, alternate: .ok)) { request, context -> Response in
             let p = try context.caller()
             let draft = try await Self.decodeBody(request, as: PolicyDraft.self)
             let record = try draft.record(by: p.username)

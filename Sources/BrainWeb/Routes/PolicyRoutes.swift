@@ -10,42 +10,40 @@ extension BrainServer {
         let services = self.services
         let catalog = services.catalog
         api.get("/api/v1/policies", RouteDoc(method: "get", path: "/api/v1/policies", summary: "Policies with their criteria and, within the caller's scope, how many enterprises qualify and were granted",
-                                             tag: "policies", response: "PolicyList", access: .permission(.readCatalog))) { request, context -> Response in
+                                             tag: "policies", access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
-            return try JSONResponse.make(["items": try await services.policyOffice.overview(for: try context.caller(), cube: services.cubes.cube)])
+            return ItemList(try await services.policyOffice.overview(for: try context.caller(), cube: services.cubes.cube))
         }
         let matchParams: [ParamDoc] = [.path("id", "policy id"), .query("outcome", "eligible, incomplete or ineligible", enumValues: ["eligible", "incomplete", "ineligible"]),
                                        .query("region", "GB/T 2260 code"), .query("limit", "page size 1–500", type: "integer"), .query("offset", "rows to skip", type: "integer")]
         api.get("/api/v1/policies/:id/matches", RouteDoc(method: "get", path: "/api/v1/policies/:id/matches", summary: "Who qualifies for a policy (each criterion met, unmet or unknown) and who was granted, within the caller's scope",
-                                                         tag: "policies", params: matchParams, response: "PolicyMatchPage", access: .permission(.readStatistics))) { request, context -> Response in
+                                                         tag: "policies", params: matchParams, access: .permission(.readStatistics))) { request, context in
             let q = try QueryReader(request, allowed: Set(matchParams.map(\.name)))
             let page = try await services.policyOffice.matches(policy: try context.parameters.require("id"), for: try context.caller(),
                                                                outcome: try q.oneOf("outcome", MatchOutcome.self), region: q.string("region"),
                                                                limit: try q.int("limit", default: 50, range: 1...500),
                                                                offset: try q.int("offset", default: 0, range: 0...10_000_000), cube: services.cubes.cube)
-            return try JSONResponse.make(page)
+            return page
         }
         api.get("/api/v1/enterprises/:uscc/policy-matches", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/policy-matches",
                                                                      summary: "My policies: every policy read for one enterprise, each criterion met, unmet or unknown with its reason, the amount and any grant or application",
-                                                                     tag: "policies", params: [.path("uscc", "统一社会信用代码")], response: "EnterprisePolicyMatches",
-                                                                     access: .enterpriseData)) { request, context -> Response in
+                                                                     tag: "policies", params: [.path("uscc", "统一社会信用代码")],
+                                                                     access: .enterpriseData)) { request, context in
             _ = try QueryReader(request, allowed: [])
             let code = try await self.enterpriseData(request, context, .indicators)
-            return try JSONResponse.make(["items": try await services.policies.matches(for: code, cube: services.cubes.cube)])
+            return ItemList(try await services.policies.matches(for: code, cube: services.cubes.cube))
         }
         api.post("/api/v1/policies/:id/applications", RouteDoc(method: "post", path: "/api/v1/policies/:id/applications",
                                                               summary: "Apply for a policy (enterprise users, for their own enterprise)", tag: "policies",
-                                                              params: [.path("id", "policy id")], requestBody: ("application/json", "PolicyApplication"),
-                                                              response: "PolicyAward", access: .permission(.applyPolicies), errors: [400, 401, 403, 404, 409])) { request, context -> Response in
+                                                              params: [.path("id", "policy id")], requestBody: .json(NoteBody.self), access: .permission(.applyPolicies), errors: [400, 401, 403, 404, 409], status: .created)) { request, context in
             let p = try context.caller()
-            struct Body: Decodable { let note: String? }
             let buffer = try await request.body.collect(upTo: 64 * 1024)
-            let body = buffer.readableBytes == 0 ? Body(note: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
+            let body = buffer.readableBytes == 0 ? NoteBody(note: nil) : try BodyDecoder.decode(NoteBody.self, from: Data(buffer: buffer))
             guard let uscc = p.scope else { throw APIError.forbidden("your account has no enterprise") }
             let id = try context.parameters.require("id")
             do {
                 let award = try await services.policies.apply(policy: id, uscc: uscc, by: p.username, note: body.note, cube: services.cubes.cube)
-                return try JSONResponse.make(award, status: .created)
+                return award
             } catch let e as PolicyProblem {
                 throw e.description.hasPrefix("no policy") ? APIError.notFound(e.description) : APIError(.conflict, code: "cannot_apply", message: e.description)
             }
@@ -54,13 +52,11 @@ extension BrainServer {
             let state = action == "approve" ? "approved" : action == "reject" ? "rejected" : "paid"
             api.post("/api/v1/awards/:id/\(action)", RouteDoc(method: "post", path: "/api/v1/awards/:id/\(action)",
                                                              summary: "\(action.capitalized) a policy award (who and when are recorded)", tag: "policies",
-                                                             params: [.path("id", "award id")], requestBody: ("application/json", "AwardAction"),
-                                                             response: "PolicyAward", access: .permission(.reviewAwards), errors: [400, 401, 403, 404, 409])) { request, context -> Response in
-                struct Body: Decodable { let note: String?; let amount: Double? }
+                                                             params: [.path("id", "award id")], requestBody: .json(AwardActionBody.self), access: .permission(.reviewAwards), errors: [400, 401, 403, 404, 409])) { request, context in
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
-                let body = buffer.readableBytes == 0 ? Body(note: nil, amount: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
-                return try JSONResponse.make(try await services.policyOffice.advance(award: try context.parameters.require("id"), to: state, note: body.note,
-                                                                                     amount: body.amount, by: try context.caller(), cube: services.cubes.cube))
+                let body = buffer.readableBytes == 0 ? AwardActionBody(note: nil, amount: nil) : try BodyDecoder.decode(AwardActionBody.self, from: Data(buffer: buffer))
+                return try await services.policyOffice.advance(award: try context.parameters.require("id"), to: state, note: body.note,
+                                                                                     amount: body.amount, by: try context.caller(), cube: services.cubes.cube)
             }
         }
     }

@@ -67,7 +67,7 @@ extension BrainServer {
         ]
         api.get("/api/v1/services/solutions", RouteDoc(method: "get", path: "/api/v1/services/solutions",
                                                        summary: "服务资源目录: search and filter the solutions of government, industry and local providers",
-                                                       tag: "services", params: searchParams, response: "CatalogueList", access: .permission(.readCatalog))) { request, context -> Response in
+                                                       tag: "services", params: searchParams, access: .permission(.readCatalog))) { request, context in
             let q = try QueryReader(request, allowed: Set(searchParams.map(\.name)))
             var query = CatalogueQuery(text: q.string("q"), category: q.string("category"), chain: try self.chainParameter(q), area: q.string("area"),
                                        kind: q.string("kind"), region: q.string("region"))
@@ -78,43 +78,43 @@ extension BrainServer {
                 guard let v = Double(m), v.isFinite, v >= 0 else { throw APIError.badRequest("maxPrice", "must be a non-negative number, got '\(m)'") }
                 query.maxPrice = v
             }
-            return try JSONResponse.make(["items": try await catalogue.search(query)])
+            return ItemList(try await catalogue.search(query))
         }
         api.get("/api/v1/services/providers", RouteDoc(method: "get", path: "/api/v1/services/providers", summary: "Service providers of the catalogue",
-                                                       tag: "services", response: "ProviderList", access: .permission(.readCatalog))) { request, context -> Response in
+                                                       tag: "services", access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
-            return try JSONResponse.make(["items": try await catalogue.providers()])
+            return ItemList(try await catalogue.providers())
         }
         api.post("/api/v1/services/providers", RouteDoc(method: "post", path: "/api/v1/services/providers", summary: "Add or replace a service provider",
-                                                        tag: "services", requestBody: ("application/json", "ProviderDraft"), response: "ServiceProvider",
-                                                        access: .permission(.managePrograms))) { request, context -> Response in
+                                                        tag: "services", requestBody: .json(ProviderDraft.self),
+                                                        access: .permission(.managePrograms), status: .created)) { request, context in
             let provider = try await Self.decodeBody(request, as: ProviderDraft.self).provider()
             try await catalogue.save(providers: [provider])
-            return try JSONResponse.make(provider, status: .created)
+            return provider
         }
         api.post("/api/v1/services/solutions", RouteDoc(method: "post", path: "/api/v1/services/solutions", summary: "Add or replace a solution of a provider",
-                                                        tag: "services", requestBody: ("application/json", "SolutionDraft"), response: "ServiceSolution",
-                                                        access: .permission(.managePrograms))) { request, context -> Response in
+                                                        tag: "services", requestBody: .json(SolutionDraft.self),
+                                                        access: .permission(.managePrograms), status: .created)) { request, context in
             let draft = try await Self.decodeBody(request, as: SolutionDraft.self)
             let solution = try draft.solution(providers: Set(try await catalogue.providers().map(\.id)), areas: Set(Questionnaire.standard.subareaCodes))
             try await catalogue.save(solutions: [solution])
-            return try JSONResponse.make(solution, status: .created)
+            return solution
         }
         api.get("/api/v1/enterprises/:uscc/referrals", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/referrals",
                                                                 summary: "Referrals of an enterprise to catalogue solutions (referred, contacted, adopted, declined) with their history",
-                                                                tag: "services", params: [.path("uscc", "统一社会信用代码")], response: "ReferralList",
-                                                                access: .enterpriseData)) { request, context -> Response in
+                                                                tag: "services", params: [.path("uscc", "统一社会信用代码")],
+                                                                access: .enterpriseData)) { request, context in
             _ = try QueryReader(request, allowed: [])
             let code = try await self.enterpriseData(request, context, .referrals)
-            return try JSONResponse.make(["items": try await catalogue.referrals(uscc: code)])
+            return ItemList(try await catalogue.referrals(uscc: code))
         }
         api.post("/api/v1/enterprises/:uscc/referrals", RouteDoc(method: "post", path: "/api/v1/enterprises/:uscc/referrals",
                                                                  summary: "Ask to be referred to a catalogue solution (the enterprise itself)", tag: "services",
-                                                                 params: [.path("uscc", "统一社会信用代码")], requestBody: ("application/json", "ReferralRequest"),
-                                                                 response: "ReferralList", access: .permission(.submitDiagnosis))) { request, context -> Response in
+                                                                 params: [.path("uscc", "统一社会信用代码")], requestBody: .json(ReferralRequest.self),
+                                                                 response: .json(ItemList<Referral>.self), access: .permission(.submitDiagnosis),
+                                                                 status: .created, alternate: .ok)) { request, context -> Response in
             let code = try self.ownEnterprise(context)
-            struct Body: Decodable { let solutionId: String?; let note: String? }
-            let body = try await Self.decodeBody(request, as: Body.self)
+            let body = try await Self.decodeBody(request, as: ReferralRequest.self)
             guard let id = body.solutionId, !id.isEmpty else { throw APIError.badRequest("solutionId", "required") }
             do {
                 let made = try await catalogue.refer(uscc: code, items: [(id, body.note ?? "企业主动申请对接")], diagnosisId: nil, by: try context.caller().username)
@@ -124,18 +124,16 @@ extension BrainServer {
         for state in ["contacted", "adopted", "declined"] {
             api.post("/api/v1/referrals/:id/\(state)", RouteDoc(method: "post", path: "/api/v1/referrals/:id/\(state)",
                                                                summary: "Mark a referral \(state) (the enterprise itself, or an official of its scope)", tag: "services",
-                                                               params: [.path("id", "referral id")], requestBody: ("application/json", "WarningAction"),
-                                                               response: "Referral", access: .permission(.readIndicators), errors: [400, 401, 403, 404])) { request, context -> Response in
+                                                               params: [.path("id", "referral id")], requestBody: .json(NoteBody.self), access: .permission(.readIndicators), errors: [400, 401, 403, 404])) { request, context in
                 let p = try context.caller()
                 let id = try context.parameters.require("id")
                 guard let r = try await catalogue.referral(id) else { throw APIError.notFound("no referral \(id)") }
                 let mayAct = p.ownEnterprise != nil ? p.ownEnterprise == r.uscc : p.can(.managePrograms) && self.inScope(p, uscc: r.uscc)
                 guard mayAct else { throw APIError.forbidden("referral \(id) is not yours to update") }
-                struct Body: Decodable { let note: String? }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
-                let body = buffer.readableBytes == 0 ? Body(note: nil) : try BodyDecoder.decode(Body.self, from: Data(buffer: buffer))
+                let body = buffer.readableBytes == 0 ? NoteBody(note: nil) : try BodyDecoder.decode(NoteBody.self, from: Data(buffer: buffer))
                 do {
-                    return try JSONResponse.make(try await catalogue.advance(referral: id, to: state, by: p.username, note: body.note))
+                    return try await catalogue.advance(referral: id, to: state, by: p.username, note: body.note)
                 } catch let e as AppError { throw APIError(e) }
             }
         }

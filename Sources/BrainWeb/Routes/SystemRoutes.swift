@@ -28,12 +28,12 @@ extension BrainServer {
                 throw APIError(.serviceUnavailable, code: "database_unavailable", message: "the database does not answer: \(error)")
             }
         }
-        router.get("/metrics") { _, _ -> Response in
+        router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return JSONResponse.raw(Data(buffer), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
-        router.get("/openapi.json") { _, _ -> Response in
+        router.get("/openapi.json") { _, _ in
             JSONResponse.raw(openAPI(), contentType: "application/json; charset=utf-8")
         }
     }

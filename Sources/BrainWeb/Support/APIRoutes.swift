@@ -19,6 +19,20 @@ struct ParamDoc: Sendable {
     }
 }
 
+/// A request or response body in the OpenAPI document, its schema derived from the Codable type the handler reads or
+/// returns (see `SchemaBook`).
+struct BodyDoc: Sendable {
+    let contentType: String
+    let schema: @Sendable (SchemaBook) throws -> [String: Any]
+
+    /// A JSON body of type `T`.
+    static func json<T: Decodable>(_ type: T.Type) -> BodyDoc {
+        BodyDoc(contentType: "application/json", schema: { try $0.schema(of: T.self).schema })
+    }
+    /// A CSV file (UTF-8 or GB18030) as the importers read it.
+    static let csv = BodyDoc(contentType: "text/csv", schema: { _ in ["type": "string", "description": "CSV with a header row; UTF-8 or GB18030"] })
+}
+
 /// What the OpenAPI document says about one route.
 struct RouteDoc: Sendable {
     let method: String
@@ -26,12 +40,16 @@ struct RouteDoc: Sendable {
     let summary: String
     let tag: String
     var params: [ParamDoc] = []
-    var requestBody: (contentType: String, schema: String)? = nil
-    /// Name of the response schema in components, if any.
-    var response: String? = nil
+    var requestBody: BodyDoc? = nil
+    /// The success body; typed handlers fill it from their return type.
+    var response: BodyDoc? = nil
     /// Who may call the route: enforced by `APIRoutes` before the handler runs, and stated in the OpenAPI document.
     var access: RouteAccess = .signedIn
     var errors: [Int] = [400, 401, 403, 404]
+    /// The success status of a typed handler (201 for routes that create).
+    var status: HTTPResponse.Status = .ok
+    /// A second success status with the same body (201 when something was created, 200 when it already existed).
+    var alternate: HTTPResponse.Status? = nil
 
     /// The permission the route needs, as the OpenAPI document's `x-permission` says it.
     var permission: String? { access.note }
@@ -81,28 +99,46 @@ final class APIRoutes: @unchecked Sendable {
 
     init(router: Router<BrainContext>) { self.router = router }
 
+    /// A route whose handler builds its own response (CSV, Markdown, a status chosen at run time); `doc.response` names
+    /// the JSON body if there is one.
     func get(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
-        docs.append(doc)
-        let access = doc.access
-        router.get(RouterPath(path)) { request, context in
-            try access.enforce(context)
-            do { return try await handler(request, context) } catch let e as AppError { throw APIError(e) }
-        }
+        add(.get, path, doc, handler)
     }
-
     func put(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
-        docs.append(doc)
-        let access = doc.access
-        router.put(RouterPath(path)) { request, context in
-            try access.enforce(context)
-            do { return try await handler(request, context) } catch let e as AppError { throw APIError(e) }
-        }
+        add(.put, path, doc, handler)
+    }
+    func post(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
+        add(.post, path, doc, handler)
     }
 
-    func post(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
+    /// A route answering a JSON body of type `Out` with `doc.status`; the document's response schema is `Out`'s.
+    func get<Out: Codable & Sendable>(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Out) {
+        add(.get, path, typed(doc, Out.self), encoding(doc.status, handler))
+    }
+    func put<Out: Codable & Sendable>(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Out) {
+        add(.put, path, typed(doc, Out.self), encoding(doc.status, handler))
+    }
+    func post<Out: Codable & Sendable>(_ path: String, _ doc: RouteDoc, _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Out) {
+        add(.post, path, typed(doc, Out.self), encoding(doc.status, handler))
+    }
+
+    private func typed<Out: Decodable>(_ doc: RouteDoc, _ type: Out.Type) -> RouteDoc {
+        var doc = doc
+        doc.response = .json(Out.self)
+        return doc
+    }
+
+    private func encoding<Out: Encodable & Sendable>(_ status: HTTPResponse.Status,
+                                                      _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Out)
+        -> @Sendable (Request, BrainContext) async throws -> Response {
+        { request, context in try JSONResponse.make(try await handler(request, context), status: status) }
+    }
+
+    private func add(_ method: HTTPRequest.Method, _ path: String, _ doc: RouteDoc,
+                     _ handler: @escaping @Sendable (Request, BrainContext) async throws -> Response) {
         docs.append(doc)
         let access = doc.access
-        router.post(RouterPath(path)) { request, context in
+        router.on(RouterPath(path), method: method) { request, context in
             try access.enforce(context)
             do { return try await handler(request, context) } catch let e as AppError { throw APIError(e) }
         }

@@ -1,5 +1,5 @@
 /// The reading of one criterion for one enterprise (three-valued: unknown when data is missing).
-public enum CriterionState: String, Codable, Sendable {
+public enum CriterionState: String, CaseIterable, Codable, Sendable {
     case met, unmet, unknown
 }
 
