@@ -81,7 +81,7 @@ private struct AwardRow: Decodable {
     let basis, history, created_at, updated_at: String
     var award: PolicyAward {
         PolicyAward(id: id, policyId: policy_id, uscc: uscc, route: route, state: state, amount: amount, basis: basis,
-                    history: (try? JSONDecoder().decode([PolicyAward.Step].self, from: Data(history.utf8))) ?? [],
+                    history: Store.storedJSON([PolicyAward.Step].self, history, what: "history of award \(id)") ?? [],
                     createdAt: created_at, updatedAt: updated_at)
     }
 }

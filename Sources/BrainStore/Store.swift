@@ -44,6 +44,15 @@ public final class Store: Sendable {
     /// Where the store reports data it had to leave out (rows that no longer decode).
     static let problems = Logger(label: "brain.store")
 
+    /// Decodes a JSON column; a value that does not decode is logged as an error naming the record (the record is still
+    /// shown, without that part) instead of vanishing silently.
+    static func storedJSON<T: Decodable>(_ type: T.Type, _ text: String, what: String) -> T? {
+        do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+            problems.error("stored \(what) is not valid JSON and is left out: \(error)")
+            return nil
+        }
+    }
+
     public static func openSQLite(path: String, logger: Logger = Logger(label: "brain.store")) async throws -> Store {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }

@@ -78,7 +78,7 @@ private struct WarningRow: Decodable {
     let acknowledged_by, acknowledged_at, resolved_by, resolved_at, note: String?
 
     var record: WarningRecord {
-        let values = (try? JSONDecoder().decode([String: Double].self, from: Data(inputs.utf8))) ?? [:]
+        let values = Store.storedJSON([String: Double].self, inputs, what: "inputs of warning \(id)") ?? [:]
         return WarningRecord(id: id, kind: kind, level: level, subjectType: subject_type, subject: subject, subjectName: subject_name,
                              region: region, zone: zone, chain: chain, period: period, rule: rule, inputs: values, threshold: threshold,
                              explanation: explanation, state: state, createdAt: created_at, updatedAt: updated_at,

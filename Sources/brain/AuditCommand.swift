@@ -16,9 +16,13 @@ struct AuditCommand: AsyncParsableCommand {
             let db = try await store.open()
             let result = try await AuditLedger(store: db).verify()
             if !result.ok {
-                try? await SecurityMonitor(store: db).raise(kind: "ledger_verification_failed", level: "critical", actor: "cli:\(NSUserName())", source: "cli",
-                                                           summary: "audit ledger verification failed: \(result.problem ?? "")",
-                                                           trace: ["firstBadEntry": result.firstBadEntry.map(String.init) ?? "", "entries": String(result.entries)])
+                do {
+                    try await SecurityMonitor(store: db).raise(kind: "ledger_verification_failed", level: "critical", actor: "cli:\(NSUserName())", source: "cli",
+                                                               summary: "audit ledger verification failed: \(result.problem ?? "")",
+                                                               trace: ["firstBadEntry": result.firstBadEntry.map(String.init) ?? "", "entries": String(result.entries)])
+                } catch {
+                    note("ERROR: could not record the security event for the failed verification: \(error)")
+                }
             }
             await db.close()
             say(result.description)

@@ -41,7 +41,11 @@ struct BackupCommand: AsyncParsableCommand {
         let manifestFile = (out as NSString).appendingPathComponent("backup-manifest.json")
         for extra in ["demo-manifest.json"] {
             let from = (store.data as NSString).appendingPathComponent(extra)
-            if FileManager.default.fileExists(atPath: from) { try? FileManager.default.copyItem(atPath: from, toPath: (out as NSString).appendingPathComponent(extra)) }
+            if FileManager.default.fileExists(atPath: from) {
+                do { try FileManager.default.copyItem(atPath: from, toPath: (out as NSString).appendingPathComponent(extra)) } catch {
+                    note("WARNING: \(extra) was not copied into the backup: \(error)")
+                }
+            }
         }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -90,7 +94,9 @@ struct RestoreCommand: AsyncParsableCommand {
             try FileManager.default.copyItem(atPath: file, toPath: target)
             let demo = (backup as NSString).appendingPathComponent("demo-manifest.json")
             if FileManager.default.fileExists(atPath: demo), url == nil {
-                try? FileManager.default.copyItem(atPath: demo, toPath: (store.data as NSString).appendingPathComponent("demo-manifest.json"))
+                do { try FileManager.default.copyItem(atPath: demo, toPath: (store.data as NSString).appendingPathComponent("demo-manifest.json")) } catch {
+                    note("WARNING: demo-manifest.json was not restored (the demo's planted cases will not be listed): \(error)")
+                }
             }
         } else {
             guard let url, url.hasPrefix("postgres") else { throw Failure("this is a PostgreSQL backup; give --database postgres://… of an empty database") }

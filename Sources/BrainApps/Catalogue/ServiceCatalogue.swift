@@ -2,6 +2,7 @@ import BrainCore
 import BrainSecurity
 import BrainStore
 import Foundation
+import Logging
 
 /// A solution with its provider, as the catalogue lists it.
 public struct CatalogueEntry: Codable, Sendable {
@@ -55,6 +56,7 @@ public struct Referral: Codable, Sendable, Hashable {
 
 /// 服务资源目录: providers and their solutions, search and filter, and referrals from diagnoses.
 public struct ServiceCatalogue: Sendable {
+    static let problems = Logger(label: "brain.catalogue")
     public let store: Store
     /// Encrypts providers' contact details at rest (they name people and phone numbers).
     public let cipher: FieldCipher?
@@ -104,7 +106,16 @@ public struct ServiceCatalogue: Sendable {
     public func providers() async throws -> [ServiceProvider] {
         try await store.documents(.providers, as: ServiceProvider.self).map { p in
             var p = p
-            if FieldCipher.isEncrypted(p.contact) { p.contact = (try? cipher?.decrypt(p.contact)) ?? "（已加密）" }
+            if FieldCipher.isEncrypted(p.contact) {
+                do {
+                    guard let cipher else { throw AppError.unavailable("no_data_key", "no data key is loaded") }
+                    p.contact = try cipher.decrypt(p.contact)
+                } catch {
+                    // The key that sealed it is not loaded: the operator must know, the reader sees that it is sealed.
+                    Self.problems.error("contact of provider \(p.id) cannot be decrypted: \(error)")
+                    p.contact = "（已加密）"
+                }
+            }
             return p
         }
     }

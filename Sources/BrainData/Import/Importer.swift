@@ -18,7 +18,12 @@ public struct Importer: Sendable {
         self.store = store
         self.catalog = catalog
         self.industries = industries
-        self.nationalRegions = Set(((try? RegionCatalog.loadRegions(resource: "china-regions")) ?? []).map(\.code))
+        do {
+            self.nationalRegions = Set(try RegionCatalog.loadRegions(resource: "china-regions").map(\.code))
+        } catch {
+            // A bundled file that does not load is a broken build, not bad input.
+            preconditionFailure("the bundled national region list china-regions.csv does not load: \(error)")
+        }
         let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
         self.latestMonth = latestMonth ?? Month(year: now.year!, month: now.month!)!
     }

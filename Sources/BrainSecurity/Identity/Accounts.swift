@@ -3,6 +3,7 @@ import BrainCore
 import BrainStore
 import Crypto
 import Foundation
+import Logging
 
 /// Whether administrators and officials must use a second factor (`BRAIN_MFA=optional` relaxes it for demos and tests).
 public enum MFAPolicy: String, Sendable {
@@ -32,6 +33,7 @@ public struct LoginResult: Sendable {
 /// Account management and login over the store: creation with role/scope checks, the password rule with no reuse of
 /// the last five, lockout after five failures, TOTP second factor with recovery codes.
 public struct Accounts: Sendable {
+    static let problems = Logger(label: "brain.accounts")
     public let store: Store
     public let catalog: RegionCatalog
     public let cipher: FieldCipher?
@@ -144,8 +146,14 @@ public struct Accounts: Sendable {
 
     /// `totp` or `recovery` when the code is right (a TOTP step is used once), nil otherwise.
     func checkSecondFactor(_ username: String, security: UserSecurity, code: String, now: Date) async throws -> String? {
-        if let stored = security.mfaSecret, let secret = try? decryptSecret(stored),
-           let step = TOTP.matchingStep(code, secret: secret, at: now), step > UInt64(max(0, security.mfaLastStep)) {
+        var secret: [UInt8]? = nil
+        if let stored = security.mfaSecret {
+            do { secret = try decryptSecret(stored) } catch {
+                // Every enrolled user would be refused: the operator must learn that the field key is wrong or missing.
+                Self.problems.error("the second-factor secret of \(username) cannot be decrypted (is BRAIN_DATA_KEY the key it was sealed with?): \(error)")
+            }
+        }
+        if let secret, let step = TOTP.matchingStep(code, secret: secret, at: now), step > UInt64(max(0, security.mfaLastStep)) {
             try await store.setMFALastStep(username, step: Int(step))
             return "totp"
         }
