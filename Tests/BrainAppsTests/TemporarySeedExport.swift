@@ -3,9 +3,8 @@ import Foundation
 import Testing
 @testable import BrainApps
 
-// TEMPORARY: writes the questionnaire and demo catalogue literals to Sources/BrainApps/Resources and checks the files.
+// TEMPORARY: writes the demo catalogue literals to Sources/BrainApps/Resources and checks the files.
 @Suite struct TemporarySeedExport {
-    static let questionnaireAbout = "The standard 转型问诊 questionnaire, modelled on MIIT 《中小企业数字化水平评测指标（2024年版）》 (four areas, four levels) with a GB/T 39116-2020 智能制造能力成熟度 self-check for larger firms. Questions and advice are written for this platform; they follow the structure of the indicators, not their exact wording. Area weights: 基础 35, 经营 30, 管理 15, 成效 20; sub-area weights are shares within their area. Options run worst first: a MIIT question's options are evenly graded (4 options 0/33/67/100, 5 options 0/25/50/75/100); the GB/T 39116 maturity items (ids G1…, asked of 大型/中型 firms only) are 不满足 0 / 部分满足 50 / 完全满足 100. Loaded by Questionnaire.standard (Sources/BrainApps/Diagnosis/QuestionnaireContent.swift)."
     static let catalogueAbout = "Demo service catalogue (服务资源目录): government (政府资源), industry (行业资源) and local providers (本地服务商, including a few seated outside the province) with their solutions. Every name is invented for illustration (bodies marked “示范” are generic stand-ins, companies are fictional), and every telephone number is fictional. Solutions S001–S021 are general smart-manufacturing and industrial-software offers (通用智能制造与工业软件), S022–S059 chain-specific ones (产业链专项), S060–S085 public services, finance, talent and security (公共服务、金融、人才与安全). Prices are in 万元: both absent when priced on request (面议), both 0 for free public services. Loaded by SeededCatalogue (Sources/BrainApps/Catalogue/SeededCatalogue.swift)."
 
     static func url(_ name: String) -> URL {
@@ -23,15 +22,11 @@ import Testing
 
     @Test func export() throws {
         guard ProcessInfo.processInfo.environment["SEED_EXPORT"] == "1" else { return }
-        try Self.write(QuestionnaireFile(about: Self.questionnaireAbout, questionnaire: Questionnaire.standard), QuestionnaireFile.fileName)
         try Self.write(ServiceCatalogueFile(about: Self.catalogueAbout, providers: SeededCatalogue.providers.map(ServiceCatalogueFile.Provider.init),
                                            solutions: SeededCatalogue.solutions.map(ServiceCatalogueFile.Solution.init)), ServiceCatalogueFile.fileName)
     }
 
     @Test func filesEqualLiterals() throws {
-        let q = try QuestionnaireFile.decode(Data(contentsOf: Self.url(QuestionnaireFile.fileName)), file: QuestionnaireFile.fileName)
-        #expect(q.questionnaire == Questionnaire.standard)
-        #expect(q.about == Self.questionnaireAbout)
         let c = try ServiceCatalogueFile.decode(Data(contentsOf: Self.url(ServiceCatalogueFile.fileName)), file: ServiceCatalogueFile.fileName)
         #expect(c.about == Self.catalogueAbout)
         // createdAt is stamped at load time, as the literals stamped it at first use: compare everything else.
@@ -43,8 +38,7 @@ import Testing
         #expect(solutions == SeededCatalogue.solutions)
         #expect(c.providers == SeededCatalogue.providers.map(ServiceCatalogueFile.Provider.init))
         #expect(c.solutions == SeededCatalogue.solutions.map(ServiceCatalogueFile.Solution.init))
-        print("COUNTS questions", q.questionnaire.questions.count, "miit", q.questionnaire.questions.filter { !$0.largeFirmOnly }.count,
-              "maturity", q.questionnaire.questions.filter(\.largeFirmOnly).count, "providers", c.providers.count, "solutions", c.solutions.count,
+        print("COUNTS providers", c.providers.count, "solutions", c.solutions.count,
               "kinds", Dictionary(grouping: c.providers, by: \.kind).mapValues(\.count))
     }
 }
