@@ -75,4 +75,38 @@ import Testing
         let typo = try #require(message(decode, stringPoints))
         #expect(typo.hasPrefix("broken.json: at questionnaire.questions[0].options[0].points: "), "\(typo)")
     }
+
+    // MARK: Demo service catalogue (service-catalogue-demo.json)
+
+    @Test func catalogueHas35ProvidersAnd85Solutions() {
+        #expect(SeededCatalogue.providers.map(\.id) == (1...35).map { String(format: "P%03d", $0) })
+        #expect(Dictionary(grouping: SeededCatalogue.providers, by: \.kind).mapValues(\.count) == ["government": 9, "industry": 9, "local": 17])
+        #expect(SeededCatalogue.solutions.map(\.id) == (1...85).map { String(format: "S%03d", $0) })
+        #expect(SeededCatalogue.solutions.reduce(0) { $0 + $1.cases.count } == 57)
+        #expect(SeededCatalogue.solutions.filter { $0.priceMin == nil }.count == 5)
+        #expect(SeededCatalogue.solutions.filter { $0.priceMax == 0 }.count == 4)
+        let providers = Set(SeededCatalogue.providers.map(\.id))
+        #expect(SeededCatalogue.solutions.allSatisfy { providers.contains($0.providerId) })
+        #expect(SeededCatalogue.bundled.problems(areas: Set(Questionnaire.standard.subareaCodes), chains: Set(ChainCatalog.all.map(\.code))).isEmpty)
+        #expect(SeededCatalogue.solutions.first?.title == "设备联网与数据采集")
+        #expect(!SeededCatalogue.providers[0].createdAt.isEmpty)
+    }
+
+    @Test func aBrokenCatalogueFileNamesTheEntry() throws {
+        let decode: (Data) throws -> Void = { _ = try ServiceCatalogueFile.decode($0, file: "broken.json") }
+        func broken(_ change: (inout ServiceCatalogueFile) -> Void) throws -> Data {
+            var file = SeededCatalogue.bundled
+            change(&file)
+            return try encoded(file)
+        }
+        #expect(message(decode, try broken { _ in }) == nil)
+        #expect(message(decode, try broken { $0.solutions[4].providerId = "P999" }) == "broken.json: solution S005: provider P999 is not in providers")
+        #expect(message(decode, try broken { $0.providers[1].id = "P001" }) == "broken.json: provider P001 is listed twice")
+        #expect(message(decode, try broken { $0.solutions[2].areas.append("operation.magic") }) == "broken.json: solution S003: operation.magic is not a diagnosis sub-area")
+        #expect(message(decode, try broken { $0.solutions[2].chains = ["GOLD"] }) == "broken.json: solution S003: GOLD is not a chain code")
+        #expect(message(decode, try broken { $0.solutions[0].priceMax = nil }) == "broken.json: solution S001: priceMin and priceMax must both be given or both be absent")
+        let text = try #require(String(data: broken { _ in }, encoding: .utf8))
+        let untitled = Data(text.replacingOccurrences(of: #","title":"设备联网与数据采集""#, with: "").utf8)
+        #expect(message(decode, untitled) == #"broken.json: missing key "title" at solutions[0]"#)
+    }
 }
