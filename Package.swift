@@ -49,7 +49,8 @@ let package = Package(
         ),
         .target(
             name: "BrainApps",
-            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainSecurity", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["BrainCore", "BrainStore", "BrainData", "BrainModels", "BrainSecurity", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources")]
         ),
         .target(
             name: "BrainSecurity",

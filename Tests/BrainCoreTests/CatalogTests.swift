@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BrainCore
 
@@ -80,5 +81,69 @@ import Testing
         #expect(IndustryCatalog.standard.isValid("39"))
         #expect(!IndustryCatalog.standard.isValid("0111"))
         #expect(!IndustryCatalog.standard.isValid("abc"))
+    }
+}
+
+/// The bundled chain file (`Resources/chains-jiangxi.json`) and the checks a broken file fails.
+@Suite struct ChainCatalogFileTests {
+    @Test func bundledFileHolds12ChainsOf132LinksAnd203Classes() {
+        #expect(ChainCatalog.all.count == 12)
+        #expect(ChainCatalog.all.reduce(0) { $0 + $1.links.count } == 132)
+        #expect(ChainCatalog.industryClasses.count == 203)
+        #expect(ChainCatalog.bundled.problems().isEmpty)
+        #expect(ChainCatalog.bundled.chains.allSatisfy { !$0.note.isEmpty })
+        #expect(ChainCatalog.chain("NFM")?.link("NFM-04")?.feeds == ["NFM-07", "NFM-10"])
+        #expect(IndustryCatalog.standard.industryClass("3211")?.name == "铜冶炼")
+    }
+
+    /// A one-chain file whose links are `(code, feeds)` pairs, every link of class 3211.
+    func file(chain: String = "AAA", _ links: [(String, [String])], classes: [String] = ["3211"], stage: String = "upstream") -> Data {
+        let linkJSON = links.map { code, feeds in
+            #"{"code":"\#(code)","name":"环节","stage":"\#(stage)","products":["产品"],"industries":["3211"],"feeds":[\#(feeds.map { "\"\($0)\"" }.joined(separator: ","))]}"#
+        }
+        let classJSON = classes.map { #"{"code":"\#($0)","name":"铜冶炼"}"# }
+        return Data(#"{"about":"test","chains":[{"code":"\#(chain)","name":"链","note":"test","clusters":[],"links":[\#(linkJSON.joined(separator: ","))]}],"industryClasses":[\#(classJSON.joined(separator: ","))]}"#.utf8)
+    }
+
+    func message(_ data: Data) -> String? {
+        do {
+            _ = try ChainCatalogFile.decode(data, file: "broken.json")
+            return nil
+        } catch let e as BundledDataError {
+            #expect(e.file == "broken.json")
+            return e.description
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    @Test func aGoodSmallFileDecodes() throws {
+        let f = try ChainCatalogFile.decode(file([("AAA-01", ["AAA-02"]), ("AAA-02", [])]), file: "small.json")
+        #expect(f.chains.map(\.chain.edges.count) == [1])
+    }
+
+    @Test func validationNamesTheEntryAtFault() throws {
+        let unknownFeed = try #require(message(file([("AAA-01", ["AAA-09"])])))
+        #expect(unknownFeed == "broken.json: chain AAA: link AAA-01 feeds AAA-09, which is not a link of AAA")
+        let cycle = try #require(message(file([("AAA-01", ["AAA-02"]), ("AAA-02", ["AAA-03"]), ("AAA-03", ["AAA-02"])])))
+        #expect(cycle == "broken.json: chain AAA: the feeds form a cycle AAA-02 → AAA-03 → AAA-02")
+        #expect(message(file([("AAA-01", ["AAA-01"])]))?.contains("cycle AAA-01 → AAA-01") == true)
+        #expect(message(file([("AAA-01", []), ("AAA-01", [])])) == "broken.json: chain AAA: link AAA-01 is listed twice")
+        #expect(message(file([("BBB-01", [])])) == "broken.json: chain AAA: link BBB-01 does not start with AAA-")
+        #expect(message(file([("AAA-01", [])], classes: ["3240"])) == "broken.json: chain AAA: link AAA-01 uses class 3211, which is not in industryClasses")
+        #expect(message(file([("AAA-01", [])], classes: ["3211", "3211"])) == "broken.json: industry class 3211 is listed twice")
+    }
+
+    @Test func decodingErrorsNameTheCodingPath() throws {
+        let badStage = try #require(message(file([("AAA-01", []), ("AAA-02", [])], stage: "top")))
+        #expect(badStage.hasPrefix("broken.json: at chains[0].links[0].stage: "), "\(badStage)")
+        let noNote = Data(#"{"about":"","chains":[{"code":"AAA","name":"链","clusters":[],"links":[]}],"industryClasses":[]}"#.utf8)
+        #expect(message(noNote) == #"broken.json: missing key "note" at chains[0]"#)
+        let notJSON = try #require(message(Data("{\"about\":".utf8)))
+        #expect(notJSON.hasPrefix("broken.json: at the top level: "), "\(notJSON)")
+        #expect(throws: BundledDataError(file: "nothing.json", "missing from the bundle \(Bundle.main.bundlePath)")) {
+            try BundledData.data("nothing.json", in: .main)
+        }
     }
 }

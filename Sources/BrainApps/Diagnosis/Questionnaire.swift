@@ -1,7 +1,8 @@
 import Foundation
 
 /// The 转型问诊 questionnaire: areas and sub-areas with their weights, the graded questions, the MIIT level bands
-/// and the GB/T 39116-2020 maturity levels. The content lives in `Questionnaire.standard` (QuestionnaireContent.swift).
+/// and the GB/T 39116-2020 maturity levels. The content lives in `Questionnaire.standard`, loaded from the bundled
+/// `Resources/questionnaire-miit-2024.json` (QuestionnaireContent.swift).
 ///
 /// Conventions every consumer may rely on:
 /// - Every question is single-choice; an answer is the chosen option's index (0-based).
