@@ -67,7 +67,7 @@ extension Portal {
         } catch let e as AppError {
             return message(context, e.kind == .forbidden ? "无权访问" : "参数有误", e.message, status: e.kind == .forbidden ? .forbidden : .badRequest)
         }
-        let o = services.overview(scope)
+        let o = services.analyses.overview(scope)
         let catalog = services.catalog
         let level = catalog.region(scope.region)?.level
         let childLevel = scope.zone != nil ? "企业" : level == .province ? "设区市" : level == .city ? "县（市、区）" : "开发区"

@@ -47,7 +47,7 @@ extension Portal {
         let (p, scope): (Principal, AnalysisScope)
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let chain = selectedChain(request)
-        let a = services.chainAnalysis(chain, scope, for: p)
+        let a = services.analyses.chainAnalysis(chain, scope, for: p)
         var html = "<div class=\"card\"><h2>产业链图谱（上游 → 中游 → 下游）</h2><div style=\"display:grid;grid-template-columns:repeat(3,1fr);gap:14px\">"
         for stage in ChainStage.allCases {
             html += "<div><div class=\"muted\" style=\"font-weight:600;margin-bottom:6px\">\(stage.nameZh)</div>"
@@ -119,10 +119,7 @@ extension Portal {
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): p = v.0 }
         let chain = selectedChain(request)
         let by: EvaluationArea = request.uri.queryParameters["by"] == "zone" ? .zone : .city
-        let admits = (try? server.areaFilter(p, by: by)) ?? { _ in false }
-        let ranking = EvaluationIndex(cube: services.cubes.cube, catalog: services.catalog, digitalScores: try await services.diagnoses.latestScores())
-            .rank(by: by, chain: chain.code, weights: try await server.evaluationWeights(), admits: admits,
-                  readable: { [readable = p.indicatorScope(in: services.catalog)] in readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) })
+        let ranking = try await services.analyses.evaluation(for: p, by: by, chain: chain.code)
         var page = ReportPage(heading: "产业评价 · \(chain.name)", sub: "\(ranking.period) · 按\(by == .city ? "设区市" : "开发区")排名 · \(ranking.method)")
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code),
                         .init(name: "by", label: "单元", options: [("city", "设区市"), ("zone", "开发区")], selected: by.rawValue)]
@@ -150,8 +147,7 @@ extension Portal {
         let scope: AnalysisScope
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let chain = selectedChain(request)
-        let report = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: services.catalog,
-                                     targets: try await services.programmes.targets()).report(chain: chain, scope: scope, limit: 5, analysis: services.chainAnalysis(chain, scope))
+        let report = try await services.analyses.investmentLeads(chain: chain, scope: scope, limit: 5)
         var page = ReportPage(heading: "精准招商 · \(chain.name)", sub: "\(report.regionName) · \(report.period) · \(report.method)")
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code)]
         page.action = "/investment"

@@ -15,7 +15,7 @@ extension Portal {
     func electricityPage(_ request: Request, _ context: BrainContext) async throws -> Response {
         let (p, scope): (Principal, AnalysisScope)
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
-        let e = services.electricity(scope, for: p)
+        let e = services.analyses.electricity(scope, for: p)
         var page = ReportPage(heading: "电力看经济", sub: "\(services.catalog.region(scope.region)?.name ?? scope.region) · \(e.period) · 用电与产值的增速、弹性（用电增速÷产值增速）和近24个月相关系数")
         page.charts = [BarChart(title: "用电量累计同比", unit: "%", items: e.regions.map { BarItem(label: $0.name, value: $0.electricityYoy, note: "产值 " + NumberFormat.percent($0.outputYoy), href: nil) },
                                 valueFormat: { NumberFormat.percent($0) }).svg()]

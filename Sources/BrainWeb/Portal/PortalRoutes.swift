@@ -244,7 +244,7 @@ struct Portal: Sendable {
         c["canPublish"] = p.can(.publishNews)
         if p.can(.readStatistics), let scope = try? AnalysisScope.resolve(region: nil, zone: nil, chain: nil, industry: nil, period: nil, principal: p,
                                                                           catalog: services.catalog, latest: services.cubes.cube.lastMonth) {
-            let o = services.overview(scope)
+            let o = services.analyses.overview(scope)
             c["scopeLine"] = "\(o.scope.regionName) · \(o.periodLabel)（\(o.cumulativeLabel)）· 规上工业企业 \(o.firms.aboveScale) 家"
             c["kpis"] = DashboardFigures.kpis(o)
             c["hasKpis"] = true

@@ -130,13 +130,7 @@ extension Portal {
         let (p, scope): (Principal, AnalysisScope)
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let chain = selectedChain(request)
-        let cube = services.cubes.cube, network = services.networks.network
-        let analysis = services.chainAnalysis(chain, scope)
-        let leads = InvestmentLeads(cube: cube, network: network, catalog: services.catalog, targets: try await services.programmes.targets())
-            .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
-        let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: services.catalog)
-            .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(), projects: try await services.programmes.allProjects(),
-                   leads: leads, analysis: services.chainAnalysis(chain, scope, for: p))
+        let brief = try await services.analyses.upgradeBrief(chain: chain, scope: scope, for: p)
         if request.uri.queryParameters["format"] == "md" {
             var headers = HTTPFields()
             headers[.contentType] = "text/markdown; charset=utf-8"

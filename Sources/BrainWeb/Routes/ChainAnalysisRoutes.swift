@@ -16,7 +16,7 @@ extension BrainServer {
                 throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
             }
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
-            return services.chainAnalysis(chain, scope, for: try context.caller())
+            return services.analyses.chainAnalysis(chain, scope, for: try context.caller())
         }
     }
 }

@@ -75,7 +75,6 @@ struct EnterpriseView: Codable, Sendable {
 extension BrainServer {
     func addEnterpriseRoutes(_ api: APIRoutes) {
         let services = self.services
-        let catalog = services.catalog
         let listParams: [ParamDoc] = [
             .query("region", "GB/T 2260 code; a city includes its counties"), .query("zone", "development zone code"),
             .query("chain", "chain code such as NFM"), .query("link", "chain link code such as NFM-04"),

@@ -11,7 +11,6 @@ extension BrainServer {
 
     func addEvaluationRoutes(_ api: APIRoutes) {
         let services = self.services
-        let catalog = services.catalog
         let params: [ParamDoc] = [.query("by", "city (default) or zone", enumValues: ["city", "zone"]), .query("chain", "chain code such as NFM")]
         api.get("/api/v1/evaluation", RouteDoc(method: "get", path: "/api/v1/evaluation",
                                                summary: "产业评价: composite index per chain × city or zone (scale, growth, profitability, R&D intensity, digital level, energy productivity, 亩均效益) with the weights and each component's value and score, ranked within each chain",
@@ -19,12 +18,7 @@ extension BrainServer {
             let q = try QueryReader(request, allowed: Set(params.map(\.name)))
             let by = try q.oneOf("by", EvaluationArea.self) ?? .city
             let chain = try self.chainParameter(q)
-            let p = try context.caller()
-            let admits = try self.areaFilter(p, by: by)
-            let index = EvaluationIndex(cube: services.cubes.cube, catalog: catalog, digitalScores: try await services.diagnoses.latestScores())
-            let readable = p.indicatorScope(in: catalog)
-            return index.rank(by: by, chain: chain, weights: try await self.evaluationWeights(), admits: admits,
-                                                    readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) })
+            return try await services.analyses.evaluation(for: try context.caller(), by: by, chain: chain)
         }
         api.get("/api/v1/evaluation/weights", RouteDoc(method: "get", path: "/api/v1/evaluation/weights", summary: "The evaluation index weights in force, by component",
                                                        tag: "evaluation", access: .permission(.readStatistics))) { request, context in
@@ -60,24 +54,14 @@ extension BrainServer {
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, extra: ["limit"], excluding: ["chain", "industry"])
             let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
-            let leads = InvestmentLeads(cube: services.cubes.cube, network: services.networks.network, catalog: catalog,
-                                        targets: try await services.programmes.targets())
-            return leads.report(chain: chain, scope: scope, limit: limit, analysis: services.chainAnalysis(chain, scope))
+            return try await services.analyses.investmentLeads(chain: chain, scope: scope, limit: limit)
         }
         api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
                                                                summary: "转型升级规划 brief for the chain in a region: figures, gaps and weak links, maturity distribution, demonstration projects, recommended actions; JSON with a Markdown rendering",
                                                                tag: "evaluation", params: chainParams, access: .permission(.readStatistics))) { request, context in
             let chain = try Self.chainPath(context)
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
-            let cube = services.cubes.cube, network = services.networks.network
-            let analysis = services.chainAnalysis(chain, scope)
-            let leads = InvestmentLeads(cube: cube, network: network, catalog: catalog, targets: try await services.programmes.targets())
-                .report(chain: chain, scope: scope, limit: 3, analysis: analysis)
-            let brief = UpgradeBriefWriter(cube: cube, network: network, catalog: catalog)
-                .brief(chain: chain, scope: scope, maturity: try await services.diagnoses.latestSnapshots(),
-                       projects: try await services.programmes.allProjects(), leads: leads,
-                       analysis: services.chainAnalysis(chain, scope, for: try context.caller()))
-            return brief
+            return try await services.analyses.upgradeBrief(chain: chain, scope: scope, for: try context.caller())
         }
         api.get("/api/v1/investment/targets", RouteDoc(method: "get", path: "/api/v1/investment/targets", summary: "The imported list of investment targets (firms outside the province)",
                                                        tag: "investment", params: [.query("chain", "chain code")],
@@ -93,11 +77,6 @@ extension BrainServer {
             let rows = try await Self.decodeBody(request, as: [InvestmentTargetDraft].self, limit: 4 * 1024 * 1024)
             return try await services.programmes.importTargets(rows, by: try context.caller())
         }
-    }
-
-    /// Cells a caller may see: officials of a city or county see their city's cells, zone managers their zone's.
-    func areaFilter(_ p: Principal, by: EvaluationArea) throws -> (String) -> Bool {
-        p.visibleAreas(byCity: by == .city, in: services.catalog) ?? { _ in true }
     }
 
     func chainParameter(_ q: QueryReader) throws -> String? {

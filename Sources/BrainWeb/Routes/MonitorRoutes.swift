@@ -31,14 +31,14 @@ extension BrainServer {
                                                      tag: "monitor", params: Self.sliceParams,
                                                      access: .permission(.readStatistics))) { request, context in
             let scope = try self.slice(request, context)
-            return services.overview(scope)
+            return services.analyses.overview(scope)
         }
         api.get("/api/v1/monitor/electricity", RouteDoc(method: "get", path: "/api/v1/monitor/electricity",
                                                         summary: "电力看经济: electricity against output by region and chain (growth, elasticity, 24-month correlation) and firms whose power fell while reported output did not",
                                                         tag: "monitor", params: Self.sliceParams,
                                                         access: .permission(.readStatistics))) { request, context in
             let scope = try self.slice(request, context)
-            return services.electricity(scope, for: try context.caller())
+            return services.analyses.electricity(scope, for: try context.caller())
         }
     }
 }

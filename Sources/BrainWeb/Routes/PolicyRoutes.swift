@@ -8,7 +8,6 @@ import Hummingbird
 extension BrainServer {
     func addPolicyRoutes(_ api: APIRoutes) {
         let services = self.services
-        let catalog = services.catalog
         api.get("/api/v1/policies", RouteDoc(method: "get", path: "/api/v1/policies", summary: "Policies with their criteria and, within the caller's scope, how many enterprises qualify and were granted",
                                              tag: "policies", access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])

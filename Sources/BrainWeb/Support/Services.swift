@@ -54,67 +54,10 @@ public struct Services: Sendable {
     public let newsDesk: AnnouncementDesk
     /// The database's answer for /healthz.
     public let systemStatus: SystemStatus
-    /// 工业运行 overviews of the current cube, by slice.
-    public let overviews = ResultCache<MonitorOverview>()
+    /// The analyses officials read, cached per cube and cut to the caller.
+    public let analyses: AnalysisDesk
     /// Talent maps, by the data they were built from.
     public let talentMaps = ResultCache<TalentMap>(capacity: 64)
-
-    /// The overview of a slice, computed once per cube.
-    public func overview(_ scope: AnalysisScope) -> MonitorOverview {
-        let cube = cubes.cube
-        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
-        return overviews.value(version: ResultCache<MonitorOverview>.version(of: cube), key: key) {
-            MonitorService(cube: cube, catalog: catalog).overview(scope)
-        }
-    }
-
-    /// 产业链 analyses of the current cube and supply network, by chain and slice.
-    public let chainAnalyses = ResultCache<ChainAnalysis>(capacity: 512)
-    /// 电力看经济 analyses of the current cube, by slice.
-    public let electricityAnalyses = ResultCache<ElectricityAnalysis>(capacity: 128)
-
-    /// The analysis of a chain in a slice, computed once per cube and supply network.
-    public func chainAnalysis(_ chain: IndustryChain, _ scope: AnalysisScope) -> ChainAnalysis {
-        let cube = cubes.cube, (network, generation) = networks.versioned
-        let key = "\(chain.code)|\(scope.region)|\(scope.zone ?? "")|\(scope.period)"
-        return chainAnalyses.value(version: ResultCache<ChainAnalysis>.version(of: cube) + "#\(generation)", key: key) {
-            ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
-        }
-    }
-
-    /// The analysis as one caller may see it: firms it may not read one by one are left out of the leaders, and a link
-    /// whose unreadable part could reveal one firm shows no figures (statistical disclosure control).
-    public func chainAnalysis(_ chain: IndustryChain, _ scope: AnalysisScope, for p: Principal) -> ChainAnalysis {
-        let cube = cubes.cube
-        let readable = p.indicatorScope(in: catalog)
-        // A caller who reads every firm sees the analysis as it is (no copy, no walk over the members).
-        if readable == .all { return chainAnalysis(chain, scope) }
-        return chainAnalysis(chain, scope).redacted { uscc in
-            guard let i = cube.firmIndex[uscc] else { return false }
-            let e = cube.firms[i]
-            return readable.admits(uscc: e.uscc, region: e.region, zone: e.zone)
-        }
-    }
-
-    /// Power against output for a slice, computed once per cube.
-    public func electricity(_ scope: AnalysisScope) -> ElectricityAnalysis {
-        let cube = cubes.cube
-        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
-        return electricityAnalyses.value(version: ResultCache<ElectricityAnalysis>.version(of: cube), key: key) {
-            MonitorService(cube: cube, catalog: catalog).electricity(scope)
-        }
-    }
-
-    /// Power against output as one caller may see it: firms it may not read one by one are left out of the divergence list.
-    public func electricity(_ scope: AnalysisScope, for p: Principal) -> ElectricityAnalysis {
-        let cube = cubes.cube
-        let readable = p.indicatorScope(in: catalog)
-        if readable == .all { return electricity(scope) }
-        return electricity(scope).redacted { uscc in
-            guard let i = cube.firmIndex[uscc] else { return false }
-            return readable.admits(uscc: uscc, region: cube.firms[i].region, zone: cube.firms[i].zone)
-        }
-    }
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -158,6 +101,7 @@ public struct Services: Sendable {
         self.consoleDesk = ConsoleDesk(store: store)
         self.newsDesk = AnnouncementDesk(store: store)
         self.systemStatus = SystemStatus(store: store)
+        self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes)
         refreshMarketRelations()
     }
 

@@ -1,0 +1,106 @@
+import BrainCore
+import BrainData
+import BrainSecurity
+
+/// The analyses officials read — 工业运行 overview, 电力看经济, 产业链 analysis, 产业评价, 精准招商 and the 转型升级 brief —
+/// computed from the current cube and supply network, cached per cube, and cut to what the caller may read one firm at a
+/// time (statistical disclosure control). API routes and portal pages both call these; neither assembles an analysis.
+public final class AnalysisDesk: Sendable {
+    let cubes: CubeHolder
+    let networks: SupplyNetworkHolder
+    let catalog: RegionCatalog
+    let diagnoses: DiagnosisDesk
+    let programmes: ProgrammeDesk
+    /// 工业运行 overviews of the current cube, by slice.
+    public let overviews = ResultCache<MonitorOverview>()
+    /// 产业链 analyses of the current cube and supply network, by chain and slice.
+    public let chainAnalyses = ResultCache<ChainAnalysis>(capacity: 512)
+    /// 电力看经济 analyses of the current cube, by slice.
+    public let electricityAnalyses = ResultCache<ElectricityAnalysis>(capacity: 128)
+
+    public init(cubes: CubeHolder, networks: SupplyNetworkHolder, catalog: RegionCatalog, diagnoses: DiagnosisDesk, programmes: ProgrammeDesk) {
+        self.cubes = cubes
+        self.networks = networks
+        self.catalog = catalog
+        self.diagnoses = diagnoses
+        self.programmes = programmes
+    }
+
+    /// The overview of a slice, computed once per cube (aggregates only; nothing to cut).
+    public func overview(_ scope: AnalysisScope) -> MonitorOverview {
+        let cube = cubes.cube
+        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
+        return overviews.value(version: ResultCache<MonitorOverview>.version(of: cube), key: key) {
+            MonitorService(cube: cube, catalog: catalog).overview(scope)
+        }
+    }
+
+    /// The chain analysis as computed, for internal use (investment leads rank links by it).
+    public func chainAnalysis(_ chain: IndustryChain, _ scope: AnalysisScope) -> ChainAnalysis {
+        let cube = cubes.cube, (network, generation) = networks.versioned
+        let key = "\(chain.code)|\(scope.region)|\(scope.zone ?? "")|\(scope.period)"
+        return chainAnalyses.value(version: ResultCache<ChainAnalysis>.version(of: cube) + "#\(generation)", key: key) {
+            ChainAnalyzer(cube: cube, network: network, catalog: catalog).analyze(chain, scope: scope)
+        }
+    }
+
+    /// The analysis as one caller may see it: firms it may not read one by one are left out of the leaders, and a link
+    /// whose unreadable part could reveal one firm shows no figures.
+    public func chainAnalysis(_ chain: IndustryChain, _ scope: AnalysisScope, for p: Principal) -> ChainAnalysis {
+        guard let readable = readableFirms(p) else { return chainAnalysis(chain, scope) }
+        return chainAnalysis(chain, scope).redacted(readable: readable)
+    }
+
+    /// Power against output for a slice, computed once per cube.
+    public func electricity(_ scope: AnalysisScope) -> ElectricityAnalysis {
+        let cube = cubes.cube
+        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
+        return electricityAnalyses.value(version: ResultCache<ElectricityAnalysis>.version(of: cube), key: key) {
+            MonitorService(cube: cube, catalog: catalog).electricity(scope)
+        }
+    }
+
+    /// Power against output as one caller may see it: firms it may not read one by one are left out of the divergence list.
+    public func electricity(_ scope: AnalysisScope, for p: Principal) -> ElectricityAnalysis {
+        guard let readable = readableFirms(p) else { return electricity(scope) }
+        return electricity(scope).redacted(readable: readable)
+    }
+
+    /// 产业评价: the composite index per chain × city (or zone) the caller oversees, ranked within each chain; cells
+    /// whose firms the caller cannot read one by one are judged by the disclosure rule.
+    public func evaluation(for p: Principal, by area: EvaluationArea, chain: String?) async throws -> EvaluationRanking {
+        let admits = p.visibleAreas(byCity: area == .city, in: catalog) ?? { _ in true }
+        let readable = p.indicatorScope(in: catalog)
+        let index = EvaluationIndex(cube: cubes.cube, catalog: catalog, digitalScores: try await diagnoses.latestScores())
+        return index.rank(by: area, chain: chain, weights: try await programmes.weights(), admits: admits,
+                          readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) })
+    }
+
+    /// 精准招商: for the chain's gap and weak links in the slice, ranked candidate firms outside the province.
+    public func investmentLeads(chain: IndustryChain, scope: AnalysisScope, limit: Int) async throws -> InvestmentLeadsReport {
+        InvestmentLeads(cube: cubes.cube, network: networks.network, catalog: catalog, targets: try await programmes.targets())
+            .report(chain: chain, scope: scope, limit: limit, analysis: chainAnalysis(chain, scope))
+    }
+
+    /// 转型升级规划: the brief for one chain in the slice, with the chain analysis as the caller may see it.
+    public func upgradeBrief(chain: IndustryChain, scope: AnalysisScope, for p: Principal) async throws -> UpgradeBrief {
+        let cube = cubes.cube, network = networks.network
+        let leads = InvestmentLeads(cube: cube, network: network, catalog: catalog, targets: try await programmes.targets())
+            .report(chain: chain, scope: scope, limit: 3, analysis: chainAnalysis(chain, scope))
+        return UpgradeBriefWriter(cube: cube, network: network, catalog: catalog)
+            .brief(chain: chain, scope: scope, maturity: try await diagnoses.latestSnapshots(), projects: try await programmes.allProjects(),
+                   leads: leads, analysis: chainAnalysis(chain, scope, for: p))
+    }
+
+    /// Whether a firm may be read one by one by `p`; nil when `p` reads every firm (no copy, no walk over the members).
+    private func readableFirms(_ p: Principal) -> ((String) -> Bool)? {
+        let readable = p.indicatorScope(in: catalog)
+        if readable == .all { return nil }
+        let cube = cubes.cube
+        return { uscc in
+            guard let i = cube.firmIndex[uscc] else { return false }
+            let e = cube.firms[i]
+            return readable.admits(uscc: e.uscc, region: e.region, zone: e.zone)
+        }
+    }
+}
