@@ -124,15 +124,14 @@ extension Portal {
     }
 
     func postListing(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let (p, firm): (Principal, Enterprise)
-        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let p: Principal
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): p = v.0 }
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
         let draft = ListingDraft(kind: form["kind"], product: form["product"], spec: form["spec"].flatMap { $0.isEmpty ? nil : $0 },
                                  quantity: form["quantity"].flatMap { Double($0) }, unit: form["unit"])
         do {
-            let listing = try draft.validated(for: firm, id: "L-\(String(UInt64(Date().timeIntervalSince1970 * 1_000_000), radix: 36))", by: p.username, today: MarketDesk.today())
-            try await services.market.save([listing])
+            let listing = try await services.market.post(draft, by: p, cube: services.cubes.cube)
             try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/market", target: "listing:\(listing.id)", source: request.clientAddress(context),
                                                         detail: BrainServer.auditDetail(["product": listing.product, "via": "portal"])))
             return PortalRenderer.redirect("/my/market")
