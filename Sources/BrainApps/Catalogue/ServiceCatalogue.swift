@@ -1,4 +1,5 @@
 import BrainCore
+import BrainData
 import BrainSecurity
 import BrainStore
 import Foundation
@@ -177,6 +178,15 @@ public struct ServiceCatalogue: Sendable {
         r.history.append(.init(state: state, by: user, at: now, note: note))
         try await save(referrals: [r])
         return r
+    }
+
+    /// Moves a referral on for the caller: the enterprise itself, or an official who runs programmes over the firm.
+    public func advance(referral id: String, to state: String, by p: Principal, note: String?, cube: IndicatorCube,
+                        catalog: RegionCatalog) async throws -> Referral {
+        guard let r = try await referral(id) else { throw AppError.notFound("no referral \(id)") }
+        let mayAct = p.ownEnterprise != nil ? p.ownEnterprise == r.uscc : p.can(.managePrograms) && p.reads(firm: r.uscc, cube: cube, catalog: catalog)
+        guard mayAct else { throw AppError.forbidden("referral \(id) is not yours to update") }
+        return try await advance(referral: id, to: state, by: p.username, note: note)
     }
 
     public func referral(_ id: String) async throws -> Referral? { try await store.document(.referrals, key: id, as: Referral.self) }

@@ -28,15 +28,9 @@ extension MarketDesk {
         if uscc == nil {
             if let own = p.ownEnterprise { uscc = own } else { try p.require(.readIndicators) }
         }
-        let readable = p.indicatorScope(in: catalog)
-        let inScope: (String) -> Bool = { code in
-            guard let i = cube.firmIndex[code] else { return p.seesProvince && p.can(.readIndicators) }
-            let e = cube.firms[i]
-            return readable.admits(uscc: e.uscc, region: e.region, zone: e.zone)
-        }
         let asked = uscc
         let all = try await listings(uscc: uscc, state: state).filter { l in
-            (kind == nil || l.kind == kind) && (asked != nil || inScope(l.uscc))
+            (kind == nil || l.kind == kind) && (asked != nil || p.reads(firm: l.uscc, cube: cube, catalog: catalog))
         }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
         return Page(total: all.count, limit: limit, offset: offset, items: Array(all.dropFirst(offset).prefix(limit)))
     }

@@ -125,26 +125,12 @@ extension BrainServer {
             api.post("/api/v1/referrals/:id/\(state)", RouteDoc(method: "post", path: "/api/v1/referrals/:id/\(state)",
                                                                summary: "Mark a referral \(state) (the enterprise itself, or an official of its scope)", tag: "services",
                                                                params: [.path("id", "referral id")], requestBody: .json(NoteBody.self), access: .permission(.readIndicators), errors: [400, 401, 403, 404])) { request, context in
-                let p = try context.caller()
-                let id = try context.parameters.require("id")
-                guard let r = try await catalogue.referral(id) else { throw APIError.notFound("no referral \(id)") }
-                let mayAct = p.ownEnterprise != nil ? p.ownEnterprise == r.uscc : p.can(.managePrograms) && self.inScope(p, uscc: r.uscc)
-                guard mayAct else { throw APIError.forbidden("referral \(id) is not yours to update") }
                 let buffer = try await request.body.collect(upTo: 64 * 1024)
                 let body = buffer.readableBytes == 0 ? NoteBody(note: nil) : try BodyDecoder.decode(NoteBody.self, from: Data(buffer: buffer))
-                do {
-                    return try await catalogue.advance(referral: id, to: state, by: p.username, note: body.note)
-                } catch let e as AppError { throw APIError(e) }
+                return try await catalogue.advance(referral: try context.parameters.require("id"), to: state, by: try context.caller(), note: body.note,
+                                                   cube: services.cubes.cube, catalog: services.catalog)
             }
         }
-    }
-
-    /// True when the enterprise lies in the caller's data scope.
-    func inScope(_ p: Principal, uscc: String) -> Bool {
-        let cube = services.cubes.cube
-        guard let i = cube.firmIndex[uscc] else { return p.seesProvince && p.can(.readIndicators) }
-        let e = cube.firms[i]
-        return p.indicatorScope(in: services.catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone)
     }
 
     /// The credit code in the path when it is the caller's own enterprise (administrators may act for any).
