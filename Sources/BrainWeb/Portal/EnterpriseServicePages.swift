@@ -73,15 +73,15 @@ extension Portal {
     }
 
     func submitDiagnosis(_ request: Request, _ context: BrainContext) async throws -> Response {
-        let (p, firm): (Principal, Enterprise)
-        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): (p, firm) = v }
+        let p: Principal
+        switch enterpriseUser(context) { case .failure(let r): return r; case .success(let v): p = v.0 }
         let form = try await FormBody.parse(request, limit: 256 * 1024)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
         var answers: [String: Int] = [:]
         for (k, v) in form where k != "_csrf" { if let n = Int(v) { answers[k] = n } }
         do {
-            let record = try await services.diagnoses.submit(firm: firm, answers: answers, by: p.username, catalog: services.catalog)
-            try await services.policies.refresh(cube: services.cubes.cube, catalog: services.catalog)
+            let record = try await services.diagnoses.submit(DiagnosisSubmission(uscc: nil, answers: answers), by: p, cube: services.cubes.cube,
+                                                             catalog: services.catalog, rematch: services.policies)
             try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/diagnosis", target: "diagnosis:\(record.id)", source: request.clientAddress(context),
                                                         detail: BrainServer.auditDetail(["total": String(record.result.total), "via": "portal"])))
             return try await diagnosisPage(request, context, result: record, error: nil)

@@ -23,30 +23,13 @@ extension BrainServer {
                                                summary: "Submit a diagnosis for one's own enterprise: score per area, level, weakest area, weak points, peer percentile (same chain and city), catalogue recommendations and referrals. Missing or out-of-range answers: 400 listing every field; nothing is saved.",
                                                tag: "diagnoses", requestBody: .json(DiagnosisSubmission.self),
                                                access: .permission(.submitDiagnosis), errors: [400, 401, 403, 404], status: .created)) { request, context in
-            let p = try context.caller()
             let body = try await Self.decodeBody(request, as: DiagnosisSubmission.self)
-            let uscc: String
-            if p.ownEnterprise != nil {
-                guard let mine = p.scope else { throw APIError.forbidden("your account has no enterprise") }
-                if let u = body.uscc, u != mine { throw APIError.forbidden("you can diagnose only your own enterprise \(mine)") }
-                uscc = mine
-            } else {
-                guard let u = body.uscc else { throw APIError.badRequest("uscc", "required") }
-                uscc = u
-            }
-            let cube = services.cubes.cube
-            guard let i = cube.firmIndex[uscc] else { throw APIError.notFound("no enterprise with credit code \(uscc)") }
-            guard let answers = body.answers else { throw APIError.badRequest("answers", "required: an object of question id → option index") }
-            let record: DiagnosisRecord
             do {
-                record = try await desk.submit(firm: cube.firms[i], answers: answers, by: p.username, catalog: services.catalog)
+                return try await desk.submit(body, by: try context.caller(), cube: services.cubes.cube, catalog: services.catalog, rematch: services.policies)
             } catch let e as DiagnosisFailure {
                 throw APIError(.badRequest, code: "bad_answers",
                                message: "\(e.problems.count) problem(s): " + e.problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
             }
-            // The digital level is a policy fact (e.g. 数字化转型示范): match again so the enterprise sees it at once.
-            try await services.policies.refresh(cube: cube, catalog: services.catalog)
-            return record
         }
         api.get("/api/v1/enterprises/:uscc/diagnoses", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/diagnoses",
                                                                 summary: "An enterprise's diagnosis history, newest first", tag: "diagnoses",
