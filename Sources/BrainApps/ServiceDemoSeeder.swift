@@ -31,7 +31,7 @@ public struct ServiceDemoSeeder: Sendable {
     public func seedIfDemo(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog = .jiangxi) async throws -> Summary? {
         guard try await store.setting("demo.manifest") != nil, try await store.setting(Self.doneKey) == nil else { return nil }
         var s = Summary()
-        let catalogue = ServiceCatalogue(store: store, cipher: cipher)
+        let catalogue = CatalogueDesk(store: store, cipher: cipher)
         s.solutions = try await catalogue.seedIfEmpty()
         var rng = SeededRandom(seed: seed, stream: 0xD1A6)
         let lastYear = cube.lastMonth.year

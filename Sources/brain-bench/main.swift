@@ -89,7 +89,7 @@ case "monitor":
     await store.close()
 case "policies":
     let (store, cube) = try await loadCube()
-    let desk = PolicyDesk(store: store)
+    let desk = PolicyMatcher(store: store)
     let t0 = clock.now
     let first = try await desk.refresh(cube: cube)
     print(String(format: "first refresh (facts for every firm, matching, grants written): %.2f s, %d new grants", seconds(clock.now - t0), first.newGrants))

@@ -50,7 +50,7 @@ struct KeysCommand: AsyncParsableCommand {
                 try await db.setMFASecret(u.username, secret: try cipher.encrypt(try cipher.decrypt(s)))
                 n += 1
             }
-            n += try await ServiceCatalogue(store: db, cipher: cipher).rotateKeys()
+            n += try await CatalogueDesk(store: db, cipher: cipher).rotateKeys()
             try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "keys rotate", target: "key:\(cipher.currentID)", source: "cli",
                                                                detail: "{\"values\":\(n)}"))
             await db.close()

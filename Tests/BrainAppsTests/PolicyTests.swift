@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct PolicyTests {
     @Test func seededPoliciesParseAndGrantWithoutApplication() async throws {
         let f = try await Fixture.load()
-        let desk = PolicyDesk(store: f.store)
+        let desk = PolicyMatcher(store: f.store)
         let (matches, _) = try await desk.refresh(cube: f.cube)
         #expect(matches.policies.count >= 10)
         #expect(matches.policies.count == SeededPolicies.all(validFrom: "", validUntil: "").count)
@@ -36,7 +36,7 @@ import Testing
             PolicyRecord(id: "BROKEN", name: "坏", issuer: "省", category: "奖励", summary: "", rule: "revenue_last_year >=", formula: "1",
                          autoGrant: false, validFrom: "2026-01", validUntil: "2026-12", createdBy: "t"),
         ])
-        let desk = PolicyDesk(store: store)
+        let desk = PolicyMatcher(store: store)
         let (matches, _) = try await desk.refresh(cube: try await CubeBuilder.build(from: store))
         #expect(matches.policies.map(\.record.id) == ["GOOD"])
         #expect(desk.unparsablePolicies.map(\.id) == ["BROKEN"])
@@ -46,7 +46,7 @@ import Testing
 
     @Test func unmetCriterionIsNamedAndTheFirmCanApply() async throws {
         let f = try await Fixture.load()
-        let desk = PolicyDesk(store: f.store)
+        let desk = PolicyMatcher(store: f.store)
         try await desk.refresh(cube: f.cube)
         let q = try await f.store.qualifications()
         let plain = try #require(f.cube.firms.first { $0.aboveScale && !(q[$0.uscc] ?? []).contains("高新技术企业") }?.uscc)
@@ -69,7 +69,7 @@ import Testing
 
     @Test func missingDataReadsUnknown() async throws {
         let f = try await Fixture.load()
-        let desk = PolicyDesk(store: f.store)
+        let desk = PolicyMatcher(store: f.store)
         try await desk.refresh(cube: f.cube)
         // No firm has a diagnosis yet, so 数字化水平 is unknown for a small or medium firm.
         let sme = try #require(f.cube.firms.first { $0.sizeClass == .small || $0.sizeClass == .medium }?.uscc)

@@ -12,7 +12,7 @@ enum ServiceFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-services-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 7, lastMonth: Fixture.last).seed(into: store, dataDirectory: dir)
-        try await ServiceCatalogue(store: store).seedIfEmpty()
+        try await CatalogueDesk(store: store).seedIfEmpty()
         return (store, try await CubeBuilder.build(from: store), try await SupplyNetwork.load(from: store), manifest)
     }
     static func load() async throws -> (store: Store, cube: IndicatorCube, network: SupplyNetwork, manifest: DemoManifest) { try await loading.value }
@@ -38,16 +38,16 @@ enum ServiceFixture {
         #expect(record.result.level == 4 || record.result.level == 3)
         #expect(record.result.total == 85)
         #expect(!record.recommendations.isEmpty)
-        let solutions = Dictionary(uniqueKeysWithValues: try await ServiceCatalogue(store: f.store).solutions().map { ($0.id, $0) })
+        let solutions = Dictionary(uniqueKeysWithValues: try await CatalogueDesk(store: f.store).solutions().map { ($0.id, $0) })
         // Every recommendation comes from the catalogue and addresses a management sub-area first.
         for r in record.recommendations { #expect(solutions[r.solutionId] != nil) }
         #expect(record.recommendations[0].subarea.hasPrefix("management."))
         #expect(record.referrals.count == min(3, record.recommendations.count))
-        let refs = try await ServiceCatalogue(store: f.store).referrals(uscc: firm.uscc)
+        let refs = try await CatalogueDesk(store: f.store).referrals(uscc: firm.uscc)
         #expect(Set(refs.map(\.id)).isSuperset(of: record.referrals))
         #expect(try await desk.history(uscc: firm.uscc).first?.id == record.id)
         // A referral moves referred → contacted → adopted, and cannot skip or go back.
-        let catalogue = ServiceCatalogue(store: f.store)
+        let catalogue = CatalogueDesk(store: f.store)
         let id = try #require(record.referrals.first)
         await #expect(throws: AppError.self) { try await catalogue.advance(referral: id, to: "adopted", by: "x", note: nil) }
         _ = try await catalogue.advance(referral: id, to: "contacted", by: "provider", note: "已电话联系")
@@ -91,7 +91,7 @@ enum ServiceFixture {
     @Test func digitalLevelFeedsThePolicyFact() async throws {
         let f = try await ServiceFixture.load()
         let desk = DiagnosisDesk(store: f.store)
-        let policies = PolicyDesk(store: f.store)
+        let policies = PolicyMatcher(store: f.store)
         let firm = try #require(f.cube.firms.first { $0.sizeClass == .medium && !DiagnosisDesk.isLarge($0) } ?? f.cube.firms.first { $0.sizeClass == .small })
         try await policies.refresh(cube: f.cube)
         let before = try #require(try await policies.matches(for: firm.uscc, cube: f.cube).first { $0.policyId == "DIGITAL-DEMO" })

@@ -94,7 +94,7 @@ struct ServiceCatalogueFile: Codable, Sendable, Hashable {
         var providerIds = Set<String>()
         for p in providers {
             if !providerIds.insert(p.id).inserted { problems.append("provider \(p.id) is listed twice") }
-            if ServiceCatalogue.kindNames[p.kind] == nil { problems.append("provider \(p.id): kind \(p.kind) is not government, industry or local") }
+            if CatalogueDesk.kindNames[p.kind] == nil { problems.append("provider \(p.id): kind \(p.kind) is not government, industry or local") }
             if p.region.count != 6 || !p.region.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 problems.append("provider \(p.id): region \(p.region) is not a 6-digit GB/T 2260 code")
             }

@@ -57,7 +57,7 @@ extension Questionnaire {
 /// referrals; keeps each enterprise's history.
 public final class DiagnosisDesk: Sendable {
     public let store: Store
-    public let catalogue: ServiceCatalogue
+    public let catalogue: CatalogueDesk
     public let questionnaire: Questionnaire
     /// Latest diagnosis per enterprise, loaded once and updated on every submission.
     /// Reloaded from the database when older than `reloadAfter`, so that diagnoses saved by another server on the same
@@ -70,7 +70,7 @@ public final class DiagnosisDesk: Sendable {
 
     public init(store: Store, questionnaire: Questionnaire = .standard) {
         self.store = store
-        self.catalogue = ServiceCatalogue(store: store)
+        self.catalogue = CatalogueDesk(store: store)
         self.questionnaire = questionnaire
     }
 

@@ -7,7 +7,7 @@ extension DiagnosisDesk {
     /// administrator names a firm it may read. Policy matching runs again afterwards, since the digital level is a policy
     /// fact (数字化转型示范) the enterprise should see at once. Bad answers throw `DiagnosisFailure` listing every field.
     public func submit(_ s: DiagnosisSubmission, by p: Principal, cube: IndicatorCube, catalog: RegionCatalog,
-                       rematch policies: PolicyDesk) async throws -> DiagnosisRecord {
+                       rematch policies: PolicyMatcher) async throws -> DiagnosisRecord {
         try p.require(.submitDiagnosis)
         let uscc: String
         if let mine = p.ownEnterprise {

@@ -1,135 +1,155 @@
 import BrainCore
 import BrainData
+import BrainSecurity
 import BrainStore
 import Foundation
-import Synchronization
 
-/// One policy read for one enterprise: every criterion with its state and reason, the outcome, the amount and the
-/// award (grant or application) if there is one.
-public struct EnterprisePolicyMatch: Codable, Sendable {
-    public let policyId: String
-    public let policyName: String
-    public let category: String
+/// One policy as a caller sees it: its rule and, within the caller's scope, how many firms qualify and were granted.
+public struct PolicyOverview: Codable, Sendable {
+    public let id, name, issuer, category, summary, rule, formula, validFrom, validUntil: String
     public let autoGrant: Bool
-    public let outcome: MatchOutcome
-    public let criteria: [CriterionResult]
-    public let amount: Double?
-    public let award: PolicyAward?
-    /// True when the enterprise may apply now (not eligible for an automatic grant, no open award).
-    public let canApply: Bool
+    public let criteria: [String]
+    public let eligible, incomplete, ineligible, awarded: Int
+    /// Absent when it would reveal one firm's award to a caller who may not read it (statistical disclosure control).
+    public let awardedAmount: Double?
 }
 
-/// 企业发展政策: keeps the policies, matches them against every enterprise, grants 免申即享 benefits and runs the
-/// application → approval → payment steps.
-public final class PolicyDesk: Sendable {
+/// One firm's reading of one policy.
+public struct PolicyMatchRow: Codable, Sendable {
+    public let uscc, name, region: String
+    public let outcome: MatchOutcome
+    public let amount: Double?
+    public let criteria: [CriterionResult]
+    public let award: PolicyAward?
+}
+
+/// A policy saved, with how it matched at once.
+public struct PolicySaved: Codable, Sendable {
+    public let policy: PolicyRecord
+    public let criteria: [String]
+    public let eligible, incomplete, ineligible, newGrants: Int
+    public let created: Bool
+}
+
+/// 企业发展政策 as officials and enterprises use it through the API and the portal: the overview of policies, who
+/// qualifies, saving a policy, and the review of awards — each within the caller's scope and permission.
+public struct PolicyDesk: Sendable {
+    public let desk: PolicyMatcher
     public let store: Store
-    private let current = Mutex<PolicyMatches?>(nil)
-    private let unparsable = Mutex<[(id: String, problem: String)]>([])
+    public let catalog: RegionCatalog
 
-    /// Stored policies whose rule or formula no longer parses (left out of matching): reported at start and on the console.
-    public var unparsablePolicies: [(id: String, problem: String)] { unparsable.withLock { $0 } }
+    public init(desk: PolicyMatcher, store: Store, catalog: RegionCatalog) {
+        self.desk = desk
+        self.store = store
+        self.catalog = catalog
+    }
 
-    public init(store: Store) { self.store = store }
+    func matchesOrWait() throws -> PolicyMatches {
+        guard let m = desk.matches else { throw AppError.unavailable("not_ready", "policy matching has not run yet") }
+        return m
+    }
 
-    /// The latest matching run.
-    public var matches: PolicyMatches? { current.withLock { $0 } }
-
-    /// Loads the policies (seeding the examples into an empty table), matches them against every enterprise of the
-    /// cube, and grants what 免申即享 policies owe. Returns the matches and how many new grants were made.
-    @discardableResult
-    public func refresh(cube: IndicatorCube, catalog: RegionCatalog = .jiangxi) async throws -> (matches: PolicyMatches, newGrants: Int) {
-        var records = try await store.policies()
-        if records.isEmpty {
-            let year = cube.lastMonth.year
-            records = SeededPolicies.all(validFrom: "\(year)-01", validUntil: "\(year + 1)-12")
-            try await store.upsertPolicies(records)
+    /// Every policy with its counts inside the caller's scope (enterprise users see the rules, not others' counts).
+    public func overview(for p: Principal, cube: IndicatorCube) async throws -> [PolicyOverview] {
+        let m = try matchesOrWait()
+        let scope = p.role == .enterprise ? ScopeRestriction.nothing : p.enterpriseScope(in: catalog)
+        let readable = p.indicatorScope(in: catalog)
+        let awards = try await store.awards()
+        func inside(_ uscc: String, _ s: ScopeRestriction) -> Bool {
+            cube.firmIndex[uscc].map { let e = cube.firms[$0]; return s.admits(uscc: e.uscc, region: e.region, zone: e.zone) } == true
         }
-        var parsed: [ParsedPolicy] = [], broken: [(id: String, problem: String)] = []
-        for r in records {
-            do { parsed.append(try ParsedPolicy.parse(r)) } catch {
-                broken.append((r.id, "\(error)"))
+        return m.policies.enumerated().map { k, pp in
+            var counts = [MatchOutcome: Int]()
+            for i in 0..<min(cube.firmCount, m.outcomes[k].count) {
+                let e = cube.firms[i]
+                if scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) { counts[m.outcomes[k][i], default: 0] += 1 }
+            }
+            let mine = awards.filter { $0.policyId == pp.record.id && $0.state != "rejected" && $0.state != "applied" && inside($0.uscc, scope) }
+            var hidden = DisclosureRule.Hidden()
+            for a in mine where !inside(a.uscc, readable) { hidden.add(PolicyAward.countable(a.amount) ?? 0) }
+            let total = (mine.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100
+            let r = pp.record
+            return PolicyOverview(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
+                                  validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
+                                  eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
+                                  awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil)
+        }
+    }
+
+    /// Who qualifies for a policy: firms whose figures the caller may read, eligible first, then by revenue.
+    public func matches(policy id: String, for p: Principal, outcome: MatchOutcome?, region: String?, limit: Int, offset: Int,
+                        cube: IndicatorCube) async throws -> Page<PolicyMatchRow> {
+        let m = try matchesOrWait()
+        guard let k = m.policies.firstIndex(where: { $0.record.id == id }) else { throw AppError.notFound("no policy \(id)") }
+        var regions: Set<String>?
+        if let r = region {
+            guard catalog.region(r) != nil else { throw AppError.bad("region", "\(r) is not a GB/T 2260 code of \(catalog.province.name)") }
+            regions = Set([r] + catalog.counties(within: r))
+        }
+        let scope = p.indicatorScope(in: catalog)
+        let awards = try await awardsByFirm(policy: id)
+        func rank(_ i: Int) -> (Int, Double) { (m.outcomes[k][i] == .eligible ? 0 : m.outcomes[k][i] == .incomplete ? 1 : 2, -cube.firms[i].revenue) }
+        let rows = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
+            let e = cube.firms[i]
+            return scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) && (regions?.contains(e.region) ?? true) && (outcome == nil || m.outcomes[k][i] == outcome)
+        }.sorted { rank($0) < rank($1) }
+        let page = rows.dropFirst(offset).prefix(limit).map { i -> PolicyMatchRow in
+            let e = cube.firms[i]
+            return PolicyMatchRow(uscc: e.uscc, name: e.name, region: e.region, outcome: m.outcomes[k][i], amount: m.amounts[k][i].isNaN ? nil : m.amounts[k][i],
+                                  criteria: m.policies[k].rule.evaluate(m.facts[i]), award: awards[e.uscc])
+        }
+        return Page(total: rows.count, limit: limit, offset: offset, items: Array(page))
+    }
+
+    /// A policy's awards by enterprise.
+    public func awardsByFirm(policy id: String) async throws -> [String: PolicyAward] {
+        Dictionary(try await store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Granted, approved and paid awards per policy inside the caller's scope: count and amount.
+    public func awardTotals(for p: Principal) async throws -> [String: (count: Int, amount: Double)] {
+        try await store.awardTotals(states: ["granted", "approved", "paid"], scope: p.enterpriseScope(in: catalog))
+    }
+
+    /// Approves, rejects or pays an award of a firm inside the caller's scope (`awards:review`); an amount must lie in the
+    /// award range; the state must allow the step.
+    public func advance(award id: String, to state: String, note: String?, amount: Double?, by p: Principal, cube: IndicatorCube) async throws -> PolicyAward {
+        try p.require(.reviewAwards)
+        guard let existing = try await store.award(id) else { throw AppError.notFound("no award \(id)") }
+        if let i = cube.firmIndex[existing.uscc] {
+            let e = cube.firms[i]
+            guard p.enterpriseScope(in: catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone) else {
+                throw AppError.forbidden("award \(id) is for an enterprise outside your data scope")
             }
         }
-        unparsable.withLock { $0 = broken }
-        let builder = EnterpriseFacts(cube: cube, catalog: catalog, qualifications: try await store.qualifications(),
-                                      smartInvestment: try await store.investments(year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1, kind: "smart"),
-                                      digitalLevels: try await DiagnosisDesk.storedLevels(in: store))
-        let facts = (0..<cube.firmCount).map(builder.facts(for:))
-        let matches = PolicyMatches.run(policies: parsed, facts: facts)
-        current.withLock { $0 = matches }
-        let granted = try await grant(matches, cube: cube)
-        return (matches, granted)
-    }
-
-    /// Creates a 免申即享 grant for every eligible enterprise of every automatic policy that has none yet.
-    func grant(_ m: PolicyMatches, cube: IndicatorCube) async throws -> Int {
-        let existing = Set(try await store.awards().map { $0.policyId + "|" + $0.uscc })
-        var fresh: [PolicyAward] = []
-        for (k, p) in m.policies.enumerated() where p.record.autoGrant {
-            for i in 0..<cube.firmCount where m.outcomes[k][i] == .eligible && !m.amounts[k][i].isNaN {
-                let uscc = cube.firms[i].uscc
-                guard !existing.contains(p.record.id + "|" + uscc) else { continue }
-                let basis = String(decoding: try JSONEncoder().encode(p.rule.evaluate(m.facts[i])), as: UTF8.self)
-                fresh.append(PolicyAward(id: "A-\(p.record.id)-\(uscc)", policyId: p.record.id, uscc: uscc, route: "auto", state: "granted",
-                                         amount: m.amounts[k][i], basis: basis,
-                                         history: [.init(state: "granted", by: "system", note: "免申即享：全部条件满足且数据完整")]))
-            }
-        }
-        try await store.saveAwards(fresh)
-        return fresh.count
-    }
-
-    /// Every policy read for one enterprise.
-    public func matches(for uscc: String, cube: IndicatorCube) async throws -> [EnterprisePolicyMatch] {
-        guard let m = matches, let i = cube.firmIndex[uscc], i < m.facts.count else { return [] }
-        let awards = Dictionary(try await store.awards(uscc: uscc).map { ($0.policyId, $0) }, uniquingKeysWith: { a, _ in a })
-        return m.policies.enumerated().map { k, p in
-            let results = p.rule.evaluate(m.facts[i])
-            let outcome = MatchOutcome.of(results)
-            let amount = m.amounts[k][i].isNaN ? nil : m.amounts[k][i]
-            let award = awards[p.record.id]
-            let open = award.map { $0.state != "rejected" } ?? false
-            return EnterprisePolicyMatch(policyId: p.record.id, policyName: p.record.name, category: p.record.category, autoGrant: p.record.autoGrant,
-                                         outcome: outcome, criteria: results, amount: amount, award: award,
-                                         canApply: !open && !(p.record.autoGrant && outcome == .eligible))
+        do {
+            return try await desk.advance(award: id, to: state, by: p.username, note: note, amount: amount)
+        } catch let e as PolicyProblem where e.field == "amount" {
+            throw AppError.bad("amount", e.description)
+        } catch let e as PolicyProblem {
+            throw AppError.conflict("wrong_state", e.description)
         }
     }
 
-    /// An enterprise applies for a policy (快申快享). Refused when it already has a grant or an open application, or when
-    /// the policy grants it automatically; an application with unmet or unknown criteria is accepted for review and
-    /// carries the criteria as its basis.
-    public func apply(policy id: String, uscc: String, by user: String, note: String?, cube: IndicatorCube) async throws -> PolicyAward {
-        let all = try await matches(for: uscc, cube: cube)
-        guard let m = all.first(where: { $0.policyId == id }) else { throw PolicyProblem(field: "policy", description: "no policy \(id)") }
-        guard m.canApply else {
-            let why = m.award.map { "already \($0.state)" } ?? "granted automatically (免申即享)"
-            throw PolicyProblem(field: "policy", description: "cannot apply for \(id): \(why)")
+    /// Saves a policy (`rules:configure`) after trying its amount formula on every enterprise, matches it at once and grants
+    /// what 免申即享 owes.
+    public func save(_ record: PolicyRecord, by p: Principal, cube: IndicatorCube) async throws -> PolicySaved {
+        try p.require(.configureRules)
+        let parsed: ParsedPolicy
+        do { parsed = try ParsedPolicy.parse(record) } catch let e as PolicyProblem { throw AppError.bad(e.field, e.description) }
+        if let facts = desk.matches?.facts,
+           let problem = parsed.amountProblem(facts: facts, names: { i in i < cube.firmCount ? "\(cube.firms[i].name) (\(cube.firms[i].uscc))" : "enterprise #\(i)" }) {
+            throw AppError.bad(problem.field, problem.description)
         }
-        let award = PolicyAward(id: "A-\(id)-\(uscc)", policyId: id, uscc: uscc, route: "application", state: "applied", amount: PolicyAward.countable(m.amount),
-                                basis: String(decoding: try JSONEncoder().encode(m.criteria), as: UTF8.self),
-                                history: [.init(state: "applied", by: user, note: note)])
-        try await store.saveAwards([award])
-        return award
-    }
-
-    /// Moves an award on: `approved`/`rejected` from `applied`, `paid` from `approved` or `granted`.
-    public func advance(award id: String, to state: String, by user: String, note: String?, amount: Double?) async throws -> PolicyAward {
-        guard var a = try await store.award(id) else { throw PolicyProblem(field: "award", description: "no award \(id)") }
-        let allowed: [String: [String]] = ["approved": ["applied"], "rejected": ["applied"], "paid": ["approved", "granted"]]
-        guard let from = allowed[state] else { throw PolicyProblem(field: "state", description: "state must be approved, rejected or paid") }
-        guard from.contains(a.state) else {
-            throw PolicyProblem(field: "state", description: "award \(id) is \(a.state); only \(from.joined(separator: " or ")) awards can become \(state)")
+        let existed = try await store.policies().contains { $0.id == record.id }
+        try await store.upsertPolicies([record])
+        let refreshed = try await desk.refresh(cube: cube, catalog: catalog)
+        guard let k = refreshed.matches.policies.firstIndex(where: { $0.record.id == record.id }) else {
+            throw AppError.conflict("not_matched", "policy \(record.id) was saved but does not parse with the current fact catalogue")
         }
-        if let amount {
-            guard PolicyAward.countable(amount) != nil else {
-                throw PolicyProblem(field: "amount", description: "must be a finite amount from \(Int(PolicyAward.amountRange.lowerBound)) to \(Int(PolicyAward.amountRange.upperBound)) 万元, got \(amount)")
-            }
-        }
-        a.state = state
-        if let amount { a.amount = amount }
-        a.updatedAt = Timestamp.now()
-        a.history.append(.init(state: state, by: user, note: note))
-        try await store.saveAwards([a])
-        return a
+        var counts: [MatchOutcome: Int] = [:]
+        for o in refreshed.matches.outcomes[k] { counts[o, default: 0] += 1 }
+        return PolicySaved(policy: record, criteria: refreshed.matches.policies[k].rule.criteria, eligible: counts[.eligible] ?? 0,
+                           incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0, newGrants: refreshed.newGrants, created: !existed)
     }
 }

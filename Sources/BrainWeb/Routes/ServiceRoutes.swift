@@ -49,7 +49,7 @@ struct ProviderDraft: Decodable, Sendable {
     func provider() throws -> ServiceProvider {
         guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty, id.count <= 40 else { throw APIError.badRequest("id", "required, at most 40 characters") }
         guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 200 else { throw APIError.badRequest("name", "required, at most 200 characters") }
-        guard let kind, ServiceCatalogue.kindNames[kind] != nil else { throw APIError.badRequest("kind", "must be government, industry or local") }
+        guard let kind, CatalogueDesk.kindNames[kind] != nil else { throw APIError.badRequest("kind", "must be government, industry or local") }
         guard let region, region.count == 6, region.allSatisfy(\.isNumber) else { throw APIError.badRequest("region", "must be a 6-digit GB/T 2260 code") }
         return ServiceProvider(id: id, name: name, kind: kind, region: region, contact: contact ?? "", description: description ?? "")
     }
@@ -71,7 +71,7 @@ extension BrainServer {
             let q = try QueryReader(request, allowed: Set(searchParams.map(\.name)))
             var query = CatalogueQuery(text: q.string("q"), category: q.string("category"), chain: try self.chainParameter(q), area: q.string("area"),
                                        kind: q.string("kind"), region: q.string("region"))
-            if let k = query.kind, ServiceCatalogue.kindNames[k] == nil { throw APIError.badRequest("kind", "must be government, industry or local") }
+            if let k = query.kind, CatalogueDesk.kindNames[k] == nil { throw APIError.badRequest("kind", "must be government, industry or local") }
             if let a = query.area, !Questionnaire.standard.isAreaCode(a) { throw APIError.badRequest("area", "\(a) is not a diagnosis area or sub-area code") }
             if let r = query.region, r.count != 6 || !r.allSatisfy(\.isNumber) { throw APIError.badRequest("region", "must be a 6-digit GB/T 2260 code") }
             if let m = q.string("maxPrice") {

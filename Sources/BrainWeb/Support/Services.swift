@@ -19,9 +19,9 @@ public struct Services: Sendable {
     /// The supply network with its centrality measures; rebuilt after supply-link imports.
     public let networks: SupplyNetworkHolder
     /// Policy matching, grants and applications.
-    public let policies: PolicyDesk
+    public let policies: PolicyMatcher
     /// The service catalogue and referrals.
-    public let catalogue: ServiceCatalogue
+    public let catalogue: CatalogueDesk
     /// Transformation diagnoses.
     public let diagnoses: DiagnosisDesk
     /// Trade matching.
@@ -41,19 +41,19 @@ public struct Services: Sendable {
     /// Evaluation weights, demonstration projects and investment targets.
     public let programmes: ProgrammeDesk
     /// Policies as officials and enterprises read and manage them.
-    public let policyOffice: PolicyOffice
+    public let policyOffice: PolicyDesk
     /// The enterprise registry and one enterprise's figures.
     public let enterpriseDesk: EnterpriseDesk
     /// The talent map within the caller's cities.
     public let talentDesk: TalentDesk
     /// Import batches a caller may see.
-    public let importHistory: ImportHistory
+    public let importHistory: ImportDesk
     /// The central console's figures.
     public let consoleDesk: ConsoleDesk
     /// News and announcements.
     public let newsDesk: AnnouncementDesk
     /// The database's answer for /healthz.
-    public let systemStatus: SystemStatus
+    public let systemStatus: StatusDesk
     /// The analyses officials read, cached per cube and cut to the caller.
     public let analyses: AnalysisDesk
     /// Talent maps, by the data they were built from.
@@ -83,8 +83,8 @@ public struct Services: Sendable {
         self.startedAt = Date()
         self.cubes = cubes
         self.networks = networks
-        self.policies = PolicyDesk(store: store)
-        self.catalogue = ServiceCatalogue(store: store, cipher: cipher)
+        self.policies = PolicyMatcher(store: store)
+        self.catalogue = CatalogueDesk(store: store, cipher: cipher)
         self.diagnoses = DiagnosisDesk(store: store)
         self.market = MarketDesk(store: store)
         self.ledger = AuditLedger(store: store)
@@ -94,13 +94,13 @@ public struct Services: Sendable {
         self.accountDesk = AccountDesk(store: store, accounts: accounts, monitor: monitor, mfaPolicy: mfaPolicy)
         self.grantDesk = GrantDesk(store: store, grants: grants)
         self.programmes = ProgrammeDesk(store: store, catalog: catalog)
-        self.policyOffice = PolicyOffice(desk: policies, store: store, catalog: catalog)
+        self.policyOffice = PolicyDesk(desk: policies, store: store, catalog: catalog)
         self.enterpriseDesk = EnterpriseDesk(store: store, catalog: catalog, industries: industries, grants: grants)
         self.talentDesk = TalentDesk(store: store, catalog: catalog)
-        self.importHistory = ImportHistory(store: store)
+        self.importHistory = ImportDesk(store: store)
         self.consoleDesk = ConsoleDesk(store: store)
         self.newsDesk = AnnouncementDesk(store: store)
-        self.systemStatus = SystemStatus(store: store)
+        self.systemStatus = StatusDesk(store: store)
         self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes)
         refreshMarketRelations()
     }

@@ -2,7 +2,7 @@ import BrainSecurity
 import BrainStore
 
 /// The import batches a caller may see: administrators every user's, others their own.
-public struct ImportHistory: Sendable {
+public struct ImportDesk: Sendable {
     public let store: Store
     public init(store: Store) { self.store = store }
 

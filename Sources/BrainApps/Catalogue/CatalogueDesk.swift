@@ -56,7 +56,7 @@ public struct Referral: Codable, Sendable, Hashable {
 }
 
 /// 服务资源目录: providers and their solutions, search and filter, and referrals from diagnoses.
-public struct ServiceCatalogue: Sendable {
+public struct CatalogueDesk: Sendable {
     static let problems = Logger(label: "brain.catalogue")
     public let store: Store
     /// Encrypts providers' contact details at rest (they name people and phone numbers).

@@ -1,7 +1,7 @@
 import BrainStore
 
 /// What `/healthz` reports about the data side: the database engine, its schema version and how many enterprises it holds.
-public struct SystemStatus: Sendable {
+public struct StatusDesk: Sendable {
     public let store: Store
     public init(store: Store) { self.store = store }
 
