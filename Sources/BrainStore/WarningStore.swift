@@ -88,6 +88,19 @@ private struct WarningRow: Decodable {
 }
 
 extension Store {
+    /// Who resolves a warning whose condition no longer holds after a data update, and the note it leaves.
+    public static let systemResolver = "system"
+    public static let systemNote = "condition no longer holds after a data update"
+    static let systemNoteSeparator = "；"
+
+    /// A note without the system's resolution reason (nil when nothing else was written).
+    static func withoutSystemNote(_ note: String?) -> String? {
+        guard var n = note else { return nil }
+        if n.hasSuffix(systemNote) { n.removeLast(systemNote.count) }
+        if n.hasSuffix(systemNoteSeparator) { n.removeLast(systemNoteSeparator.count) }
+        return n.isEmpty ? nil : n
+    }
+
     static let warningColumns = ["id", "kind", "level", "subject_type", "subject", "subject_name", "region", "zone", "chain", "period",
                                  "rule", "inputs", "threshold", "explanation", "state", "created_at", "updated_at", "acknowledged_by",
                                  "acknowledged_at", "resolved_by", "resolved_at", "note"]
@@ -98,9 +111,16 @@ extension Store {
     @discardableResult
     public func recordScan(_ warnings: [WarningRecord], period: String) async throws -> (new: Int, updated: Int, resolved: Int) {
         try await transaction { db in
-            let existing = try await db.select().columns("id", "state").from("warnings").where("period", .equal, period).all()
+            let existing = try await db.select().columns("id", "state", "resolved_by", "acknowledged_by", "note").from("warnings")
+                .where("period", .equal, period).all()
             var states: [String: String] = [:]
-            for row in existing { states[try row.decode(column: "id", as: String.self)] = try row.decode(column: "state", as: String.self) }
+            var prior: [String: (resolvedBy: String?, acknowledgedBy: String?, note: String?)] = [:]
+            for row in existing {
+                let id = try row.decode(column: "id", as: String.self)
+                states[id] = try row.decode(column: "state", as: String.self)
+                prior[id] = (try row.decode(column: "resolved_by", as: String?.self), try row.decode(column: "acknowledged_by", as: String?.self),
+                             try row.decode(column: "note", as: String?.self))
+            }
             let now = Timestamp.now()
             let fresh = warnings.filter { states[$0.id] == nil }
             for chunk in fresh.chunked(maxBinds: Store.warningColumns.count, dialect: self.kind) {
@@ -118,16 +138,26 @@ extension Store {
             var updated = 0
             for w in warnings where states[w.id] != nil {
                 let inputs = String(decoding: try JSONEncoder().encode(w.inputs), as: UTF8.self)
-                try await db.update("warnings").set("level", to: w.level).set("inputs", to: inputs).set("explanation", to: w.explanation)
-                    .set("threshold", to: w.threshold).set("updated_at", to: now).where("id", .equal, w.id).run()
+                var update = db.update("warnings").set("level", to: w.level).set("inputs", to: inputs).set("explanation", to: w.explanation)
+                    .set("threshold", to: w.threshold).set("updated_at", to: now)
+                // A warning the system resolved because the condition went away opens again when it comes back (a person's
+                // resolution stands); it returns to where its handler left it, with the handler's note.
+                if states[w.id] == "resolved", let p = prior[w.id], p.resolvedBy == Self.systemResolver {
+                    update = update.set("state", to: p.acknowledgedBy == nil ? "open" : "acknowledged")
+                        .set("resolved_by", to: String?.none).set("resolved_at", to: String?.none)
+                        .set("note", to: Self.withoutSystemNote(p.note))
+                }
+                try await update.where("id", .equal, w.id).run()
                 updated += 1
             }
             let firing = Set(warnings.map(\.id))
             let stale = states.filter { !firing.contains($0.key) && $0.value != "resolved" }.map(\.key)
-            for part in stale.chunked(maxBinds: 1, dialect: self.kind) {
-                try await db.update("warnings").set("state", to: "resolved").set("resolved_by", to: "system").set("resolved_at", to: now)
-                    .set("note", to: "condition no longer holds after a data update").set("updated_at", to: now)
-                    .where("id", .in, Array(part)).run()
+            for id in stale {
+                // The handler's note stays; the system's reason follows it.
+                let note = (prior[id]?.note).flatMap { $0.isEmpty ? nil : $0 + Self.systemNoteSeparator }.map { $0 + Self.systemNote } ?? Self.systemNote
+                try await db.update("warnings").set("state", to: "resolved").set("resolved_by", to: Self.systemResolver).set("resolved_at", to: now)
+                    .set("note", to: note).set("updated_at", to: now)
+                    .where("id", .equal, id).run()
             }
             return (fresh.count, updated, stale.count)
         }

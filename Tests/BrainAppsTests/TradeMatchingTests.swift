@@ -111,8 +111,8 @@ import Testing
         #expect(tie.map(\.listing.id) == ["S-a", "S-b"] && tie[0].score == tie[1].score)
     }
 
-    /// A listing whose window has passed is still `open` (nothing closes it) and the matcher compares windows with each
-    /// other, never with today: a demand posted a month ago is offered a supply that expired yesterday.
+    /// A listing whose window has passed is still `open` (nothing closes it), but it is no counterpart: a demand posted a
+    /// month ago is not offered a supply that expired yesterday.
     @Test func anExpiredListingNeverMatches() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-market-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/m.sqlite")
@@ -124,9 +124,7 @@ import Testing
                              Self.listing("S-valid", "C", .supply, "铜杆", from: monthAgo, until: later)])
         let ids = try await desk.matches(for: demand, limit: 10).map(\.listing.id)
         #expect(ids.contains("S-valid"))
-        withKnownIssue("MarketScorer.eligible (Sources/BrainApps/Market/MarketMatcher.swift:393-395) only checks that the two windows overlap, and MarketIndex/MarketDesk.matches know no 'today'; no code closes or filters expired listings") {
-            #expect(!ids.contains("S-expired"))
-        }
+        #expect(!ids.contains("S-expired"))
         await store.close()
     }
 }

@@ -85,7 +85,7 @@ import Testing
         #expect(try await w.store.warning(outputId)?.state == "resolved")
     }
 
-    /// The handler's note on an acknowledged warning is replaced by the system's when the condition goes away.
+    /// The handler's note on an acknowledged warning survives the system's resolution when the condition goes away.
     @Test func aSystemResolutionKeepsTheHandlersNote() async throws {
         let (w, service, desk) = try await world()
         _ = try await desk.handle(outputId, .acknowledge, note: "已约谈企业负责人", by: Self.official)
@@ -93,9 +93,8 @@ import Testing
         try await service.rescan(cube: try await w.cube())
         let after = try #require(try await w.store.warning(outputId))
         #expect(after.state == "resolved" && after.acknowledgedBy == "nc-official")
-        withKnownIssue("Store.recordScan (Sources/BrainStore/WarningStore.swift:129) overwrites `note` with the system's text, so the handler's acknowledgement note is lost") {
-            #expect(after.note?.contains("已约谈企业负责人") == true)
-        }
+        #expect(after.note?.contains("已约谈企业负责人") == true)
+        #expect(after.note?.contains("condition no longer holds") == true)
     }
 
     /// The fooling case: the condition goes (a correction), then comes back (the correction is itself corrected).
@@ -108,10 +107,8 @@ import Testing
         try await service.rescan(cube: try await w.cube())
         let back = try #require(try await w.store.warning(outputId))
         #expect(back.level == "red", "the figures are refreshed")
-        withKnownIssue("Store.recordScan (Sources/BrainStore/WarningStore.swift:119-123) only refreshes figures of an existing warning and never reopens one the system itself resolved: the firing warning stays `resolved` with the note 'condition no longer holds' and drops out of every state=open list") {
-            #expect(back.state == "open")
-            #expect(back.note != "condition no longer holds after a data update")
-        }
+        #expect(back.state == "open")
+        #expect(back.note == nil && back.resolvedBy == nil && back.resolvedAt == nil)
     }
 
     @Test func statesOnlyMoveForwardAndTwiceIsAConflict() async throws {

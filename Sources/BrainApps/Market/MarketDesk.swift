@@ -143,6 +143,6 @@ public final class MarketDesk: Sendable {
 
     /// Top counterparts of a listing.
     public func matches(for listing: MarketListing, limit: Int) async throws -> [MarketMatch] {
-        try await currentIndex().matches(for: listing, limit: limit)
+        try await currentIndex().matches(for: listing, limit: limit, today: Self.today())
     }
 }

@@ -167,9 +167,12 @@ public final class MarketIndex: Sendable {
     /// overlapping, other enterprise. Sorted by score (desc), then listing id.
     /// Top counterparts for a listing. `exhaustive` scores every listing instead of the index's candidates (the
     /// benchmark's baseline; the result is the same).
-    public func matches(for listing: MarketListing, limit: Int = 10, exhaustive: Bool = false) -> [MarketMatch] {
+    /// `today` (yyyy-MM-dd, Beijing) leaves out listings whose window has passed: they stay `open` until closed, but an
+    /// expired offer is no counterpart.
+    public func matches(for listing: MarketListing, limit: Int = 10, exhaustive: Bool = false, today: String? = nil) -> [MarketMatch] {
         guard limit > 0 else { return [] }
-        let probe = makeProbe(listing)
+        var probe = makeProbe(listing)
+        if let today { probe.from = max(probe.from, MarketText.day(today, fallback: 0)) }
         let other = listing.kind == .supply ? 1 : 0
         var heap = MarketTopK(limit: limit, listings: listings)
         var seen = [UInt64](repeating: 0, count: listings.count / 64 + 1)
