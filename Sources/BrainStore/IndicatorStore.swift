@@ -28,12 +28,12 @@ extension Store {
         return try await transaction(work)
     }
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         let uscc: String
         let month: Month
     }
 
-    private func writeReports(_ rows: [MonthlyReport], db: any SQLDatabase) async throws {
+    func writeReports(_ rows: [MonthlyReport], db: any SQLDatabase) async throws {
         var insert = db.insert(into: "indicators").columns(Store.indicatorColumns)
         for r in rows {
             insert = insert.values([SQLBind(r.uscc), SQLBind(r.month.description)] + r.values.map { SQLBind($0) })
@@ -45,7 +45,7 @@ extension Store {
         }.run()
     }
 
-    private func storedReports(for keys: [(String, Month)], db: any SQLDatabase) async throws -> [Key: MonthlyReport] {
+    func storedReports(for keys: [(String, Month)], db: any SQLDatabase) async throws -> [Key: MonthlyReport] {
         let codes = Array(Set(keys.map(\.0)))
         let months = Array(Set(keys.map { $0.1.description }))
         let rows = try await db.select().columns(Store.indicatorColumns.map { SQLColumn($0) }).from("indicators")

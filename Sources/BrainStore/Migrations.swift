@@ -158,6 +158,20 @@ enum Migrations {
         Migration(version: 10, name: "announcements", statements: [
             "CREATE TABLE announcements (id TEXT PRIMARY KEY, publish_at TEXT, state TEXT NOT NULL, doc TEXT NOT NULL)",
         ]),
+        Migration(version: 11, name: "indicator values by source and their correction history", statements: [
+            """
+            CREATE TABLE indicator_values (uscc TEXT NOT NULL, month TEXT NOT NULL, indicator TEXT NOT NULL, source TEXT NOT NULL,
+              value DOUBLE PRECISION, batch TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (uscc, month, indicator, source)){WITHOUT_ROWID}
+            """,
+            "CREATE INDEX indicator_values_batch ON indicator_values (batch)",
+            "CREATE INDEX indicator_values_month ON indicator_values (month)",
+            """
+            CREATE TABLE indicator_changes (uscc TEXT NOT NULL, month TEXT NOT NULL, indicator TEXT NOT NULL, source TEXT NOT NULL,
+              old_value DOUBLE PRECISION, new_value DOUBLE PRECISION, batch TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL)
+            """,
+            "CREATE INDEX indicator_changes_firm ON indicator_changes (uscc, month)",
+            "CREATE INDEX indicator_changes_batch ON indicator_changes (batch)",
+        ]),
     ]
 }
 

@@ -83,6 +83,7 @@ public struct BrainServer: Sendable {
         addCatalogRoutes(api)
         addEnterpriseRoutes(api)
         addImportRoutes(api)
+        addDataCentreRoutes(api)
         addMonitorRoutes(api)
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)

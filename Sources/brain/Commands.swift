@@ -150,15 +150,20 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "CSV file") var file: String
     @Option(help: "Write every rejected row to this CSV file.") var errors: String?
     @Option(help: "How many problems to print (the rest are counted).") var show = 50
+    @Option(help: "Where the values come from: manual, statistics, tax, power, sub-brain, edge or self-report. Indicator values are merged by source, never overwritten; the applications read the first source in that order that has a value.")
+    var source = DataSource.statistics.code
 
     func run() async throws {
         guard let k = ImportKind(rawValue: kind) else {
             throw ValidationError("unknown kind \(kind); use one of \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard let dataSource = DataSource.named(source) else {
+            throw ValidationError("unknown source \(source); use one of \(DataSource.builtIn.map(\.code).joined(separator: ", "))")
+        }
         let db = try await store.open()
         let report: ImportReport
         do {
-            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true) { done, total in
+            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true, source: dataSource) { done, total in
                 progressLine("writing \(done)/\(total) rows")
             }
         } catch let e as ImportFileError {
@@ -168,7 +173,7 @@ struct ImportCommand: AsyncParsableCommand {
         progressLine("")
         try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "import \(k.rawValue)", target: file, source: "cli",
                                                            outcome: report.rowsRejected > 0 ? "partial" : "ok",
-                                                           detail: "{\"batch\":\"\(report.batchKey)\",\"accepted\":\(report.rowsAccepted),\"rejected\":\(report.rowsRejected)}"))
+                                                           detail: "{\"batch\":\"\(report.batchKey)\",\"dataSource\":\"\(dataSource.code)\",\"accepted\":\(report.rowsAccepted),\"rejected\":\(report.rowsRejected)}"))
         for m in report.moves {
             try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "relocate enterprise", target: m.uscc, source: "cli",
                                                                detail: "{\"batch\":\"\(report.batchKey)\",\"fromRegion\":\"\(m.fromRegion)\",\"toRegion\":\"\(m.toRegion)\",\"fromZone\":\"\(m.fromZone ?? "")\",\"toZone\":\"\(m.toZone ?? "")\"}"))

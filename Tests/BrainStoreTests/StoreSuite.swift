@@ -208,4 +208,39 @@ func report(_ uscc: String, _ month: String, output: Double) -> MonthlyReport {
         #expect(try await store.awardTotals(states: ["granted"], scope: .enterprise(b.uscc)).isEmpty)
         await store.close()
     }
+
+    /// Values merge by source on both engines: precedence, a clear falling to the next source, legacy rows, history.
+    @Test(arguments: Backend.available)
+    func indicatorValuesMergeBySource(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        let a = sampleEnterprise(1)
+        try await store.upsertEnterprises([a])
+        _ = try await store.upsertReports([report(a.uscc, "2026-08", output: 1_000)])
+        let m = Month("2026-08")!
+        func merge(_ d: IndicatorDelivery, _ source: String, _ batch: String) async throws -> MergeOutcome {
+            try await store.transaction { db in try await store.mergeDeliveries([d], source: source, batch: batch, actor: "t", in: db) }
+        }
+        // The enterprise's own output differs: kept, not read.
+        let own = try await merge(IndicatorDelivery(uscc: a.uscc, month: m, values: [.outputValue: 1_400, .electricity: 70]), "self-report", "B1")
+        #expect(own.valuesChanged == 2 && own.rowsChanged == 1, "electricity is new (no other source has it); output is only kept")
+        var row = try #require(try await store.reports(uscc: a.uscc).first)
+        #expect(row[.outputValue] == 1_000 && row[.electricity] == 70 && row[.profit] == -12.5)
+        // 统计局 withdraws its output: the enterprise's figure is what remains.
+        _ = try await merge(IndicatorDelivery(uscc: a.uscc, month: m, cleared: [.outputValue]), "statistics", "B2")
+        row = try #require(try await store.reports(uscc: a.uscc).first)
+        #expect(row[.outputValue] == 1_400)
+        let values = try await store.sourcedValues(uscc: a.uscc, month: m)
+        #expect(values["output_value"]?.map(\.source) == ["statistics", "self-report"])
+        #expect(values["output_value"]?.first?.value == nil && values["output_value"]?.first?.batch == "B2")
+        let history = try await store.indicatorChanges(uscc: a.uscc, month: m)
+        #expect(history.map(\.batch) == ["B1", "B1", "B2"] && history.last?.oldValue == 1_000 && history.last?.newValue == nil)
+        // The same delivery again changes nothing; a disagreement needs two values.
+        #expect(try await merge(IndicatorDelivery(uscc: a.uscc, month: m, cleared: [.outputValue]), "statistics", "B3") == MergeOutcome())
+        #expect(try await store.disagreements().isEmpty)
+        _ = try await merge(IndicatorDelivery(uscc: a.uscc, month: m, values: [.electricity: 100]), "power", "B4")
+        let d = try await store.disagreements(month: m, tolerance: 0.2)
+        #expect(d.count == 1 && d[0].chosenSource == "power" && d[0].values.map(\.source) == ["power", "self-report"])
+        #expect(try await store.disagreements(month: m, tolerance: 0.5).isEmpty)
+        await store.close()
+    }
 }

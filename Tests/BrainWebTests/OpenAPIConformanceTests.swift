@@ -33,8 +33,12 @@ import Testing
                 guard let op = ops["get"], let responses = op["responses"] as? [String: Any],
                       let ok = (((responses["200"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
                 else { continue }
-                let concrete = path.replacingOccurrences(of: "{code}", with: "NFM").replacingOccurrences(of: "{uscc}", with: uscc)
+                var concrete = path.replacingOccurrences(of: "{code}", with: "NFM").replacingOccurrences(of: "{uscc}", with: uscc)
                     .replacingOccurrences(of: "{kind}", with: "enterprises")
+                // Required query parameters get an example value.
+                let required = (op["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "query" && $0["required"] as? Bool == true }
+                    .compactMap { $0["name"] as? String }
+                if !required.isEmpty { concrete += "?" + required.map { "\($0)=\(["month": "2026-10"][$0] ?? "x")" }.joined(separator: "&") }
                 guard !concrete.contains("{") else { continue }
                 let r = try await s.get(concrete, token: token)
                 guard r.status == 200 else {

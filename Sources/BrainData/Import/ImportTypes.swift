@@ -49,6 +49,8 @@ public struct ImportReport: Codable, Sendable {
     /// Registered firms this import moved to another region or zone (only province-level callers may); each one is
     /// written to the audit ledger by the caller.
     public var moves: [EnterpriseMove] = []
+    /// Where the file's values come from (a `DataSource` code).
+    public var source: String = DataSource.statistics.code
 
     /// A few lines for a terminal.
     public var summary: String {

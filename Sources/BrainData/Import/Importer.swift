@@ -30,19 +30,22 @@ public struct Importer: Sendable {
 
     /// Imports a file from disk.
     public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all, mayRelocate: Bool = false,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+                           source: DataSource = .statistics, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportFileError("cannot read \(path): no such file or not readable")
         }
         return try await importData(data, fileName: (path as NSString).lastPathComponent, kind: kind, actor: actor, scope: scope,
-                                mayRelocate: mayRelocate, progress: progress)
+                                mayRelocate: mayRelocate, source: source, progress: progress)
     }
 
     /// Imports the bytes of a CSV file. `scope` limits which enterprises the caller may write: every side of every row,
     /// the stored record as well as the new one. Only a caller with `mayRelocate` (province level) may change the region or
     /// zone of a firm already registered; each such move is listed in the report's `moves` for the audit ledger.
+    /// `source` is where the file's values come from (统计局 by default); indicator values are merged by source, never
+    /// overwritten: see `Store.mergeDeliveries`.
     public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
-                           mayRelocate: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+                           mayRelocate: Bool = false, source: DataSource = .statistics,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
         let decoded: (text: String, encoding: TextEncodingUsed)
         do {
             decoded = try TextDecoding.decode(data)
@@ -53,7 +56,9 @@ public struct Importer: Sendable {
         guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
         let header = rows.removeFirst()
         let map = try HeaderMap(header: header.fields, elements: kind.elements)
-        let key = SHA256.hash(data: Data(kind.rawValue.utf8) + data).map { String(format: "%02x", $0) }.joined()
+        // The batch is the file and its source (a file delivered as 统计局's keeps the key it had before sources were kept).
+        let sourceTag = source == .statistics ? Data() : Data(("source:" + source.code).utf8)
+        let key = SHA256.hash(data: Data(kind.rawValue.utf8) + sourceTag + data).map { String(format: "%02x", $0) }.joined()
         let seenBefore = try await store.batch(key) != nil
 
         var problems: [RejectedRow] = []
@@ -67,15 +72,22 @@ public struct Importer: Sendable {
         var moves: [EnterpriseMove] = []
         switch kind {
         case .enterprises:
-            let known = try await registeredEnterprises()
+            let firms = try await store.allEnterprises()
+            let known = Dictionary(firms.map { ($0.uscc, (region: $0.region, zone: $0.zone)) }, uniquingKeysWith: { a, _ in a })
+            let storedFirms = Dictionary(firms.map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
             var good: [Enterprise] = []
             var firstRow: [String: Int] = [:]
             for (line, fields) in rows {
                 var check = RowCheck(row: line)
                 if var e = parseEnterprise(fields, map: map, check: &check) {
                     let stored = known[e.uscc]
-                    // A file without a zone column leaves the stored zone as it is.
+                    // A file without a zone column leaves the stored zone as it is; a missing column or an empty cell of the
+                    // chain links or the founding year leaves the stored value (a register without links does not wipe them).
                     if map.columns["zone"] == nil, let stored { e.zone = stored.zone }
+                    if let full = storedFirms[e.uscc] {
+                        if map.value("chain_links", in: fields) == nil { e.chainLinks = full.chainLinks }
+                        if map.value("founded", in: fields) == nil { e.founded = full.founded }
+                    }
                     if let earlier = firstRow[e.uscc] {
                         check.fail("uscc", e.uscc, "credit code already appears on row \(earlier)")
                     } else if let stored, !scope.admits(uscc: e.uscc, region: stored.region, zone: stored.zone) {
@@ -108,11 +120,11 @@ public struct Importer: Sendable {
             }
         case .indicators:
             let known = try await registeredEnterprises()
-            var good: [MonthlyReport] = []
+            var good: [IndicatorDelivery] = []
             var firstRow: [String: Int] = [:]
             for (line, fields) in rows {
                 var check = RowCheck(row: line)
-                if let r = parseReport(fields, map: map, check: &check) {
+                if let r = parseDelivery(fields, map: map, check: &check) {
                     let dupKey = r.uscc + r.month.description
                     if let place = known[r.uscc] {
                         if !scope.admits(uscc: r.uscc, region: place.region, zone: place.zone) {
@@ -132,7 +144,7 @@ public struct Importer: Sendable {
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
                                         actor: actor, progress: progress) { db, slice in
-                try await store.upsertReports(slice, in: db)
+                try await store.mergeDeliveries(Array(slice), source: source.code, batch: key, actor: actor, in: db).rowsChanged
             }
         case .supplyLinks:
             let known = try await registeredEnterprises()
@@ -200,7 +212,7 @@ public struct Importer: Sendable {
         return ImportReport(kind: kind, fileName: fileName, encoding: decoded.encoding.rawValue, rowsTotal: rows.count,
                             rowsAccepted: accepted, rowsRejected: rejectedRows.count, rowsChanged: changed,
                             problems: problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
-                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves)
+                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves, source: source.code)
     }
 
     private func batch(_ key: String, _ kind: ImportKind, _ file: String, _ total: Int, _ ok: Int, _ bad: Int, _ changed: Int, _ actor: String) -> ImportBatch {

@@ -45,7 +45,8 @@ extension Importer {
             }
         }
         var links: [String] = []
-        if let text = map.value("chain_links", in: fields) {
+        // `清除` empties a firm's links on purpose (an empty cell keeps the stored ones).
+        if let text = map.value("chain_links", in: fields), !IndicatorDelivery.isClearMarker(text) {
             for raw in text.split(whereSeparator: { ";|；、 ".contains($0) }) {
                 let code = raw.uppercased()
                 let chainCode = String(code.split(separator: "-").first ?? "")
@@ -76,6 +77,29 @@ extension Importer {
         if check.ok, values.allSatisfy({ $0 == nil }) { check.fail("output_value", nil, "the row reports no indicator at all") }
         guard check.ok, let uscc, let month else { return nil }
         return MonthlyReport(uscc: uscc, month: month, values: values)
+    }
+
+    /// One row of an indicator file as a delivery: the columns the file carries and the row fills; an empty cell or a
+    /// missing column leaves the stored value alone, a clear marker (`清除`) clears this source's value.
+    func parseDelivery(_ fields: [String], map: HeaderMap, check: inout RowCheck) -> IndicatorDelivery? {
+        let uscc = check.creditCode("uscc", map.value("uscc", in: fields))
+        let month = check.month("month", map.value("month", in: fields), latest: latestMonth)
+        var values: [Indicator: Double] = [:]
+        var cleared: Set<Indicator> = []
+        for ind in Indicator.allCases {
+            guard let raw = map.value(ind.rawValue, in: fields) else { continue }
+            if IndicatorDelivery.isClearMarker(raw) { cleared.insert(ind); continue }
+            let v: Double?
+            if ind == .employees {
+                v = (check.integer(ind.rawValue, raw, required: false, range: ind.plausibleRange) ?? nil).map(Double.init)
+            } else {
+                v = check.number(ind.rawValue, raw, range: ind.plausibleRange, unit: ind.unit) ?? nil
+            }
+            if let v { values[ind] = v }
+        }
+        if check.ok, values.isEmpty, cleared.isEmpty { check.fail("output_value", nil, "the row reports no indicator at all") }
+        guard check.ok, let uscc, let month else { return nil }
+        return IndicatorDelivery(uscc: uscc, month: month, values: values, cleared: cleared)
     }
 
     func parseSupplyLink(_ fields: [String], map: HeaderMap, known: [String: (region: String, zone: String?)], check: inout RowCheck) -> SupplyLink? {

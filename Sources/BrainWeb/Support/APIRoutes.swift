@@ -11,8 +11,8 @@ struct ParamDoc: Sendable {
     var required = false
     var enumValues: [String]? = nil
 
-    static func query(_ name: String, _ description: String, type: String = "string", enumValues: [String]? = nil) -> ParamDoc {
-        ParamDoc(name: name, location: "query", type: type, description: description, enumValues: enumValues)
+    static func query(_ name: String, _ description: String, type: String = "string", enumValues: [String]? = nil, required: Bool = false) -> ParamDoc {
+        ParamDoc(name: name, location: "query", type: type, description: description, required: required, enumValues: enumValues)
     }
     static func path(_ name: String, _ description: String) -> ParamDoc {
         ParamDoc(name: name, location: "path", type: "string", description: description, required: true)

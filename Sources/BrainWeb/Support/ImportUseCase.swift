@@ -1,3 +1,5 @@
+import BrainApps
+import BrainCore
 import BrainData
 import BrainSecurity
 import BrainStore
@@ -8,12 +10,19 @@ import Logging
 /// registered firms only for `enterprises:relocate` and each one in the ledger, the batch in the ledger whatever the
 /// outcome (a failure after rows were written is recorded as `failed`), then the in-memory views rebuilt.
 extension Services {
+    /// `source` is the caller's address for the ledger; `dataSource` is where the file's values come from (nil: 统计局
+    /// for officials, 企业自报 for an enterprise, which may deliver nothing else).
     public func runImport(_ data: Data, fileName: String, kind: ImportKind, by principal: Principal, source: String,
-                          via: String) async throws -> ImportReport {
+                          via: String, dataSource asked: DataSource? = nil) async throws -> ImportReport {
+        let dataSource = asked ?? (principal.ownEnterprise != nil ? .selfReport : .statistics)
+        if principal.ownEnterprise != nil, dataSource != .selfReport {
+            throw AppError.forbidden("an enterprise's own figures are delivered as self-report; source \(dataSource.code) is for the bodies that own it")
+        }
         let report: ImportReport
         do {
             report = try await importer.importData(data, fileName: fileName, kind: kind, actor: principal.username,
-                                                   scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises))
+                                                   scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises),
+                                                   source: dataSource)
         } catch let e as ImportFileError {
             await recordOrLog(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
                                                 outcome: "rejected", detail: BrainServer.auditDetail(["via": via, "reason": String(e.description.prefix(500))])))
@@ -26,7 +35,8 @@ extension Services {
         }
         try await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: "import:\(report.batchKey)", source: source,
                                            outcome: report.rowsRejected > 0 ? "partial" : "ok",
-                                           detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)), "accepted": String(report.rowsAccepted),
+                                           detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)), "dataSource": dataSource.code,
+                                                                            "accepted": String(report.rowsAccepted),
                                                                             "rejected": String(report.rowsRejected), "changed": String(report.rowsChanged)])))
         for m in report.moves {
             try await ledger.record(AuditEvent(actor: principal.username, action: "relocate enterprise", target: m.uscc, source: source,

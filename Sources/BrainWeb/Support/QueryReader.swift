@@ -25,6 +25,13 @@ struct QueryReader {
         return n
     }
 
+    /// A finite decimal number; anything else is a 400 naming the parameter.
+    func double(_ name: String, default value: Double) throws -> Double {
+        guard let raw = string(name) else { return value }
+        guard let d = Double(raw), d.isFinite else { throw APIError.badRequest(name, "must be a number, got '\(raw)'") }
+        return d
+    }
+
     func bool(_ name: String) throws -> Bool? {
         guard let s = string(name) else { return nil }
         switch s.lowercased() {

@@ -46,6 +46,8 @@ public struct Services: Sendable {
     public let enterpriseDesk: EnterpriseDesk
     /// The talent map within the caller's cities.
     public let talentDesk: TalentDesk
+    /// The data centre's sources: their order, disagreements, one firm's figures by source.
+    public let sourceDesk: SourceDesk
     /// Import batches a caller may see.
     public let importHistory: ImportDesk
     /// The central console's figures.
@@ -98,6 +100,7 @@ public struct Services: Sendable {
         self.enterpriseDesk = EnterpriseDesk(store: store, catalog: catalog, industries: industries, grants: grants)
         self.talentDesk = TalentDesk(store: store, catalog: catalog)
         self.importHistory = ImportDesk(store: store)
+        self.sourceDesk = SourceDesk(store: store)
         self.consoleDesk = ConsoleDesk(store: store)
         self.newsDesk = AnnouncementDesk(store: store)
         self.systemStatus = StatusDesk(store: store)

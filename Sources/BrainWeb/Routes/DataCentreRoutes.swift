@@ -1,0 +1,38 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import Foundation
+import Hummingbird
+
+extension BrainServer {
+    func addDataCentreRoutes(_ api: APIRoutes) {
+        let services = self.services
+        let desk = services.sourceDesk
+        api.get("/api/v1/data/sources", RouteDoc(method: "get", path: "/api/v1/data/sources",
+                                                 summary: "The data sources (统计局, 电力公司, 企业自报 …) in their order of precedence: where several give a value, the applications read the first",
+                                                 tag: "data", access: .permission(.readCatalog))) { request, _ in
+            _ = try QueryReader(request, allowed: [])
+            return ItemList(desk.sources())
+        }
+        let params: [ParamDoc] = [.query("month", "reporting month YYYY-MM (default: every month)"),
+                                  .query("tolerance", "smallest relative spread listed, 0–10 (default 0.05)", type: "number"),
+                                  .query("limit", "page size 1–500 (default 50)", type: "integer"), .query("offset", "rows to skip", type: "integer")]
+        api.get("/api/v1/data/disagreements", RouteDoc(method: "get", path: "/api/v1/data/disagreements",
+                                                       summary: "Firm-months in the caller's scope where sources disagree on an indicator beyond the tolerance, with every source's value and the one the applications read",
+                                                       tag: "data", params: params, access: .permission(.readIndicators))) { request, context in
+            let q = try QueryReader(request, allowed: Set(params.map(\.name)))
+            return try await desk.disagreements(for: try context.caller(), month: try q.month("month"), tolerance: try q.double("tolerance", default: 0.05),
+                                                limit: try q.int("limit", default: 50, range: 1...500), offset: try q.int("offset", default: 0, range: 0...10_000_000),
+                                                cube: services.cubes.cube, catalog: services.catalog)
+        }
+        api.get("/api/v1/enterprises/:uscc/sources", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/sources",
+                                                              summary: "One enterprise's month by source: every source's value of each indicator with its batch and time, the one the applications read, and the correction history",
+                                                              tag: "data", params: [.path("uscc", "统一社会信用代码"), .query("month", "reporting month YYYY-MM", required: true)],
+                                                              access: .enterpriseData)) { request, context in
+            let q = try QueryReader(request, allowed: ["month"])
+            guard let month = try q.month("month") else { throw APIError.badRequest("month", "required: the reporting month YYYY-MM") }
+            let code = try await self.enterpriseData(request, context, .indicators)
+            return try await desk.firmMonth(admitted: code, month: month)
+        }
+    }
+}
