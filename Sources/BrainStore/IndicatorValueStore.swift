@@ -163,13 +163,7 @@ extension Store {
     public func indicatorChanges(uscc: String, month: Month? = nil) async throws -> [IndicatorChange] {
         var q = sql.select().columns(Self.changeColumns.map { SQLColumn($0) }).from("indicator_changes").where("uscc", .equal, uscc)
         if let month { q = q.where("month", .equal, month.description) }
-        return try await q.orderBy("at").all().map { row in
-            IndicatorChange(uscc: try row.decode(column: "uscc", as: String.self), month: try row.decode(column: "month", as: String.self),
-                            indicator: try row.decode(column: "indicator", as: String.self), source: try row.decode(column: "source", as: String.self),
-                            oldValue: try row.decode(column: "old_value", as: Double?.self), newValue: try row.decode(column: "new_value", as: Double?.self),
-                            batch: try row.decode(column: "batch", as: String.self), actor: try row.decode(column: "actor", as: String.self),
-                            at: try row.decode(column: "at", as: String.self))
-        }
+        return try await q.orderBy("at").all().map(Self.decodeChange)
     }
 
     /// Firm-months where two sources' values of an indicator differ by more than `tolerance` (relative to the larger),

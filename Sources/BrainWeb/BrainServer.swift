@@ -84,6 +84,7 @@ public struct BrainServer: Sendable {
         addEnterpriseRoutes(api)
         addImportRoutes(api)
         addDataCentreRoutes(api)
+        addLineageRoutes(api)
         addMonitorRoutes(api)
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)

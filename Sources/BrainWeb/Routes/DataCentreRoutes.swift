@@ -36,3 +36,37 @@ extension BrainServer {
         }
     }
 }
+
+extension BrainServer {
+    func addLineageRoutes(_ api: APIRoutes) {
+        let services = self.services
+        let desk = services.sourceDesk
+        api.get("/api/v1/data/datasets", RouteDoc(method: "get", path: "/api/v1/data/datasets",
+                                                  summary: "The data centre's catalogue: each dataset with owner, sources, sensitivity (公开/内部/敏感), update frequency, data-dictionary elements, row count and freshness",
+                                                  tag: "data", access: .permission(.readCatalog))) { request, _ in
+            _ = try QueryReader(request, allowed: [])
+            return ItemList(try await desk.catalogue())
+        }
+        let params: [ParamDoc] = [.query("indicator", "the indicator of the figure", enumValues: Indicator.allCases.map(\.rawValue))]
+            + Self.sliceParams
+        api.get("/api/v1/data/lineage", RouteDoc(method: "get", path: "/api/v1/data/lineage",
+                                                 summary: "Lineage of an overview figure: for the slice's 规上 firms in its month, which source and which import batch (file, time, importer) hold how many of the values of the indicator",
+                                                 tag: "data", params: params, access: .permission(.readStatistics))) { request, context in
+            let q = try QueryReader(request, allowed: Set(params.map(\.name)))
+            guard let indicator = try q.oneOf("indicator", Indicator.self) else { throw APIError.badRequest("indicator", "required: one of \(Indicator.allCases.map(\.rawValue).joined(separator: ", "))") }
+            let scope = try self.slice(request, context, extra: ["indicator"])
+            return try await desk.lineage(of: indicator, scope: scope, cube: services.cubes.cube)
+        }
+        api.get("/api/v1/imports/batches/:batch/changes", RouteDoc(method: "get", path: "/api/v1/imports/batches/:batch/changes",
+                                                                   summary: "Everything one import batch changed: each indicator value of each firm-month, from what to what, by source (scoped callers see their own firms)",
+                                                                   tag: "data", params: [.path("batch", "the batch key of an import report"),
+                                                                                         .query("limit", "page size 1–1000 (default 100)", type: "integer"),
+                                                                                         .query("offset", "rows to skip", type: "integer")],
+                                                                   access: .permission(.readIndicators))) { request, context in
+            let q = try QueryReader(request, allowed: ["limit", "offset"])
+            return try await desk.changes(ofBatch: try context.parameters.require("batch"), for: try context.caller(),
+                                          limit: try q.int("limit", default: 100, range: 1...1000), offset: try q.int("offset", default: 0, range: 0...10_000_000),
+                                          cube: services.cubes.cube, catalog: services.catalog)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import BrainCore
+import Foundation
+import Testing
+@testable import BrainWeb
+
+/// The data centre through the API, as an official uses it: an electricity file from the power company, where sources
+/// disagree, the lineage of the city's electricity figure, what the batch changed, and the catalogue.
+@Suite struct DataCentreAPITests {
+    @Test func sourcesLineageAndCatalogue() async throws {
+        let s = try await TestServer.start()
+        defer { Task { await s.stop() } }
+        let nc = try await s.login("nanchang", "Nanchang#2026"), yc = try await s.login("yichun", "Yichun#20262026")
+        let firm = try #require(s.services.cubes.cube.firms.first { $0.region.hasPrefix("3601") && $0.aboveScale })
+        let month = "2026-10"
+        let before = try await s.get("/api/v1/enterprises/\(firm.uscc)?from=\(month)", token: nc)
+        let old = ((before.object["indicators"] as? [[String: Any]])?.first?["values"] as? [String: Any]) ?? [:]
+        let power = try await s.request("POST", "/api/v1/imports/indicators?source=power", token: nc,
+                                        body: Data("uscc,month,用电量\n\(firm.uscc),\(month),4321\n".utf8), contentType: "text/csv")
+        #expect(power.status == 200 && power.object["source"] as? String == "power")
+        let batch = try #require(power.object["batchKey"] as? String)
+        // The other indicators are as they were; 统计局's electricity is still the one read.
+        let after = try await s.get("/api/v1/enterprises/\(firm.uscc)?from=\(month)", token: nc)
+        let now = ((after.object["indicators"] as? [[String: Any]])?.first?["values"] as? [String: Any]) ?? [:]
+        #expect("\(now["output_value"] ?? "")" == "\(old["output_value"] ?? "")" && "\(now["electricity"] ?? "")" == "\(old["electricity"] ?? "")")
+        let disagreements = try await s.get("/api/v1/data/disagreements?month=\(month)&tolerance=0.01", token: nc)
+        let items = disagreements.object["items"] as? [[String: Any]] ?? []
+        #expect(items.contains { $0["uscc"] as? String == firm.uscc && $0["chosenSource"] as? String == "statistics" })
+        #expect((try await s.get("/api/v1/data/disagreements?month=\(month)&tolerance=0.01", token: yc).object["items"] as? [[String: Any]])?.isEmpty == true,
+                "another city sees none of 南昌's")
+        // Lineage of 南昌's electricity in that month names the batch, its file and its importer.
+        let lineage = try await s.get("/api/v1/data/lineage?indicator=electricity&region=360100&period=\(month)", token: nc)
+        #expect(lineage.status == 200, "\(lineage.errorMessage)")
+        let parts = lineage.object["contributions"] as? [[String: Any]] ?? []
+        #expect(parts.contains { $0["batch"] as? String == batch && $0["source"] as? String == "power" && $0["importedBy"] as? String == "nanchang" && $0["values"] as? Int == 1 })
+        #expect(parts.contains { $0["batch"] as? String == "legacy" && ($0["values"] as? Int ?? 0) > 1 }, "the demo's values are legacy statistics")
+        #expect(try await s.get("/api/v1/data/lineage?region=360100", token: nc).errorMessage.hasPrefix("indicator:"))
+        // What the batch changed: one value, for 南昌; 宜春 cannot tell the batch exists.
+        let changes = try await s.get("/api/v1/imports/batches/\(batch)/changes", token: nc)
+        let changed = changes.object["items"] as? [[String: Any]] ?? []
+        #expect(changes.object["total"] as? Int == 1 && changed.first?["indicator"] as? String == "electricity" && changed.first?["newValue"] as? Double == 4321)
+        #expect(try await s.get("/api/v1/imports/batches/\(batch)/changes", token: yc).status == 404)
+        // The catalogue counts what is there.
+        let datasets = try await s.get("/api/v1/data/datasets", token: nc).object["items"] as? [[String: Any]] ?? []
+        #expect(datasets.map { $0["code"] as? String ?? "" } == ["enterprises", "indicators", "supply-links", "talent"])
+        #expect(datasets.allSatisfy { ($0["rows"] as? Int ?? 0) > 0 })
+        #expect(datasets.first { $0["code"] as? String == "indicators" }?["latestImportFile"] as? String == "upload.csv")
+        #expect(datasets.first { $0["code"] as? String == "indicators" }?["sensitivity"] as? String == "敏感")
+    }
+}
