@@ -38,7 +38,7 @@ import Testing
                 // Required query parameters get an example value.
                 let required = (op["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "query" && $0["required"] as? Bool == true }
                     .compactMap { $0["name"] as? String }
-                if !required.isEmpty { concrete += "?" + required.map { "\($0)=\(["month": "2026-10"][$0] ?? "x")" }.joined(separator: "&") }
+                if !required.isEmpty { concrete += "?" + required.map { "\($0)=\(["month": "2026-10", "indicator": "electricity"][$0] ?? "x")" }.joined(separator: "&") }
                 guard !concrete.contains("{") else { continue }
                 let r = try await s.get(concrete, token: token)
                 guard r.status == 200 else {

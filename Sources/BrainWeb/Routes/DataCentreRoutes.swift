@@ -47,7 +47,7 @@ extension BrainServer {
             _ = try QueryReader(request, allowed: [])
             return ItemList(try await desk.catalogue())
         }
-        let params: [ParamDoc] = [.query("indicator", "the indicator of the figure", enumValues: Indicator.allCases.map(\.rawValue))]
+        let params: [ParamDoc] = [.query("indicator", "the indicator of the figure", enumValues: Indicator.allCases.map(\.rawValue), required: true)]
             + Self.sliceParams
         api.get("/api/v1/data/lineage", RouteDoc(method: "get", path: "/api/v1/data/lineage",
                                                  summary: "Lineage of an overview figure: for the slice's 规上 firms in its month, which source and which import batch (file, time, importer) hold how many of the values of the indicator",
