@@ -29,6 +29,12 @@ import Testing
         F(n: 14, region: "360602", figures: { k in k == 35 ? SmallWorld.base([.electricity: 35]) : SmallWorld.base }),
         F(n: 15, region: "360602", figures: { k in k >= 30 ? SmallWorld.base([.profit: -40]) : SmallWorld.base }),
         F(n: 16, region: "360602", figures: { k in k >= 32 ? SmallWorld.base([.employees: 150]) : SmallWorld.base }),
+        // 断报: output collapses in 2026-08 (k 33), then nothing for two months; a firm that misses only 2026-10; one silent
+        // for five months (gone, not late); a 规下 firm that misses a month.
+        F(n: 17, region: "360602", figures: { k in k >= 34 ? [:] : k == 33 ? SmallWorld.base([.outputValue: 900]) : SmallWorld.base }),
+        F(n: 18, region: "360602", figures: { k in k == 35 ? [:] : SmallWorld.base }),
+        F(n: 19, region: "360602", figures: { k in k >= 31 ? [:] : SmallWorld.base }),
+        F(n: 20, region: "360602", revenue: 1_500, figures: { k in k == 35 ? [:] : SmallWorld.base([.revenue: 100]) }),
     ]
 
     static let scanned = Task { () async throws -> IndicatorCube in try await SmallWorld.make(firms).cube() }
@@ -94,6 +100,20 @@ import Testing
         #expect(level(found, 13, .outputDrop) == .yellow)
         // Two equal firms: the top one holds exactly half, which is not more than half; a yellow firm is not enough.
         #expect(Set(breaks.map(\.subject)) == ["NFM/NFM-04"])
+    }
+
+    /// A firm whose output collapsed and which then stopped reporting is flagged for the missing months and still judged on
+    /// its last month; a month's gap is yellow; a firm silent for longer than the window, or below the scale, is not.
+    @Test func aFirmThatStopsReportingIsFlaggedAndItsLastMonthJudged() async throws {
+        let found = try await scan()
+        let missed = found.filter { $0.kind == .missedReport }
+        #expect(Set(missed.map(\.subject)) == [SmallWorld.code(17), SmallWorld.code(18)])
+        #expect(level(found, 17, .missedReport) == .orange && level(found, 18, .missedReport) == .yellow)
+        let drop = try #require(found.first { $0.kind == .outputDrop && $0.subject == SmallWorld.code(17) })
+        #expect(drop.level == .red && drop.period == Self.period.description && drop.id == "output-drop:\(SmallWorld.code(17)):\(Self.period)")
+        #expect(drop.explanation.hasPrefix("（断报，按最近报送的2026年8月判断）") && drop.inputs["monthsMissing"] == 2)
+        #expect(found.filter { $0.subject == SmallWorld.code(18) }.map(\.kind) == [.missedReport], "a steady firm that misses a month is only late")
+        #expect(found.allSatisfy { $0.subject != SmallWorld.code(19) && $0.subject != SmallWorld.code(20) })
     }
 
     @Test func everyKindIsRaisedByTheSmallWorldsTogether() async throws {

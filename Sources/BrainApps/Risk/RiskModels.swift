@@ -31,6 +31,8 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
     case regionLosses = "region-losses"
     case regionLagging = "region-lagging"
     case chainBreak = "chain-break"
+    /// 断报: a 规上 firm that reported in the months before but not in this one.
+    case missedReport = "missed-report"
 
     public var nameZh: String {
         switch self {
@@ -47,6 +49,7 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
         case .regionLosses: return "区域亏损面偏高"
         case .regionLagging: return "区域增速明显低于全省"
         case .chainBreak: return "产业链断链风险"
+        case .missedReport: return "断报"
         }
     }
 

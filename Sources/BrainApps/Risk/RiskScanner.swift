@@ -19,7 +19,13 @@ public struct RiskScanner: Sendable {
     public func scan(_ period: ReportingPeriod) -> [RiskWarning] {
         var out: [RiskWarning] = []
         out.reserveCapacity(2_048)
-        for i in 0..<cube.firmCount { enterpriseWarnings(i, period, into: &out) }
+        for i in 0..<cube.firmCount {
+            if reported(i, period.end) {
+                enterpriseWarnings(i, period, into: &out)
+            } else {
+                missedReport(i, period, into: &out)
+            }
+        }
         let firmLevels = Dictionary(out.map { ($0.subject, $0.level) }, uniquingKeysWith: { max($0, $1) })
         out += regionWarnings(period)
         out += chainWarnings(period, firmLevels: firmLevels)
@@ -27,6 +33,46 @@ public struct RiskScanner: Sendable {
     }
 
     // MARK: Enterprise rules
+
+    /// Whether the firm reported anything for the month (output, revenue or electricity).
+    func reported(_ i: Int, _ m: Month) -> Bool {
+        !cube.value(.outputValue, firm: i, month: m).isNaN || !cube.value(.revenue, firm: i, month: m).isNaN
+            || !cube.value(.electricity, firm: i, month: m).isNaN
+    }
+
+    /// 断报: a 规上 firm that reported in one of the three months before the period's end but not in it is itself a
+    /// warning (1 month missing yellow, 2 orange, 3 red), and its last reported month is still judged by every rule, so a
+    /// firm whose output collapsed and which then stopped reporting is not let off. Those warnings carry this period (a
+    /// rescan updates them) and say which month they judged.
+    func missedReport(_ i: Int, _ p: ReportingPeriod, into out: inout [RiskWarning]) {
+        let firm = cube.firms[i]
+        guard firm.aboveScale else { return }
+        var last: Month?
+        var m = p.end.previous
+        for _ in 0..<3 {
+            if m < cube.firstMonth { break }
+            if reported(i, m) { last = m; break }
+            m = m.previous
+        }
+        guard let last else { return }
+        let missing = p.end.ordinal - last.ordinal
+        let level: WarningLevel = missing >= 3 ? .red : missing == 2 ? .orange : .yellow
+        out.append(RiskWarning(id: "\(WarningKind.missedReport.rawValue):\(firm.uscc):\(p)", kind: .missedReport, level: level, subjectType: "enterprise",
+                               subject: firm.uscc, subjectName: firm.name, region: firm.region, zone: firm.zone, chain: firm.chains.first,
+                               period: p.description, rule: "rule:missed-report", inputs: ["monthsMissing": Double(missing)],
+                               threshold: "连续未报送 ≥ 1 个月（黄）、2 个月（橙）、3 个月（红）",
+                               explanation: "\(firm.name)最近一次报送为\(last.year)年\(last.month)月，已连续\(missing)个月未报送，请核实是否停产、迁出或漏报。"))
+        // A January on its own is no reporting period (it folds into 1–2月); there is then nothing earlier to judge.
+        guard last.month != 1, let judged = try? ReportingPeriod(last) else { return }
+        var earlier: [RiskWarning] = []
+        enterpriseWarnings(i, judged, into: &earlier)
+        for w in earlier where w.kind != .missedReport {
+            out.append(RiskWarning(id: "\(w.kind.rawValue):\(firm.uscc):\(p)", kind: w.kind, level: w.level, subjectType: w.subjectType, subject: w.subject,
+                                   subjectName: w.subjectName, region: w.region, zone: w.zone, chain: w.chain, period: p.description, rule: w.rule,
+                                   inputs: w.inputs.merging(["monthsMissing": Double(missing)]) { a, _ in a }, threshold: w.threshold,
+                                   explanation: "（断报，按最近报送的\(judged.label)判断）" + w.explanation))
+        }
+    }
 
     /// The 当月 value of a period without building month arrays: February adds January, stocks take the end month.
     private func v(_ ind: Indicator, _ i: Int, _ p: ReportingPeriod) -> Double {
