@@ -45,7 +45,7 @@ extension Portal {
         <div class="field"><label for="file">CSV 文件</label><input id="file" type="file" name="file" accept=".csv,text/csv"></div>
         <div class="field"><label>&nbsp;</label><button class="primary" type="submit">导入</button></div></div>
         <table><thead><tr><th>数据集</th><th>表头（加粗为必填；也可用数据字典中的中文名）</th></tr></thead><tbody>\(columns)</tbody></table>
-        <p class="muted">完整字段说明见 <a href="/api/v1/catalog/elements">数据字典</a>。同一文件重复导入不会重复计数。月度指标按来源合并、不覆盖：文件只更新它带的列，空单元格不清除已有数值（要清除请填“清除”）；各来源的数值并存，应用按 人工修正 → 统计局 → 税务 → 电力公司 → 行业子脑 → 边缘设备 → 企业自报 的顺序取第一个有值的来源。</p></form>
+        <p class="muted">完整字段说明见 <a href="/api/v1/catalog/elements">数据字典</a>。同一文件重复导入不会重复计数。月度指标按来源合并、不覆盖：文件只更新它带的列，空单元格不清除已有数值（要清除请填“清除”）；各来源的数值并存，应用按 人工修正 → 统计局 → 税务 → 电力公司 → 行业子脑 → 边缘设备 → 企业自报 的顺序取第一个有值的来源；差异与来源批次见 <a href="/data/sources">数据来源与核查</a>。</p></form>
         """
         let batches = try await services.importHistory.recent(for: p)
         page.tables.append(.init(title: p.can(.manageUsers) ? "最近的导入（全部用户）" : "我最近的导入", headers: [("时间", false), ("数据集", false), ("文件", false), ("行数", true), ("接受", true), ("拒绝", true), ("导入者", false)],

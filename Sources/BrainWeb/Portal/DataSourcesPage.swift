@@ -1,0 +1,63 @@
+import BrainApps
+import BrainCore
+import BrainSecurity
+import Foundation
+import Hummingbird
+
+// 公共数据中心 · 数据来源与核查: the order of sources, the catalogue of datasets, where sources disagree, and the lineage of
+// one indicator of the caller's region — the same use cases (`SourceDesk`) as /api/v1/data/*.
+
+extension Portal {
+    func registerDataSourcesPage(_ pages: PortalPages) {
+        pages.get("/data/sources", .permission(.readIndicators)) { request, context in try await self.dataSourcesPage(request, context) }
+    }
+
+    func dataSourcesPage(_ request: Request, _ context: BrainContext) async throws -> Response {
+        var (p, scope): (Principal, AnalysisScope)
+        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
+        let months = Month.range(services.cubes.cube.lastMonth.adding(months: -11), services.cubes.cube.lastMonth).reversed().filter { $0.month != 1 }
+        if let asked = request.uri.queryParameters["period"].map(String.init), asked != scope.period.end.description {
+            do {
+                scope = try AnalysisScope.resolve(region: scope.region, zone: scope.zone, chain: nil, industry: nil, period: asked, principal: p,
+                                                  catalog: services.catalog, latest: services.cubes.cube.lastMonth)
+            } catch let e as AppError {
+                return message(context, "参数有误", e.message, status: .badRequest)
+            }
+        }
+        let desk = services.sourceDesk, cube = services.cubes.cube
+        let indicator = request.uri.queryParameters["indicator"].flatMap { Indicator(rawValue: String($0)) } ?? .electricity
+        var page = ReportPage(heading: "数据来源与核查",
+                              sub: "公共数据中心 · 各来源的数值并存、不互相覆盖；应用按来源优先顺序取第一个有值的来源 · \(services.catalog.region(scope.region)?.name ?? scope.region) · \(scope.period.label)")
+        page.selects = [.init(name: "period", label: "月份", options: months.map { ($0.description, "\($0.year)年\($0.month)月") }, selected: scope.period.end.description),
+                        .init(name: "indicator", label: "血缘指标", options: Indicator.allCases.map { ($0.rawValue, $0.nameZh) }, selected: indicator.rawValue)]
+        page.action = "/data/sources"
+        page.tables.append(.init(title: "数据来源（优先顺序）", headers: [("顺序", true), ("来源", false), ("代码", false)],
+                                 rows: desk.sources().map { [.num(String($0.rank)), .init(text: $0.nameZh), .init(text: $0.code)] },
+                                 note: "导入时选择来源（命令行 --source，接口 ?source=）；企业在“我的数据”上报的数值为企业自报。"))
+        page.tables.append(.init(title: "数据目录", headers: [("数据集", false), ("责任单位", false), ("敏感级别", false), ("更新频率", false), ("行数", true),
+                                                          ("最近导入", false), ("最新月份", false)],
+                                 rows: try await desk.catalogue().map { d in
+                                     [.init(text: d.nameZh), .init(text: d.owner), .init(text: d.sensitivity), .init(text: d.frequency), .num(String(d.rows)),
+                                      .init(text: d.latestImport.map { "\(PortalTime.beijing($0)) \(d.latestImportFile ?? "")" } ?? "—"), .init(text: d.latestMonth ?? "—")]
+                                 }))
+        let month = scope.period.end
+        let disagreements = try await desk.disagreements(for: p, month: month, tolerance: 0.05, limit: 100, offset: 0, cube: cube, catalog: services.catalog)
+        page.tables.append(.init(title: "来源不一致（差异超过 5%，\(month.year)年\(month.month)月，共 \(disagreements.total) 项）",
+                                 headers: [("企业", false), ("指标", false), ("各来源数值", false), ("采用", false), ("差异", true)],
+                                 rows: disagreements.items.map { d in
+                                     let name = cube.firmIndex[d.uscc].map { cube.firms[$0].name } ?? d.uscc
+                                     let values = d.values.map { v in "\(DataSource.named(v.source)?.nameZh ?? v.source) \(v.value.map { NumberFormat.amount($0) } ?? "已清除")" }
+                                     return [.init(text: name, href: "/enterprises/\(d.uscc)"), .init(text: Indicator(rawValue: d.indicator)?.nameZh ?? d.indicator),
+                                             .init(text: values.joined(separator: " · ")), .init(text: DataSource.named(d.chosenSource)?.nameZh ?? d.chosenSource),
+                                             .num(NumberFormat.amount(d.spread * 100) + "%")]
+                                 }, note: disagreements.items.isEmpty ? "本月没有超过 5% 的来源差异。" : "采用的数值进入总览、预警和政策匹配；其他来源的数值保留备查。"))
+        let lineage = try await desk.lineage(of: indicator, scope: scope, cube: cube)
+        page.tables.append(.init(title: "数据血缘：\(lineage.indicatorName)（\(lineage.firms) 家规上企业）",
+                                 headers: [("来源", false), ("批次", false), ("导入时间", false), ("导入人", false), ("企业数", true)],
+                                 rows: lineage.contributions.map { c in
+                                     [.init(text: c.sourceName), .init(text: c.batch == "legacy" ? "来源记录之前的存量数据" : "\(c.fileName ?? "") · \(c.batch.prefix(12))"),
+                                      .init(text: c.importedAt.map(PortalTime.beijing) ?? "—"), .init(text: c.importedBy ?? "—"), .num(String(c.values))]
+                                 }))
+        return page.respond(self, request, context, title: "数据来源与核查", active: "/data/sources", file: "data-sources")
+    }
+}
