@@ -85,6 +85,7 @@ public struct BrainServer: Sendable {
         addImportRoutes(api)
         addDataCentreRoutes(api)
         addLineageRoutes(api)
+        addQualityRoutes(api)
         addMonitorRoutes(api)
         addWarningRoutes(api)
         addChainAnalysisRoutes(api)

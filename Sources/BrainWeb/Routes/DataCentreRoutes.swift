@@ -70,3 +70,16 @@ extension BrainServer {
         }
     }
 }
+
+extension BrainServer {
+    func addQualityRoutes(_ api: APIRoutes) {
+        let services = self.services
+        api.get("/api/v1/quality", RouteDoc(method: "get", path: "/api/v1/quality",
+                                            summary: "数据质量 of a slice and month: completeness (规上 firms expected against those that reported), each indicator's fill, consistency, a score; one level down and over twelve months; the firms behind the gaps the caller may read",
+                                            tag: "data", params: Self.sliceParams.filter { ["region", "zone", "period"].contains($0.name) },
+                                            access: .permission(.readStatistics))) { request, context in
+            let scope = try self.slice(request, context, excluding: ["chain", "industry"])
+            return try services.qualityDesk.report(for: try context.caller(), scope: scope, cube: services.cubes.cube)
+        }
+    }
+}

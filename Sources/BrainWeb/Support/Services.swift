@@ -48,6 +48,8 @@ public struct Services: Sendable {
     public let talentDesk: TalentDesk
     /// The data centre's sources: their order, disagreements, one firm's figures by source.
     public let sourceDesk: SourceDesk
+    /// 数据质量: completeness, fill, consistency of a slice and month.
+    public let qualityDesk: QualityDesk
     /// Import batches a caller may see.
     public let importHistory: ImportDesk
     /// The central console's figures.
@@ -101,6 +103,7 @@ public struct Services: Sendable {
         self.talentDesk = TalentDesk(store: store, catalog: catalog)
         self.importHistory = ImportDesk(store: store)
         self.sourceDesk = SourceDesk(store: store)
+        self.qualityDesk = QualityDesk(catalog: catalog)
         self.consoleDesk = ConsoleDesk(store: store)
         self.newsDesk = AnnouncementDesk(store: store)
         self.systemStatus = StatusDesk(store: store)

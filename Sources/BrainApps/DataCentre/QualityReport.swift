@@ -1,0 +1,139 @@
+import BrainCore
+import BrainData
+import BrainSecurity
+
+/// Data quality of one slice and month: how many of the 规上 firms that should have reported did (completeness), how
+/// full each indicator is among those that reported, which firms' figures contradict each other (consistency), the same
+/// one level down and over the last twelve months, and one score.
+public struct QualityReport: Codable, Sendable {
+    public let region: String
+    public let regionName: String
+    public let month: String
+    /// 规上 firms of the slice that are expected to report.
+    public let expected: Int
+    public let reporting: Int
+    /// reporting ÷ expected.
+    public let completeness: Double
+    /// Per indicator: the share of reporting firms that gave it.
+    public let indicatorFill: [String: Double]
+    /// Firms whose figures contradict each other (electricity without output, output without electricity, revenue
+    /// against output off by more than ten times).
+    public let inconsistent: Int
+    /// 0–100: 60 % completeness, 25 % the fill of the four core indicators, 15 % consistency.
+    public let score: Double
+    /// One level down (cities of the province, counties of a city).
+    public let areas: [QualityArea]
+    /// The last twelve months of the slice, oldest first.
+    public let months: [QualityMonth]
+    /// Firms that did not report or contradict themselves, those the caller may read one by one (at most 100).
+    public let firms: [QualityFirm]
+    public let firmsTotal: Int
+}
+
+/// One area's completeness and score.
+public struct QualityArea: Codable, Sendable {
+    public let code: String
+    public let name: String
+    public let expected: Int
+    public let reporting: Int
+    public let completeness: Double
+    public let score: Double
+}
+
+/// One month's completeness.
+public struct QualityMonth: Codable, Sendable {
+    public let month: String
+    public let expected: Int
+    public let reporting: Int
+    public let completeness: Double
+}
+
+/// A firm with a quality problem in the month.
+public struct QualityFirm: Codable, Sendable {
+    public let uscc: String
+    public let name: String
+    public let region: String
+    /// `missing` or `inconsistent`.
+    public let problem: String
+    public let detail: String
+}
+
+/// Measures the quality of the data the applications read.
+public struct QualityDesk: Sendable {
+    public let catalog: RegionCatalog
+    public init(catalog: RegionCatalog) { self.catalog = catalog }
+
+    static let core: [Indicator] = [.outputValue, .revenue, .profit, .electricity]
+
+    public func report(for p: Principal, scope: AnalysisScope, cube: IndicatorCube) throws -> QualityReport {
+        try p.require(.readStatistics)
+        let month = scope.period.end
+        let members = scope.firms(in: cube)
+        let (stats, problems) = measure(members, month: month, cube: cube)
+        let readable = p.indicatorScope(in: catalog)
+        let visible = problems.filter { readable.admits(uscc: cube.firms[$0.0].uscc, region: cube.firms[$0.0].region, zone: cube.firms[$0.0].zone) }
+        let children = catalog.region(scope.region)?.level == .county ? [] : catalog.regions.filter { $0.parent == scope.region }
+        let areas: [QualityArea] = children.map { child in
+            let within = Set([child.code] + catalog.counties(within: child.code))
+            let (s, _) = measure(members.filter { within.contains(cube.firms[$0].region) }, month: month, cube: cube)
+            return QualityArea(code: child.code, name: child.name, expected: s.expected, reporting: s.reporting, completeness: s.completeness, score: s.score)
+        }.filter { $0.expected > 0 }
+        let months = (0..<12).reversed().map { month.adding(months: -$0) }.filter { $0 >= cube.firstMonth }.map { m -> QualityMonth in
+            let (s, _) = measure(members, month: m, cube: cube, firmsToo: false)
+            return QualityMonth(month: m.description, expected: s.expected, reporting: s.reporting, completeness: s.completeness)
+        }
+        return QualityReport(region: scope.region, regionName: catalog.region(scope.region)?.name ?? scope.region, month: month.description,
+                             expected: stats.expected, reporting: stats.reporting, completeness: stats.completeness, indicatorFill: stats.fill,
+                             inconsistent: stats.inconsistent, score: stats.score, areas: areas, months: months,
+                             firms: visible.prefix(100).map { i, problem, detail in
+                                 let e = cube.firms[i]
+                                 return QualityFirm(uscc: e.uscc, name: e.name, region: e.region, problem: problem, detail: detail)
+                             }, firmsTotal: visible.count)
+    }
+
+    struct Stats {
+        var expected = 0, reporting = 0, inconsistent = 0
+        var fill: [String: Double] = [:]
+        var completeness: Double { expected == 0 ? 1 : Double(reporting) / Double(expected) }
+        var score: Double {
+            let coreFill = QualityDesk.core.map { fill[$0.rawValue] ?? 0 }.reduce(0, +) / Double(QualityDesk.core.count)
+            let consistency = reporting == 0 ? 1 : 1 - Double(inconsistent) / Double(reporting)
+            return ((0.6 * completeness + 0.25 * (reporting == 0 ? 0 : coreFill) + 0.15 * consistency) * 1000).rounded() / 10
+        }
+    }
+
+    /// A firm is expected in a month when it reported in any of the twelve months before (a new firm from its first
+    /// report on); it reported when it gave output, revenue or electricity.
+    func measure(_ members: [Int], month: Month, cube: IndicatorCube, firmsToo: Bool = true) -> (Stats, [(Int, String, String)]) {
+        var s = Stats()
+        var counts = [Int](repeating: 0, count: Indicator.allCases.count)
+        var problems: [(Int, String, String)] = []
+        for i in members {
+            let reported = Self.reported(i, month, cube)
+            guard reported || (1...12).contains(where: { k in let m = month.adding(months: -k); return m >= cube.firstMonth && Self.reported(i, m, cube) }) else { continue }
+            s.expected += 1
+            guard reported else {
+                if firmsToo { problems.append((i, "missing", "\(month.year)年\(month.month)月未报送")) }
+                continue
+            }
+            s.reporting += 1
+            for (k, ind) in Indicator.allCases.enumerated() where !cube.value(ind, firm: i, month: month).isNaN { counts[k] += 1 }
+            let output = cube.value(.outputValue, firm: i, month: month), power = cube.value(.electricity, firm: i, month: month)
+            let revenue = cube.value(.revenue, firm: i, month: month)
+            var why: String?
+            if power > 0, !(output > 0) { why = "有用电量而无产值" }
+            else if output > 0, !power.isNaN, power == 0 { why = "有产值而用电量为 0" }
+            else if output > 0, revenue > 0, revenue / output > 10 || output / revenue > 10 { why = "营业收入与产值相差十倍以上" }
+            if let why {
+                s.inconsistent += 1
+                if firmsToo { problems.append((i, "inconsistent", why)) }
+            }
+        }
+        for (k, ind) in Indicator.allCases.enumerated() { s.fill[ind.rawValue] = s.reporting == 0 ? 0 : (Double(counts[k]) / Double(s.reporting) * 1000).rounded() / 1000 }
+        return (s, problems)
+    }
+
+    static func reported(_ i: Int, _ m: Month, _ cube: IndicatorCube) -> Bool {
+        !cube.value(.outputValue, firm: i, month: m).isNaN || !cube.value(.revenue, firm: i, month: m).isNaN || !cube.value(.electricity, firm: i, month: m).isNaN
+    }
+}
