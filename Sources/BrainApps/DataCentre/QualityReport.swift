@@ -23,7 +23,7 @@ public struct QualityReport: Codable, Sendable {
     public let score: Double
     /// One level down (cities of the province, counties of a city).
     public let areas: [QualityArea]
-    /// The last twelve months of the slice, oldest first.
+    /// The last twelve months of the slice, oldest first (January is part of 1–2月 and not listed).
     public let months: [QualityMonth]
     /// Firms that did not report or contradict themselves, those the caller may read one by one (at most 100).
     public let firms: [QualityFirm]
@@ -78,7 +78,8 @@ public struct QualityDesk: Sendable {
             let (s, _) = measure(members.filter { within.contains(cube.firms[$0].region) }, month: month, cube: cube)
             return QualityArea(code: child.code, name: child.name, expected: s.expected, reporting: s.reporting, completeness: s.completeness, score: s.score)
         }.filter { $0.expected > 0 }
-        let months = (0..<12).reversed().map { month.adding(months: -$0) }.filter { $0 >= cube.firstMonth }.map { m -> QualityMonth in
+        // January is reported together with February (1–2月), so it is no month of its own here.
+        let months = (0..<12).reversed().map { month.adding(months: -$0) }.filter { $0 >= cube.firstMonth && $0.month != 1 }.map { m -> QualityMonth in
             let (s, _) = measure(members, month: m, cube: cube, firmsToo: false)
             return QualityMonth(month: m.description, expected: s.expected, reporting: s.reporting, completeness: s.completeness)
         }

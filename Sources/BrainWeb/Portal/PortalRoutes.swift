@@ -94,6 +94,7 @@ struct Portal: Sendable {
         if p.can(.importData) { platform.append(Link(href: "/data", label: "数据导入", desc: "公共数据中心：企业名录、月度指标、供应关系、人才数据")) }
         if p.can(.readIndicators), p.can(.readStatistics), p.ownEnterprise == nil {
             platform.append(Link(href: "/data/sources", label: "数据来源与核查", desc: "数据目录、各来源数值差异、总览数字的来源批次"))
+            platform.append(Link(href: "/data/quality", label: "数据质量", desc: "应报与已报、指标填报率、数据矛盾的企业，按地区下钻"))
         }
         if p.can(.manageUsers) { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
         if p.readsThroughGrants, p.can(.readStatistics) { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
@@ -175,6 +176,7 @@ struct Portal: Sendable {
         registerGrantedPages(pages)
         registerDataImportPage(pages)
         registerDataSourcesPage(pages)
+        registerDataQualityPage(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {
