@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrainApps
 import BrainCore
 import BrainData
 import BrainSecurity
@@ -171,6 +172,7 @@ struct ImportCommand: AsyncParsableCommand {
             throw Failure(e.description)
         }
         progressLine("")
+        if try await db.setting("demo.manifest") != nil { note("WARNING: " + DemoState.importNote) }
         try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "import \(k.rawValue)", target: file, source: "cli",
                                                            outcome: report.rowsRejected > 0 ? "partial" : "ok",
                                                            detail: "{\"batch\":\"\(report.batchKey)\",\"dataSource\":\"\(dataSource.code)\",\"accepted\":\(report.rowsAccepted),\"rejected\":\(report.rowsRejected)}"))

@@ -51,6 +51,8 @@ struct Serve: AsyncParsableCommand {
         }
         let services = Services(store: db, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
         try await services.sessions.reload(from: db)
+        try await services.demo.load(from: db)
+        if services.demo.holdsDemoData { note("this database holds the invented demo dataset; every portal page says 演示数据") }
         if services.mfaPolicy == .optional {
             note("WARNING: BRAIN_MFA=optional — administrators and officials may log in without a second factor. Use this only for demos and tests.")
         }

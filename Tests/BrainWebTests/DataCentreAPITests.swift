@@ -17,6 +17,7 @@ import Testing
         let power = try await s.request("POST", "/api/v1/imports/indicators?source=power", token: nc,
                                         body: Data("uscc,month,用电量\n\(firm.uscc),\(month),4321\n".utf8), contentType: "text/csv")
         #expect(power.status == 200 && power.object["source"] as? String == "power")
+        #expect((power.object["notes"] as? [String])?.first?.contains("demo dataset") == true, "an import into the demo database says so")
         let batch = try #require(power.object["batchKey"] as? String)
         // The other indicators are as they were; 统计局's electricity is still the one read.
         let after = try await s.get("/api/v1/enterprises/\(firm.uscc)?from=\(month)", token: nc)

@@ -35,6 +35,7 @@ final class TestServer: Sendable {
                                 cipher: FieldCipher(current: Array(repeating: 7, count: 32)), mfaPolicy: .optional,
                                 rateLimits: rateLimits)
         try await services.policies.refresh(cube: services.cubes.cube)
+        try await services.demo.load(from: store)
         let accounts = services.accounts
         _ = try await accounts.add(username: "admin", password: "Admin#20262026", role: .admin, scope: nil, cost: 4)
         _ = try await accounts.add(username: "nanchang", password: "Nanchang#2026", role: .cityOfficial, scope: "360100", cost: 4)

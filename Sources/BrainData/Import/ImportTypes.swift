@@ -51,6 +51,8 @@ public struct ImportReport: Codable, Sendable {
     public var moves: [EnterpriseMove] = []
     /// Where the file's values come from (a `DataSource` code).
     public var source: String = DataSource.statistics.code
+    /// Things the importer should know beyond the rows (e.g. that the database holds demo data).
+    public var notes: [String] = []
 
     /// A few lines for a terminal.
     public var summary: String {

@@ -27,7 +27,7 @@ extension Portal {
         if let r = report {
             let from = DataSource.named(r.source)?.nameZh ?? r.source
             page.notice = "“\(r.fileName)”（\(Self.importKindNames[r.kind] ?? r.kind.rawValue)，来源\(from)，\(r.encoding)）：共 \(r.rowsTotal) 行，接受 \(r.rowsAccepted) 行，拒绝 \(r.rowsRejected) 行，新增或更新 \(r.rowsChanged) 行"
-                + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
+                + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.notes.isEmpty ? "" : "；注意：当前数据库载入的是演示数据，导入的真实数据会与虚构企业混在一起") + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
             page.tables.append(.init(title: "被拒绝的行", headers: [("行号", true), ("字段", false), ("值", false), ("原因", false)],
                                      rows: r.problems.map { [.num(String($0.row)), .init(text: ImportReasonsZh.field($0.field)), .init(text: $0.value), .init(text: ImportReasonsZh.translate($0.reason))] },
                                      note: r.problems.isEmpty ? nil : "行号按文件计（表头为第 1 行）；可导出 CSV 后修改再上传。"))

@@ -18,7 +18,7 @@ extension Services {
         if principal.ownEnterprise != nil, dataSource != .selfReport {
             throw AppError.forbidden("an enterprise's own figures are delivered as self-report; source \(dataSource.code) is for the bodies that own it")
         }
-        let report: ImportReport
+        var report: ImportReport
         do {
             report = try await importer.importData(data, fileName: fileName, kind: kind, actor: principal.username,
                                                    scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises),
@@ -33,6 +33,7 @@ extension Services {
                                                 outcome: "failed", detail: BrainServer.auditDetail(["via": via, "error": String(String(describing: error).prefix(500))])))
             throw error
         }
+        if demo.holdsDemoData { report.notes.append(DemoState.importNote) }
         try await ledger.record(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: "import:\(report.batchKey)", source: source,
                                            outcome: report.rowsRejected > 0 ? "partial" : "ok",
                                            detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)), "dataSource": dataSource.code,

@@ -48,6 +48,8 @@ public struct Services: Sendable {
     public let talentDesk: TalentDesk
     /// The data centre's sources: their order, disagreements, one firm's figures by source.
     public let sourceDesk: SourceDesk
+    /// Whether the database holds the demo dataset (call `demo.load(from:)` once after seeding).
+    public let demo = DemoState()
     /// 数据质量: completeness, fill, consistency of a slice and month.
     public let qualityDesk: QualityDesk
     /// Import batches a caller may see.
