@@ -48,3 +48,34 @@ import Testing
         #expect(datasets.first { $0["code"] as? String == "indicators" }?["sensitivity"] as? String == "敏感")
     }
 }
+
+extension DataCentreAPITests {
+    /// A figure that rests on poor data says so: 统计局 withdraws output, revenue and electricity of a tenth of 南昌's 规上
+    /// firms for the last month (the clear marker); the overview's data quality turns poor and the dashboard says so.
+    @Test func anOverviewOnPoorDataSaysSo() async throws {
+        let s = try await TestServer.start()
+        defer { Task { await s.stop() } }
+        let admin = try await s.login("admin", "Admin#20262026")
+        let cube = s.services.cubes.cube
+        let month = cube.lastMonth.description
+        let before = try await s.get("/api/v1/monitor/overview?region=360100&period=\(month)", token: admin)
+        let q0 = try #require(before.object["dataQuality"] as? [String: Any])
+        #expect(q0["poor"] as? Bool == false && q0["completeness"] as? Double == 1)
+        let firms = cube.firms.filter { RegionCatalog.jiangxi.city(of: $0.region) == "360100" && $0.aboveScale }
+        let withdrawn = firms.prefix(max(1, firms.count / 10 + 1))
+        let rows = withdrawn.map { "\($0.uscc),\(month),清除,清除,清除" }.joined(separator: "\n")
+        let r = try await s.request("POST", "/api/v1/imports/indicators", token: admin,
+                                    body: Data("uscc,month,output_value,revenue,electricity\n\(rows)\n".utf8), contentType: "text/csv")
+        #expect(r.status == 200 && r.object["rowsAccepted"] as? Int == withdrawn.count, "\(r.errorMessage)")
+        let after = try await s.get("/api/v1/monitor/overview?region=360100&period=\(month)", token: admin)
+        let q1 = try #require(after.object["dataQuality"] as? [String: Any])
+        #expect(q1["poor"] as? Bool == true && q1["reporting"] as? Int == firms.count - withdrawn.count && q1["expected"] as? Int == firms.count)
+        let quality = try await s.get("/api/v1/quality?region=360100&period=\(month)", token: admin)
+        #expect(quality.object["firmsTotal"] as? Int == withdrawn.count)
+        let portal = PortalClient(base: s.base)
+        _ = try await portal.login("admin", "Admin#20262026")
+        let page = try await portal.get("/dashboard?region=360100&period=\(month)")
+        #expect(page.html.contains("本期数据完整率") && page.html.contains("/data/quality?region=360100"))
+        #expect(page.html.contains("演示数据"), "the demo database says so on every page")
+    }
+}

@@ -31,7 +31,12 @@ public final class AnalysisDesk: Sendable {
         let cube = cubes.cube
         let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
         return overviews.value(version: ResultCache<MonitorOverview>.version(of: cube), key: key) {
-            MonitorService(cube: cube, catalog: catalog).overview(scope)
+            var o = MonitorService(cube: cube, catalog: catalog).overview(scope)
+            let (q, _) = QualityDesk(catalog: catalog).measure(scope.firms(in: cube), month: scope.period.end, cube: cube, firmsToo: false)
+            let inconsistentShare = q.reporting == 0 ? 0 : Double(q.inconsistent) / Double(q.reporting)
+            o.dataQuality = OverviewQuality(expected: q.expected, reporting: q.reporting, completeness: q.completeness, inconsistent: q.inconsistent,
+                                            score: q.score, poor: q.completeness < 0.95 || inconsistentShare > 0.05)
+            return o
         }
     }
 

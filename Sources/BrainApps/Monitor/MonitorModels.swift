@@ -100,4 +100,18 @@ public struct MonitorOverview: Codable, Sendable {
     public let loss: Loss
     public let breakdown: Breakdown
     public let series: [SeriesPoint]
+    /// How complete and consistent the month's data of the slice is, so that a figure resting on poor data says so.
+    public var dataQuality: OverviewQuality? = nil
+}
+
+/// The data quality behind an overview: 规上 firms expected in the month, those that reported, and the score of
+/// `GET /api/v1/quality`.
+public struct OverviewQuality: Codable, Sendable {
+    public let expected: Int
+    public let reporting: Int
+    public let completeness: Double
+    public let inconsistent: Int
+    public let score: Double
+    /// True when fewer than 95 % of the expected firms reported or more than 5 % contradict themselves.
+    public let poor: Bool
 }
