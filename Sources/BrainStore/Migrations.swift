@@ -172,6 +172,10 @@ enum Migrations {
             "CREATE INDEX indicator_changes_firm ON indicator_changes (uscc, month)",
             "CREATE INDEX indicator_changes_batch ON indicator_changes (batch)",
         ]),
+        Migration(version: 12, name: "policy withdrawal", statements: [
+            "ALTER TABLE policies ADD COLUMN withdrawn_at TEXT",
+            "ALTER TABLE policies ADD COLUMN withdrawn_by TEXT",
+        ]),
     ]
 }
 

@@ -17,6 +17,9 @@ public struct PolicyRecord: Codable, Sendable, Hashable {
     public var validUntil: String
     public var createdBy: String
     public var createdAt: String
+    /// When and by whom the policy was withdrawn (撤销); nil while it stands.
+    public var withdrawnAt: String? = nil
+    public var withdrawnBy: String? = nil
 
     public init(id: String, name: String, issuer: String, category: String, summary: String, rule: String, formula: String,
                 autoGrant: Bool, validFrom: String, validUntil: String, createdBy: String, createdAt: String = Timestamp.now()) {
@@ -73,6 +76,7 @@ private struct PolicyRow: Decodable {
     let id, name, issuer, category, summary, rule, formula: String
     let auto_grant: Int
     let valid_from, valid_until, created_by, created_at: String
+    let withdrawn_at, withdrawn_by: String?
 }
 
 private struct AwardRow: Decodable {
@@ -87,7 +91,8 @@ private struct AwardRow: Decodable {
 }
 
 extension Store {
-    static let policyColumns = ["id", "name", "issuer", "category", "summary", "rule", "formula", "auto_grant", "valid_from", "valid_until", "created_by", "created_at"]
+    static let policyColumns = ["id", "name", "issuer", "category", "summary", "rule", "formula", "auto_grant", "valid_from", "valid_until", "created_by", "created_at",
+                                "withdrawn_at", "withdrawn_by"]
     static let awardColumns = ["id", "policy_id", "uscc", "route", "state", "amount", "basis", "history", "created_at", "updated_at"]
 
     /// Inserts or replaces policies by id.
@@ -98,7 +103,7 @@ extension Store {
             for p in policies {
                 insert = insert.values(SQLBind(p.id), SQLBind(p.name), SQLBind(p.issuer), SQLBind(p.category), SQLBind(p.summary),
                                        SQLBind(p.rule), SQLBind(p.formula), SQLBind(p.autoGrant ? 1 : 0), SQLBind(p.validFrom),
-                                       SQLBind(p.validUntil), SQLBind(p.createdBy), SQLBind(p.createdAt))
+                                       SQLBind(p.validUntil), SQLBind(p.createdBy), SQLBind(p.createdAt), SQLBind(p.withdrawnAt), SQLBind(p.withdrawnBy))
             }
             try await insert.onConflict(with: ["id"]) { c in
                 var c = c
@@ -110,10 +115,18 @@ extension Store {
 
     public func policies() async throws -> [PolicyRecord] {
         try await sql.select().columns(Store.policyColumns.map { SQLColumn($0) }).from("policies").orderBy("id").all(decoding: PolicyRow.self).map {
-            PolicyRecord(id: $0.id, name: $0.name, issuer: $0.issuer, category: $0.category, summary: $0.summary, rule: $0.rule,
-                         formula: $0.formula, autoGrant: $0.auto_grant != 0, validFrom: $0.valid_from, validUntil: $0.valid_until,
-                         createdBy: $0.created_by, createdAt: $0.created_at)
+            var r = PolicyRecord(id: $0.id, name: $0.name, issuer: $0.issuer, category: $0.category, summary: $0.summary, rule: $0.rule,
+                                 formula: $0.formula, autoGrant: $0.auto_grant != 0, validFrom: $0.valid_from, validUntil: $0.valid_until,
+                                 createdBy: $0.created_by, createdAt: $0.created_at)
+            r.withdrawnAt = $0.withdrawn_at
+            r.withdrawnBy = $0.withdrawn_by
+            return r
         }
+    }
+
+    /// Marks a policy withdrawn (撤销); its awards stay as they are.
+    public func withdrawPolicy(_ id: String, by user: String, at time: String = Timestamp.now()) async throws {
+        try await sql.update("policies").set("withdrawn_at", to: time).set("withdrawn_by", to: user).where("id", .equal, id).run()
     }
 
     /// Qualifications per enterprise (高新技术企业, 专精特新 …).

@@ -12,6 +12,9 @@ public struct PolicyOverview: Codable, Sendable {
     public let eligible, incomplete, ineligible, awarded: Int
     /// Absent when it would reveal one firm's award to a caller who may not read it (statistical disclosure control).
     public let awardedAmount: Double?
+    /// In force, not yet, expired or withdrawn, in the data's latest month.
+    public let status: PolicyStatus
+    public let withdrawnAt: String?
 }
 
 /// One firm's reading of one policy.
@@ -72,7 +75,8 @@ public struct PolicyDesk: Sendable {
             return PolicyOverview(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
                                   validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
                                   eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
-                                  awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil)
+                                  awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil,
+                                  status: r.status(in: cube.lastMonth), withdrawnAt: r.withdrawnAt)
         }
     }
 
@@ -133,6 +137,20 @@ public struct PolicyDesk: Sendable {
 
     /// Saves a policy (`rules:configure`) after trying its amount formula on every enterprise, matches it at once and grants
     /// what 免申即享 owes.
+    /// Withdraws a policy (撤销): it grants nothing more and takes no applications; awards already made stay and go on
+    /// through review and payment. Withdrawing twice is a conflict.
+    public func withdraw(policy id: String, by p: Principal, cube: IndicatorCube) async throws -> PolicyRecord {
+        try p.require(.configureRules)
+        guard var record = try await store.policies().first(where: { $0.id == id }) else { throw AppError.notFound("no policy \(id)") }
+        if let at = record.withdrawnAt { throw AppError.conflict("already_withdrawn", "policy \(id) was already withdrawn on \(at)") }
+        let now = Timestamp.now()
+        try await store.withdrawPolicy(id, by: p.username, at: now)
+        record.withdrawnAt = now
+        record.withdrawnBy = p.username
+        try await desk.refresh(cube: cube, catalog: catalog)
+        return record
+    }
+
     public func save(_ record: PolicyRecord, by p: Principal, cube: IndicatorCube) async throws -> PolicySaved {
         try p.require(.configureRules)
         let parsed: ParsedPolicy

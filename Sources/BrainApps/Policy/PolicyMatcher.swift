@@ -15,8 +15,10 @@ public struct EnterprisePolicyMatch: Codable, Sendable {
     public let criteria: [CriterionResult]
     public let amount: Double?
     public let award: PolicyAward?
-    /// True when the enterprise may apply now (not eligible for an automatic grant, no open award).
+    /// True when the enterprise may apply now (the policy is in force, not eligible for an automatic grant, no open award).
     public let canApply: Bool
+    /// Whether the policy applies in the data's latest month (in-force, not-yet, expired, withdrawn).
+    public let status: PolicyStatus
 }
 
 /// 企业发展政策: keeps the policies, matches them against every enterprise, grants 免申即享 benefits and runs the
@@ -61,11 +63,12 @@ public final class PolicyMatcher: Sendable {
         return (matches, granted)
     }
 
-    /// Creates a 免申即享 grant for every eligible enterprise of every automatic policy that has none yet.
+    /// Creates a 免申即享 grant for every eligible enterprise of every automatic policy that has none yet and is in force in
+    /// the data's latest month (an expired, not yet valid or withdrawn policy grants nothing).
     func grant(_ m: PolicyMatches, cube: IndicatorCube) async throws -> Int {
         let existing = Set(try await store.awards().map { $0.policyId + "|" + $0.uscc })
         var fresh: [PolicyAward] = []
-        for (k, p) in m.policies.enumerated() where p.record.autoGrant {
+        for (k, p) in m.policies.enumerated() where p.record.autoGrant && p.record.status(in: cube.lastMonth) == .inForce {
             for i in 0..<cube.firmCount where m.outcomes[k][i] == .eligible && !m.amounts[k][i].isNaN {
                 let uscc = cube.firms[i].uscc
                 guard !existing.contains(p.record.id + "|" + uscc) else { continue }
@@ -91,7 +94,8 @@ public final class PolicyMatcher: Sendable {
             let open = award.map { $0.state != "rejected" } ?? false
             return EnterprisePolicyMatch(policyId: p.record.id, policyName: p.record.name, category: p.record.category, autoGrant: p.record.autoGrant,
                                          outcome: outcome, criteria: results, amount: amount, award: award,
-                                         canApply: !open && !(p.record.autoGrant && outcome == .eligible))
+                                         canApply: !open && !(p.record.autoGrant && outcome == .eligible) && p.record.status(in: cube.lastMonth) == .inForce,
+                                         status: p.record.status(in: cube.lastMonth))
         }
     }
 
@@ -101,6 +105,9 @@ public final class PolicyMatcher: Sendable {
     public func apply(policy id: String, uscc: String, by user: String, note: String?, cube: IndicatorCube) async throws -> PolicyAward {
         let all = try await matches(for: uscc, cube: cube)
         guard let m = all.first(where: { $0.policyId == id }) else { throw PolicyProblem(field: "policy", description: "no policy \(id)") }
+        if let record = matches?.policies.first(where: { $0.record.id == id })?.record, let why = record.notInForceReason(in: cube.lastMonth) {
+            throw PolicyProblem(field: "policy", description: "cannot apply for \(id): \(why)")
+        }
         guard m.canApply else {
             let why = m.award.map { "already \($0.state)" } ?? "granted automatically (免申即享)"
             throw PolicyProblem(field: "policy", description: "cannot apply for \(id): \(why)")

@@ -63,5 +63,12 @@ extension BrainServer {
             let saved = try await services.policyOffice.save(record, by: p, cube: services.cubes.cube)
             return try JSONResponse.make(saved, status: saved.created ? .created : .ok)
         }
+        api.post("/api/v1/policies/:id/withdraw", RouteDoc(method: "post", path: "/api/v1/policies/:id/withdraw",
+                                                           summary: "Withdraw a policy (撤销): it grants nothing more and takes no applications; awards already made go on through review and payment. 409 when already withdrawn",
+                                                           tag: "policies", params: [.path("id", "policy id")],
+                                                           access: .permission(.configureRules), errors: [401, 403, 404, 409])) { request, context in
+            _ = try QueryReader(request, allowed: [])
+            return try await services.policyOffice.withdraw(policy: try context.parameters.require("id"), by: try context.caller(), cube: services.cubes.cube)
+        }
     }
 }
