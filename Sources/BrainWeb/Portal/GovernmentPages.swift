@@ -175,12 +175,14 @@ extension Portal {
         let inScope = (0..<cube.firmCount).map { scope.admits(uscc: cube.firms[$0].uscc, region: cube.firms[$0].region, zone: cube.firms[$0].zone) }
         let selected = request.uri.queryParameters["id"].map(String.init)
         var page = ReportPage(heading: "企业发展政策", sub: "政策条件逐条匹配全部企业；免申即享政策对全部满足且数据完整的企业自动兑现。")
-        page.tables.append(.init(title: "政策与兑现", headers: [("政策", false), ("类别", false), ("方式", false), ("符合", true), ("缺数据", true), ("不符合", true), ("已兑现/批准", true), ("金额（万元）", true)],
+        page.tables.append(.init(title: "政策与兑现", headers: [("政策", false), ("类别", false), ("方式", false), ("状态", false), ("符合", true), ("缺数据", true), ("不符合", true), ("已兑现/批准", true), ("金额（万元）", true)],
                                  rows: m.policies.enumerated().map { k, pp in
                                      var counts = [MatchOutcome: Int]()
                                      for i in 0..<min(cube.firmCount, m.outcomes[k].count) where inScope[i] { counts[m.outcomes[k][i], default: 0] += 1 }
                                      let mine = granted[pp.record.id] ?? (0, 0)
                                      return [.init(text: pp.record.name, href: "/policies?id=\(pp.record.id)"), .init(text: pp.record.category), .init(text: pp.record.autoGrant ? "免申即享" : "申报审核"),
+                                             .init(text: "\(pp.record.status(in: cube.lastMonth).nameZh)（\(pp.record.validFrom) 至 \(pp.record.validUntil)）",
+                                                   cls: pp.record.status(in: cube.lastMonth) == .inForce ? "" : "down"),
                                              .num(String(counts[.eligible] ?? 0)), .num(String(counts[.incomplete] ?? 0)), .num(String(counts[.ineligible] ?? 0)),
                                              .num(String(mine.count)), .num(p.can(.readIndicators) || mine.count >= 3 ? NumberFormat.amount(mine.amount, decimals: 2) : "—")]
                                  }))
