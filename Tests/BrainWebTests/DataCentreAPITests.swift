@@ -70,12 +70,15 @@ extension DataCentreAPITests {
         let after = try await s.get("/api/v1/monitor/overview?region=360100&period=\(month)", token: admin)
         let q1 = try #require(after.object["dataQuality"] as? [String: Any])
         #expect(q1["poor"] as? Bool == true && q1["reporting"] as? Int == firms.count - withdrawn.count && q1["expected"] as? Int == firms.count)
-        let quality = try await s.get("/api/v1/quality?region=360100&period=\(month)", token: admin)
-        #expect(quality.object["firmsTotal"] as? Int == withdrawn.count)
+        let api = try await s.get("/api/v1/quality?region=360100&period=\(month)", token: admin)
+        #expect(api.object["firmsTotal"] as? Int == withdrawn.count)
         let portal = PortalClient(base: s.base)
         _ = try await portal.login("admin", "Admin#20262026")
         let page = try await portal.get("/dashboard?region=360100&period=\(month)")
         #expect(page.html.contains("本期数据完整率") && page.html.contains("/data/quality?region=360100"))
         #expect(page.html.contains("演示数据"), "the demo database says so on every page")
+        let quality = try await portal.get("/data/quality?region=360100&period=\(month)")
+        #expect(quality.status == 200 && quality.html.contains("需要核查的企业（\(withdrawn.count) 家）"))
+        #expect(try await portal.get("/data/sources?period=\(month)&indicator=output_value").html.contains("数据血缘：工业总产值"))
     }
 }

@@ -13,17 +13,9 @@ extension Portal {
     }
 
     func dataQualityPage(_ request: Request, _ context: BrainContext) async throws -> Response {
-        var (p, scope): (Principal, AnalysisScope)
-        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
+        let (p, scope): (Principal, AnalysisScope)
+        switch officialScope(request, context, withPeriod: true) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let cube = services.cubes.cube
-        if let asked = request.uri.queryParameters["period"].map(String.init), asked != scope.period.end.description {
-            do {
-                scope = try AnalysisScope.resolve(region: scope.region, zone: scope.zone, chain: nil, industry: nil, period: asked, principal: p,
-                                                  catalog: services.catalog, latest: cube.lastMonth)
-            } catch let e as AppError {
-                return message(context, "参数有误", e.message, status: .badRequest)
-            }
-        }
         let r = try services.qualityDesk.report(for: p, scope: scope, cube: cube)
         let pct: (Double) -> String = { NumberFormat.amount($0 * 100) + "%" }
         var page = ReportPage(heading: "数据质量 · \(r.regionName)",

@@ -13,17 +13,9 @@ extension Portal {
     }
 
     func dataSourcesPage(_ request: Request, _ context: BrainContext) async throws -> Response {
-        var (p, scope): (Principal, AnalysisScope)
-        switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
+        let (p, scope): (Principal, AnalysisScope)
+        switch officialScope(request, context, withPeriod: true) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let months = Month.range(services.cubes.cube.lastMonth.adding(months: -11), services.cubes.cube.lastMonth).reversed().filter { $0.month != 1 }
-        if let asked = request.uri.queryParameters["period"].map(String.init), asked != scope.period.end.description {
-            do {
-                scope = try AnalysisScope.resolve(region: scope.region, zone: scope.zone, chain: nil, industry: nil, period: asked, principal: p,
-                                                  catalog: services.catalog, latest: services.cubes.cube.lastMonth)
-            } catch let e as AppError {
-                return message(context, "参数有误", e.message, status: .badRequest)
-            }
-        }
         let desk = services.sourceDesk, cube = services.cubes.cube
         let indicator = request.uri.queryParameters["indicator"].flatMap { Indicator(rawValue: String($0)) } ?? .electricity
         var page = ReportPage(heading: "数据来源与核查",

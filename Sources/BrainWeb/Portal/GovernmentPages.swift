@@ -21,12 +21,14 @@ extension Portal {
     }
 
     /// Officials only: the caller and the resolved slice, or the refusal page.
-    func officialScope(_ request: Request, _ context: BrainContext, region: String? = nil) -> Gate<(Principal, AnalysisScope)> {
+    /// The caller and the slice of `?region=` and `?zone=` (and `?period=` when `withPeriod`), or the page that refuses.
+    func officialScope(_ request: Request, _ context: BrainContext, region: String? = nil, withPeriod: Bool = false) -> Gate<(Principal, AnalysisScope)> {
         guard let p = context.principal else { return .failure(PortalRenderer.redirect("/login")) }
         guard p.can(.readStatistics) else { return .failure(message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看地区统计。", status: .forbidden)) }
         let q = request.uri.queryParameters
         do {
-            let scope = try AnalysisScope.resolve(region: region ?? q["region"].map(String.init), zone: q["zone"].map(String.init), chain: nil, industry: nil, period: nil,
+            let scope = try AnalysisScope.resolve(region: region ?? q["region"].map(String.init), zone: q["zone"].map(String.init), chain: nil, industry: nil,
+                                                  period: withPeriod ? q["period"].map(String.init) : nil,
                                                   principal: p, catalog: services.catalog, latest: services.cubes.cube.lastMonth)
             return .success((p, scope))
         } catch let e as AppError {
