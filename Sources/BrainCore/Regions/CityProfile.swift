@@ -1,6 +1,8 @@
+import Foundation
+
 /// How one city's industry is shaped, used to seed realistic demo data: its share of the province's 规上 firms,
 /// the relative weight of each key chain and of each county.
-public struct CityProfile: Sendable {
+public struct CityProfile: Codable, Sendable, Hashable {
     /// GB/T 2260 city code (`xxxx00`).
     public let city: String
     /// Approximate share of the province's 规上 industrial firms located in the city (all cities sum to 1).
@@ -144,4 +146,75 @@ public enum CityProfiles {
                 "361126": 0.06, "361127": 0.06, "361128": 0.05, "361129": 0.07, "361130": 0.04, "361181": 0.14,
             ]),
     ]
+}
+
+/// The format of the bundled city profiles, `Resources/cities-jiangxi.json`: what the file holds, and one profile per
+/// city in GB/T 2260 code order, each with the city's name for the reader of the file.
+struct CityProfilesFile: Codable, Sendable, Hashable {
+    /// One profile as the file writes it: a `CityProfile` plus the city's name.
+    struct City: Codable, Sendable, Hashable {
+        var city: String
+        /// The city's name (documentation, checked against the region catalogue; not part of `CityProfile`).
+        var name: String
+        var firmShare: Double
+        var chainWeights: [String: Double]
+        var countyWeights: [String: Double]
+
+        var profile: CityProfile {
+            CityProfile(city: city, firmShare: firmShare, chainWeights: chainWeights, countyWeights: countyWeights)
+        }
+    }
+
+    /// What the file holds, what the weights mean and where the file is loaded.
+    var about: String
+    var cities: [City]
+
+    static let fileName = "cities-jiangxi.json"
+
+    /// Reads, decodes and validates the bundled file against the bundled regions of Jiangxi.
+    static func bundled() throws -> CityProfilesFile {
+        try decode(BundledData.data(fileName, in: .module), file: fileName,
+                   regions: RegionCatalog.loadRegions(resource: "jiangxi-regions"))
+    }
+
+    /// Decodes `data` as a city profile file and validates it against `regions`; errors name `file` and the city.
+    static func decode(_ data: Data, file: String, regions: [Region]) throws -> CityProfilesFile {
+        let content = try BundledData.decode(CityProfilesFile.self, from: data, file: file)
+        if let problem = content.problems(regions: regions).first { throw BundledDataError(file: file, problem) }
+        return content
+    }
+
+    /// Rule violations, each naming its city (empty when the file is consistent): every profile's code a city of
+    /// `regions`, listed once, with that city's name; every county weighted a county of that city; every chain weighted
+    /// a chain of `ChainCatalog`; weights not negative, and each set of weights (and the firm shares) summing to 1.
+    func problems(regions: [Region]) -> [String] {
+        let byCode = Dictionary(regions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let chains = Set(ChainCatalog.all.map(\.code))
+        func sumsToOne(_ values: some Sequence<Double>) -> Bool { abs(values.reduce(0, +) - 1) < 0.001 }
+        var problems: [String] = []
+        var codes = Set<String>()
+        for profile in cities {
+            let c = profile.city
+            guard let region = byCode[c], region.level == .city else {
+                problems.append("city \(c) is not a city of the region catalogue")
+                continue
+            }
+            if !codes.insert(c).inserted { problems.append("city \(c) is listed twice") }
+            if region.name != profile.name { problems.append("city \(c): name \(profile.name) is not \(region.name)") }
+            for county in profile.countyWeights.keys.sorted() where byCode[county]?.level != .county || byCode[county]?.parent != c {
+                problems.append("city \(c): \(county) is not a county of the city")
+            }
+            for chain in profile.chainWeights.keys.sorted() where !chains.contains(chain) {
+                problems.append("city \(c): chain \(chain) is not a chain of the catalogue")
+            }
+            if profile.firmShare < 0 || profile.chainWeights.values.contains(where: { $0 < 0 })
+                || profile.countyWeights.values.contains(where: { $0 < 0 }) {
+                problems.append("city \(c): a share or weight is negative")
+            }
+            if !sumsToOne(profile.chainWeights.values) { problems.append("city \(c): the chain weights do not sum to 1") }
+            if !sumsToOne(profile.countyWeights.values) { problems.append("city \(c): the county weights do not sum to 1") }
+        }
+        if !cities.isEmpty, !sumsToOne(cities.map(\.firmShare)) { problems.append("the cities' firm shares do not sum to 1") }
+        return problems
+    }
 }
