@@ -35,6 +35,11 @@ import Testing
         #expect(parts.contains { $0["batch"] as? String == batch && $0["source"] as? String == "power" && $0["importedBy"] as? String == "nanchang" && $0["values"] as? Int == 1 })
         #expect(parts.contains { $0["batch"] as? String == "legacy" && ($0["values"] as? Int ?? 0) > 1 }, "the demo's values are legacy statistics")
         #expect(try await s.get("/api/v1/data/lineage?region=360100", token: nc).errorMessage.hasPrefix("indicator:"))
+        // As of a day before the delivery: only 统计局's (legacy) value; a time that is not one is refused by name.
+        let past = try await s.get("/api/v1/enterprises/\(firm.uscc)/sources?month=\(month)&asOf=2020-01-01", token: nc)
+        let pastElectricity = (past.object["values"] as? [String: Any])?["electricity"] as? [[String: Any]] ?? []
+        #expect(pastElectricity.map { $0["source"] as? String } == ["statistics"] && (past.object["history"] as? [Any])?.isEmpty == true)
+        #expect(try await s.get("/api/v1/enterprises/\(firm.uscc)/sources?month=\(month)&asOf=yesterday", token: nc).errorMessage.hasPrefix("asOf:"))
         // What the batch changed: one value, for 南昌; 宜春 cannot tell the batch exists.
         let changes = try await s.get("/api/v1/imports/batches/\(batch)/changes", token: nc)
         let changed = changes.object["items"] as? [[String: Any]] ?? []

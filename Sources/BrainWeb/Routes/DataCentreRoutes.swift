@@ -27,12 +27,17 @@ extension BrainServer {
         }
         api.get("/api/v1/enterprises/:uscc/sources", RouteDoc(method: "get", path: "/api/v1/enterprises/:uscc/sources",
                                                               summary: "One enterprise's month by source: every source's value of each indicator with its batch and time, the one the applications read, and the correction history",
-                                                              tag: "data", params: [.path("uscc", "统一社会信用代码"), .query("month", "reporting month YYYY-MM", required: true)],
+                                                              tag: "data", params: [.path("uscc", "统一社会信用代码"), .query("month", "reporting month YYYY-MM", required: true),
+                                                                       .query("asOf", "read the values as they stood at this time: ISO 8601 (2026-11-30T08:00:00Z) or a date (the end of that day, Beijing time)")],
                                                               access: .enterpriseData)) { request, context in
-            let q = try QueryReader(request, allowed: ["month"])
+            let q = try QueryReader(request, allowed: ["month", "asOf"])
             guard let month = try q.month("month") else { throw APIError.badRequest("month", "required: the reporting month YYYY-MM") }
+            let asOf = try q.string("asOf").map { text -> Date in
+                guard let d = Self.instant(text) else { throw APIError.badRequest("asOf", "must be an ISO 8601 time or a date YYYY-MM-DD, got '\(text)'") }
+                return d
+            }
             let code = try await self.enterpriseData(request, context, .indicators)
-            return try await desk.firmMonth(admitted: code, month: month)
+            return try await desk.firmMonth(admitted: code, month: month, asOf: asOf)
         }
     }
 }
@@ -81,5 +86,18 @@ extension BrainServer {
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             return try services.qualityDesk.report(for: try context.caller(), scope: scope, cube: services.cubes.cube)
         }
+    }
+}
+
+extension BrainServer {
+    /// An ISO 8601 instant, or a date meaning the end of that day in Beijing time.
+    static func instant(_ text: String) -> Date? {
+        if let d = try? Date(text, strategy: .iso8601) { return d }
+        if let d = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
+        let day = text.split(separator: "-").compactMap { Int($0) }
+        guard text.count == 10, day.count == 3, (1...12).contains(day[1]), (1...31).contains(day[2]) else { return nil }
+        var c = DateComponents(year: day[0], month: day[1], day: day[2], hour: 23, minute: 59, second: 59)
+        c.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        return Calendar(identifier: .gregorian).date(from: c)
     }
 }
