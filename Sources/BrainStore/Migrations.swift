@@ -176,6 +176,9 @@ enum Migrations {
             "ALTER TABLE policies ADD COLUMN withdrawn_at TEXT",
             "ALTER TABLE policies ADD COLUMN withdrawn_by TEXT",
         ]),
+        Migration(version: 13, name: "qualification validity", statements: [
+            "ALTER TABLE enterprise_qualifications ADD COLUMN valid_until TEXT",
+        ]),
     ]
 }
 

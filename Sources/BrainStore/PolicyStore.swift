@@ -129,10 +129,14 @@ extension Store {
         try await sql.update("policies").set("withdrawn_at", to: time).set("withdrawn_by", to: user).where("id", .equal, id).run()
     }
 
-    /// Qualifications per enterprise (高新技术企业, 专精特新 …).
-    public func qualifications() async throws -> [String: [String]] {
+    /// Qualifications per enterprise (高新技术企业, 专精特新 …); with `validIn`, only those not lapsed before that month.
+    public func qualifications(validIn month: Month? = nil) async throws -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for row in try await sql.select().columns("uscc", "qualification").from("enterprise_qualifications").all() {
+        var q = sql.select().columns("uscc", "qualification").from("enterprise_qualifications")
+        if let month {
+            q = q.where { $0.where("valid_until", .is, SQLLiteral.null).orWhere("valid_until", .greaterThanOrEqual, month.description) }
+        }
+        for row in try await q.all() {
             out[try row.decode(column: "uscc", as: String.self), default: []].append(try row.decode(column: "qualification", as: String.self))
         }
         return out
@@ -156,6 +160,16 @@ extension Store {
             out[try row.decode(column: "uscc", as: String.self)] = try row.decode(column: "amount", as: Double.self)
         }
         return out
+    }
+
+    /// Writes imported qualifications: a firm's qualification is replaced (year granted, validity), never duplicated.
+    public func upsertQualifications(_ rows: [QualificationRecord], in db: any SQLDatabase) async throws -> Int {
+        for chunk in rows.chunked(maxBinds: 4, dialect: self.kind) {
+            var insert = db.insert(into: "enterprise_qualifications").columns("uscc", "qualification", "since", "valid_until")
+            for r in chunk { insert = insert.values(SQLBind(r.uscc), SQLBind(r.qualification), SQLBind(r.since), SQLBind(r.validUntil)) }
+            try await insert.onConflict(with: ["uscc", "qualification"]) { $0.set(excludedValueOf: "since").set(excludedValueOf: "valid_until") }.run()
+        }
+        return rows.count
     }
 
     public func addInvestments(_ rows: [(uscc: String, year: Int, kind: String, amount: Double)]) async throws {
@@ -230,5 +244,21 @@ extension Store {
                 }.run()
             }
         }
+    }
+}
+
+/// One firm's qualification as imported.
+public struct QualificationRecord: Sendable, Hashable {
+    public let uscc: String
+    public let qualification: String
+    public let since: Int?
+    /// The last month it holds (YYYY-MM); nil when open-ended.
+    public let validUntil: String?
+
+    public init(uscc: String, qualification: String, since: Int?, validUntil: String?) {
+        self.uscc = uscc
+        self.qualification = qualification
+        self.since = since
+        self.validUntil = validUntil
     }
 }

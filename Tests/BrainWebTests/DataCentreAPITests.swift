@@ -47,7 +47,7 @@ import Testing
         #expect(try await s.get("/api/v1/imports/batches/\(batch)/changes", token: yc).status == 404)
         // The catalogue counts what is there.
         let datasets = try await s.get("/api/v1/data/datasets", token: nc).object["items"] as? [[String: Any]] ?? []
-        #expect(datasets.map { $0["code"] as? String ?? "" } == ["enterprises", "indicators", "supply-links", "talent"])
+        #expect(datasets.map { $0["code"] as? String ?? "" } == ["enterprises", "indicators", "supply-links", "talent", "qualifications"])
         #expect(datasets.allSatisfy { ($0["rows"] as? Int ?? 0) > 0 })
         #expect(datasets.first { $0["code"] as? String == "indicators" }?["latestImportFile"] as? String == "upload.csv")
         #expect(datasets.first { $0["code"] as? String == "indicators" }?["sensitivity"] as? String == "敏感")
@@ -85,5 +85,29 @@ extension DataCentreAPITests {
         let quality = try await portal.get("/data/quality?region=360100&period=\(month)")
         #expect(quality.status == 200 && quality.html.contains("需要核查的企业（\(withdrawn.count) 家）"))
         #expect(try await portal.get("/data/sources?period=\(month)&indicator=output_value").html.contains("数据血缘：工业总产值"))
+    }
+}
+
+extension DataCentreAPITests {
+    /// 免申即享 works on imported qualifications: a 高新技术企业 imported for a firm is granted its award at once; a lapsed
+    /// one is not; a qualification the platform does not know is refused naming the field.
+    @Test func importedQualificationsFeedThePolicies() async throws {
+        let s = try await TestServer.start()
+        defer { Task { await s.stop() } }
+        let nc = try await s.login("nanchang", "Nanchang#2026")
+        let qualified = try await s.services.store.qualifications()
+        let firms = s.services.cubes.cube.firms.filter { $0.region.hasPrefix("3601") && $0.aboveScale && !(qualified[$0.uscc] ?? []).contains("高新技术企业") }
+        let (fresh, lapsed) = (firms[0].uscc, firms[1].uscc)
+        let csv = "统一社会信用代码,资质名称,认定年份,有效期至\n\(fresh),高新技术企业,2025,2028-12\n\(lapsed),高新技术企业,2019,2021-12\n\(firms[2].uscc),五星企业,2025,\n"
+        let r = try await s.request("POST", "/api/v1/imports/qualifications", token: nc, body: Data(csv.utf8), contentType: "text/csv")
+        #expect(r.status == 200 && r.object["rowsAccepted"] as? Int == 2 && r.object["rowsRejected"] as? Int == 1, "\(r.errorMessage)")
+        #expect(((r.object["problems"] as? [[String: Any]])?.first?["field"] as? String) == "qualification")
+        func reward(_ uscc: String) async throws -> [String: Any]? {
+            let mine = try await s.get("/api/v1/enterprises/\(uscc)/policy-matches", token: nc).object["items"] as? [[String: Any]] ?? []
+            return mine.first { $0["policyId"] as? String == "HNTE-REWARD" }
+        }
+        let granted = try #require(try await reward(fresh))
+        #expect(granted["outcome"] as? String == "eligible" && (granted["award"] as? [String: Any])?["route"] as? String == "auto")
+        #expect(try await reward(lapsed)?["outcome"] as? String != "eligible", "a lapsed qualification counts for nothing")
     }
 }

@@ -77,6 +77,8 @@ extension SourceDesk {
                   rows: try await store.supplyLinkCount()),
             entry(.talent, "人才供需", owner: "人力资源和社会保障部门", sources: [.statistics], sensitivity: "公开", frequency: "季度",
                   rows: try await store.talent().count),
+            entry(.qualifications, "资质认定", owner: "工业和信息化、科技部门", sources: [.statistics, .manual], sensitivity: "公开", frequency: "年度",
+                  rows: try await store.qualifications().values.reduce(0) { $0 + $1.count }),
         ]
     }
 

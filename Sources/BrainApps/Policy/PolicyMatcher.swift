@@ -53,7 +53,7 @@ public final class PolicyMatcher: Sendable {
             }
         }
         unparsable.withLock { $0 = broken }
-        let builder = EnterpriseFacts(cube: cube, catalog: catalog, qualifications: try await store.qualifications(),
+        let builder = EnterpriseFacts(cube: cube, catalog: catalog, qualifications: try await store.qualifications(validIn: cube.lastMonth),
                                       smartInvestment: try await store.investments(year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1, kind: "smart"),
                                       digitalLevels: try await DiagnosisDesk.storedLevels(in: store))
         let facts = (0..<cube.firmCount).map(builder.facts(for:))

@@ -111,8 +111,20 @@ public enum DataDictionary {
         element("talent", "experience_years", "经验年限", "years of experience asked", .decimal, unit: "年", minimum: 0, required: false, aliases: ["工作经验"]),
     ])
 
+    /// 资质认定: a firm's qualification (高新技术企业, 专精特新 …) with the year it was granted and the month it lapses.
+    public static let qualification: [DataElement] = bounded([
+        element("qualification", "uscc", "统一社会信用代码", "credit code", .code, codeList: "GB 32100", required: true, aliases: ["信用代码"]),
+        element("qualification", "qualification", "资质名称", "qualification", .text, codeList: "qualification list", required: true, aliases: ["资质", "认定类型"]),
+        element("qualification", "since", "认定年份", "year granted", .integer, required: false, aliases: ["认定年度"]),
+        element("qualification", "valid_until", "有效期至", "valid until (month)", .month, required: false, aliases: ["有效期"]),
+    ])
+
+    /// The qualifications the policies read (a file naming another is refused with this list).
+    public static let qualifications = ["高新技术企业", "科技型中小企业", "创新型中小企业", "专精特新", "专精特新小巨人", "制造业单项冠军",
+                                        "企业技术中心", "国家级企业技术中心", "绿色工厂", "国家级绿色工厂", "智能制造示范工厂", "失信企业"]
+
     /// Every element of every dataset.
-    public static var all: [DataElement] { enterprise + indicator + supplyLink + talent }
+    public static var all: [DataElement] { enterprise + indicator + supplyLink + talent + qualification }
 
     /// Upper bounds of the elements that are not monthly indicators (those come from `Indicator.plausibleRange`) and text
     /// lengths: a value beyond them is refused, never stored.

@@ -6,6 +6,7 @@ public enum ImportKind: String, Sendable, Codable, CaseIterable {
     case indicators
     case supplyLinks = "supply-links"
     case talent
+    case qualifications
 
     /// The data dictionary elements describing the file's columns.
     public var elements: [DataElement] {
@@ -14,6 +15,7 @@ public enum ImportKind: String, Sendable, Codable, CaseIterable {
         case .indicators: return DataDictionary.indicator
         case .supplyLinks: return DataDictionary.supplyLink
         case .talent: return DataDictionary.talent
+        case .qualifications: return DataDictionary.qualification
         }
     }
 }

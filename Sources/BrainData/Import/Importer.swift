@@ -173,6 +173,45 @@ public struct Importer: Sendable {
                                         actor: actor, progress: progress) { db, slice in
                 try await store.upsertSupplyLinks(slice, in: db)
             }
+        case .qualifications:
+            let known = try await registeredEnterprises()
+            var good: [QualificationRecord] = []
+            var firstRow: [String: Int] = [:]
+            for (line, fields) in rows {
+                var check = RowCheck(row: line)
+                let uscc = check.creditCode("uscc", map.value("uscc", in: fields))
+                let name = map.value("qualification", in: fields)
+                if name == nil { check.fail("qualification", nil, "required value is empty") }
+                if let n = name, !DataDictionary.qualifications.contains(n) {
+                    check.fail("qualification", n, "not a qualification the platform knows: \(DataDictionary.qualifications.joined(separator: "、"))")
+                }
+                let since = check.integer("since", map.value("since", in: fields), required: false, range: 1980...2100)
+                var until: String?
+                if let raw = map.value("valid_until", in: fields) {
+                    if let m = Month(String(raw.prefix(7))) { until = m.description } else { check.fail("valid_until", raw, "must be a month YYYY-MM (or a date in it)") }
+                }
+                if let u = uscc {
+                    if let place = known[u] {
+                        if !scope.admits(uscc: u, region: place.region, zone: place.zone) { check.fail("uscc", u, "enterprise is outside your data scope") }
+                    } else {
+                        check.fail("uscc", u, "no enterprise with this credit code is registered; import it first")
+                    }
+                }
+                if check.ok, let u = uscc, let n = name {
+                    if let earlier = firstRow[u + "|" + n] {
+                        check.fail("qualification", n, "this enterprise's \(n) already appears on row \(earlier)")
+                    } else {
+                        firstRow[u + "|" + n] = line
+                        good.append(QualificationRecord(uscc: u, qualification: n, since: since ?? nil, validUntil: until))
+                    }
+                }
+                note(check)
+            }
+            accepted = good.count
+            changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
+                                        actor: actor, progress: progress) { db, slice in
+                try await store.upsertQualifications(slice, in: db)
+            }
         case .talent:
             var good: [TalentRecord] = []
             for (line, fields) in rows {

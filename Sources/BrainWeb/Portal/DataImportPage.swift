@@ -16,7 +16,7 @@ extension Portal {
         pages.post("/data", .permission(.importData)) { request, context in try await self.uploadData(request, context) }
     }
 
-    static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需"]
+    static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需", .qualifications: "资质认定"]
 
     /// The upload form with each kind's columns, the report of the last upload, and the latest batches.
     func dataImportPage(_ request: Request, _ context: BrainContext, report: ImportReport?, error: String?, chosen: ImportKind = .indicators) async throws -> Response {

@@ -126,6 +126,10 @@ public struct Services: Sendable {
             try await cubes.refresh(from: store, catalog: catalog)
             try await refreshAnalyses()
         }
+        if report.kind == .qualifications {
+            // Qualifications are policy facts (免申即享 on 高新技术企业 …): match again.
+            try await policies.refresh(cube: cubes.cube, catalog: catalog)
+        }
         if report.kind == .supplyLinks || report.kind == .enterprises {
             try await networks.refresh(from: store)
             refreshMarketRelations()
