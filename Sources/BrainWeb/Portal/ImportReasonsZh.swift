@@ -11,7 +11,7 @@ enum ImportReasonsZh {
         "output_value": "工业总产值", "profit": "利润总额", "electricity": "用电量", "tax": "税金", "export_value": "出口交货值",
         "rd_expense": "研发费用", "receivables": "应收账款", "inventory": "存货", "supplier": "供应方", "supplier_name": "供应方名称",
         "supplier_region": "供应方地区", "customer": "客户", "product": "产品", "chain": "产业链", "link": "环节", "annual_value": "年供货额",
-        "city": "设区市", "occupation": "职业", "period": "时期", "supply": "供给", "demand": "需求", "median_salary": "薪酬中位数",
+        "city": "设区市", "occupation": "职业", "period": "时期", "supply": "供给", "demand": "需求", "median_salary": "薪酬中位数", "qualification": "资质名称", "since": "认定年份", "valid_until": "有效期至",
         "occupation_group": "职业大类", "skill_level": "技能等级", "education": "学历", "experience_years": "工作年限",
     ]
 
@@ -20,6 +20,8 @@ enum ImportReasonsZh {
 
     private static let rules: [(NSRegularExpression, String)] = [
         ("^required value is empty$", "必填，不能为空"),
+        ("^not a qualification the platform knows: (.+)$", "不是平台认可的资质名称，可选：$1"),
+        ("^must be a month YYYY-MM \\(or a date in it\\)$", "应为 YYYY-MM 格式的月份（或该月中的日期）"),
         ("^not a number$", "不是数字"),
         ("^not a whole number$", "不是整数"),
         ("^must not be negative$", "不能为负数"),
