@@ -186,6 +186,9 @@ extension APITests {
         let uploaded = try await firm.upload("/my/figures/upload", fields: ["_csrf": figToken], file: ("file", "report.csv", csvFile))
         #expect(uploaded.status == 200 && uploaded.html.contains("接受 1 行") && uploaded.html.contains("拒绝 1 行"), "\(uploaded.html.prefix(300))")
         #expect(try await firm.upload("/my/figures/upload", fields: [:], file: ("file", "report.csv", csvFile)).status == 403)
+        // What an enterprise reports is its own (企业自报), kept beside the statistics bureau's, never in its place.
+        let own = try await s.services.store.sourcedValues(uscc: firmCode, month: Month(next)!)["output_value"] ?? []
+        #expect(own.map(\.source) == ["self-report"] && own.first?.value == 2000)
 
         // 转型问诊 as a form: incomplete answers are named, complete ones give the result.
         let form = try await firm.get("/my/diagnosis")
