@@ -41,162 +41,160 @@ extension Store {
     /// The source that values stored before sources were kept are taken to come from (the statistics bureau's register
     /// and the demo both are).
     public static let legacySource = DataSource.statistics.code
-    static let valueColumns = ["uscc", "month", "indicator", "source", "value", "batch", "recorded_at"]
-    static let changeColumns = ["uscc", "month", "indicator", "source", "old_value", "new_value", "batch", "actor", "at"]
+    static var indicatorNames: [String] { MergeStatements.indicators }
+    static var sourceValueColumns: [String] { ["uscc", "month", "source", "mask"] + indicatorNames }
+    static var logColumns: [String] { ["batch", "uscc", "month", "source", "mask", "actor", "at"] + indicatorNames + indicatorNames.map { "was_" + $0 } }
 
     /// Merges what one source delivered: each given value replaces only that source's value of that indicator, a clear
     /// marker clears only that, and nothing else of the firm's month changes. Every change is written to the correction
-    /// history. The value the applications read (the `indicators` table) is then re-picked per indicator by `order`.
+    /// log. The value the applications read (the `indicators` table) is then re-picked per indicator by `order`.
     /// A firm-month stored before sources were kept counts as `legacySource`'s the first time another value arrives.
+    /// Runs on the caller's transaction; set-based (see `MergeStatements`), in parts of 5,000 deliveries.
     public func mergeDeliveries(_ deliveries: [IndicatorDelivery], source: String, batch: String, actor: String,
                                 order: SourceOrder = .standard, in db: any SQLDatabase) async throws -> MergeOutcome {
+        let conn = SQLKitMergeConnection(db: db, dialect: kind)
         var outcome = MergeOutcome()
         let now = Timestamp.precise()
-        for start in stride(from: 0, to: deliveries.count, by: 400) {
-            let chunk = deliveries[start..<min(start + 400, deliveries.count)]
-            let keys = chunk.map { ($0.uscc, $0.month) }
-            var cells = try await sourcedValues(for: keys, db: db)
-            let wide = try await storedReports(for: keys, db: db)
-            var writes: [SourcedWrite] = []
-            var changes: [IndicatorChange] = []
-            var resolved: [MonthlyReport] = []
-            for d in chunk {
-                let key = CellKey(uscc: d.uscc, month: d.month.description)
-                let stored = wide[Key(uscc: d.uscc, month: d.month)]
-                var row = stored ?? MonthlyReport(uscc: d.uscc, month: d.month, values: Array(repeating: nil, count: Indicator.allCases.count))
-                for ind in Indicator.allCases {
-                    let given = d.values[ind]
-                    guard given != nil || d.cleared.contains(ind) else { continue }
-                    var bySource = cells[key, default: [:]][ind.rawValue, default: [:]]
-                    if bySource.isEmpty, let legacy = stored?[ind] {
-                        // Stored before sources were kept: it becomes the legacy source's value, kept like any other (when
-                        // that source is the one delivering, its new value replaces it below).
-                        bySource[Self.legacySource] = .some(legacy)
-                        if source != Self.legacySource {
-                            writes.append(SourcedWrite(uscc: d.uscc, month: key.month, indicator: ind.rawValue, source: Self.legacySource, value: legacy, batch: "legacy"))
-                        }
-                    }
-                    let old = bySource[source]
-                    if old == .some(given) || (old == nil && given == nil) { continue }
-                    bySource[source] = .some(given)
-                    cells[key, default: [:]][ind.rawValue] = bySource
-                    writes.append(SourcedWrite(uscc: d.uscc, month: key.month, indicator: ind.rawValue, source: source, value: given, batch: batch))
-                    changes.append(IndicatorChange(uscc: d.uscc, month: key.month, indicator: ind.rawValue, source: source, oldValue: old ?? nil,
-                                                   newValue: given, batch: batch, actor: actor, at: now))
-                    row[ind] = order.pick(bySource.map { (source: $0.key, value: $0.value) })?.value
-                }
-                if row != stored && !(stored == nil && row.values.allSatisfy { $0 == nil }) { resolved.append(row) }
-            }
-            try await writeSourcedValues(writes, at: now, db: db)
-            try await writeChanges(changes, db: db)
-            if !resolved.isEmpty { try await writeReports(resolved, db: db) }
-            outcome.valuesChanged += changes.count
-            outcome.rowsChanged += resolved.count
+        for start in stride(from: 0, to: deliveries.count, by: 5_000) {
+            let part = deliveries[start..<min(start + 5_000, deliveries.count)].map { StagedDelivery($0) }
+            let done = try await conn.merge(part, source: source, batch: batch, actor: actor, at: now, order: order).outcome
+            outcome.valuesChanged += done.valuesChanged
+            outcome.rowsChanged += done.rowsChanged
         }
         return outcome
     }
 
-    struct SourcedWrite {
-        let uscc, month, indicator, source: String
-        let value: Double?
-        let batch: String
+    /// One source row of a firm-month: which indicators it holds (`mask`) and their values.
+    struct SourceRow {
+        let uscc, month, source: String
+        let mask: Int
+        let values: [Double?]
+
+        init(_ row: any SQLRow) throws {
+            uscc = try row.decode(column: "uscc", as: String.self)
+            month = try row.decode(column: "month", as: String.self)
+            source = try row.decode(column: "source", as: String.self)
+            mask = try row.decode(column: "mask", as: Int.self)
+            values = try Store.indicatorNames.map { try row.decode(column: $0, as: Double?.self) }
+        }
+
+        func holds(_ i: Int) -> Bool { mask & (1 << i) != 0 }
     }
 
-    struct CellKey: Hashable {
-        let uscc: String
-        let month: String
+    /// One row of the correction log.
+    struct LogRow {
+        let batch, uscc, month, source, actor, at: String
+        let mask: Int
+        let values: [Double?]
+        let was: [Double?]
+
+        init(_ row: any SQLRow) throws {
+            batch = try row.decode(column: "batch", as: String.self)
+            uscc = try row.decode(column: "uscc", as: String.self)
+            month = try row.decode(column: "month", as: String.self)
+            source = try row.decode(column: "source", as: String.self)
+            actor = try row.decode(column: "actor", as: String.self)
+            at = try row.decode(column: "at", as: String.self)
+            mask = try row.decode(column: "mask", as: Int.self)
+            values = try Store.indicatorNames.map { try row.decode(column: $0, as: Double?.self) }
+            was = try Store.indicatorNames.map { try row.decode(column: "was_" + $0, as: Double?.self) }
+        }
+
+        /// The log row as one change per indicator it changed.
+        var changes: [IndicatorChange] {
+            Store.indicatorNames.enumerated().compactMap { i, name in
+                guard mask & (1 << i) != 0 else { return nil }
+                return IndicatorChange(uscc: uscc, month: month, indicator: name, source: source, oldValue: was[i], newValue: values[i],
+                                       batch: batch, actor: actor, at: at)
+            }
+        }
     }
 
-    /// (firm, month) → indicator → source → value (nil: cleared).
-    private func sourcedValues(for keys: [(String, Month)], db: any SQLDatabase) async throws -> [CellKey: [String: [String: Double?]]] {
-        let rows = try await db.select().columns("uscc", "month", "indicator", "source", "value").from("indicator_values")
-            .where("uscc", .in, Array(Set(keys.map(\.0)))).where("month", .in, Array(Set(keys.map { $0.1.description }))).all()
-        var out: [CellKey: [String: [String: Double?]]] = [:]
-        for row in rows {
-            let key = CellKey(uscc: try row.decode(column: "uscc", as: String.self), month: try row.decode(column: "month", as: String.self))
-            out[key, default: [:]][try row.decode(column: "indicator", as: String.self), default: [:]][try row.decode(column: "source", as: String.self)] =
-                .some(try row.decode(column: "value", as: Double?.self))
+    /// Per (firm, month, source, indicator) the last log row that set it: the batch and time behind a stored value.
+    private func lastSetters(_ log: [LogRow]) -> [String: (batch: String, at: String)] {
+        var out: [String: (batch: String, at: String)] = [:]
+        for row in log.sorted(by: { ($0.at, $0.batch) < ($1.at, $1.batch) }) {
+            for i in Self.indicatorNames.indices where row.mask & (1 << i) != 0 {
+                out[row.uscc + "|" + row.month + "|" + row.source + "|" + String(i)] = (row.batch, row.at)
+            }
         }
         return out
     }
 
-    private func writeSourcedValues(_ writes: [SourcedWrite], at: String, db: any SQLDatabase) async throws {
-        // One row per key and statement (PostgreSQL refuses to update a row twice in one INSERT … ON CONFLICT): the last wins.
-        var last: [String: Int] = [:]
-        for (i, w) in writes.enumerated() { last[w.uscc + "|" + w.month + "|" + w.indicator + "|" + w.source] = i }
-        let writes = writes.enumerated().filter { last[$0.element.uscc + "|" + $0.element.month + "|" + $0.element.indicator + "|" + $0.element.source] == $0.offset }.map(\.element)
-        for part in writes.chunked(maxBinds: Self.valueColumns.count, dialect: kind) {
-            var insert = db.insert(into: "indicator_values").columns(Self.valueColumns)
-            for w in part {
-                insert = insert.values([SQLBind(w.uscc), SQLBind(w.month), SQLBind(w.indicator), SQLBind(w.source), SQLBind(w.value),
-                                        SQLBind(w.batch), SQLBind(at)])
-            }
-            try await insert.onConflict(with: ["uscc", "month", "indicator", "source"]) { c in
-                c.set(excludedValueOf: "value").set(excludedValueOf: "batch").set(excludedValueOf: "recorded_at")
-            }.run()
-        }
+    private func sourcedValue(_ row: SourceRow, _ i: Int, _ setters: [String: (batch: String, at: String)]) -> SourcedValue {
+        let setter = setters[row.uscc + "|" + row.month + "|" + row.source + "|" + String(i)]
+        return SourcedValue(source: row.source, value: row.values[i], batch: setter?.batch ?? "legacy", recordedAt: setter?.at ?? "")
     }
 
-    private func writeChanges(_ changes: [IndicatorChange], db: any SQLDatabase) async throws {
-        for part in changes.chunked(maxBinds: Self.changeColumns.count, dialect: kind) {
-            var insert = db.insert(into: "indicator_changes").columns(Self.changeColumns)
-            for c in part {
-                insert = insert.values([SQLBind(c.uscc), SQLBind(c.month), SQLBind(c.indicator), SQLBind(c.source), SQLBind(c.oldValue),
-                                        SQLBind(c.newValue), SQLBind(c.batch), SQLBind(c.actor), SQLBind(c.at)])
-            }
-            try await insert.run()
-        }
-    }
-
-    /// Every source's value of one firm's month, by indicator, in the order of precedence.
+    /// Every source's value of one firm's month, by indicator, in the order of precedence. A value no batch set (stored
+    /// before sources were kept) carries the batch `legacy`.
     public func sourcedValues(uscc: String, month: Month, order: SourceOrder = .standard) async throws -> [String: [SourcedValue]] {
-        let rows = try await sql.select().columns(Self.valueColumns.map { SQLColumn($0) }).from("indicator_values")
-            .where("uscc", .equal, uscc).where("month", .equal, month.description).all()
+        let rows = try await sql.select().columns(Self.sourceValueColumns.map { SQLColumn($0) }).from("source_values")
+            .where("uscc", .equal, uscc).where("month", .equal, month.description).all().map(SourceRow.init)
+        let setters = lastSetters(try await logRows(uscc: uscc, month: month))
         var out: [String: [SourcedValue]] = [:]
         for row in rows {
-            out[try row.decode(column: "indicator", as: String.self), default: []].append(try Self.decodeSourced(row))
+            for (i, name) in Self.indicatorNames.enumerated() where row.holds(i) {
+                out[name, default: []].append(sourcedValue(row, i, setters))
+            }
         }
         return out.mapValues { $0.sorted { order.rank($0.source) < order.rank($1.source) } }
     }
 
+    private func logRows(uscc: String, month: Month?) async throws -> [LogRow] {
+        var q = sql.select().columns(Self.logColumns.map { SQLColumn($0) }).from("indicator_log").where("uscc", .equal, uscc)
+        if let month { q = q.where("month", .equal, month.description) }
+        return try await q.orderBy("at").orderBy("batch").all().map(LogRow.init)
+    }
+
     /// The correction history of one firm (optionally one month), oldest first.
     public func indicatorChanges(uscc: String, month: Month? = nil) async throws -> [IndicatorChange] {
-        var q = sql.select().columns(Self.changeColumns.map { SQLColumn($0) }).from("indicator_changes").where("uscc", .equal, uscc)
-        if let month { q = q.where("month", .equal, month.description) }
-        return try await q.orderBy("at").all().map(Self.decodeChange)
+        try await logRows(uscc: uscc, month: month).flatMap(\.changes)
     }
 
     /// Firm-months where two sources' values of an indicator differ by more than `tolerance` (relative to the larger),
     /// largest spread first; `firms` limits the firms (the caller's scope).
     public func disagreements(month: Month? = nil, tolerance: Double = 0.05, firms: Set<String>? = nil,
                               order: SourceOrder = .standard) async throws -> [Disagreement] {
-        var q = sql.select().columns(Self.valueColumns.map { SQLColumn($0) }).from("indicator_values").where("value", .isNot, SQLLiteral.null)
+        // Only firm-months that more than one source delivered can disagree.
+        var multi = sql.select().columns("uscc", "month").from("source_values")
+        if let month { multi = multi.where("month", .equal, month.description) }
+        multi = multi.groupBy("uscc").groupBy("month").having(SQLFunction("COUNT", args: SQLLiteral.all), .greaterThan, SQLLiteral.numeric("1"))
+        var q = sql.select().columns(Self.sourceValueColumns.map { SQLColumn($0) }).from("source_values")
+            .where(SQLGroupExpression([SQLColumn("uscc"), SQLColumn("month")]), .in, SQLGroupExpression(multi.select))
         if let month { q = q.where("month", .equal, month.description) }
-        var groups: [String: [SourcedValue]] = [:]
-        var keys: [String: (String, String, String)] = [:]
-        for row in try await q.all() {
-            let uscc = try row.decode(column: "uscc", as: String.self)
-            if let firms, !firms.contains(uscc) { continue }
-            let m = try row.decode(column: "month", as: String.self), ind = try row.decode(column: "indicator", as: String.self)
-            let k = uscc + "|" + m + "|" + ind
-            keys[k] = (uscc, m, ind)
-            groups[k, default: []].append(try Self.decodeSourced(row))
+        var groups: [String: [SourceRow]] = [:]
+        for row in try await q.all().map(SourceRow.init) {
+            if let firms, !firms.contains(row.uscc) { continue }
+            groups[row.uscc + "|" + row.month, default: []].append(row)
+        }
+        var found: [(rows: [SourceRow], i: Int, spread: Double)] = []
+        for rows in groups.values where rows.count > 1 {
+            for i in Self.indicatorNames.indices {
+                let numbers = rows.filter { $0.holds(i) }.compactMap { $0.values[i] }
+                guard numbers.count > 1, let lo = numbers.min(), let hi = numbers.max() else { continue }
+                let scale = max(abs(lo), abs(hi))
+                let spread = scale == 0 ? 0 : (hi - lo) / scale
+                if spread > tolerance { found.append((rows, i, spread)) }
+            }
+        }
+        // The batches behind the disagreeing values.
+        var setters: [String: (batch: String, at: String)] = [:]
+        let keys = Array(Set(found.map { $0.rows[0].uscc + "|" + $0.rows[0].month }))
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let part = keys[start..<min(start + 500, keys.count)]
+            let firmsPart = Array(Set(part.map { String($0.prefix { $0 != "|" }) }))
+            let log = try await sql.select().columns(Self.logColumns.map { SQLColumn($0) }).from("indicator_log").where("uscc", .in, firmsPart).all().map(LogRow.init)
+            setters.merge(lastSetters(log.filter { part.contains($0.uscc + "|" + $0.month) })) { _, new in new }
         }
         var out: [Disagreement] = []
-        for (k, values) in groups where values.count > 1 {
-            let numbers = values.compactMap(\.value)
-            guard let lo = numbers.min(), let hi = numbers.max() else { continue }
-            let scale = max(abs(lo), abs(hi))
-            let spread = scale == 0 ? 0 : (hi - lo) / scale
-            guard spread > tolerance, let chosen = order.pick(values.map { ($0.source, $0.value) }), let (uscc, m, ind) = keys[k] else { continue }
-            out.append(Disagreement(uscc: uscc, month: m, indicator: ind, chosenSource: chosen.source, chosenValue: chosen.value,
-                                    values: values.sorted { order.rank($0.source) < order.rank($1.source) }, spread: spread))
+        for (rows, i, spread) in found {
+            let values = rows.filter { $0.holds(i) && $0.values[i] != nil }.map { sourcedValue($0, i, setters) }
+                .sorted { order.rank($0.source) < order.rank($1.source) }
+            guard let chosen = order.pick(values.map { ($0.source, $0.value) }) else { continue }
+            out.append(Disagreement(uscc: rows[0].uscc, month: rows[0].month, indicator: Self.indicatorNames[i], chosenSource: chosen.source,
+                                    chosenValue: chosen.value, values: values, spread: spread))
         }
         return out.sorted { ($0.spread, $0.uscc, $0.month, $0.indicator) > ($1.spread, $1.uscc, $1.month, $1.indicator) }
-    }
-
-    static func decodeSourced(_ row: any SQLRow) throws -> SourcedValue {
-        SourcedValue(source: try row.decode(column: "source", as: String.self), value: try row.decode(column: "value", as: Double?.self),
-                     batch: try row.decode(column: "batch", as: String.self), recordedAt: try row.decode(column: "recorded_at", as: String.self))
     }
 }

@@ -11,35 +11,47 @@ public struct BatchContribution: Codable, Sendable, Hashable {
 }
 
 extension Store {
-    /// Every change one batch made to indicator values, in order.
+    /// Every change one batch made to indicator values, ordered by firm, month and indicator; `total` counts changed values.
     public func changes(ofBatch batch: String, limit: Int = 1_000, offset: Int = 0) async throws -> (total: Int, items: [IndicatorChange]) {
-        let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("indicator_changes")
-            .where("batch", .equal, batch).first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.select().columns(Self.changeColumns.map { SQLColumn($0) }).from("indicator_changes").where("batch", .equal, batch)
-            .orderBy("uscc").orderBy("month").orderBy("indicator").limit(limit).offset(offset).all()
-        return (total, try rows.map(Self.decodeChange))
+        let bits = Self.indicatorNames.indices.map { "(CASE WHEN (mask & \(1 << $0)) <> 0 THEN 1 ELSE 0 END)" }.joined(separator: " + ")
+        let total = try await sql.raw("SELECT COALESCE(SUM(\(unsafeRaw: bits)), 0) AS n FROM indicator_log WHERE batch = \(bind: batch)").first()?
+            .decode(column: "n", as: Int?.self) ?? 0
+        // Each log row holds one to ten changes: read enough rows for the page, then cut it.
+        let rows = try await sql.select().columns(Self.logColumns.map { SQLColumn($0) }).from("indicator_log").where("batch", .equal, batch)
+            .orderBy("uscc").orderBy("month").orderBy("source").limit(offset + limit).all().map(LogRow.init)
+        return (total, Array(rows.flatMap(\.changes).dropFirst(offset).prefix(limit)))
     }
 
     /// The sources and batches behind one indicator of a set of firms in a month: per (source, batch) how many firms'
-    /// values it holds. Firms whose value predates sources are counted under (`legacySource`, `legacy`) as long as no
-    /// source row exists for them.
+    /// values it holds. A value no batch set (stored before sources were kept) counts under (`legacySource`, `legacy`).
     public func contributions(indicator: Indicator, month: Month, firms: Set<String>, order: SourceOrder = .standard) async throws -> [BatchContribution] {
-        guard !firms.isEmpty else { return [] }
+        guard !firms.isEmpty, let i = Indicator.allCases.firstIndex(of: indicator) else { return [] }
+        let bit = 1 << i
         var perKey: [String: (source: String, batch: String, firms: Set<String>, values: Int)] = [:]
         var sourced = Set<String>()
         let codes = Array(firms)
         for start in stride(from: 0, to: codes.count, by: 5_000) {
             let part = Array(codes[start..<min(start + 5_000, codes.count)])
-            let rows = try await sql.select().columns("uscc", "source", "batch", "value").from("indicator_values")
-                .where("month", .equal, month.description).where("indicator", .equal, indicator.rawValue).where("uscc", .in, part).all()
+            let rows = try await sql.select().columns(Self.sourceValueColumns.map { SQLColumn($0) }).from("source_values")
+                .where("month", .equal, month.description).where("uscc", .in, part).all().map(SourceRow.init)
+            let log = try await sql.select().columns("uscc", "source", "batch", "at").from("indicator_log")
+                .where("month", .equal, month.description).where("uscc", .in, part)
+                .where(SQLRaw("(mask & \(bit)) <> 0"))
+                .all()
+            var setter: [String: (batch: String, at: String)] = [:]
+            for row in log {
+                let k = try row.decode(column: "uscc", as: String.self) + "|" + row.decode(column: "source", as: String.self)
+                let b = try row.decode(column: "batch", as: String.self), at = try row.decode(column: "at", as: String.self)
+                if let seen = setter[k], seen.at > at { continue }
+                setter[k] = (b, at)
+            }
             for row in rows {
-                let uscc = try row.decode(column: "uscc", as: String.self)
-                let source = try row.decode(column: "source", as: String.self), batch = try row.decode(column: "batch", as: String.self)
-                sourced.insert(uscc)
-                guard try row.decode(column: "value", as: Double?.self) != nil else { continue }
-                let k = source + "|" + batch
-                var c = perKey[k] ?? (source, batch, [], 0)
-                c.firms.insert(uscc)
+                sourced.insert(row.uscc)
+                guard row.holds(i), row.values[i] != nil else { continue }
+                let batch = setter[row.uscc + "|" + row.source]?.batch ?? "legacy"
+                let k = row.source + "|" + batch
+                var c = perKey[k] ?? (row.source, batch, [], 0)
+                c.firms.insert(row.uscc)
                 c.values += 1
                 perKey[k] = c
             }
@@ -55,18 +67,15 @@ extension Store {
                     .where("month", .equal, month.description).where("uscc", .in, part).where(SQLColumn(indicator.rawValue), .isNot, SQLLiteral.null)
                     .first()?.decode(column: "n", as: Int.self) ?? 0
             }
-            if n > 0 { perKey["legacy"] = (Self.legacySource, "legacy", [], n) }
+            if n > 0 {
+                let k = Self.legacySource + "|legacy"
+                var c = perKey[k] ?? (Self.legacySource, "legacy", [], 0)
+                c.values += n
+                perKey[k] = c
+            }
         }
         return perKey.values.map { BatchContribution(source: $0.source, batch: $0.batch, firms: $0.batch == "legacy" ? $0.values : $0.firms.count, values: $0.values) }
             .sorted { (order.rank($0.source), -$0.values, $0.batch) < (order.rank($1.source), -$1.values, $1.batch) }
-    }
-
-    static func decodeChange(_ row: any SQLRow) throws -> IndicatorChange {
-        IndicatorChange(uscc: try row.decode(column: "uscc", as: String.self), month: try row.decode(column: "month", as: String.self),
-                        indicator: try row.decode(column: "indicator", as: String.self), source: try row.decode(column: "source", as: String.self),
-                        oldValue: try row.decode(column: "old_value", as: Double?.self), newValue: try row.decode(column: "new_value", as: Double?.self),
-                        batch: try row.decode(column: "batch", as: String.self), actor: try row.decode(column: "actor", as: String.self),
-                        at: try row.decode(column: "at", as: String.self))
     }
 
     /// The newest batch of each import kind, for the catalogue's freshness.

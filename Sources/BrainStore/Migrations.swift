@@ -179,6 +179,38 @@ enum Migrations {
         Migration(version: 13, name: "qualification validity", statements: [
             "ALTER TABLE enterprise_qualifications ADD COLUMN valid_until TEXT",
         ]),
+        Migration(version: 14, name: "source values one row per source, the correction log one row per delivery; import progress", statements: [
+            // One row per firm, month and source (mask bit i: the source holds indicator i; a set bit with NULL is a clear),
+            // so a million-row delivery writes a million rows, not ten million.
+            """
+            CREATE TABLE source_values (uscc TEXT NOT NULL, month TEXT NOT NULL, source TEXT NOT NULL, mask INTEGER NOT NULL,
+              output_value DOUBLE PRECISION, revenue DOUBLE PRECISION, profit DOUBLE PRECISION, electricity DOUBLE PRECISION, tax DOUBLE PRECISION, employees DOUBLE PRECISION, export_value DOUBLE PRECISION, rd_expense DOUBLE PRECISION, receivables DOUBLE PRECISION, inventory DOUBLE PRECISION, PRIMARY KEY (uscc, month, source)){WITHOUT_ROWID}
+            """,
+            "CREATE INDEX source_values_month ON source_values (month)",
+            // One row per source, firm-month and batch that changed something: mask = the changed indicators, their new values
+            // and the values they replaced.
+            """
+            CREATE TABLE indicator_log (batch TEXT NOT NULL, uscc TEXT NOT NULL, month TEXT NOT NULL, source TEXT NOT NULL, mask INTEGER NOT NULL,
+              actor TEXT NOT NULL, at TEXT NOT NULL, output_value DOUBLE PRECISION, revenue DOUBLE PRECISION, profit DOUBLE PRECISION, electricity DOUBLE PRECISION, tax DOUBLE PRECISION, employees DOUBLE PRECISION, export_value DOUBLE PRECISION, rd_expense DOUBLE PRECISION, receivables DOUBLE PRECISION, inventory DOUBLE PRECISION, was_output_value DOUBLE PRECISION, was_revenue DOUBLE PRECISION, was_profit DOUBLE PRECISION, was_electricity DOUBLE PRECISION, was_tax DOUBLE PRECISION, was_employees DOUBLE PRECISION, was_export_value DOUBLE PRECISION, was_rd_expense DOUBLE PRECISION, was_receivables DOUBLE PRECISION, was_inventory DOUBLE PRECISION)
+            """,
+            "CREATE INDEX indicator_log_firm ON indicator_log (uscc, month)",
+            "CREATE INDEX indicator_log_batch ON indicator_log (batch)",
+            """
+            INSERT INTO source_values (uscc, month, source, mask, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory)
+            SELECT uscc, month, source, SUM(CASE indicator WHEN 'output_value' THEN 1 WHEN 'revenue' THEN 2 WHEN 'profit' THEN 4 WHEN 'electricity' THEN 8 WHEN 'tax' THEN 16 WHEN 'employees' THEN 32 WHEN 'export_value' THEN 64 WHEN 'rd_expense' THEN 128 WHEN 'receivables' THEN 256 WHEN 'inventory' THEN 512 ELSE 0 END), MAX(CASE WHEN indicator = 'output_value' THEN value END), MAX(CASE WHEN indicator = 'revenue' THEN value END), MAX(CASE WHEN indicator = 'profit' THEN value END), MAX(CASE WHEN indicator = 'electricity' THEN value END), MAX(CASE WHEN indicator = 'tax' THEN value END), MAX(CASE WHEN indicator = 'employees' THEN value END), MAX(CASE WHEN indicator = 'export_value' THEN value END), MAX(CASE WHEN indicator = 'rd_expense' THEN value END), MAX(CASE WHEN indicator = 'receivables' THEN value END), MAX(CASE WHEN indicator = 'inventory' THEN value END)
+            FROM indicator_values GROUP BY uscc, month, source
+            """,
+            """
+            INSERT INTO indicator_log (batch, uscc, month, source, mask, actor, at, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory, was_output_value, was_revenue, was_profit, was_electricity, was_tax, was_employees, was_export_value, was_rd_expense, was_receivables, was_inventory)
+            SELECT batch, uscc, month, source, CASE indicator WHEN 'output_value' THEN 1 WHEN 'revenue' THEN 2 WHEN 'profit' THEN 4 WHEN 'electricity' THEN 8 WHEN 'tax' THEN 16 WHEN 'employees' THEN 32 WHEN 'export_value' THEN 64 WHEN 'rd_expense' THEN 128 WHEN 'receivables' THEN 256 WHEN 'inventory' THEN 512 ELSE 0 END, actor, at, CASE WHEN indicator = 'output_value' THEN new_value END, CASE WHEN indicator = 'revenue' THEN new_value END, CASE WHEN indicator = 'profit' THEN new_value END, CASE WHEN indicator = 'electricity' THEN new_value END, CASE WHEN indicator = 'tax' THEN new_value END, CASE WHEN indicator = 'employees' THEN new_value END, CASE WHEN indicator = 'export_value' THEN new_value END, CASE WHEN indicator = 'rd_expense' THEN new_value END, CASE WHEN indicator = 'receivables' THEN new_value END, CASE WHEN indicator = 'inventory' THEN new_value END, CASE WHEN indicator = 'output_value' THEN old_value END, CASE WHEN indicator = 'revenue' THEN old_value END, CASE WHEN indicator = 'profit' THEN old_value END, CASE WHEN indicator = 'electricity' THEN old_value END, CASE WHEN indicator = 'tax' THEN old_value END, CASE WHEN indicator = 'employees' THEN old_value END, CASE WHEN indicator = 'export_value' THEN old_value END, CASE WHEN indicator = 'rd_expense' THEN old_value END, CASE WHEN indicator = 'receivables' THEN old_value END, CASE WHEN indicator = 'inventory' THEN old_value END
+            FROM indicator_changes
+            """,
+            "DROP TABLE indicator_values",
+            "DROP TABLE indicator_changes",
+            // A long import commits in parts: a batch is 'running' until its last part, and says how many rows are done.
+            "ALTER TABLE import_batches ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'",
+            "ALTER TABLE import_batches ADD COLUMN rows_done INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 }
 
