@@ -179,7 +179,7 @@ enum Migrations {
         Migration(version: 13, name: "qualification validity", statements: [
             "ALTER TABLE enterprise_qualifications ADD COLUMN valid_until TEXT",
         ]),
-        Migration(version: 14, name: "source values one row per source, the correction log one row per delivery; import progress", statements: [
+        Migration(version: 14, name: "source values one row per source, the correction log one row per delivery", statements: [
             // One row per firm, month and source (mask bit i: the source holds indicator i; a set bit with NULL is a clear),
             // so a million-row delivery writes a million rows, not ten million.
             """
@@ -207,9 +207,6 @@ enum Migrations {
             """,
             "DROP TABLE indicator_values",
             "DROP TABLE indicator_changes",
-            // A long import commits in parts: a batch is 'running' until its last part, and says how many rows are done.
-            "ALTER TABLE import_batches ADD COLUMN state TEXT NOT NULL DEFAULT 'complete'",
-            "ALTER TABLE import_batches ADD COLUMN rows_done INTEGER NOT NULL DEFAULT 0",
         ]),
     ]
 }

@@ -55,11 +55,14 @@ public struct ImportReport: Codable, Sendable {
     public var source: String = DataSource.statistics.code
     /// Things the importer should know beyond the rows (e.g. that the database holds demo data).
     public var notes: [String] = []
+    /// Problems beyond the first `Importer.problemsKept`, counted but not listed.
+    public var problemsOmitted = 0
 
     /// A few lines for a terminal.
     public var summary: String {
         var lines = ["\(kind.rawValue) from \(fileName) (\(encoding)): \(rowsTotal) rows, \(rowsAccepted) accepted, \(rowsRejected) rejected, \(rowsChanged) changed"]
         if seenBefore { lines.append("this exact file was imported before; rows identical to the store were left as they were") }
+        if problemsOmitted > 0 { lines.append("\(problems.count + problemsOmitted) problems, the first \(problems.count) listed") }
         if !ignoredColumns.isEmpty { lines.append("ignored columns: " + ignoredColumns.joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }

@@ -30,7 +30,19 @@ public struct Importer: Sendable {
 
     /// Imports a file from disk.
     public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all, mayRelocate: Bool = false,
-                           source: DataSource = .statistics, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+                           source: DataSource = .statistics, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           problems sink: ProblemSink? = nil) async throws -> ImportReport {
+        if kind == .indicators {
+            // Streamed: the file is hashed in one pass and read in a second, never held whole in memory.
+            var hasher = Self.batchHasher(kind: kind, source: source)
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportFileError("cannot read \(path): no such file or not readable") }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            let rows: CSVRows
+            do { rows = try CSVRows(path: path) } catch let e as FileEncodingError { throw ImportFileError("\((path as NSString).lastPathComponent): \(e)") }
+            return try await importIndicators(rows, encoding: rows.encoding.rawValue, fileName: (path as NSString).lastPathComponent,
+                                              key: Self.hex(hasher.finalize()), actor: actor, scope: scope, source: source, progress: progress, sink: sink)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportFileError("cannot read \(path): no such file or not readable")
         }
@@ -45,7 +57,15 @@ public struct Importer: Sendable {
     /// overwritten: see `Store.mergeDeliveries`.
     public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
                            mayRelocate: Bool = false, source: DataSource = .statistics,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+                           progress: (@Sendable (Int, Int) -> Void)? = nil, problems sink: ProblemSink? = nil) async throws -> ImportReport {
+        if kind == .indicators {
+            var hasher = Self.batchHasher(kind: kind, source: source)
+            hasher.update(data: data)
+            let rows: CSVRows
+            do { rows = try CSVRows(data: data) } catch let e as FileEncodingError { throw ImportFileError("\(fileName): \(e)") }
+            return try await importIndicators(rows, encoding: rows.encoding.rawValue, fileName: fileName, key: Self.hex(hasher.finalize()),
+                                              actor: actor, scope: scope, source: source, progress: progress, sink: sink)
+        }
         let decoded: (text: String, encoding: TextEncodingUsed)
         do {
             decoded = try TextDecoding.decode(data)
@@ -56,9 +76,9 @@ public struct Importer: Sendable {
         guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
         let header = rows.removeFirst()
         let map = try HeaderMap(header: header.fields, elements: kind.elements)
-        // The batch is the file and its source (a file delivered as 统计局's keeps the key it had before sources were kept).
-        let sourceTag = source == .statistics ? Data() : Data(("source:" + source.code).utf8)
-        let key = SHA256.hash(data: Data(kind.rawValue.utf8) + sourceTag + data).map { String(format: "%02x", $0) }.joined()
+        var hasher = Self.batchHasher(kind: kind, source: source)
+        hasher.update(data: data)
+        let key = Self.hex(hasher.finalize())
         let seenBefore = try await store.batch(key) != nil
 
         var problems: [RejectedRow] = []
@@ -119,33 +139,7 @@ public struct Importer: Sendable {
                 try await store.upsertEnterprises(slice, in: db)
             }
         case .indicators:
-            let known = try await registeredEnterprises()
-            var good: [IndicatorDelivery] = []
-            var firstRow: [String: Int] = [:]
-            for (line, fields) in rows {
-                var check = RowCheck(row: line)
-                if let r = parseDelivery(fields, map: map, check: &check) {
-                    let dupKey = r.uscc + r.month.description
-                    if let place = known[r.uscc] {
-                        if !scope.admits(uscc: r.uscc, region: place.region, zone: place.zone) {
-                            check.fail("uscc", r.uscc, "enterprise is outside your data scope")
-                        } else if let earlier = firstRow[dupKey] {
-                            check.fail("month", r.month.description, "this enterprise's \(r.month) already appears on row \(earlier)")
-                        } else {
-                            firstRow[dupKey] = line
-                            good.append(r)
-                        }
-                    } else {
-                        check.fail("uscc", r.uscc, "no enterprise with this credit code is registered; import it first")
-                    }
-                }
-                note(check)
-            }
-            accepted = good.count
-            changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, progress: progress) { db, slice in
-                try await store.mergeDeliveries(Array(slice), source: source.code, batch: key, actor: actor, in: db).rowsChanged
-            }
+            preconditionFailure("indicator files are streamed by importIndicators before the text is decoded")
         case .supplyLinks:
             let known = try await registeredEnterprises()
             var good: [SupplyLink] = []
@@ -282,7 +276,18 @@ public struct Importer: Sendable {
         }
     }
 
-    private func registeredEnterprises() async throws -> [String: (region: String, zone: String?)] {
+    /// The batch key's hash, fed the file's bytes after this: the kind, the source (a file delivered as 统计局's keeps the
+    /// key it had before sources were kept), then the content.
+    static func batchHasher(kind: ImportKind, source: DataSource) -> SHA256 {
+        var h = SHA256()
+        h.update(data: Data(kind.rawValue.utf8))
+        if source != .statistics { h.update(data: Data(("source:" + source.code).utf8)) }
+        return h
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+
+    func registeredEnterprises() async throws -> [String: (region: String, zone: String?)] {
         var out: [String: (region: String, zone: String?)] = [:]
         for e in try await store.allEnterprises() { out[e.uscc] = (e.region, e.zone) }
         return out

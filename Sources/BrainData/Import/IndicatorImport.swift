@@ -1,0 +1,113 @@
+import BrainCore
+import BrainStore
+import Foundation
+
+/// Where an import's rejected rows go beyond the report's first `Importer.problemsKept` (e.g. the CLI's `--errors` file).
+public typealias ProblemSink = @Sendable (RejectedRow) -> Void
+
+/// The state of one streamed indicators import: the reader, the counts and the first problems. Used by one task.
+final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
+    var rows: Rows
+    let map: HeaderMap
+    let importer: Importer
+    let known: [String: (region: String, zone: String?)]
+    let scope: ScopeRestriction
+    let progress: (@Sendable (Int, Int) -> Void)?
+    let sink: ProblemSink?
+    var total = 0, accepted = 0, rejected = 0
+    var problems: [RejectedRow] = []
+    var omitted = 0
+
+    init(rows: Rows, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
+         progress: (@Sendable (Int, Int) -> Void)?, sink: ProblemSink?) {
+        self.rows = rows
+        self.map = map
+        self.importer = importer
+        self.known = known
+        self.scope = scope
+        self.progress = progress
+        self.sink = sink
+    }
+
+    func note(_ problem: RejectedRow) {
+        sink?(problem)
+        if problems.count < Importer.problemsKept { problems.append(problem) } else { omitted += 1 }
+    }
+
+    /// Reads, validates and merges every row, part by part; returns after the last part is merged (the caller commits).
+    func run(_ session: BulkMergeSession) async throws {
+        var part: [StagedDelivery] = []
+        var inPart: [String: Int] = [:]
+        part.reserveCapacity(Importer.partSize)
+        func flush() async throws {
+            guard !part.isEmpty else { return }
+            for d in try await session.merge(part) {
+                note(RejectedRow(row: d.line, field: "month", value: "", reason: "this enterprise's month already appears on row \(d.earlier)"))
+                accepted -= 1
+                rejected += 1
+            }
+            progress?(total, 0)
+            part.removeAll(keepingCapacity: true)
+            inPart.removeAll(keepingCapacity: true)
+        }
+        while let row = try rows.next() {
+            total += 1
+            var check = RowCheck(row: row.line)
+            if let d = importer.parseDelivery(row.fields, map: map, check: &check) {
+                if let place = known[d.uscc] {
+                    if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
+                        check.fail("uscc", d.uscc, "enterprise is outside your data scope")
+                    } else {
+                        let key = d.uscc + d.month.description
+                        if let earlier = inPart[key] {
+                            check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
+                        } else {
+                            inPart[key] = row.line
+                            part.append(StagedDelivery(d, line: row.line))
+                        }
+                    }
+                } else {
+                    check.fail("uscc", d.uscc, "no enterprise with this credit code is registered; import it first")
+                }
+            }
+            for p in check.problems { note(p) }
+            if check.ok { accepted += 1 } else { rejected += 1 }
+            if part.count >= Importer.partSize { try await flush() }
+        }
+        try await flush()
+    }
+}
+
+extension Importer {
+    /// Problems kept in a report; the rest are counted (and passed to a `ProblemSink`).
+    public static let problemsKept = 10_000
+    /// Rows merged at a time in a streamed import.
+    static let partSize = 20_000
+
+    /// Imports an indicators table streamed from `rows` (header first): every row validated against the data dictionary,
+    /// merged by source part by part, the whole file committed in one transaction (all of it, or on a failure or a killed
+    /// process nothing) with its batch record. Memory stays bounded by one part whatever the file's size.
+    func importIndicators<Rows: TableRows>(_ rows: Rows, encoding: String, fileName: String, key: String, actor: String,
+                                           scope: ScopeRestriction, source: DataSource, progress: (@Sendable (Int, Int) -> Void)?,
+                                           sink: ProblemSink?) async throws -> ImportReport {
+        var rows = rows
+        guard let header = try rows.next() else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
+        let map = try HeaderMap(header: header.fields, elements: ImportKind.indicators.elements)
+        let seenBefore = try await store.batch(key) != nil
+        let job = IndicatorImportJob(rows: rows, map: map, importer: self, known: try await registeredEnterprises(), scope: scope,
+                                     progress: progress, sink: sink)
+        let changed = try await store.bulkMerge(source: source.code, batch: key, actor: actor) { session in
+            try await job.run(session)
+            let changed = session.outcome.rowsChanged
+            try await session.record(ImportBatch(batchKey: key, kind: ImportKind.indicators.rawValue, fileName: fileName, rowsTotal: job.total,
+                                                 rowsAccepted: job.accepted, rowsRejected: job.rejected, rowsChanged: changed, actor: actor))
+            return changed
+        }
+        var report = ImportReport(kind: .indicators, fileName: fileName, encoding: encoding, rowsTotal: job.total, rowsAccepted: job.accepted,
+                                  rowsRejected: job.rejected, rowsChanged: changed,
+                                  problems: job.problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
+                                  ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, source: source.code)
+        report.problemsOmitted = job.omitted
+        return report
+    }
+}

@@ -1,0 +1,84 @@
+import BrainCore
+import Foundation
+import SQLKit
+
+/// One file's indicator merge, fed part by part and committed once at the end: the whole file or, if anything fails or
+/// the process dies, nothing of it. Memory stays bounded by one part: rows are merged as they arrive, and firm-months
+/// already seen in earlier parts are found in a temporary table, not in memory.
+public final class BulkMergeSession: @unchecked Sendable {
+    let source: String
+    let batch: String
+    let actor: String
+    let at: String
+    let order: SourceOrder
+    private let connection: any MergeConnection
+    private var totals = MergeOutcome()
+
+    init(connection: any MergeConnection, source: String, batch: String, actor: String, order: SourceOrder) {
+        self.connection = connection
+        self.source = source
+        self.batch = batch
+        self.actor = actor
+        self.order = order
+        self.at = Timestamp.precise()
+    }
+
+    /// What the parts merged so far changed.
+    public var outcome: MergeOutcome { totals }
+
+    /// Merges one part. Rows repeating a firm-month of an earlier part are not merged; they come back as (line, earlier line).
+    public func merge(_ part: [StagedDelivery]) async throws -> [(line: Int, earlier: Int)] {
+        let result = try await connection.merge(part, source: source, batch: batch, actor: actor, at: at, order: order, dropDuplicatesOf: true)
+        totals.valuesChanged += result.outcome.valuesChanged
+        totals.rowsChanged += result.outcome.rowsChanged
+        return result.duplicates
+    }
+
+    /// Records the import batch in the same transaction (a replayed file updates its counts and time).
+    public func record(_ b: ImportBatch) async throws {
+        try await connection.run("""
+                INSERT INTO import_batches (batch_key, kind, file_name, rows_total, rows_accepted, rows_rejected, rows_changed, actor, imported_at)
+                VALUES ({key}, {kind}, {file}, {total}, {accepted}, {rejected}, {changed}, {actor}, {at})
+                ON CONFLICT (batch_key) DO UPDATE SET rows_total = excluded.rows_total, rows_accepted = excluded.rows_accepted,
+                  rows_rejected = excluded.rows_rejected, rows_changed = excluded.rows_changed, actor = excluded.actor, imported_at = excluded.imported_at
+                """, ["key": .text(b.batchKey), "kind": .text(b.kind), "file": .text(b.fileName), "total": .int(b.rowsTotal),
+                      "accepted": .int(b.rowsAccepted), "rejected": .int(b.rowsRejected), "changed": .int(b.rowsChanged),
+                      "actor": .text(b.actor), "at": .text(b.importedAt)])
+    }
+}
+
+extension Store {
+    /// Runs one file's merge in a single transaction: `body` feeds it parts and records the batch; the transaction commits
+    /// when `body` returns and rolls back when it throws. On SQLite the parts go through a second, raw connection with
+    /// prepared statements (see `RawSQLite`; its calls are synchronous and run on the calling task's thread, one part
+    /// at a time); on PostgreSQL through one pooled connection.
+    public func bulkMerge<R: Sendable>(source: String, batch: String, actor: String, order: SourceOrder = .standard,
+                                       _ body: @escaping @Sendable (BulkMergeSession) async throws -> R) async throws -> R {
+        switch kind {
+        case .postgres:
+            return try await transaction { db in
+                let conn = SQLKitMergeConnection(db: db, dialect: .postgres)
+                try await conn.startSeen()
+                return try await body(BulkMergeSession(connection: conn, source: source, batch: batch, actor: actor, order: order))
+            }
+        case .sqlite:
+            let path = location
+            return try await writeGate.run {
+                let raw = try RawSQLite(path: path)
+                let conn = RawMergeConnection(conn: raw)
+                try raw.exec("BEGIN IMMEDIATE")
+                do {
+                    try await conn.startSeen()
+                    let session = BulkMergeSession(connection: conn, source: source, batch: batch, actor: actor, order: order)
+                    let result = try await body(session)
+                    try raw.exec("COMMIT")
+                    try? raw.exec("PRAGMA wal_checkpoint(PASSIVE)")
+                    return result
+                } catch {
+                    try? raw.exec("ROLLBACK")
+                    throw error
+                }
+            }
+        }
+    }
+}
