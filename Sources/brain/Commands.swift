@@ -151,6 +151,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "CSV file") var file: String
     @Option(help: "Write every rejected row to this CSV file.") var errors: String?
     @Option(help: "How many problems to print (the rest are counted).") var show = 50
+    @Flag(help: "Print a progress line to standard error after each part (20,000 rows) even when it is not a terminal, for logs of scheduled imports.")
+    var progress = false
     @Option(help: "Where the values come from: manual, statistics, tax, power, sub-brain, edge or self-report. Indicator values are merged by source, never overwritten; the applications read the first source in that order that has a value.")
     var source = DataSource.statistics.code
 
@@ -163,10 +165,18 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let db = try await store.open()
         let report: ImportReport
+        // Every rejected row goes to --errors as it is found (the report itself keeps the first 10,000).
+        let errorFile = try errors.map { try RejectedRowsFile(path: $0) }
+        let plain = self.progress
+        let progress: @Sendable (Int, Int) -> Void = { done, total in
+            let text = total > 0 ? "writing \(done)/\(total) rows" : "merged \(done) rows"
+            if plain { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { progressLine(text) }
+        }
+        var sink: ProblemSink?
+        if let errorFile { sink = { errorFile.write($0) } }
         do {
-            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true, source: dataSource) { done, total in
-                progressLine("writing \(done)/\(total) rows")
-            }
+            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true, source: dataSource,
+                                                              progress: progress, problems: sink)
         } catch let e as ImportFileError {
             await db.close()
             throw Failure(e.description)
@@ -182,11 +192,12 @@ struct ImportCommand: AsyncParsableCommand {
         }
         await db.close()
         for p in report.problems.prefix(show) { print(p.description) }
-        if report.problems.count > show { print("… and \(report.problems.count - show) more problems\(errors == nil ? " (--errors FILE writes them all)" : "")") }
-        if let errors {
-            var out = "row,field,value,reason\n"
-            for p in report.problems { out += [String(p.row), p.field, p.value, p.reason].map(CSV.escape).joined(separator: ",") + "\n" }
-            try Data(("\u{FEFF}" + out).utf8).write(to: URL(fileURLWithPath: errors))
+        let allProblems = report.problems.count + report.problemsOmitted
+        if allProblems > show { print("… and \(allProblems - show) more problems\(errors == nil ? " (--errors FILE writes them all)" : "")") }
+        if let errorFile {
+            // Streamed kinds wrote their rows as they went; the others' come from the report.
+            if errorFile.written == 0 { for p in report.problems { errorFile.write(p) } }
+            try errorFile.close()
         }
         print(report.summary)
         if report.rowsRejected > 0 { throw ExitCode(3) }
@@ -238,4 +249,27 @@ struct StatsCommand: AsyncParsableCommand {
         print("size: \(String(format: "%.1f", Double(try await db.sizeInBytes()) / 1_048_576)) MiB")
         await db.close()
     }
+}
+
+/// The CLI's `--errors` file: one CSV line per rejected row, written as the import finds them.
+final class RejectedRowsFile: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+    private(set) var written = 0
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data("\u{FEFF}row,field,value,reason\n".utf8)),
+              let h = FileHandle(forWritingAtPath: path) else { throw Failure("cannot write \(path)") }
+        handle = h
+        handle.seekToEndOfFile()
+    }
+
+    func write(_ p: RejectedRow) {
+        lock.lock()
+        defer { lock.unlock() }
+        handle.write(Data(([String(p.row), p.field, p.value, p.reason].map(CSV.escape).joined(separator: ",") + "\n").utf8))
+        written += 1
+    }
+
+    func close() throws { try handle.close() }
 }

@@ -30,6 +30,10 @@ public struct CreditCode: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Validates and normalises a code: trims spaces, upper-cases, checks alphabet, length and check character.
     public init(_ raw: String) throws(Problem) {
+        if let fast = Self.asciiCode(raw) {
+            value = fast
+            return
+        }
         let text = raw.trimmingCharacters(in: .whitespaces).uppercased()
         let chars = Array(text)
         guard chars.count == 18 else { throw .length(chars.count) }
@@ -41,6 +45,37 @@ public struct CreditCode: Hashable, Sendable, Codable, CustomStringConvertible {
         let expected = CreditCode.alphabet[(31 - sum % 31) % 31]
         guard chars[17] == expected else { throw .checkCharacter(expected: expected, found: chars[17]) }
         value = text
+    }
+
+    /// The value of each ASCII byte as a code character (−1: not one); lower-case letters count as upper-case.
+    private static let byteValues: [Int8] = {
+        var table = [Int8](repeating: -1, count: 128)
+        for (c, v) in values {
+            guard let b = c.asciiValue else { continue }
+            table[Int(b)] = Int8(v)
+            if let lower = Character(c.lowercased()).asciiValue, lower != b { table[Int(lower)] = Int8(v) }
+        }
+        return table
+    }()
+
+    /// The common case without allocation: 18 ASCII characters with a matching check character (upper-cased). Anything
+    /// else (spaces, other characters, a wrong check) returns nil and takes the path that explains the problem.
+    static func asciiCode(_ raw: String) -> String? {
+        let utf8 = raw.utf8
+        guard utf8.count == 18 else { return nil }
+        return utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var sum = 0
+            var upper = [UInt8](repeating: 0, count: 18)
+            for i in 0..<18 {
+                let b = bytes[i]
+                guard b < 128 else { return nil }
+                let v = Int(byteValues[Int(b)])
+                guard v >= 0 else { return nil }
+                if i < 17 { sum += v * weights[i] } else if v != (31 - sum % 31) % 31 { return nil }
+                upper[i] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+            }
+            return String(decoding: upper, as: UTF8.self)
+        } ?? nil
     }
 
     /// The check character for the first 17 characters.

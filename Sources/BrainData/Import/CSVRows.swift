@@ -2,20 +2,18 @@ import Foundation
 
 /// Where a streamed CSV's bytes come from: a file read in chunks, or bytes already in memory.
 enum ByteChunks {
-    case file(FileHandle)
-    case memory(Data, offset: Int)
-
-    static let chunkSize = 1 << 20
+    case file(FileHandle, size: Int)
+    case memory(Data, offset: Int, size: Int)
 
     mutating func next() throws -> [UInt8]? {
         switch self {
-        case .file(let handle):
-            guard let data = try handle.read(upToCount: Self.chunkSize), !data.isEmpty else { return nil }
+        case .file(let handle, let size):
+            guard let data = try handle.read(upToCount: size), !data.isEmpty else { return nil }
             return [UInt8](data)
-        case .memory(let data, let offset):
+        case .memory(let data, let offset, let size):
             guard offset < data.count else { return nil }
-            let end = min(offset + Self.chunkSize, data.count)
-            self = .memory(data, offset: end)
+            let end = min(offset + size, data.count)
+            self = .memory(data, offset: end, size: size)
             return [UInt8](data[data.startIndex + offset ..< data.startIndex + end])
         }
     }
@@ -31,12 +29,13 @@ public struct CSVRows: TableRows {
     private var line = 1
     private var atEnd = false
     private var pendingTail: [UInt8] = []
+    private var sawNonASCII = false
     /// How the file's bytes were read.
     public private(set) var encoding: TextEncodingUsed = .utf8
 
-    /// Reads bytes already in memory.
-    public init(data: Data) throws {
-        chunks = .memory(data, offset: 0)
+    /// Reads bytes already in memory (`chunkSize` is for tests of chunk boundaries).
+    public init(data: Data, chunkSize: Int = 1 << 20) throws {
+        chunks = .memory(data, offset: 0, size: max(chunkSize, 4))
         try start()
     }
 
@@ -45,7 +44,7 @@ public struct CSVRows: TableRows {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportFileError("cannot read \(path): no such file or not readable")
         }
-        chunks = .file(handle)
+        chunks = .file(handle, size: 1 << 20)
         try start()
     }
 
@@ -62,6 +61,7 @@ public struct CSVRows: TableRows {
             }
             encoding = .gbk
         }
+        sawNonASCII = first.contains { $0 >= 0x80 }
         buffer = try decode(first, final: false)
     }
 
@@ -103,6 +103,13 @@ public struct CSVRows: TableRows {
             position = 0
         }
         if let raw = try chunks.next() {
+            if encoding == .utf8, !sawNonASCII, raw.contains(where: { $0 >= 0x80 }) {
+                // The first characters beyond ASCII decide, wherever they are (an English header and codes can fill the
+                // first chunks of a GBK file).
+                sawNonASCII = true
+                let lines = Self.completeLines(raw)
+                if !Self.isUTF8(lines, allowTruncatedEnd: true), TextDecoding.looksLikeGBK(lines) { encoding = .gbk }
+            }
             buffer += try decode(raw, final: false)
         } else {
             if !pendingTail.isEmpty { buffer += try decode([], final: true) }

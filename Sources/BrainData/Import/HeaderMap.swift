@@ -35,7 +35,15 @@ struct HeaderMap {
 
     func value(_ field: String, in row: [String]) -> String? {
         guard let i = columns[field], i < row.count else { return nil }
-        let v = row[i].trimmingCharacters(in: .whitespaces)
+        let v = Self.trimmed(row[i])
         return v.isEmpty ? nil : v
+    }
+
+    /// The cell without surrounding white space; a cell that starts and ends with a visible ASCII character (every
+    /// code and number) is returned as it is, without Foundation's slower trimming.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        if first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -13,6 +13,8 @@ public struct Importer: Sendable {
     public let nationalRegions: Set<String>
     /// The last month reports may cover (usually the current month).
     public let latestMonth: Month
+    /// Rows merged at a time in a streamed (indicators) import; the file is still committed once.
+    public var partRows = 20_000
 
     public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, latestMonth: Month? = nil) {
         self.store = store

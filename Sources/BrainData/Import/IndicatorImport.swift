@@ -38,7 +38,7 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     func run(_ session: BulkMergeSession) async throws {
         var part: [StagedDelivery] = []
         var inPart: [String: Int] = [:]
-        part.reserveCapacity(Importer.partSize)
+        part.reserveCapacity(importer.partRows)
         func flush() async throws {
             guard !part.isEmpty else { return }
             for d in try await session.merge(part) {
@@ -72,7 +72,7 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
             }
             for p in check.problems { note(p) }
             if check.ok { accepted += 1 } else { rejected += 1 }
-            if part.count >= Importer.partSize { try await flush() }
+            if part.count >= importer.partRows { try await flush() }
         }
         try await flush()
     }
@@ -81,8 +81,6 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
 extension Importer {
     /// Problems kept in a report; the rest are counted (and passed to a `ProblemSink`).
     public static let problemsKept = 10_000
-    /// Rows merged at a time in a streamed import.
-    static let partSize = 20_000
 
     /// Imports an indicators table streamed from `rows` (header first): every row validated against the data dictionary,
     /// merged by source part by part, the whole file committed in one transaction (all of it, or on a failure or a killed

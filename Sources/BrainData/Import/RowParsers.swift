@@ -48,8 +48,7 @@ struct RowCheck {
     /// `range` (the data dictionary's minimum and plausible maximum, in `unit`).
     mutating func number(_ field: String, _ value: String?, range: ClosedRange<Double>, unit: String? = nil) -> Double?? {
         guard let v = value else { return .some(nil) }
-        let cleaned = v.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
-        guard let d = Double(cleaned), d.isFinite else {
+        guard let d = Self.double(v), d.isFinite else {
             fail(field, String(v.prefix(60)), "not a number")
             return nil
         }
@@ -64,6 +63,13 @@ struct RowCheck {
         return .some(d)
     }
 
+    /// A number as written, thousands separators (, or ，) allowed; parsed without Foundation when there are none.
+    static func double(_ v: String) -> Double? {
+        if let d = Double(v) { return d }
+        guard v.utf8.contains(0x2C) || v.contains("，") else { return nil }
+        return Double(v.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: ""))
+    }
+
     static func show(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
@@ -73,8 +79,7 @@ struct RowCheck {
             if required { fail(field, nil, "required value is empty"); return nil }
             return .some(nil)
         }
-        let cleaned = v.replacingOccurrences(of: ",", with: "")
-        guard let d = Double(cleaned), d.isFinite, d == d.rounded(), abs(d) < 1e12 else {
+        guard let d = Self.double(v), d.isFinite, d == d.rounded(), abs(d) < 1e12 else {
             fail(field, String(v.prefix(60)), "not a whole number")
             return nil
         }
