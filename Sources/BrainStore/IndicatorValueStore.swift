@@ -57,7 +57,7 @@ extension Store {
         let now = Timestamp.precise()
         for start in stride(from: 0, to: deliveries.count, by: 5_000) {
             let part = deliveries[start..<min(start + 5_000, deliveries.count)].map { StagedDelivery($0) }
-            let done = try await conn.merge(part, source: source, batch: batch, actor: actor, at: now, order: order).outcome
+            let done = try await conn.merge(part, source: source, batch: batch, actor: actor, at: now, order: order, dropDuplicatesOf: false).outcome
             outcome.valuesChanged += done.valuesChanged
             outcome.rowsChanged += done.rowsChanged
         }

@@ -53,12 +53,16 @@ protocol MergeConnection {
     func pairs(_ template: String) async throws -> [(Int, Int)]
     /// Inserts rows into the `merge_in` staging table.
     func stage(_ rows: [StagedDelivery]) async throws
+    /// Merges rows as one source's delivery (see `setBasedMerge` for the rules); with `dropDuplicatesOf`, rows repeating a
+    /// firm-month of an earlier call since `startSeen` are not merged and come back with the earlier line.
+    func merge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+               dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)])
 }
 
 extension MergeConnection {
     /// Merges staged rows as one source's delivery; the staging table must be empty. See `MergeStatements`.
-    func merge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
-               dropDuplicatesOf seen: Bool = false) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
+    func setBasedMerge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+                       dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
         for s in MergeStatements.createTemp { try await run(s, [:]) }
         try await stage(rows)
         var duplicates: [(line: Int, earlier: Int)] = []
@@ -127,6 +131,11 @@ struct SQLKitMergeConnection: MergeConnection {
 
     func count(_ template: String, _ params: [String: MergeValue]) async throws -> Int {
         try await db.raw(try query(template, params)).first()?.decode(column: "n", as: Int?.self) ?? 0
+    }
+
+    func merge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+               dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
+        try await setBasedMerge(rows, source: source, batch: batch, actor: actor, at: at, order: order, dropDuplicatesOf: seen)
     }
 
     func pairs(_ template: String) async throws -> [(Int, Int)] {

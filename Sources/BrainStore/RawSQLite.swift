@@ -108,6 +108,26 @@ final class RawStatement {
         guard rc == SQLITE_DONE else { throw RawSQLiteError(code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
     }
 
+    /// Steps once: true when a row is ready to read, false when the statement is done (then it is reset).
+    func step() throws -> Bool {
+        let rc = sqlite_nio_sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        sqlite_nio_sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else { throw RawSQLiteError(code: rc, message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
+        return false
+    }
+
+    /// Stops reading rows early.
+    func finishRows() { sqlite_nio_sqlite3_reset(stmt) }
+
+    func double(_ column: Int32) -> Double? {
+        sqlite_nio_sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_double(stmt, column)
+    }
+
+    func int(_ column: Int32) -> Int { Int(sqlite_nio_sqlite3_column_int64(stmt, column)) }
+
+    func text(_ column: Int32) -> String { sqlite_nio_sqlite3_column_text(stmt, column).map { String(cString: $0) } ?? "" }
+
     /// Runs the statement and returns every row's columns as text (NULL as nil).
     func rows() throws -> [[String?]] {
         defer { sqlite_nio_sqlite3_reset(stmt) }
