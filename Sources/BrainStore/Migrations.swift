@@ -179,6 +179,15 @@ enum Migrations {
         Migration(version: 13, name: "qualification validity", statements: [
             "ALTER TABLE enterprise_qualifications ADD COLUMN valid_until TEXT",
         ]),
+        // Version 15 (14 is being added on another branch): the province's reference data (chains, zones) as versioned
+        // tables; the province itself is the setting `province.code` of the existing settings table.
+        Migration(version: 15, name: "province reference data versions", statements: [
+            """
+            CREATE TABLE reference_versions (
+              kind TEXT NOT NULL, version INTEGER NOT NULL, actor TEXT NOT NULL, imported_at TEXT NOT NULL,
+              file_name TEXT NOT NULL, row_count INTEGER NOT NULL, content TEXT NOT NULL, PRIMARY KEY (kind, version))
+            """,
+        ]),
     ]
 }
 

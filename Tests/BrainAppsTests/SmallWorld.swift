@@ -60,5 +60,5 @@ struct SmallWorld {
         _ = try await store.upsertReports(reports)
     }
 
-    func cube() async throws -> IndicatorCube { try await CubeBuilder.build(from: store) }
+    func cube() async throws -> IndicatorCube { try await CubeBuilder.build(from: store, catalog: .jiangxi) }
 }

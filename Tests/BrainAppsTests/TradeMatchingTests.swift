@@ -19,7 +19,7 @@ import Testing
     func match(_ others: [MarketListing], relations: Set<String> = []) -> [MarketMatch] { match(Self.demand, others, relations: relations) }
 
     func match(_ query: MarketListing, _ others: [MarketListing], relations: Set<String> = []) -> [MarketMatch] {
-        let index = MarketIndex(listings: [query] + others, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers, pastRelations: relations))
+        let index = MarketIndex(listings: [query] + others, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers(.jiangxi), pastRelations: relations, homeProvince: "36"))
         let found = index.matches(for: query, limit: 20)
         for m in found {
             #expect(m.parts.map(\.factor) == ["product", "industry", "chain", "distance", "capacity", "relation"])

@@ -62,11 +62,11 @@ public struct EnterpriseDesk: Sendable {
             query.zone = zone
         }
         if let chain = f.chain?.uppercased() {
-            guard ChainCatalog.chain(chain) != nil else { throw AppError.bad("chain", "\(chain) is not a chain code; see /api/v1/chains") }
+            guard catalog.chains.chain(chain) != nil else { throw AppError.bad("chain", "\(chain) is not a chain code; see /api/v1/chains") }
             query.chain = chain
         }
         if let link = f.link?.uppercased() {
-            guard ChainCatalog.chain(String(link.split(separator: "-").first ?? ""))?.link(link) != nil else {
+            guard catalog.chains.chain(String(link.split(separator: "-").first ?? ""))?.link(link) != nil else {
                 throw AppError.bad("link", "\(link) is not a chain link code")
             }
             query.link = link

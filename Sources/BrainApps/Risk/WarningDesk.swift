@@ -58,7 +58,7 @@ public struct WarningDesk: Sendable {
             query.zone = z
         }
         if let c = f.chain {
-            guard ChainCatalog.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code") }
+            guard catalog.chains.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code") }
             query.chain = c
         }
         if let e = f.enterprise {

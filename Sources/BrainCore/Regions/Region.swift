@@ -33,21 +33,38 @@ public enum CodeListError: Error, CustomStringConvertible {
     }
 }
 
-/// The GB/T 2260 regions of one province plus its development zones; answers containment questions.
+/// A province's reference data: its GB/T 2260 regions, its development zones and (through a shared shelf) the chain
+/// catalogue in force; answers containment questions.
 public struct RegionCatalog: Sendable {
     public let province: Region
     public let regions: [Region]
     public let zones: [DevelopmentZone]
     private let byCode: [String: Region]
     private let zoneByCode: [String: DevelopmentZone]
+    /// The chain catalogue in force, shared by every copy of this catalogue (an import replaces it for all).
+    public let chainShelf: ChainShelf
+    /// The counties, and the cities without counties, in code order: every place a firm can be registered.
+    private let leaves: [String]
 
-    public init(regions: [Region], zones: [DevelopmentZone]) {
+    /// A catalogue of `regions` (one province and its cities and counties) with `zones`; `chains` defaults to
+    /// Jiangxi's bundled chains for Jiangxi (360000) and to none for any other province.
+    public init(regions: [Region], zones: [DevelopmentZone], chains: ChainBook? = nil) {
         self.regions = regions
         self.zones = zones
         self.byCode = Dictionary(regions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         self.zoneByCode = Dictionary(zones.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        self.province = regions.first { $0.level == .province } ?? Region(code: "000000", name: "", level: .province, parent: nil)
+        let province = regions.first { $0.level == .province } ?? Region(code: "000000", name: "", level: .province, parent: nil)
+        self.province = province
+        let parents = Set(regions.compactMap(\.parent))
+        self.leaves = regions.filter { $0.level != .province && !parents.contains($0.code) }.map(\.code)
+        self.chainShelf = ChainShelf(chains ?? (province.code == "360000" ? .jiangxi : .empty))
     }
+
+    /// The chain catalogue in force.
+    public var chains: ChainBook { chainShelf.book }
+
+    /// The two-digit GB/T 2260 province code (e.g. `36`).
+    public var provinceCode: String { String(province.code.prefix(2)) }
 
     /// Jiangxi's 1 province, 11 cities and 100 counties with its development zones, from the bundled CSV.
     public static let jiangxi: RegionCatalog = {
@@ -78,7 +95,11 @@ public struct RegionCatalog: Sendable {
 
     public func region(_ code: String) -> Region? { byCode[code] }
     public func zone(_ code: String) -> DevelopmentZone? { zoneByCode[code] }
-    public var cities: [Region] { regions.filter { $0.level == .city } }
+    /// The cities, and the counties directly under the province (the districts of a municipality such as 重庆, or
+    /// 省直辖县级行政单位 such as 仙桃): those stand for their own city.
+    public var cities: [Region] {
+        regions.filter { $0.level == .city || ($0.level == .county && $0.parent == province.code) }
+    }
     public var counties: [Region] { regions.filter { $0.level == .county } }
     public func children(of code: String) -> [Region] { regions.filter { $0.parent == code } }
 
@@ -91,7 +112,7 @@ public struct RegionCatalog: Sendable {
         switch region.level {
         case .province: return nil
         case .city: return region.code
-        case .county: return region.parent
+        case .county: return region.parent == province.code ? region.code : region.parent
         }
     }
 
@@ -100,8 +121,11 @@ public struct RegionCatalog: Sendable {
         guard let region = byCode[code] else { return [] }
         switch region.level {
         case .county: return [region.code]
-        case .city: return children(of: region.code).map(\.code)
-        case .province: return counties.map(\.code)
+        case .city:
+            // A city without counties (东莞, 中山: towns directly under the city) covers its own code.
+            let children = children(of: region.code).map(\.code)
+            return children.isEmpty ? [region.code] : children
+        case .province: return leaves
         }
     }
 
