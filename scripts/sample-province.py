@@ -5,6 +5,8 @@
 
 writes, into --out:
   chains.csv        one chain definition table (three chains of the province, links with GB/T 4754 classes)
+  zones.csv         a development zone table (Guangdong: three zones; other provinces: one provincial zone per
+                    city, for the first three cities)
   enterprises.csv   a register of --firms firms in the province's counties (valid 统一社会信用代码, GB/T 2260 codes
                     from Sources/BrainCore/Resources/china-regions.csv); most without chain links (placed by class)
   indicators.csv    24 months of monthly indicators per firm, ending with --last-month (default: last month)
@@ -45,6 +47,13 @@ CHAINS = [
         ("HA-02", "空调与制冷", "下游", "", "空调;冰箱;冷柜", "3851:家用制冷电器具制造;3852:家用空气调节器制造"),
         ("HA-03", "厨卫与小家电", "下游", "", "电饭煲;微波炉;热水器;扫地机器人", "3854:家用厨房电器具制造;3855:家用清洁卫生电器具制造"),
     ]),
+]
+
+# Guangdong's zones as a province would write them (code, name, short name, level, kind, counties, chains).
+ZONES_44 = [
+    ("Z440101", "广州经济技术开发区", "广州开发区", "国家级", "国家级经开区", "440112", "EI;NEV"),
+    ("Z440301", "深圳市高新技术产业园区", "深圳高新区", "国家级", "国家级高新区", "440305", "EI"),
+    ("Z440601", "佛山高新技术产业开发区", "佛山高新区", "国家级", "国家级高新区", "440605;440606", "HA"),
 ]
 
 NAME_HEADS = ["华", "粤", "鹏", "珠", "南", "嘉", "恒", "新", "创", "联", "达", "瑞", "汇", "宏", "盛", "远", "科", "信", "德", "美"]
@@ -111,6 +120,17 @@ def main():
         for code, name, cluster, links in CHAINS:
             for link in links:
                 w.writerow([code, name, cluster, *link])
+
+    with open(os.path.join(args.out, "zones.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["code", "name", "short_name", "level", "kind", "region", "chains"])
+        if args.province == "44":
+            w.writerows(ZONES_44)
+        else:
+            cities = sorted({p["code"][:4] for p in places})[:3]
+            for k, city in enumerate(cities):
+                county = next(p for p in places if p["code"].startswith(city))
+                w.writerow([f"Z{city}01", f"{county['name']}工业园区", f"{county['name']}园区", "省级", "", county["code"], ""])
 
     links = [(chain, link) for chain in CHAINS for link in chain[3]]
     firms = []

@@ -83,3 +83,71 @@ import Testing
         await db.close()
     }
 }
+
+/// The province's development zones as a versioned table: checked against the province's counties and chains.
+@Suite struct ZoneTableTests {
+    static let header = "code,name,short_name,level,kind,region,chains\n"
+
+    func catalog() throws -> RegionCatalog {
+        try RegionCatalog.province("44", chains: try ChainTable.read(csv: ReferenceDeskTests.table, origin: "t").book)
+    }
+
+    @Test func aGoodTableReadsIntoZonesAndExportsTheSame() throws {
+        let text = Self.header + "Z440101,广州经济技术开发区,广州开发区,国家级,国家级经开区,440112,EI\nZ440102,广州某工业园,,省级,,440113;440114,\n"
+        let (zones, rows) = try ZoneTable.read(csv: text, catalog: try catalog())
+        #expect(rows == 2 && zones.map(\.code) == ["Z440101", "Z440102"])
+        #expect(zones[0].kind == .nationalEconomic && zones[0].shortName == "广州开发区" && zones[0].chains == ["EI"] && zones[0].cities == ["440100"])
+        #expect(zones[1].kind == .provincial && zones[1].shortName == "广州某工业园" && zones[1].counties == ["440113", "440114"])
+        let again = try ZoneTable.read(csv: ZoneTable.csv(zones), catalog: try catalog()).zones
+        #expect(again == zones)
+        // Jiangxi's bundled zones go through the table unchanged.
+        let jx = try RegionCatalog.province("36")
+        #expect(try ZoneTable.read(csv: ZoneTable.csv(jx.zones), catalog: jx).zones == jx.zones)
+    }
+
+    @Test func everyProblemIsNamedByRowAndColumn() throws {
+        let text = Self.header + """
+            Z360101,外省园区,,省级,,360102,
+            Z440101,广州开发区,,国家级,,440112,
+            Z440102,广州园区,,市级,,440100,
+            Z440103,广州园区二,,省级,国家级高新区,440113,NOPE
+            Z440103,重复,,省级,,440113,
+
+            """
+        do {
+            _ = try ZoneTable.read(csv: text, catalog: try catalog())
+            Issue.record("expected problems")
+        } catch let e as ChainTableError {
+            let p = e.problems
+            #expect(p.contains { $0.row == 2 && $0.column == "code" && $0.reason.contains("must start with Z44") })
+            #expect(p.contains { $0.row == 2 && $0.column == "region" && $0.reason == "东湖区 is a region of 江西省, not of 广东省 (province 44)" })
+            #expect(p.contains { $0.row == 3 && $0.column == "kind" && $0.reason.contains("a 国家级 zone needs its kind") })
+            #expect(p.contains { $0.row == 4 && $0.column == "level" && $0.value == "市级" })
+            #expect(p.contains { $0.row == 4 && $0.column == "region" && $0.reason.contains("not a city") })
+            #expect(p.contains { $0.row == 5 && $0.column == "kind" && $0.reason.contains("does not agree with level") })
+            #expect(p.contains { $0.row == 5 && $0.column == "chains" && $0.value == "NOPE" })
+            #expect(p.contains { $0.row == 6 && $0.column == "code" && $0.reason == "is already defined in row 5" })
+            #expect(e.description.hasPrefix("the zone table has"))
+        }
+    }
+
+    @Test func anImportIsAVersionInForceAtOnceAndAfterARestart() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-zones-\(UUID().uuidString)").path
+        let db = try await Store.openSQLite(path: dir + "/brain.sqlite")
+        _ = try await db.settleProvince(requested: "44")
+        let catalog = try await ReferenceDesk.catalog(for: db, province: "44")
+        #expect(catalog.zones.isEmpty && catalog.zoneShelf.origin == "none")
+        let desk = ReferenceDesk(store: db, catalog: catalog)
+        let text = Self.header + "Z440101,广州经济技术开发区,广州开发区,国家级,国家级经开区,440112,\n"
+        await #expect(throws: AppError.self) {
+            try await desk.importZones(Data(text.utf8), fileName: "z.csv", by: Principal(username: "p", role: .provinceOfficial, scope: "440000"))
+        }
+        let result = try await desk.importZones(Data(text.utf8), fileName: "z.csv", by: ReferenceDeskTests.admin)
+        #expect(result.version == 1 && result.entries == 1 && result.kind == "zones")
+        #expect(catalog.zone("Z440101")?.shortName == "广州开发区" && catalog.zones(within: "440100").count == 1)
+        #expect(try await desk.versions(.zones, by: ReferenceDeskTests.admin).inForce == "imported version 1")
+        #expect(try desk.exportZones(by: ReferenceDeskTests.admin).contains("Z440101,广州经济技术开发区"))
+        #expect(try await ReferenceDesk.catalog(for: db, province: "44").zone("Z440101") != nil, "read back at the next start")
+        await db.close()
+    }
+}

@@ -70,6 +70,14 @@ import Testing
         let refused = try await s.request("POST", "/api/v1/reference/chains", token: admin, body: Data(broken.utf8), contentType: "text/csv")
         #expect(refused.status == 400 && refused.errorCode == "bad_rows" && refused.errorMessage.contains("row 2, column stage \"源头\""))
 
+        // Zones: none at start; the province's table, checked against its counties and chains.
+        #expect((try await s.get("/api/v1/zones", token: admin).object["items"] as? [Any])?.isEmpty == true)
+        let zones = try await s.request("POST", "/api/v1/reference/zones", token: admin, body: try file("zones.csv"), contentType: "text/csv")
+        #expect(zones.status == 201 && zones.object["entries"] as? Int == 3, "\(zones.errorMessage)")
+        let listed = try #require(try await s.get("/api/v1/zones", token: admin).object["items"] as? [[String: Any]])
+        #expect(Set(listed.compactMap { $0["code"] as? String }) == ["Z440101", "Z440301", "Z440601"])
+        #expect(try await s.get("/api/v1/reference/zones", token: admin).status == 200)
+
         // The register, with one Jiangxi firm slipped in: refused, naming its row and the province.
         var register = String(decoding: try file("enterprises.csv"), as: UTF8.self)
         let rows = register.split(whereSeparator: \.isNewline).count

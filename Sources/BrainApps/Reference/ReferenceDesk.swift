@@ -69,9 +69,37 @@ public struct ReferenceDesk: Sendable {
 
     /// One stored version of the chain definitions as CSV (404 when there is no such version).
     public func exportChains(version: Int, by p: Principal) async throws -> String {
+        try await export(.chains, version: version, by: p)
+    }
+
+    /// Imports a zone table (CSV text, UTF-8 or GBK): validates it against the province's regions and chains
+    /// (`ChainTableError` names every row and column at fault), stores it as a new version and puts it in force at once.
+    public func importZones(_ data: Data, fileName: String, by p: Principal) async throws -> ReferenceImportResult {
         try p.require(.manageReference)
-        guard let found = try await store.referenceContent(kind: Kind.chains.rawValue, version: version) else {
-            throw AppError.notFound("no stored version \(version) of the chain definitions")
+        let parsed = try ZoneTable.read(csv: try TextDecoding.decode(data).text, catalog: catalog)
+        return try await store(zones: parsed.zones, rows: parsed.rows, fileName: fileName, actor: p.username)
+    }
+
+    /// Stores validated zones as a new version and puts them in force (the CLI and the API both end here).
+    public func store(zones: [DevelopmentZone], rows: Int, fileName: String, actor: String) async throws -> ReferenceImportResult {
+        let stored = try await store.addReferenceVersion(kind: Kind.zones.rawValue, actor: actor, fileName: fileName, rowCount: rows,
+                                                         content: ZoneTable.csv(zones))
+        catalog.zoneShelf.replace(with: zones, origin: "imported version \(stored.version)")
+        return ReferenceImportResult(kind: Kind.zones.rawValue, version: stored.version, rows: rows, entries: zones.count, links: 0,
+                                     importedAt: stored.importedAt, actor: actor)
+    }
+
+    /// The zones in force as the same table (CSV), whether imported or bundled.
+    public func exportZones(by p: Principal) throws -> String {
+        try p.require(.manageReference)
+        return ZoneTable.csv(catalog.zones)
+    }
+
+    /// One stored version of a reference table as CSV (404 when there is no such version).
+    public func export(_ kind: Kind, version: Int, by p: Principal) async throws -> String {
+        try p.require(.manageReference)
+        guard let found = try await store.referenceContent(kind: kind.rawValue, version: version) else {
+            throw AppError.notFound("no stored version \(version) of the \(kind == .chains ? "chain definitions" : "zones")")
         }
         return found.content
     }
@@ -82,7 +110,7 @@ public struct ReferenceDesk: Sendable {
         let inForce: String
         switch kind {
         case .chains: inForce = catalog.chains.origin
-        case .zones: inForce = catalog.zones.isEmpty ? "none" : "\(catalog.zones.count) zones"
+        case .zones: inForce = catalog.zoneShelf.origin
         }
         return ReferenceVersionList(kind: kind.rawValue, province: catalog.provinceCode, inForce: inForce,
                                     versions: try await store.referenceVersions(kind: kind.rawValue))
@@ -102,9 +130,19 @@ public struct ReferenceDesk: Sendable {
         return province == "36" ? .jiangxi : .empty
     }
 
-    /// The reference data of the database's province: its regions from the national list, its zones and its chains.
+    /// The reference data of the database's province: its regions from the national list, its chains and its zones
+    /// (the newest imported version, else the bundled Jiangxi zones for 36, else none).
     public static func catalog(for store: Store, province: String) async throws -> RegionCatalog {
         let chains = try await chains(in: store, province: province)
-        return try RegionCatalog.province(province, chains: chains)
+        let catalog = try RegionCatalog.province(province, chains: chains)
+        if let stored = try await store.referenceContent(kind: Kind.zones.rawValue) {
+            do {
+                let zones = try ZoneTable.read(csv: stored.content, catalog: catalog).zones
+                catalog.zoneShelf.replace(with: zones, origin: "imported version \(stored.version.version)")
+            } catch {
+                throw StoreError("stored zones version \(stored.version.version) do not read: \(error)")
+            }
+        }
+        return catalog
     }
 }

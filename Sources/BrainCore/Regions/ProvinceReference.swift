@@ -27,10 +27,11 @@ extension RegionCatalog {
     /// The catalogue of any province from the national list: the province, its cities and counties (a municipality's
     /// districts hang directly under it), with `zones` (default: Jiangxi's bundled zones for 36, none elsewhere) and
     /// `chains` (default: Jiangxi's bundled chains for 36, none elsewhere).
-    public static func province(_ code: String, zones: [DevelopmentZone]? = nil, chains: ChainBook? = nil) throws -> RegionCatalog {
+    public static func province(_ code: String, zones: [DevelopmentZone]? = nil, zoneOrigin: String? = nil,
+                                chains: ChainBook? = nil) throws -> RegionCatalog {
         guard let two = provinceCode(code) else { throw UnknownProvince(code: code) }
         let regions = national.filter { $0.code.hasPrefix(two) }
-        return RegionCatalog(regions: regions, zones: zones ?? (two == "36" ? ZoneCatalog.jiangxi : []), chains: chains)
+        return RegionCatalog(regions: regions, zones: zones ?? (two == "36" ? ZoneCatalog.jiangxi : []), chains: chains, zoneOrigin: zoneOrigin)
     }
 }
 

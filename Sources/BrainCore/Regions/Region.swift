@@ -38,9 +38,9 @@ public enum CodeListError: Error, CustomStringConvertible {
 public struct RegionCatalog: Sendable {
     public let province: Region
     public let regions: [Region]
-    public let zones: [DevelopmentZone]
+    /// The development zones in force, shared by every copy of this catalogue (an import replaces them for all).
+    public let zoneShelf: ZoneShelf
     private let byCode: [String: Region]
-    private let zoneByCode: [String: DevelopmentZone]
     /// The chain catalogue in force, shared by every copy of this catalogue (an import replaces it for all).
     public let chainShelf: ChainShelf
     /// The counties, and the cities without counties, in code order: every place a firm can be registered.
@@ -48,17 +48,19 @@ public struct RegionCatalog: Sendable {
 
     /// A catalogue of `regions` (one province and its cities and counties) with `zones`; `chains` defaults to
     /// Jiangxi's bundled chains for Jiangxi (360000) and to none for any other province.
-    public init(regions: [Region], zones: [DevelopmentZone], chains: ChainBook? = nil) {
+    public init(regions: [Region], zones: [DevelopmentZone], chains: ChainBook? = nil, zoneOrigin: String? = nil) {
         self.regions = regions
-        self.zones = zones
+        self.zoneShelf = ZoneShelf(zones, origin: zoneOrigin ?? (zones.isEmpty ? "none" : "bundled zones-jiangxi.json"))
         self.byCode = Dictionary(regions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        self.zoneByCode = Dictionary(zones.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let province = regions.first { $0.level == .province } ?? Region(code: "000000", name: "", level: .province, parent: nil)
         self.province = province
         let parents = Set(regions.compactMap(\.parent))
         self.leaves = regions.filter { $0.level != .province && !parents.contains($0.code) }.map(\.code)
         self.chainShelf = ChainShelf(chains ?? (province.code == "360000" ? .jiangxi : .empty))
     }
+
+    /// The development zones in force.
+    public var zones: [DevelopmentZone] { zoneShelf.zones }
 
     /// The chain catalogue in force.
     public var chains: ChainBook { chainShelf.book }
@@ -94,7 +96,7 @@ public struct RegionCatalog: Sendable {
     }
 
     public func region(_ code: String) -> Region? { byCode[code] }
-    public func zone(_ code: String) -> DevelopmentZone? { zoneByCode[code] }
+    public func zone(_ code: String) -> DevelopmentZone? { zoneShelf.zone(code) }
     /// The cities, and the counties directly under the province (the districts of a municipality such as 重庆, or
     /// 省直辖县级行政单位 such as 仙桃): those stand for their own city.
     public var cities: [Region] {
@@ -104,7 +106,7 @@ public struct RegionCatalog: Sendable {
     public func children(of code: String) -> [Region] { regions.filter { $0.parent == code } }
 
     /// True when `code` is a region or zone of this catalogue.
-    public func isKnown(_ code: String) -> Bool { byCode[code] != nil || zoneByCode[code] != nil }
+    public func isKnown(_ code: String) -> Bool { byCode[code] != nil || zoneShelf.zone(code) != nil }
 
     /// The city a county belongs to (a city returns itself).
     public func city(of code: String) -> String? {

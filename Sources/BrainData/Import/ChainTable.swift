@@ -1,7 +1,7 @@
 import BrainCore
 import Foundation
 
-/// One problem of a chain definition table, naming the row (the file's line; the header is line 1) and the column.
+/// One problem of a reference table (chain definitions, zones), naming the row (the file's line; the header is line 1) and the column.
 public struct ChainTableProblem: Codable, Sendable, Hashable, CustomStringConvertible {
     public let row: Int
     public let column: String
@@ -10,11 +10,13 @@ public struct ChainTableProblem: Codable, Sendable, Hashable, CustomStringConver
     public var description: String { "row \(row), column \(column) \"\(value)\": \(reason)" }
 }
 
-/// A chain definition table with problems; nothing of it is stored.
+/// A reference table (chain definitions, zones) with problems; nothing of it is stored.
 public struct ChainTableError: Error, CustomStringConvertible {
     public let problems: [ChainTableProblem]
+    /// Which table: `chain definition table` or `zone table`.
+    public var what = "chain definition table"
     public var description: String {
-        "the chain definition table has \(problems.count) problem(s): " + problems.prefix(20).map(\.description).joined(separator: "; ")
+        "the \(what) has \(problems.count) problem(s): " + problems.prefix(20).map(\.description).joined(separator: "; ")
     }
 }
 
@@ -187,7 +189,8 @@ public enum ChainTable {
         }.filter { !$0.isEmpty }
     }
 
-    static func headerIndex(_ header: [String]) throws -> [String: Int] {
+    static func headerIndex(_ header: [String], columns: [(field: String, aliases: [String], required: Bool)] = columns,
+                            what: String = "chain definition table") throws -> [String: Int] {
         func norm(_ s: String) -> String {
             s.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_").lowercased()
         }
@@ -199,7 +202,7 @@ public enum ChainTable {
         }
         let missing = columns.filter { $0.required && index[$0.field] == nil }.map(\.field)
         if !missing.isEmpty {
-            throw ImportFileError("the chain definition table lacks column(s) \(missing.joined(separator: ", ")); found: \(header.joined(separator: ","))")
+            throw ImportFileError("the \(what) lacks column(s) \(missing.joined(separator: ", ")); found: \(header.joined(separator: ","))")
         }
         return index
     }

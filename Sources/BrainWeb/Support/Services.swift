@@ -131,6 +131,17 @@ public struct Services: Sendable {
         return result
     }
 
+    /// Imports the province's zone table and rebuilds the cube (firms' zones) and the analyses.
+    public func importZones(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importZones(data, fileName: fileName, by: p)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference zones", target: "reference:zones:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "zones": String(result.entries)])))
+        try await cubes.refresh(from: store, catalog: catalog)
+        try await refreshAnalyses()
+        return result
+    }
+
     /// Gives trade matching the trading relations of the current supply network.
     public func refreshMarketRelations() {
         market.setRelations(Set(networks.network.links.map { $0.supplier + "|" + $0.customer }))
