@@ -151,3 +151,13 @@ import Testing
         await db.close()
     }
 }
+
+/// Trade matching's "neighbouring provinces" come from the national adjacency, for any home province.
+@Suite struct MarketNeighbourTests {
+    @Test func theHomeProvincesNeighboursComeFromTheNationalAdjacency() {
+        #expect(MarketContext(linkSuppliers: [:], pastRelations: [], homeProvince: "44").neighbourProvinces == ["35", "36", "43", "45"])
+        #expect(MarketContext(linkSuppliers: [:], pastRelations: [], homeProvince: "36").neighbourProvinces == ["33", "34", "35", "42", "43", "44"])
+        #expect(MarketContext(linkSuppliers: [:], pastRelations: [], homeProvince: "50").neighbourProvinces == ["42", "43", "51", "52", "61"])
+        #expect(MarketContext(linkSuppliers: [:], pastRelations: [], homeProvince: "46").neighbourProvinces.isEmpty)
+    }
+}

@@ -119,7 +119,7 @@ enum ServiceFixture {
         let exact = try ListingDraft(kind: "supply", product: "电池级碳酸锂", link: "NEWENERGY-02", quantity: 500, unit: "吨").validated(for: other, id: "S1", by: "u", today: today, chains: .jiangxi)
         let unrelated = try ListingDraft(kind: "supply", product: "实木餐桌", quantity: 500, unit: "件", region: "440300").validated(for: far, id: "S2", by: "u", today: today, chains: .jiangxi)
         let mine = try ListingDraft(kind: "supply", product: "电池级碳酸锂", quantity: 500, unit: "吨").validated(for: firm, id: "S3", by: "u", today: today, chains: .jiangxi)
-        let market = MarketDesk(store: f.store)
+        let market = MarketDesk(store: f.store, catalog: .jiangxi)
         try await market.save([demand, exact, unrelated, mine])
         let matches = try await market.matches(for: demand, limit: 10)
         #expect(matches.first?.listing.id == "S1")

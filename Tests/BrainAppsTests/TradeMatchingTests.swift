@@ -116,7 +116,7 @@ import Testing
     @Test func anExpiredListingNeverMatches() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-market-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/m.sqlite")
-        let desk = MarketDesk(store: store)
+        let desk = MarketDesk(store: store, catalog: .jiangxi)
         let today = MarketDesk.today()
         let monthAgo = ListingDraft.plusDays(today, -30), yesterday = ListingDraft.plusDays(today, -1), later = ListingDraft.plusDays(today, 30)
         let demand = Self.listing("D", "A", .demand, "铜杆", from: monthAgo, until: later)

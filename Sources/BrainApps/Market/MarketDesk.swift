@@ -81,10 +81,14 @@ public final class MarketDesk: Sendable {
     public let store: Store
     private let index = Mutex<MarketIndex?>(nil)
     private let relations = Mutex<Set<String>>([])
-    /// The province's link adjacency and two-digit code (Jiangxi's until `setProvince`).
-    private let province = Mutex<(suppliers: [String: Set<String>], code: String)>((MarketDesk.linkSuppliers(.jiangxi), "36"))
+    /// The province's link adjacency and two-digit code.
+    private let province: Mutex<(suppliers: [String: Set<String>], code: String)>
 
-    public init(store: Store) { self.store = store }
+    /// Trade matching of `catalog`'s province: its chains' link adjacency, its neighbours.
+    public init(store: Store, catalog: RegionCatalog) {
+        self.store = store
+        province = Mutex((Self.linkSuppliers(catalog.chains), catalog.provinceCode))
+    }
 
     /// Today in Beijing time, yyyy-MM-dd.
     public static func today(_ now: Date = Date()) -> String {
@@ -100,12 +104,6 @@ public final class MarketDesk: Sendable {
         var out: [String: Set<String>] = [:]
         for c in book.chains { for l in c.links { out[l.code] = Set(c.suppliers(of: l.code).map(\.code)) } }
         return out
-    }
-
-    /// Sets the province's chains (their link adjacency) and home province, and drops the index.
-    public func setProvince(_ catalog: RegionCatalog) {
-        province.withLock { $0 = (Self.linkSuppliers(catalog.chains), catalog.provinceCode) }
-        index.withLock { $0 = nil }
     }
 
     /// Sets the chains after an import of chain definitions, and drops the index.

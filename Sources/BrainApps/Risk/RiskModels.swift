@@ -99,8 +99,8 @@ public struct RiskThresholds: Codable, Sendable, Equatable {
     }
 
     /// Checks that each list has three bounds in the right order and that every chain override names a chain of
-    /// `chains` (the province's chains in force; default Jiangxi's bundled ones); returns the problem or nil.
-    public func problem(knownChains: ChainBook = .jiangxi) -> String? {
+    /// `knownChains` (the province's chains in force); returns the problem or nil.
+    public func problem(knownChains: ChainBook) -> String? {
         func check(_ name: String, _ v: [Double], falling: Bool) -> String? {
             guard v.count == 3 else { return "\(name) needs three bounds (yellow, orange, red)" }
             let ordered = falling ? (v[0] >= v[1] && v[1] >= v[2]) : (v[0] <= v[1] && v[1] <= v[2])

@@ -95,7 +95,7 @@ public struct Services: Sendable {
         self.policies = PolicyMatcher(store: store)
         self.catalogue = CatalogueDesk(store: store, cipher: cipher)
         self.diagnoses = DiagnosisDesk(store: store)
-        self.market = MarketDesk(store: store)
+        self.market = MarketDesk(store: store, catalog: catalog)
         self.ledger = AuditLedger(store: store)
         self.grants = DataGrants(store: store)
         self.monitor = SecurityMonitor(store: store)
@@ -114,7 +114,6 @@ public struct Services: Sendable {
         self.systemStatus = StatusDesk(store: store)
         self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes)
         self.reference = ReferenceDesk(store: store, catalog: catalog)
-        market.setProvince(catalog)
         refreshMarketRelations()
     }
 
