@@ -44,4 +44,22 @@ extension StoreSuite {
         #expect(try await store.referenceContent(kind: "chains", version: 9) == nil)
         await store.close()
     }
+
+    @Test(arguments: Backend.available)
+    func aFirmWithoutLinksIsListedOnTheChainItsClassPlacesItOn(_ backend: Backend) async throws {
+        let store = try await backend.freshStore()
+        var placed = sampleEnterprise(1, links: []), own = sampleEnterprise(2, links: ["NFM-04"]), elsewhere = sampleEnterprise(3, links: ["ELEC-01"])
+        placed.industry = "3211"; own.industry = "1311"; elsewhere.industry = "3211"
+        _ = try await store.upsertEnterprises([placed, own, elsewhere])
+        var q = EnterpriseQuery()
+        q.chain = "NFM"
+        #expect(Set(try await store.enterprises(q, scope: .all).items.map(\.uscc)) == [own.uscc], "without classes: the register's links only")
+        q.placedByClasses = ["3211"]
+        #expect(Set(try await store.enterprises(q, scope: .all).items.map(\.uscc)) == [own.uscc, placed.uscc], "explicit links of another chain win")
+        q.chain = nil
+        q.link = "NFM-04"
+        #expect(Set(try await store.enterprises(q, scope: .all).items.map(\.uscc)) == [own.uscc, placed.uscc])
+        #expect(try await store.enterprises(q, scope: .all).total == 2)
+        await store.close()
+    }
 }

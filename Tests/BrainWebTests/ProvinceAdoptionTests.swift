@@ -123,6 +123,14 @@ import Testing
         let placement = try #require((detail.object["enterprise"] as? [String: Any])?["chainPlacement"] as? [[String: Any]])
         #expect(placement.first?["reason"] as? String == reasonText)
         #expect(((detail.object["enterprise"] as? [String: Any])?["chainLinks"] as? [String])?.isEmpty == true, "the register is not changed")
+        // The registry lists a firm on the chain and link its class places it on.
+        let onChain = try await s.get("/api/v1/enterprises?chain=EI&limit=500", token: admin)
+        let onChainCodes = Set((onChain.object["items"] as? [[String: Any]] ?? []).compactMap { $0["uscc"] as? String })
+        let expected = Set(cube.firms.indices.filter { cube.firms[$0].chains.contains("EI") }.map { cube.firms[$0].uscc })
+        #expect(!expected.isEmpty && onChainCodes == expected, "the registry and the cube agree on who is on EI")
+        let placedLink = cube.placements[derived].links[0].link
+        let onLink = try await s.get("/api/v1/enterprises?link=\(placedLink)&limit=500", token: admin)
+        #expect((onLink.object["items"] as? [[String: Any]] ?? []).contains { $0["uscc"] as? String == cube.firms[derived].uscc })
         // Explicit links win: a firm that names its link sits only there.
         let explicit = try #require(cube.placements.firstIndex { $0.links.first?.basis == "explicit" })
         #expect(cube.placements[explicit].links.count == 1)
