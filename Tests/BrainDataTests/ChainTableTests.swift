@@ -125,3 +125,12 @@ import Testing
         }
     }
 }
+
+extension ChainTableTests {
+    @Test func atMostSixteenChains() throws {
+        var text = Self.header
+        for k in 1...17 { text += "C\(k),链\(k),,C\(k)-01,环节,上游,,,3985\n" }
+        let found = try problems(text)
+        #expect(found.count == 1 && found[0].row == 18 && found[0].column == "chain_code" && found[0].value == "C17" && found[0].reason.contains("at most 16 chains"))
+    }
+}

@@ -68,7 +68,9 @@ public struct RegionCatalog: Sendable {
     /// The two-digit GB/T 2260 province code (e.g. `36`).
     public var provinceCode: String { String(province.code.prefix(2)) }
 
-    /// Jiangxi's 1 province, 11 cities and 100 counties with its development zones, from the bundled CSV.
+    /// Jiangxi's 1 province, 11 cities and 100 counties with its development zones, from the bundled CSV: for the demo
+    /// generator, benchmarks and tests. Its shelves are shared by every user of this static, so a server builds its own
+    /// catalogue (`RegionCatalog.province("36")`) and imports reference data into that one.
     public static let jiangxi: RegionCatalog = {
         do {
             return RegionCatalog(regions: try loadRegions(resource: "jiangxi-regions"), zones: ZoneCatalog.jiangxi)

@@ -118,7 +118,7 @@ public enum ChainTable {
         }
         if count == 0 { throw ImportFileError("the chain definition table has a header but no rows") }
         if drafts.count > ChainBook.maximumChains {
-            fail(linkLine.values.max() ?? 2, "chain_code", drafts[ChainBook.maximumChains].code,
+            fail(drafts[ChainBook.maximumChains].links[0].line, "chain_code", drafts[ChainBook.maximumChains].code,
                  "a province may define at most \(ChainBook.maximumChains) chains")
         }
         for draft in drafts {
