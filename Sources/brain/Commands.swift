@@ -236,6 +236,7 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let db = try await store.open()
         print("database: \(db.kind.rawValue) \(db.location), schema version \(try await db.schemaVersion())")
+        print("province: \(try await db.province() ?? "not set (Jiangxi, 36, when it holds data)")")
         print("enterprises: \(try await db.enterpriseCount()) (规上 \(try await db.enterpriseCount(aboveScaleOnly: true)))")
         print("monthly reports: \(try await db.reportCount()), latest month \(try await db.latestReportedMonth()?.description ?? "-")")
         print("supply links: \(try await db.supplyLinkCount())")
