@@ -50,7 +50,7 @@ public struct AnalysisScope: Sendable {
         if let z = zoneCode, catalog.zone(z) == nil { throw AppError.bad("zone", "\(z) is not a known development zone code") }
         var chainCode: String?
         if let c = chain?.uppercased() {
-            guard ChainCatalog.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code; see /api/v1/chains") }
+            guard catalog.chains.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code; see /api/v1/chains") }
             chainCode = c
         }
         if let i = industry, !IndustryCatalog.standard.isValid(i) {
@@ -70,7 +70,7 @@ public struct AnalysisScope: Sendable {
 
     /// The 规上 firms of the cube inside this slice.
     public func firms(in cube: IndicatorCube, aboveScaleOnly: Bool = true) -> [Int] {
-        let isProvince = RegionCatalog.jiangxi.region(region)?.level == .province
+        let isProvince = cube.catalog.region(region)?.level == .province
         return cube.select(counties: isProvince ? nil : counties, zone: zone, chain: chain, industryPrefix: industry, aboveScaleOnly: aboveScaleOnly)
     }
 }

@@ -96,7 +96,7 @@ public struct ServiceDemoSeeder: Sendable {
         let today = MarketDesk.today()
         let listings = ListingSynth.listings(count: max(200, cube.firmCount / 4), seed: seed, firms: firms, links: links,
                                              validFrom: ListingDraft.plusDays(today, -60), validUntil: ListingDraft.plusDays(today, 120))
-        try await MarketDesk(store: store).save(listings)
+        try await MarketDesk(store: store, catalog: catalog).save(listings)
         s.listings = listings.count
         // Demonstration projects among the firms that invested in 智能化改造.
         let invested = try await store.investments(year: cube.lastMonth.month == 12 ? lastYear : lastYear - 1, kind: "smart")

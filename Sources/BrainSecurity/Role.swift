@@ -76,6 +76,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case publishNews = "news:publish"
     /// Moving an existing enterprise to another region or zone (a province-level act, audited per firm).
     case relocateEnterprises = "enterprises:relocate"
+    /// Importing and exporting the province's reference data (chain definitions, development zones): administrators.
+    case manageReference = "reference:manage"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.

@@ -8,6 +8,8 @@ public struct EnterpriseQuery: Sendable {
     public var zone: String?
     public var chain: String?
     public var link: String?
+    /// GB/T 4754 classes that place a firm without links of its own on `chain` (or `link`): such a firm matches too.
+    public var placedByClasses: [String]?
     /// GB/T 4754 prefix: a division `33` or a class `3311`.
     public var industry: String?
     public var size: SizeClass?
@@ -137,12 +139,16 @@ extension Store {
             }
             if let regions = query.regions { b = b.where("region", .in, Array(regions)) }
             if let zone = query.zone { b = b.where("zone", .equal, zone) }
-            if let chain = query.chain {
-                b = b.where(SQLColumn("uscc"), .in, SQLSubquery.select { $0.column("uscc").from("enterprise_links").where("chain", .equal, chain) })
+            // A firm on the chain (link) by its own links, or, without links of its own, by its class.
+            func onLinks(_ b: SQLSelectBuilder, column: String, value: String) -> SQLSelectBuilder {
+                let own = SQLSubquery.select { $0.column("uscc").from("enterprise_links").where(SQLColumn(column), .equal, SQLBind(value)) }
+                guard let classes = query.placedByClasses, !classes.isEmpty else { return b.where(SQLColumn("uscc"), .in, own) }
+                return b.where { g in
+                    g.where(SQLColumn("uscc"), .in, own).orWhere { $0.where("chain_links", .equal, "").where("industry", .in, classes) }
+                }
             }
-            if let link = query.link {
-                b = b.where(SQLColumn("uscc"), .in, SQLSubquery.select { $0.column("uscc").from("enterprise_links").where("link", .equal, link) })
-            }
+            if let chain = query.chain { b = onLinks(b, column: "chain", value: chain) }
+            if let link = query.link { b = onLinks(b, column: "link", value: link) }
             if let industry = query.industry { b = b.where("industry", .like, industry + "%") }
             if let size = query.size { b = b.where("size_class", .equal, size.rawValue) }
             if let above = query.aboveScale { b = b.where("above_scale", .equal, above ? 1 : 0) }

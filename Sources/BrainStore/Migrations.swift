@@ -208,6 +208,15 @@ enum Migrations {
             "DROP TABLE indicator_values",
             "DROP TABLE indicator_changes",
         ]),
+        // The province's reference data (chains, zones) as versioned
+        // tables; the province itself is the setting `province.code` of the existing settings table.
+        Migration(version: 15, name: "province reference data versions", statements: [
+            """
+            CREATE TABLE reference_versions (
+              kind TEXT NOT NULL, version INTEGER NOT NULL, actor TEXT NOT NULL, imported_at TEXT NOT NULL,
+              file_name TEXT NOT NULL, row_count INTEGER NOT NULL, content TEXT NOT NULL, PRIMARY KEY (kind, version))
+            """,
+        ]),
     ]
 }
 

@@ -29,7 +29,7 @@ func loadCube() async throws -> (Store, IndicatorCube) {
         try await DemoSeeder(scale: .province, lastMonth: DemoSeeder.defaultLastMonth()).seed(into: store, dataDirectory: data)
     }
     let t0 = clock.now
-    let cube = try await CubeBuilder.build(from: store)
+    let cube = try await CubeBuilder.build(from: store, catalog: .jiangxi)
     print("cube: \(cube.firmCount) firms × \(cube.monthCount) months, \(cube.reportCount) reports, built in \(String(format: "%.2f", seconds(clock.now - t0))) s")
     return (store, cube)
 }
@@ -111,7 +111,7 @@ case "market":
     print(String(format: "generated %d listings over %d firms in %.2f s", listings.count, firms.count, seconds(clock.now - t0)))
     let relations = Set(try await store.allSupplyLinks().map { $0.supplier + "|" + $0.customer })
     t0 = clock.now
-    let index = MarketIndex(listings: listings, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers, pastRelations: relations))
+    let index = MarketIndex(listings: listings, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers(.jiangxi), pastRelations: relations, homeProvince: "36"))
     print(String(format: "index over %d listings built in %.2f s", index.count, seconds(clock.now - t0)))
     var fast: [Double] = [], slow: [Double] = [], same = 0, sameScores = 0
     let verbose = args.contains("--verbose")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BrainApps
 import BrainCore
 import BrainData
 import BrainSecurity
@@ -14,7 +15,7 @@ struct Brain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "brain",
         abstract: "Industry Brain (产业大脑): the province industry platform.",
-        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DemoCommand.self, StatsCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self])
+        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DemoCommand.self, StatsCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self, ReferenceCommand.self])
 }
 
 /// Options every command shares: where data lives.
@@ -25,8 +26,30 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("database"), help: "postgres://user:pass@host:5432/db to use PostgreSQL, or sqlite:PATH. Default: DATA/brain.sqlite.")
     var database: String?
 
+    @Option(name: .customLong("province"),
+            help: "GB/T 2260 province code (two digits, e.g. 44 for 广东) an empty database is set to; default 36 (江西). A database already set to another province refuses it.")
+    var province: String?
+
     func open() async throws -> Store {
         try await Store.open(database: database ?? ProcessInfo.processInfo.environment["BRAIN_DATABASE"], dataDirectory: data)
+    }
+
+    /// Opens the store and settles its province (`--province` on an empty database, else the one it is set to; refuses a
+    /// different `--province`), with the province's reference data: regions, zones and the chains in force.
+    func openProvince() async throws -> (Store, RegionCatalog) {
+        var requested: String?
+        if let province {
+            guard let code = RegionCatalog.provinceCode(province) else { throw Failure(UnknownProvince(code: province).description) }
+            requested = code
+        }
+        let db = try await open()
+        do {
+            let code = try await db.settleProvince(requested: requested)
+            return (db, try await ReferenceDesk.catalog(for: db, province: code))
+        } catch let e as ProvinceMismatch {
+            await db.close()
+            throw Failure(e.description)
+        }
     }
 }
 

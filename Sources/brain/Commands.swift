@@ -25,10 +25,10 @@ struct UserCommand: AsyncParsableCommand {
             }
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw Failure("no password on standard input") }
-            let db = try await store.open()
+            let (db, catalog) = try await store.openProvince()
             defer { Task { await db.close() } }
             do {
-                let p = try await Accounts(store: db, catalog: .jiangxi).add(username: name, password: line, role: r, scope: scope)
+                let p = try await Accounts(store: db, catalog: catalog).add(username: name, password: line, role: r, scope: scope)
                 try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user add", target: "user:\(p.username)",
                                                                    source: "cli", detail: "{\"role\":\"\(p.role.rawValue)\",\"scope\":\"\(p.scope ?? "")\"}"))
                 print("created \(p.username) (\(p.role.rawValue)\(p.scope.map { ", scope \($0)" } ?? ""))")
@@ -90,9 +90,9 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         func run() async throws {
-            let db = try await store.open()
+            let (db, catalog) = try await store.openProvince()
             do {
-                try await Accounts(store: db, catalog: .jiangxi).resetSecondFactor(name)
+                try await Accounts(store: db, catalog: catalog).resetSecondFactor(name)
             } catch let e as Accounts.Problem {
                 await db.close()
                 throw Failure(e.description)
@@ -112,9 +112,9 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw Failure("no password on standard input") }
-            let db = try await store.open()
+            let (db, catalog) = try await store.openProvince()
             do {
-                try await Accounts(store: db, catalog: .jiangxi).setPassword(name, line)
+                try await Accounts(store: db, catalog: catalog).setPassword(name, line)
             } catch let e as Accounts.Problem {
                 await db.close()
                 throw Failure(e.description)
@@ -163,7 +163,7 @@ struct ImportCommand: AsyncParsableCommand {
         guard let dataSource = DataSource.named(source) else {
             throw ValidationError("unknown source \(source); use one of \(DataSource.builtIn.map(\.code).joined(separator: ", "))")
         }
-        let db = try await store.open()
+        let (db, catalog) = try await store.openProvince()
         let report: ImportReport
         // Every rejected row goes to --errors as it is found (the report itself keeps the first 10,000).
         let errorFile = try errors.map { try RejectedRowsFile(path: $0) }
@@ -175,8 +175,8 @@ struct ImportCommand: AsyncParsableCommand {
         var sink: ProblemSink?
         if let errorFile { sink = { errorFile.write($0) } }
         do {
-            report = try await Importer(store: db).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true, source: dataSource,
-                                                              progress: progress, problems: sink)
+            report = try await Importer(store: db, catalog: catalog).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true,
+                                                                                source: dataSource, progress: progress, problems: sink)
         } catch let e as ImportFileError {
             await db.close()
             throw Failure(e.description)
@@ -219,10 +219,14 @@ struct DemoCommand: AsyncParsableCommand {
             guard let m = Month(lastMonth) else { throw ValidationError("--last-month must be YYYY-MM") }
             last = m
         }
-        let db = try await store.open()
+        let (db, catalog) = try await store.openProvince()
         guard try await db.enterpriseCount() == 0 else {
             await db.close()
             throw Failure("the database already holds enterprises; use a new --data folder")
+        }
+        guard catalog.provinceCode == "36" else {
+            await db.close()
+            throw Failure("the demo dataset is Jiangxi's (36); this database is province \(catalog.provinceCode) (\(catalog.province.name)); import its own data instead (docs/adopt.md)")
         }
         let clock = ContinuousClock()
         let start = clock.now
@@ -243,6 +247,7 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let db = try await store.open()
         print("database: \(db.kind.rawValue) \(db.location), schema version \(try await db.schemaVersion())")
+        print("province: \(try await db.province() ?? "not set (Jiangxi, 36, when it holds data)")")
         print("enterprises: \(try await db.enterpriseCount()) (规上 \(try await db.enterpriseCount(aboveScaleOnly: true)))")
         print("monthly reports: \(try await db.reportCount()), latest month \(try await db.latestReportedMonth()?.description ?? "-")")
         print("supply links: \(try await db.supplyLinkCount())")

@@ -25,19 +25,24 @@ struct Serve: AsyncParsableCommand {
         guard demo == "none" || DemoScale(rawValue: demo) != nil else {
             throw ValidationError("--demo must be province, small or none, got \(demo)")
         }
-        let db = try await store.open()
+        let (db, catalog) = try await store.openProvince()
         if demo != "none", try await db.enterpriseCount() == 0, let scale = DemoScale(rawValue: demo) {
+            guard catalog.provinceCode == "36" else {
+                await db.close()
+                throw Failure("the demo dataset is Jiangxi's (36); this database is province \(catalog.provinceCode) (\(catalog.province.name)): start it with --demo none and import its own data (docs/adopt.md)")
+            }
             note("empty database: seeding the \(scale.rawValue) demo dataset (seed \(seed))…")
             let seeder = DemoSeeder(scale: scale, seed: seed, lastMonth: DemoSeeder.defaultLastMonth())
             try await seeder.seed(into: db, dataDirectory: store.data) { line in
                 if line.hasPrefix("wrote ") { progressLine(line) } else { progressLine(""); note(line) }
             }
         }
-        try await ensureAdmin(db)
+        try await ensureAdmin(db, catalog: catalog)
+        note("province \(catalog.provinceCode) \(catalog.province.name): \(catalog.cities.count) cities, \(catalog.counties.count) counties, \(catalog.zones.count) zones, \(catalog.chains.chains.count) chains (\(catalog.chains.origin))")
         let signer = try await Services.signer(for: db)
         let clock = ContinuousClock()
         let started = clock.now
-        let cubes = CubeHolder(try await CubeBuilder.build(from: db))
+        let cubes = CubeHolder(try await CubeBuilder.build(from: db, catalog: catalog))
         note("indicator cube: \(cubes.cube.firmCount) firms × \(cubes.cube.monthCount) months (\(cubes.cube.reportCount) reports) built in \(clock.now - started)")
         let scan = try await WarningService(store: db).rescan(cube: cubes.cube)
         note("risk scan: \(scan.warnings) warnings for the latest month (\(scan.new) new, \(scan.resolved) no longer firing)")
@@ -46,10 +51,10 @@ struct Serve: AsyncParsableCommand {
         note("supply network: \(networks.network.graph.nodeCount) firms, \(networks.network.graph.edgeCount) links, centrality in \(clock.now - networkStart)")
         let servicesStart = clock.now
         let cipher = try FieldCipher.load(dataDirectory: store.data)
-        if let seeded = try await ServiceDemoSeeder(store: db, seed: seed, cipher: cipher).seedIfDemo(cube: cubes.cube, network: networks.network) {
+        if let seeded = try await ServiceDemoSeeder(store: db, seed: seed, cipher: cipher).seedIfDemo(cube: cubes.cube, network: networks.network, catalog: catalog) {
             note("demo services: \(seeded) in \(clock.now - servicesStart)")
         }
-        let services = Services(store: db, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
+        let services = Services(store: db, catalog: catalog, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
         try await services.sessions.reload(from: db)
         try await services.demo.load(from: db)
         if services.demo.holdsDemoData { note("this database holds the invented demo dataset; every portal page says 演示数据") }
@@ -131,12 +136,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Creates `admin` on first start with BRAIN_ADMIN_PASSWORD, or a generated password printed once.
-    func ensureAdmin(_ db: Store) async throws {
+    func ensureAdmin(_ db: Store, catalog: RegionCatalog) async throws {
         guard try await db.user("admin") == nil else { return }
         let env = ProcessInfo.processInfo.environment["BRAIN_ADMIN_PASSWORD"]
         let password = env ?? Passwords.generate()
         if let weak = Passwords.weakness(password) { throw Failure("BRAIN_ADMIN_PASSWORD is too weak: \(weak)") }
-        _ = try await Accounts(store: db, catalog: .jiangxi).add(username: "admin", password: password, role: .admin, scope: nil)
+        _ = try await Accounts(store: db, catalog: catalog).add(username: "admin", password: password, role: .admin, scope: nil)
         try await AuditLedger(store: db).record(AuditEvent(actor: "system", action: "user add", target: "user:admin", source: "cli",
                                                            detail: "{\"role\":\"admin\",\"reason\":\"first start\"}"))
         if env == nil {

@@ -14,7 +14,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-asof-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/a.sqlite")
         Self.open.withLock { $0.append(store) }
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let uscc = CreditCode.make(region: "360681", body: "00000001")!.value
         _ = try await importer.importData(Data("统一社会信用代码,企业名称,行政区划代码,行业代码,从业人员,营业收入\n\(uscc),甲,360681,3211,120,5000\n".utf8),
                                           fileName: "f.csv", kind: .enterprises, actor: "t")

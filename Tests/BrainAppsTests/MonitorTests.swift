@@ -15,7 +15,7 @@ enum Fixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-apps-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 5, lastMonth: last).seed(into: store, dataDirectory: dir)
-        return (store, try await CubeBuilder.build(from: store), manifest)
+        return (store, try await CubeBuilder.build(from: store, catalog: .jiangxi), manifest)
     }
 
     static func load() async throws -> (store: Store, cube: IndicatorCube, manifest: DemoManifest) { try await loading.value }

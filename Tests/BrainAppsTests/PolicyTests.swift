@@ -37,7 +37,7 @@ import Testing
                          autoGrant: false, validFrom: "2026-01", validUntil: "2026-12", createdBy: "t"),
         ])
         let desk = PolicyMatcher(store: store)
-        let (matches, _) = try await desk.refresh(cube: try await CubeBuilder.build(from: store))
+        let (matches, _) = try await desk.refresh(cube: try await CubeBuilder.build(from: store, catalog: .jiangxi))
         #expect(matches.policies.map(\.record.id) == ["GOOD"])
         #expect(desk.unparsablePolicies.map(\.id) == ["BROKEN"])
         #expect(desk.unparsablePolicies.first?.problem.isEmpty == false)

@@ -35,7 +35,7 @@ import Testing
         let firms = Array(f.cube.firms.prefix(20))
         try await store.upsertEnterprises(firms)
         for e in firms { _ = try await store.upsertReports(try await f.store.reports(uscc: e.uscc)) }
-        let cube = try await CubeBuilder.build(from: store)
+        let cube = try await CubeBuilder.build(from: store, catalog: .jiangxi)
         let last = cube.lastMonth
         try await store.upsertPolicies([
             Self.policy("NOW", from: last.adding(months: -3).description, until: last.adding(months: 3).description),

@@ -26,7 +26,7 @@ import Testing
             }
         }
         _ = try await store.upsertReports(reports)
-        return (try await CubeBuilder.build(from: store), store)
+        return (try await CubeBuilder.build(from: store, catalog: .jiangxi), store)
     }
 
     func base(_ k: Int, noise: Double = 0) -> [Indicator: Double] {

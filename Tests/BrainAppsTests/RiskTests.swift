@@ -31,11 +31,11 @@ import Testing
 
     @Test func thresholdsAreValidated() {
         var t = RiskThresholds()
-        #expect(t.problem() == nil)
+        #expect(t.problem(knownChains: .jiangxi) == nil)
         t.outputDrop = [-50, -30, -20]
-        #expect(t.problem()?.contains("outputDrop") == true)
+        #expect(t.problem(knownChains: .jiangxi)?.contains("outputDrop") == true)
         t = RiskThresholds()
         t.chains["NOPE"] = .init(outputDrop: [-10, -20, -30])
-        #expect(t.problem()?.contains("NOPE") == true)
+        #expect(t.problem(knownChains: .jiangxi)?.contains("NOPE") == true)
     }
 }

@@ -13,7 +13,7 @@ enum ServiceFixture {
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 7, lastMonth: Fixture.last).seed(into: store, dataDirectory: dir)
         try await CatalogueDesk(store: store).seedIfEmpty()
-        return (store, try await CubeBuilder.build(from: store), try await SupplyNetwork.load(from: store), manifest)
+        return (store, try await CubeBuilder.build(from: store, catalog: .jiangxi), try await SupplyNetwork.load(from: store), manifest)
     }
     static func load() async throws -> (store: Store, cube: IndicatorCube, network: SupplyNetwork, manifest: DemoManifest) { try await loading.value }
 
@@ -33,7 +33,7 @@ enum ServiceFixture {
         // Strong everywhere except management, which is at the bottom.
         var answers = ServiceFixture.answers(desk.questionnaire, large: false, fraction: 1)
         for q in desk.questionnaire.questions(largeFirm: false) where q.subarea?.hasPrefix("management.") == true { answers[q.id] = 0 }
-        let record = try await desk.submit(firm: firm, answers: answers, by: "firm-user")
+        let record = try await desk.submit(firm: firm, answers: answers, by: "firm-user", catalog: .jiangxi)
         #expect(record.result.weakestArea == "management")
         #expect(record.result.level == 4 || record.result.level == 3)
         #expect(record.result.total == 85)
@@ -64,7 +64,7 @@ enum ServiceFixture {
         answers["F1"] = 9
         answers.removeValue(forKey: "O2")
         do {
-            _ = try await desk.submit(firm: firm, answers: answers, by: "u")
+            _ = try await desk.submit(firm: firm, answers: answers, by: "u", catalog: .jiangxi)
             Issue.record("bad answers were accepted")
         } catch let e as DiagnosisFailure {
             #expect(e.problems.map(\.field).contains("answers.F1"))
@@ -78,9 +78,9 @@ enum ServiceFixture {
         let desk = DiagnosisDesk(store: f.store)
         let large = f.cube.firms.filter { DiagnosisDesk.isLarge($0) }
         let a = try #require(large.first), b = try #require(large.dropFirst().first { $0.chains.first == a.chains.first && RegionCatalog.jiangxi.city(of: $0.region) == RegionCatalog.jiangxi.city(of: a.region) } ?? large.dropFirst().first)
-        let ra = try await desk.submit(firm: a, answers: ServiceFixture.answers(desk.questionnaire, large: true, fraction: 0.34), by: "u", refer: false)
+        let ra = try await desk.submit(firm: a, answers: ServiceFixture.answers(desk.questionnaire, large: true, fraction: 0.34), by: "u", catalog: .jiangxi, refer: false)
         #expect(ra.result.maturity != nil)
-        let rb = try await desk.submit(firm: b, answers: ServiceFixture.answers(desk.questionnaire, large: true, fraction: 1), by: "u", refer: false)
+        let rb = try await desk.submit(firm: b, answers: ServiceFixture.answers(desk.questionnaire, large: true, fraction: 1), by: "u", catalog: .jiangxi, refer: false)
         #expect(rb.result.maturity?.level == 5)
         if rb.chain == ra.chain && rb.city == ra.city {
             #expect(rb.peers >= 1)
@@ -96,7 +96,7 @@ enum ServiceFixture {
         try await policies.refresh(cube: f.cube)
         let before = try #require(try await policies.matches(for: firm.uscc, cube: f.cube).first { $0.policyId == "DIGITAL-DEMO" })
         #expect(before.criteria.contains { $0.criterion.contains("digital_level") && $0.state == .unknown })
-        _ = try await desk.submit(firm: firm, answers: ServiceFixture.answers(desk.questionnaire, large: DiagnosisDesk.isLarge(firm), fraction: 1), by: "u", refer: false)
+        _ = try await desk.submit(firm: firm, answers: ServiceFixture.answers(desk.questionnaire, large: DiagnosisDesk.isLarge(firm), fraction: 1), by: "u", catalog: .jiangxi, refer: false)
         try await policies.refresh(cube: f.cube)
         let after = try #require(try await policies.matches(for: firm.uscc, cube: f.cube).first { $0.policyId == "DIGITAL-DEMO" })
         #expect(after.criteria.contains { $0.criterion.contains("digital_level") && $0.state == .met })
@@ -106,20 +106,20 @@ enum ServiceFixture {
         let f = try await ServiceFixture.load()
         let firm = f.cube.firms[0], other = f.cube.firms[1], far = f.cube.firms[2]
         let today = "2026-11-27"
-        #expect(throws: AppError.self) { try ListingDraft(kind: "demand", product: " ", quantity: 5, unit: "吨").validated(for: firm, id: "x", by: "u", today: today) }
+        #expect(throws: AppError.self) { try ListingDraft(kind: "demand", product: " ", quantity: 5, unit: "吨").validated(for: firm, id: "x", by: "u", today: today, chains: .jiangxi) }
         do {
-            _ = try ListingDraft(kind: "supply", product: "铜杆", quantity: -1, unit: "吨").validated(for: firm, id: "x", by: "u", today: today)
+            _ = try ListingDraft(kind: "supply", product: "铜杆", quantity: -1, unit: "吨").validated(for: firm, id: "x", by: "u", today: today, chains: .jiangxi)
             Issue.record("negative quantity accepted")
         } catch let e as AppError {
             #expect(e.parameter == "quantity")
         }
-        #expect(throws: AppError.self) { try ListingDraft(kind: "supply", product: "铜杆", link: "NOPE-01", quantity: 1, unit: "吨").validated(for: firm, id: "x", by: "u", today: today) }
-        #expect(throws: AppError.self) { try ListingDraft(kind: "offer", product: "铜杆", quantity: 1, unit: "吨").validated(for: firm, id: "x", by: "u", today: today) }
-        let demand = try ListingDraft(kind: "demand", product: "电池级碳酸锂", link: "NEWENERGY-02", quantity: 100, unit: "吨").validated(for: firm, id: "D1", by: "u", today: today)
-        let exact = try ListingDraft(kind: "supply", product: "电池级碳酸锂", link: "NEWENERGY-02", quantity: 500, unit: "吨").validated(for: other, id: "S1", by: "u", today: today)
-        let unrelated = try ListingDraft(kind: "supply", product: "实木餐桌", quantity: 500, unit: "件", region: "440300").validated(for: far, id: "S2", by: "u", today: today)
-        let mine = try ListingDraft(kind: "supply", product: "电池级碳酸锂", quantity: 500, unit: "吨").validated(for: firm, id: "S3", by: "u", today: today)
-        let market = MarketDesk(store: f.store)
+        #expect(throws: AppError.self) { try ListingDraft(kind: "supply", product: "铜杆", link: "NOPE-01", quantity: 1, unit: "吨").validated(for: firm, id: "x", by: "u", today: today, chains: .jiangxi) }
+        #expect(throws: AppError.self) { try ListingDraft(kind: "offer", product: "铜杆", quantity: 1, unit: "吨").validated(for: firm, id: "x", by: "u", today: today, chains: .jiangxi) }
+        let demand = try ListingDraft(kind: "demand", product: "电池级碳酸锂", link: "NEWENERGY-02", quantity: 100, unit: "吨").validated(for: firm, id: "D1", by: "u", today: today, chains: .jiangxi)
+        let exact = try ListingDraft(kind: "supply", product: "电池级碳酸锂", link: "NEWENERGY-02", quantity: 500, unit: "吨").validated(for: other, id: "S1", by: "u", today: today, chains: .jiangxi)
+        let unrelated = try ListingDraft(kind: "supply", product: "实木餐桌", quantity: 500, unit: "件", region: "440300").validated(for: far, id: "S2", by: "u", today: today, chains: .jiangxi)
+        let mine = try ListingDraft(kind: "supply", product: "电池级碳酸锂", quantity: 500, unit: "吨").validated(for: firm, id: "S3", by: "u", today: today, chains: .jiangxi)
+        let market = MarketDesk(store: f.store, catalog: .jiangxi)
         try await market.save([demand, exact, unrelated, mine])
         let matches = try await market.matches(for: demand, limit: 10)
         #expect(matches.first?.listing.id == "S1")
@@ -182,7 +182,7 @@ enum ServiceFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-svc-seed-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         _ = try await DemoSeeder(scale: .small, seed: 3, lastMonth: Fixture.last).seed(into: store, dataDirectory: nil)
-        let cube = try await CubeBuilder.build(from: store)
+        let cube = try await CubeBuilder.build(from: store, catalog: .jiangxi)
         let network = try await SupplyNetwork.load(from: store)
         let first = try #require(try await ServiceDemoSeeder(store: store, seed: 3).seedIfDemo(cube: cube, network: network))
         #expect(first.solutions >= 80 && first.diagnoses > 0 && first.listings >= 100)

@@ -40,8 +40,10 @@ struct SmallWorld {
         let world = SmallWorld(store: try await Store.openSQLite(path: dir + "/w.sqlite"), months: months)
         open.withLock { $0.append(world.store) }
         try await world.store.upsertEnterprises(firms.map {
-            Enterprise(uscc: code($0.n), name: "测试\($0.n)", region: $0.region, zone: nil, industry: "3211", employees: 300,
-                       revenue: $0.revenue, chainLinks: $0.links)
+            // A firm with links is a copper smelter (3211, on NFM); one without sits on no chain: its class (3399, other
+            // metal products) is on no link of the bundled chains, so the cube places it nowhere.
+            Enterprise(uscc: code($0.n), name: "测试\($0.n)", region: $0.region, zone: nil, industry: $0.links.isEmpty ? "3399" : "3211",
+                       employees: 300, revenue: $0.revenue, chainLinks: $0.links)
         })
         try await world.write(firms)
         return world
@@ -60,5 +62,5 @@ struct SmallWorld {
         _ = try await store.upsertReports(reports)
     }
 
-    func cube() async throws -> IndicatorCube { try await CubeBuilder.build(from: store) }
+    func cube() async throws -> IndicatorCube { try await CubeBuilder.build(from: store, catalog: .jiangxi) }
 }

@@ -19,7 +19,7 @@ import Testing
     func match(_ others: [MarketListing], relations: Set<String> = []) -> [MarketMatch] { match(Self.demand, others, relations: relations) }
 
     func match(_ query: MarketListing, _ others: [MarketListing], relations: Set<String> = []) -> [MarketMatch] {
-        let index = MarketIndex(listings: [query] + others, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers, pastRelations: relations))
+        let index = MarketIndex(listings: [query] + others, context: MarketContext(linkSuppliers: MarketDesk.linkSuppliers(.jiangxi), pastRelations: relations, homeProvince: "36"))
         let found = index.matches(for: query, limit: 20)
         for m in found {
             #expect(m.parts.map(\.factor) == ["product", "industry", "chain", "distance", "capacity", "relation"])
@@ -116,7 +116,7 @@ import Testing
     @Test func anExpiredListingNeverMatches() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-market-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/m.sqlite")
-        let desk = MarketDesk(store: store)
+        let desk = MarketDesk(store: store, catalog: .jiangxi)
         let today = MarketDesk.today()
         let monthAgo = ListingDraft.plusDays(today, -30), yesterday = ListingDraft.plusDays(today, -1), later = ListingDraft.plusDays(today, 30)
         let demand = Self.listing("D", "A", .demand, "铜杆", from: monthAgo, until: later)

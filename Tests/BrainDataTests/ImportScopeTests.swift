@@ -12,7 +12,7 @@ import Testing
 
     func seeded() async throws -> (Store, Importer, yichun: String, local: String) {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let yichun = code(1, region: "360902"), local = code(2, region: "360121")
         try await store.upsertEnterprises([
             Enterprise(uscc: yichun, name: "宜春锂业", region: "360902", zone: nil, industry: "3211", employees: 100, revenue: 5000),

@@ -41,7 +41,7 @@ func code(_ n: Int, region: String = "360681") -> String {
 
     @Test func tenThousandRowsWithHundredBrokenKeeps9900AndReplayChangesNothing() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let (csv, broken) = Self.enterprisesFile()
         let data = Data([0xEF, 0xBB, 0xBF]) + Data(csv.utf8)
         let first = try await importer.importData(data, fileName: "firms.csv", kind: .enterprises, actor: "test")
@@ -63,7 +63,7 @@ func code(_ n: Int, region: String = "360681") -> String {
 
     @Test func englishHeadersAliasesAndReasons() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let csv = """
         uscc,name,region,industry,employees,revenue,zone,chain_links,notes
         \(code(1).lowercased()),一号公司,360681,3211,300,52000,Z360602,NFM-04,x
@@ -89,7 +89,7 @@ func code(_ n: Int, region: String = "360681") -> String {
 
     @Test func missingRequiredColumnRefusesTheFile() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store)
+        let importer = Importer(store: store, catalog: .jiangxi)
         await #expect(throws: ImportFileError.self) {
             try await importer.importData(Data("uscc,name\nx,y\n".utf8), fileName: "bad.csv", kind: .enterprises, actor: "t")
         }
@@ -98,7 +98,7 @@ func code(_ n: Int, region: String = "360681") -> String {
 
     @Test func indicatorsValidateMonthsNumbersAndRegistration() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         try await store.upsertEnterprises([Enterprise(uscc: code(1), name: "甲", region: "360681", zone: nil, industry: "3211", employees: 100, revenue: 5000)])
         let csv = """
         统一社会信用代码,月份,工业总产值,营业收入,利润总额,用电量,税收,从业人员,出口交货值,研发费用,应收账款,产成品存货
@@ -130,7 +130,7 @@ func code(_ n: Int, region: String = "360681") -> String {
 
     @Test func supplyLinksAcceptOutsideSuppliers() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         try await store.upsertEnterprises([Enterprise(uscc: code(1), name: "甲", region: "360681", zone: nil, industry: "3211", employees: 100, revenue: 5000)])
         let outside = CreditCode.make(region: "440300", body: "ABCDEFGH")!.value
         let csv = """

@@ -24,7 +24,7 @@ import Testing
     /// Two registered firms with a statistics-bureau month on file (stored the old way, before sources were kept).
     func world() async throws -> (Store, Importer) {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let firms = "统一社会信用代码,企业名称,行政区划代码,行业代码,从业人员,营业收入\n\(a),甲公司,360681,3211,120,5000\n\(b),乙公司,360681,3211,80,3000\n"
         _ = try await importer.importData(Data(firms.utf8), fileName: "firms.csv", kind: .enterprises, actor: "test")
         var ra = MonthlyReport(uscc: a, month: Self.month, values: Array(repeating: nil, count: Indicator.allCases.count))
@@ -119,7 +119,7 @@ extension IndicatorMergeTests {
     /// A register without the chain-link or founding-year column (or with those cells empty) keeps what is stored.
     @Test func aRegisterWithoutLinksKeepsThem() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let header = "统一社会信用代码,企业名称,行政区划代码,行业代码,从业人员,营业收入"
         _ = try await importer.importData(Data("\(header),产业链环节,成立年份\n\(a),甲公司,360681,3211,120,5000,NFM-04;NFM-07,2001\n\(b),乙公司,360681,3211,80,3000,NFM-04,1999\n".utf8),
                                           fileName: "full.csv", kind: .enterprises, actor: "test")
@@ -135,7 +135,7 @@ extension IndicatorMergeTests {
 extension IndicatorMergeTests {
     @Test func theClearMarkerEmptiesLinksOnPurpose() async throws {
         let store = try await tempStore()
-        let importer = Importer(store: store, latestMonth: Month("2026-10")!)
+        let importer = Importer(store: store, catalog: .jiangxi, latestMonth: Month("2026-10")!)
         let header = "统一社会信用代码,企业名称,行政区划代码,行业代码,从业人员,营业收入,产业链环节"
         _ = try await importer.importData(Data("\(header)\n\(a),甲公司,360681,3211,120,5000,NFM-04\n".utf8), fileName: "a.csv", kind: .enterprises, actor: "test")
         _ = try await importer.importData(Data("\(header)\n\(a),甲公司,360681,3211,120,5000,清除\n".utf8), fileName: "b.csv", kind: .enterprises, actor: "test")

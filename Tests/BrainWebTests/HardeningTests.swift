@@ -80,7 +80,7 @@ import Testing
         try await s.services.store.saveAwards([award, PolicyAward(id: "A-HUGE2-\(local.uscc)", policyId: "HNTE-REWARD", uscc: local.uscc,
                                                                   route: "application", state: "paid", amount: 1e308, basis: "[]", history: [])])
         // What `brain serve` does at start, and after every import.
-        try await s.services.cubes.refresh(from: s.services.store)
+        try await s.services.cubes.refresh(from: s.services.store, catalog: s.services.catalog)
         try await s.services.refreshAnalyses()
         let cube = s.services.cubes.cube
         #expect(cube.skippedValues == 6, "the four poisoned values are skipped in both months, except the tiny one read as 0")

@@ -12,6 +12,7 @@ import Testing
             ("enterprise is outside your data scope", "不在您的数据范围内"),
             ("outside your data scope", "不在您的数据范围内"),
             ("not a GB/T 2260 code of 江西省", "不是江西省的 GB/T 2260 行政区划代码"),
+            ("东湖区 is a region of 江西省, not of 广东省 (province 44), which this platform serves", "东湖区属于江西省，不属于本平台服务的广东省（省级代码 44）"),
             ("not a valid 统一社会信用代码: check character is '0' but should be 'Q'", "不是有效的统一社会信用代码：校验位为“0”，应为“Q”"),
             ("not a valid 统一社会信用代码: a credit code has 18 characters, this one has 10", "不是有效的统一社会信用代码：应为 18 位，此处为 10 位"),
             ("above the plausible maximum of 100000000 万元 for one record; check the unit", "超过单条记录的合理上限 100000000 万元，请检查计量单位"),

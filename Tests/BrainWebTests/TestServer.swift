@@ -29,8 +29,10 @@ final class TestServer: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-web-\(UUID().uuidString)").path
         let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
         let manifest = try await DemoSeeder(scale: .small, seed: 11, lastMonth: Month("2026-10")!).seed(into: store, dataDirectory: dir)
-        let services = Services(store: store, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
-                                cubes: CubeHolder(try await CubeBuilder.build(from: store)),
+        // A catalogue of its own (not the shared `.jiangxi`), so an import of chain definitions stays in this server.
+        let catalog = try RegionCatalog.province("36")
+        let services = Services(store: store, catalog: catalog, signer: TokenSigner(secret: Data("test-secret-test-secret-test-sec".utf8)),
+                                cubes: CubeHolder(try await CubeBuilder.build(from: store, catalog: catalog)),
                                 networks: SupplyNetworkHolder(try await SupplyNetwork.load(from: store)),
                                 cipher: FieldCipher(current: Array(repeating: 7, count: 32)), mfaPolicy: .optional,
                                 rateLimits: rateLimits)

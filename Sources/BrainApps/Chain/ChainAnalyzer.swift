@@ -9,10 +9,10 @@ public struct ChainAnalyzer: Sendable {
     public let network: SupplyNetwork
     public let catalog: RegionCatalog
 
-    public init(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog = .jiangxi) {
+    public init(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog? = nil) {
         self.cube = cube
         self.network = network
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
     }
 
     /// Trailing-12-month output of a firm ending at `end` (0 when it reported nothing).

@@ -78,7 +78,7 @@ public final class DiagnosisDesk: Sendable {
     public static func isLarge(_ e: Enterprise) -> Bool { e.sizeClass == .large || e.sizeClass == .medium }
 
     /// Scores and saves a diagnosis; the answers are checked whole and nothing is saved when any is wrong.
-    public func submit(firm e: Enterprise, answers: [String: Int], by user: String, catalog: RegionCatalog = .jiangxi,
+    public func submit(firm e: Enterprise, answers: [String: Int], by user: String, catalog: RegionCatalog,
                        at time: String = Timestamp.now(), refer: Bool = true) async throws -> DiagnosisRecord {
         let result: DiagnosisResult
         do { result = try questionnaire.score(answers, largeFirm: Self.isLarge(e)) } catch { throw error }
@@ -88,7 +88,7 @@ public final class DiagnosisDesk: Sendable {
         let candidates = try await catalogue.solutions().map {
             SolutionCandidate(id: $0.id, title: $0.title, areas: $0.areas, chains: $0.chains, priceMin: $0.priceMin, priceMax: $0.priceMax)
         }
-        let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { ChainCatalog.chain($0)?.name }, candidates: candidates, limit: 5)
+        let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { catalog.chains.chain($0)?.name }, candidates: candidates, limit: 5)
         let id = "DG-\(e.uscc)-\(time.filter(\.isNumber))"
         var referrals: [String] = []
         if refer, !recs.isEmpty {

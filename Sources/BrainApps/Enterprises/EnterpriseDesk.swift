@@ -61,15 +61,19 @@ public struct EnterpriseDesk: Sendable {
             if case .zone(let mine) = scope, mine != zone { throw AppError.forbidden("zone \(zone) is outside your data scope (\(mine))") }
             query.zone = zone
         }
+        // Firms without links of their own sit on the links their class is listed on (`ChainPlacement`).
         if let chain = f.chain?.uppercased() {
-            guard ChainCatalog.chain(chain) != nil else { throw AppError.bad("chain", "\(chain) is not a chain code; see /api/v1/chains") }
+            guard let found = catalog.chains.chain(chain) else { throw AppError.bad("chain", "\(chain) is not a chain code; see /api/v1/chains") }
             query.chain = chain
+            query.placedByClasses = Array(Set(found.links.flatMap(\.industries)))
         }
         if let link = f.link?.uppercased() {
-            guard ChainCatalog.chain(String(link.split(separator: "-").first ?? ""))?.link(link) != nil else {
+            guard let found = catalog.chains.chain(ofLink: link)?.link(link) else {
                 throw AppError.bad("link", "\(link) is not a chain link code")
             }
             query.link = link
+            let both = Set(found.industries).intersection(query.placedByClasses ?? found.industries)
+            query.placedByClasses = query.chain == nil ? found.industries : Array(both)
         }
         if let industry = f.industry {
             guard industries.isValid(industry) else { throw AppError.bad("industry", "\(industry) is not a GB/T 4754-2017 division or class") }

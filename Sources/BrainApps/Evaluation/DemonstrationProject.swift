@@ -63,7 +63,7 @@ public struct DemonstrationProjectDraft: Codable, Sendable {
     }
 
     /// The project, or every problem with the draft (field and reason).
-    public func validated(firm: (String) -> Enterprise?, id: String, by user: String) throws -> DemonstrationProject {
+    public func validated(firm: (String) -> Enterprise?, id: String, by user: String, chains: ChainBook) throws -> DemonstrationProject {
         var problems: [(String, String)] = []
         var company: Enterprise?
         if let u = uscc {
@@ -76,7 +76,7 @@ public struct DemonstrationProjectDraft: Codable, Sendable {
         let lvl = level ?? "省级"
         if !DemonstrationProject.levels.contains(lvl) { problems.append(("level", "must be 国家级, 省级 or 市级")) }
         if let y = year { if !(2000...2100).contains(y) { problems.append(("year", "must be a year from 2000 to 2100")) } } else { problems.append(("year", "required")) }
-        if let c = chain, ChainCatalog.chain(c) == nil { problems.append(("chain", "\(c) is not a chain code")) }
+        if let c = chain, chains.chain(c) == nil { problems.append(("chain", "\(c) is not a chain code")) }
         if let v = investment, !v.isFinite || v < 0 || v > 1e8 { problems.append(("investment", "must be an amount from 0 to 100000000 万元")) }
         for (k, o) in (outcomes ?? []).enumerated() {
             if o.metric.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(("outcomes[\(k)].metric", "required")) }

@@ -142,9 +142,9 @@ public struct EvaluationIndex: Sendable {
     /// Cells need at least this many 规上 firms.
     public let minimumFirms: Int
 
-    public init(cube: IndicatorCube, catalog: RegionCatalog = .jiangxi, digitalScores: [String: Double], minimumFirms: Int = 3) {
+    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil, digitalScores: [String: Double], minimumFirms: Int = 3) {
         self.cube = cube
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
         self.digitalScores = digitalScores
         self.minimumFirms = minimumFirms
     }
@@ -230,7 +230,7 @@ public struct EvaluationIndex: Sendable {
                 rows.append((k, weightSum > 0 ? round1(total / weightSum) : 0, comps, notes))
             }
             rows.sort { ($0.index, $1.key) > ($1.index, $0.key) }
-            let name = ChainCatalog.chain(c)?.name ?? c
+            let name = catalog.chains.chain(c)?.name ?? c
             for (r, row) in rows.enumerated() where admits(row.key) {
                 let areaName = area == .city ? catalog.region(row.key)?.name ?? row.key : catalog.zone(row.key)?.shortName ?? row.key
                 if let why = disclosure.suppression(kept[row.key]!.hidden) {

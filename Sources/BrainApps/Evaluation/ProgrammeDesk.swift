@@ -56,7 +56,7 @@ public struct ProgrammeDesk: Sendable {
     /// Registers a project of an enterprise inside the caller's scope (`programs:manage`).
     public func register(_ draft: DemonstrationProjectDraft, by p: Principal, cube: IndicatorCube, now: Date = Date()) async throws -> DemonstrationProject {
         try p.require(.managePrograms)
-        let project = try draft.validated(firm: { u in cube.firmIndex[u].map { cube.firms[$0] } }, id: "D-\(UInt64(now.timeIntervalSince1970 * 1000))", by: p.username)
+        let project = try draft.validated(firm: { u in cube.firmIndex[u].map { cube.firms[$0] } }, id: "D-\(UInt64(now.timeIntervalSince1970 * 1000))", by: p.username, chains: cube.catalog.chains)
         guard p.enterpriseScope(in: catalog).admits(uscc: project.uscc, region: project.region, zone: cube.firmIndex[project.uscc].flatMap { cube.firms[$0].zone }) else {
             throw AppError.forbidden("enterprise \(project.uscc) is outside your data scope")
         }
@@ -74,7 +74,7 @@ public struct ProgrammeDesk: Sendable {
     /// Imports targets (`programs:manage`): good rows are kept, bad rows listed by index with field and reason.
     public func importTargets(_ rows: [InvestmentTargetDraft], by p: Principal) async throws -> InvestmentTargetReport {
         try p.require(.managePrograms)
-        let (good, problems) = InvestmentTargetDraft.validate(rows, provincePrefix: String(catalog.province.code.prefix(2)))
+        let (good, problems) = InvestmentTargetDraft.validate(rows, provincePrefix: String(catalog.province.code.prefix(2)), chains: catalog.chains)
         try await store.saveInvestmentTargets(good)
         return InvestmentTargetReport(rowsTotal: rows.count, rowsAccepted: good.count, rowsRejected: rows.count - good.count, problems: problems)
     }

@@ -58,10 +58,10 @@ public struct UpgradeBriefWriter: Sendable {
     public let network: SupplyNetwork
     public let catalog: RegionCatalog
 
-    public init(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog = .jiangxi) {
+    public init(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog? = nil) {
         self.cube = cube
         self.network = network
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
     }
 
     public func brief(chain: IndustryChain, scope: AnalysisScope, maturity: [String: MaturitySnapshot], projects: [DemonstrationProject],

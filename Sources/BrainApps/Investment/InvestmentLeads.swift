@@ -76,10 +76,10 @@ public struct InvestmentLeads: Sendable {
     public let catalog: RegionCatalog
     public let targets: [InvestmentTarget]
 
-    public init(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog = .jiangxi, targets: [InvestmentTarget]) {
+    public init(cube: IndicatorCube, network: SupplyNetwork, catalog: RegionCatalog? = nil, targets: [InvestmentTarget]) {
         self.cube = cube
         self.network = network
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
         self.targets = targets
     }
 

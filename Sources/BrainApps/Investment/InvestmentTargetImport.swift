@@ -11,7 +11,7 @@ public struct InvestmentTargetDraft: Decodable, Sendable {
     let revenue: Double?
     let note: String?
 
-    public static func validate(_ rows: [InvestmentTargetDraft], provincePrefix: String) -> ([InvestmentTarget], [InvestmentTargetReport.Problem]) {
+    public static func validate(_ rows: [InvestmentTargetDraft], provincePrefix: String, chains: ChainBook) -> ([InvestmentTarget], [InvestmentTargetReport.Problem]) {
         var good: [InvestmentTarget] = []
         var problems: [InvestmentTargetReport.Problem] = []
         for (k, r) in rows.enumerated() {
@@ -21,7 +21,7 @@ public struct InvestmentTargetDraft: Decodable, Sendable {
             if let n = r.note, n.count > 2_000 { bad("note", "at most 2,000 characters"); continue }
             guard let region = r.region, region.count == 6, region.allSatisfy(\.isNumber) else { bad("region", "must be a 6-digit GB/T 2260 code"); continue }
             guard !region.hasPrefix(provincePrefix) else { bad("region", "\(region) is inside the province; targets are firms outside it"); continue }
-            guard let chainCode = r.chain?.uppercased(), let chain = ChainCatalog.chain(chainCode) else { bad("chain", "must be a chain code such as NEWENERGY"); continue }
+            guard let chainCode = r.chain?.uppercased(), let chain = chains.chain(chainCode) else { bad("chain", "must be a chain code of the province (see /api/v1/chains)"); continue }
             guard let link = r.link, chain.link(link) != nil else { bad("link", "must be a link code of \(chainCode), such as \(chain.links[0].code)"); continue }
             if let v = r.revenue, !v.isFinite || v < 0 { bad("revenue", "must be a non-negative amount in 万元"); continue }
             good.append(InvestmentTarget(code: code, name: name, region: region, chain: chainCode, link: link, revenue: r.revenue, note: r.note ?? "", source: "imported"))

@@ -31,7 +31,7 @@ public struct ListingDraft: Codable, Sendable {
     }
 
     /// The listing, or the first problem (field and reason) with the count of others.
-    public func validated(for firm: Enterprise, id: String, by user: String, today: String) throws -> MarketListing {
+    public func validated(for firm: Enterprise, id: String, by user: String, today: String, chains: ChainBook) throws -> MarketListing {
         var problems: [(String, String)] = []
         let k = kind.flatMap(ListingKind.init(rawValue:))
         if kind == nil { problems.append(("kind", "required: supply or demand")) } else if k == nil { problems.append(("kind", "must be supply or demand, got '\(kind!)'")) }
@@ -45,7 +45,7 @@ public struct ListingDraft: Codable, Sendable {
         if u.isEmpty { problems.append(("unit", "required, e.g. 吨, 件, 台, 套")) } else if u.count > 10 { problems.append(("unit", "at most 10 characters")) }
         var chain: String?
         if let l = link {
-            if let c = ChainCatalog.chain(String(l.split(separator: "-").first ?? "")), c.link(l) != nil { chain = c.code }
+            if let c = chains.chain(ofLink: l) { chain = c.code }
             else { problems.append(("link", "\(l) is not a chain link code such as NEWENERGY-03")) }
         }
         if let i = industry, !IndustryCatalog.standard.isValid(i) { problems.append(("industry", "\(i) is not a GB/T 4754-2017 division or class")) }
@@ -81,8 +81,14 @@ public final class MarketDesk: Sendable {
     public let store: Store
     private let index = Mutex<MarketIndex?>(nil)
     private let relations = Mutex<Set<String>>([])
+    /// The province's link adjacency and two-digit code.
+    private let province: Mutex<(suppliers: [String: Set<String>], code: String)>
 
-    public init(store: Store) { self.store = store }
+    /// Trade matching of `catalog`'s province: its chains' link adjacency, its neighbours.
+    public init(store: Store, catalog: RegionCatalog) {
+        self.store = store
+        province = Mutex((Self.linkSuppliers(catalog.chains), catalog.provinceCode))
+    }
 
     /// Today in Beijing time, yyyy-MM-dd.
     public static func today(_ now: Date = Date()) -> String {
@@ -93,12 +99,18 @@ public final class MarketDesk: Sendable {
         return f.string(from: now)
     }
 
-    /// Link → the links that feed it, over all chains.
-    public static let linkSuppliers: [String: Set<String>] = {
+    /// Link → the links that feed it, over all chains of `book`.
+    public static func linkSuppliers(_ book: ChainBook) -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
-        for c in ChainCatalog.all { for l in c.links { out[l.code] = Set(c.suppliers(of: l.code).map(\.code)) } }
+        for c in book.chains { for l in c.links { out[l.code] = Set(c.suppliers(of: l.code).map(\.code)) } }
         return out
-    }()
+    }
+
+    /// Sets the chains after an import of chain definitions, and drops the index.
+    public func setLinkSuppliers(_ book: ChainBook) {
+        province.withLock { $0.suppliers = Self.linkSuppliers(book) }
+        index.withLock { $0 = nil }
+    }
 
     /// Sets the trading relations already known (supplier|customer), e.g. from the supply network, and drops the index.
     public func setRelations(_ pairs: Set<String>) {
@@ -136,7 +148,9 @@ public final class MarketDesk: Sendable {
     public func currentIndex() async throws -> MarketIndex {
         if let i = index.withLock({ $0 }) { return i }
         let open = try await listings(state: "open")
-        let built = MarketIndex(listings: open, context: MarketContext(linkSuppliers: Self.linkSuppliers, pastRelations: relations.withLock { $0 }))
+        let home = province.withLock { $0 }
+        let built = MarketIndex(listings: open, context: MarketContext(linkSuppliers: home.suppliers, pastRelations: relations.withLock { $0 },
+                                                                       homeProvince: home.code))
         index.withLock { $0 = built }
         return built
     }

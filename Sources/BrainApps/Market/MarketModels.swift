@@ -1,3 +1,4 @@
+import BrainCore
 import BrainStore
 import Foundation
 
@@ -14,11 +15,9 @@ public struct MarketContext: Sendable {
     /// Two-digit codes of the provinces bordering the home province.
     public let neighbourProvinces: Set<String>
 
-    /// Jiangxi's neighbours: 湖南, 湖北, 安徽, 浙江, 福建, 广东.
-    public static let jiangxiNeighbours: Set<String> = ["43", "42", "34", "33", "35", "44"]
-
-    /// `neighbours` defaults to Jiangxi's neighbours when the home province is Jiangxi (36), otherwise to none.
-    public init(linkSuppliers: [String: Set<String>], pastRelations: Set<String>, homeProvince: String = "36",
+    /// `neighbours` defaults to the provinces bordering the home province (`ProvinceNeighbours`, the bundled national
+    /// adjacency).
+    public init(linkSuppliers: [String: Set<String>], pastRelations: Set<String>, homeProvince: String,
                 neighbours: Set<String>? = nil) {
         self.linkSuppliers = linkSuppliers
         var customers: [String: Set<String>] = [:]
@@ -28,11 +27,11 @@ public struct MarketContext: Sendable {
         self.linkCustomers = customers
         self.pastRelations = pastRelations
         self.homeProvince = homeProvince
-        self.neighbourProvinces = neighbours ?? (homeProvince == "36" ? MarketContext.jiangxiNeighbours : [])
+        self.neighbourProvinces = neighbours ?? ProvinceNeighbours.of(homeProvince)
     }
 
     /// Builds the context from downstream edges (link code → codes of the links it feeds), as chain links list them.
-    public static func fromFeeds(_ feeds: [String: [String]], pastRelations: Set<String> = [], homeProvince: String = "36",
+    public static func fromFeeds(_ feeds: [String: [String]], pastRelations: Set<String> = [], homeProvince: String,
                                  neighbours: Set<String>? = nil) -> MarketContext {
         var suppliers: [String: Set<String>] = [:]
         for (from, tos) in feeds {

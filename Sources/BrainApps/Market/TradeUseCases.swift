@@ -13,7 +13,7 @@ extension MarketDesk {
         try p.require(.trade)
         guard let uscc = p.ownEnterprise, let i = cube.firmIndex[uscc] else { throw AppError.forbidden("your account has no enterprise") }
         let listing = try draft.validated(for: cube.firms[i], id: "L-\(String(UInt64(now.timeIntervalSince1970 * 1_000_000), radix: 36))",
-                                          by: p.username, today: Self.today(now))
+                                          by: p.username, today: Self.today(now), chains: cube.catalog.chains)
         try await save([listing])
         return listing
     }

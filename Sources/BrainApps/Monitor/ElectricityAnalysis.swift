@@ -116,7 +116,7 @@ extension MonitorService {
         for (key, g) in groupIndex.sorted(by: { $0.key < $1.key }) where key != "*" {
             let code = String(key.dropFirst())
             if key.hasPrefix("R") { regions.append(row(g, code: code, name: catalog.region(code)?.name ?? code)) }
-            else { chains.append(row(g, code: code, name: ChainCatalog.chain(code)?.name ?? code)) }
+            else { chains.append(row(g, code: code, name: catalog.chains.chain(code)?.name ?? code)) }
         }
         divergent.sort { ($0.outputYoy - $0.electricityYoy) > ($1.outputYoy - $1.electricityYoy) }
         return ElectricityAnalysis(period: p.description, whole: row(0, code: scope.region, name: catalog.region(scope.region)?.name ?? scope.region),

@@ -7,9 +7,9 @@ public struct MonitorService: Sendable {
     public let cube: IndicatorCube
     public let catalog: RegionCatalog
 
-    public init(cube: IndicatorCube, catalog: RegionCatalog = .jiangxi) {
+    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil) {
         self.cube = cube
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
     }
 
     /// The overview of a slice for its period: totals with 同比/环比, loss and negative-growth shares, firm counts,
@@ -61,7 +61,7 @@ public struct MonitorService: Sendable {
         let zoneRows = zoneGroups.map { code, agg in
             agg.row(code: code, name: code == "-" ? "开发区外" : catalog.zone(code)?.shortName ?? code)
         }.sorted { ($0.code == "-" ? 1 : 0, $0.code) < ($1.code == "-" ? 1 : 0, $1.code) }
-        let chainRows = chainGroups.map { code, agg in agg.row(code: code, name: ChainCatalog.chain(code)?.name ?? code) }
+        let chainRows = chainGroups.map { code, agg in agg.row(code: code, name: catalog.chains.chain(code)?.name ?? code) }
             .sorted { $0.outputValue > $1.outputValue }
         let divisionRows = divisionGroups.map { code, agg in agg.row(code: code, name: IndustryCatalog.standard.division(code)?.name ?? code) }
             .sorted { $0.outputValue > $1.outputValue }

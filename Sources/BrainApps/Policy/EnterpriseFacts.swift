@@ -13,10 +13,10 @@ public struct EnterpriseFacts: Sendable {
     /// The last full calendar year of data.
     public let lastYear: Int
 
-    public init(cube: IndicatorCube, catalog: RegionCatalog = .jiangxi, qualifications: [String: [String]],
+    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil, qualifications: [String: [String]],
                 smartInvestment: [String: Double], digitalLevels: [String: Double] = [:]) {
         self.cube = cube
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
         self.qualifications = qualifications
         self.smartInvestment = smartInvestment
         self.digitalLevels = digitalLevels

@@ -39,9 +39,11 @@ public final class PolicyMatcher: Sendable {
     /// Loads the policies (seeding the examples into an empty table), matches them against every enterprise of the
     /// cube, and grants what 免申即享 policies owe. Returns the matches and how many new grants were made.
     @discardableResult
-    public func refresh(cube: IndicatorCube, catalog: RegionCatalog = .jiangxi) async throws -> (matches: PolicyMatches, newGrants: Int) {
+    public func refresh(cube: IndicatorCube, catalog given: RegionCatalog? = nil) async throws -> (matches: PolicyMatches, newGrants: Int) {
+        let catalog = given ?? cube.catalog
         var records = try await store.policies()
-        if records.isEmpty {
+        // The seeded policies are Jiangxi's; any other province starts with none and writes its own.
+        if records.isEmpty, catalog.provinceCode == "36" {
             let year = cube.lastMonth.year
             records = SeededPolicies.all(validFrom: "\(year)-01", validUntil: "\(year + 1)-12")
             try await store.upsertPolicies(records)

@@ -57,7 +57,7 @@ extension RiskScanner {
         var byLink: [String: [Int]] = [:]
         for i in 0..<cube.firmCount { for link in cube.firms[i].chainLinks { byLink[link, default: []].append(i) } }
         var out: [RiskWarning] = []
-        for chain in ChainCatalog.all {
+        for chain in catalog.chains.chains {
             for link in chain.links {
                 guard let members = byLink[link.code], !members.isEmpty else { continue }
                 let total = members.reduce(0.0) { $0 + cube.firms[$1].revenue }

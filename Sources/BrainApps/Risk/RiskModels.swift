@@ -98,8 +98,9 @@ public struct RiskThresholds: Codable, Sendable, Equatable {
         public var staffDrop: [Double]?
     }
 
-    /// Checks that each list has three bounds in the right order; returns the problem or nil.
-    public func problem() -> String? {
+    /// Checks that each list has three bounds in the right order and that every chain override names a chain of
+    /// `knownChains` (the province's chains in force); returns the problem or nil.
+    public func problem(knownChains: ChainBook) -> String? {
         func check(_ name: String, _ v: [Double], falling: Bool) -> String? {
             guard v.count == 3 else { return "\(name) needs three bounds (yellow, orange, red)" }
             let ordered = falling ? (v[0] >= v[1] && v[1] >= v[2]) : (v[0] <= v[1] && v[1] <= v[2])
@@ -114,7 +115,7 @@ public struct RiskThresholds: Codable, Sendable, Equatable {
             if let p = check(name, bounds, falling: falling) { return p }
         }
         for (code, o) in chains.sorted(by: { $0.key < $1.key }) {
-            if ChainCatalog.chain(code) == nil { return "unknown chain \(code) in chains" }
+            if knownChains.chain(code) == nil { return "unknown chain \(code) in chains" }
             let parts: [(String, [Double]?)] = [("outputDrop", o.outputDrop), ("powerDrop", o.powerDrop), ("staffDrop", o.staffDrop)]
             for (name, bounds) in parts {
                 if let bounds, let p = check("chains.\(code).\(name)", bounds, falling: true) { return p }

@@ -9,10 +9,10 @@ public struct RiskScanner: Sendable {
     public let thresholds: RiskThresholds
     public let catalog: RegionCatalog
 
-    public init(cube: IndicatorCube, thresholds: RiskThresholds = RiskThresholds(), catalog: RegionCatalog = .jiangxi) {
+    public init(cube: IndicatorCube, thresholds: RiskThresholds = RiskThresholds(), catalog: RegionCatalog? = nil) {
         self.cube = cube
         self.thresholds = thresholds
-        self.catalog = catalog
+        self.catalog = catalog ?? cube.catalog
     }
 
     /// Every warning for the period.

@@ -58,7 +58,7 @@ public struct WarningDesk: Sendable {
             query.zone = z
         }
         if let c = f.chain {
-            guard ChainCatalog.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code") }
+            guard catalog.chains.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code") }
             query.chain = c
         }
         if let e = f.enterprise {
@@ -105,7 +105,7 @@ public struct WarningDesk: Sendable {
     public func saveThresholds(_ t: RiskThresholds, by p: Principal, cube: IndicatorCube) async throws -> RiskThresholds {
         try p.require(.configureRules)
         let service = WarningService(store: store)
-        try await service.saveThresholds(t)
+        try await service.saveThresholds(t, chains: cube.catalog.chains)
         try await service.rescan(cube: cube)
         return t
     }

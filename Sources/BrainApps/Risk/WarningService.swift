@@ -22,8 +22,8 @@ public struct WarningService: Sendable {
     }
 
     /// Validates and saves thresholds.
-    public func saveThresholds(_ t: RiskThresholds) async throws {
-        if let problem = t.problem() { throw AppError.bad("thresholds", problem) }
+    public func saveThresholds(_ t: RiskThresholds, chains: ChainBook) async throws {
+        if let problem = t.problem(knownChains: chains) { throw AppError.bad("thresholds", problem) }
         try await store.setSetting(Self.thresholdsKey, String(decoding: try JSONEncoder().encode(t), as: UTF8.self))
     }
 

@@ -35,7 +35,7 @@ public struct TalentDesk: Sendable {
         }
         var chainCode: String?
         if let c = chain?.uppercased() {
-            guard ChainCatalog.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code") }
+            guard catalog.chains.chain(c) != nil else { throw AppError.bad("chain", "\(c) is not a chain code") }
             chainCode = c
         }
         let records = try await store.talent(cities: cities)

@@ -80,7 +80,7 @@ public struct TalentMap: Codable, Sendable {
         let citySummaries = Dictionary(grouping: cells, by: \.city).map { summary($0.key, catalog.region($0.key)?.name ?? $0.key, $0.value) }
             .sorted { $0.code < $1.code }
         let chainSummaries = Dictionary(grouping: cells.filter { $0.chain != nil }, by: { $0.chain! })
-            .map { summary($0.key, ChainCatalog.chain($0.key)?.name ?? $0.key, $0.value) }.sorted { $0.ratio > $1.ratio }
+            .map { summary($0.key, catalog.chains.chain($0.key)?.name ?? $0.key, $0.value) }.sorted { $0.ratio > $1.ratio }
         return TalentMap(period: latest, cells: cells, cities: citySummaries, chains: chainSummaries)
     }
 }

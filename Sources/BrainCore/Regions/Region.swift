@@ -33,23 +33,44 @@ public enum CodeListError: Error, CustomStringConvertible {
     }
 }
 
-/// The GB/T 2260 regions of one province plus its development zones; answers containment questions.
+/// A province's reference data: its GB/T 2260 regions, its development zones and (through a shared shelf) the chain
+/// catalogue in force; answers containment questions.
 public struct RegionCatalog: Sendable {
     public let province: Region
     public let regions: [Region]
-    public let zones: [DevelopmentZone]
+    /// The development zones in force, shared by every copy of this catalogue (an import replaces them for all).
+    public let zoneShelf: ZoneShelf
     private let byCode: [String: Region]
-    private let zoneByCode: [String: DevelopmentZone]
+    /// The chain catalogue in force, shared by every copy of this catalogue (an import replaces it for all).
+    public let chainShelf: ChainShelf
+    /// The counties, and the cities without counties, in code order: every place a firm can be registered.
+    private let leaves: [String]
 
-    public init(regions: [Region], zones: [DevelopmentZone]) {
+    /// A catalogue of `regions` (one province and its cities and counties) with `zones`; `chains` defaults to
+    /// Jiangxi's bundled chains for Jiangxi (360000) and to none for any other province.
+    public init(regions: [Region], zones: [DevelopmentZone], chains: ChainBook? = nil, zoneOrigin: String? = nil) {
         self.regions = regions
-        self.zones = zones
+        self.zoneShelf = ZoneShelf(zones, origin: zoneOrigin ?? (zones.isEmpty ? "none" : "bundled zones-jiangxi.json"))
         self.byCode = Dictionary(regions.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        self.zoneByCode = Dictionary(zones.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        self.province = regions.first { $0.level == .province } ?? Region(code: "000000", name: "", level: .province, parent: nil)
+        let province = regions.first { $0.level == .province } ?? Region(code: "000000", name: "", level: .province, parent: nil)
+        self.province = province
+        let parents = Set(regions.compactMap(\.parent))
+        self.leaves = regions.filter { $0.level != .province && !parents.contains($0.code) }.map(\.code)
+        self.chainShelf = ChainShelf(chains ?? (province.code == "360000" ? .jiangxi : .empty))
     }
 
-    /// Jiangxi's 1 province, 11 cities and 100 counties with its development zones, from the bundled CSV.
+    /// The development zones in force.
+    public var zones: [DevelopmentZone] { zoneShelf.zones }
+
+    /// The chain catalogue in force.
+    public var chains: ChainBook { chainShelf.book }
+
+    /// The two-digit GB/T 2260 province code (e.g. `36`).
+    public var provinceCode: String { String(province.code.prefix(2)) }
+
+    /// Jiangxi's 1 province, 11 cities and 100 counties with its development zones, from the bundled CSV: for the demo
+    /// generator, benchmarks and tests. Its shelves are shared by every user of this static, so a server builds its own
+    /// catalogue (`RegionCatalog.province("36")`) and imports reference data into that one.
     public static let jiangxi: RegionCatalog = {
         do {
             return RegionCatalog(regions: try loadRegions(resource: "jiangxi-regions"), zones: ZoneCatalog.jiangxi)
@@ -77,13 +98,17 @@ public struct RegionCatalog: Sendable {
     }
 
     public func region(_ code: String) -> Region? { byCode[code] }
-    public func zone(_ code: String) -> DevelopmentZone? { zoneByCode[code] }
-    public var cities: [Region] { regions.filter { $0.level == .city } }
+    public func zone(_ code: String) -> DevelopmentZone? { zoneShelf.zone(code) }
+    /// The cities, and the counties directly under the province (the districts of a municipality such as 重庆, or
+    /// 省直辖县级行政单位 such as 仙桃): those stand for their own city.
+    public var cities: [Region] {
+        regions.filter { $0.level == .city || ($0.level == .county && $0.parent == province.code) }
+    }
     public var counties: [Region] { regions.filter { $0.level == .county } }
     public func children(of code: String) -> [Region] { regions.filter { $0.parent == code } }
 
     /// True when `code` is a region or zone of this catalogue.
-    public func isKnown(_ code: String) -> Bool { byCode[code] != nil || zoneByCode[code] != nil }
+    public func isKnown(_ code: String) -> Bool { byCode[code] != nil || zoneShelf.zone(code) != nil }
 
     /// The city a county belongs to (a city returns itself).
     public func city(of code: String) -> String? {
@@ -91,7 +116,7 @@ public struct RegionCatalog: Sendable {
         switch region.level {
         case .province: return nil
         case .city: return region.code
-        case .county: return region.parent
+        case .county: return region.parent == province.code ? region.code : region.parent
         }
     }
 
@@ -100,8 +125,11 @@ public struct RegionCatalog: Sendable {
         guard let region = byCode[code] else { return [] }
         switch region.level {
         case .county: return [region.code]
-        case .city: return children(of: region.code).map(\.code)
-        case .province: return counties.map(\.code)
+        case .city:
+            // A city without counties (东莞, 中山: towns directly under the city) covers its own code.
+            let children = children(of: region.code).map(\.code)
+            return children.isEmpty ? [region.code] : children
+        case .province: return leaves
         }
     }
 

@@ -5,7 +5,9 @@ import Synchronization
 
 /// Builds an `IndicatorCube` from the store in one scan of the indicators table.
 public enum CubeBuilder {
-    public static func build(from store: Store, catalog: RegionCatalog = .jiangxi) async throws -> IndicatorCube {
+    /// Builds the cube of `catalog`'s province. A firm without its own chain link codes is placed on the links of the
+    /// chains in force whose industry classes hold its class (`ChainPlacement`); the register itself is not changed.
+    public static func build(from store: Store, catalog: RegionCatalog) async throws -> IndicatorCube {
         let firms = try await store.allEnterprises()
         let range = try await store.reportMonthRange()
         let first = range?.lowerBound ?? Month(year: 2000, month: 1)!
@@ -14,15 +16,18 @@ public enum CubeBuilder {
         let sink = CubeSink(firms: firms, first: first, months: months)
         if range != nil { try await store.scanReports(into: sink) }
         var skipped = sink.skipped
-        let clean = firms.map { e -> Enterprise in
+        let book = catalog.chains
+        let placements = firms.map { ChainPlacement.place(industry: $0.industry, explicitLinks: $0.chainLinks, book: book) }
+        let clean = zip(firms, placements).map { e, placed -> Enterprise in
             // The registry's own figures decide size and 规上: an implausible one is read as unknown (0) and counted.
             var e = e
+            if e.chainLinks.isEmpty { e.chainLinks = placed.linkCodes }
             if !(e.revenue.isFinite && DataDictionary.range("enterprise", "revenue").contains(e.revenue)) { e.revenue = 0; skipped += 1 }
             if !DataDictionary.range("enterprise", "employees").contains(Double(e.employees)) { e.employees = 0; skipped += 1 }
             return e
         }
         return IndicatorCube(firstMonth: first, lastMonth: last, firms: clean, catalog: catalog, values: sink.take(), reportCount: sink.rows,
-                             skippedValues: skipped)
+                             skippedValues: skipped, placements: placements)
     }
 }
 
@@ -80,7 +85,7 @@ public final class CubeHolder: Sendable {
     public var cube: IndicatorCube { current.withLock { $0 } }
 
     /// Rebuilds from the store and swaps the new cube in.
-    public func refresh(from store: Store, catalog: RegionCatalog = .jiangxi) async throws {
+    public func refresh(from store: Store, catalog: RegionCatalog) async throws {
         let fresh = try await CubeBuilder.build(from: store, catalog: catalog)
         current.withLock { $0 = fresh }
         version.withLock { $0 += 1 }

@@ -32,9 +32,16 @@ public final class IndicatorCube: Sendable {
     /// Stored values left out because they were not finite or outside the data dictionary's plausible range.
     public let skippedValues: Int
     public let builtAt: Date
+    /// The province's reference data the cube was built with (regions, zones, the chains in force then).
+    public let catalog: RegionCatalog
+    /// Per firm: the chain links the firm sits on with why (its own link codes, or links derived from its industry
+    /// class); `firms[i].chainLinks` holds the same codes.
+    public let placements: [ChainPlacement]
 
     init(firstMonth: Month, lastMonth: Month, firms: [Enterprise], catalog: RegionCatalog, values: [[Double]], reportCount: Int,
-         skippedValues: Int = 0) {
+         skippedValues: Int = 0, placements: [ChainPlacement]? = nil) {
+        self.catalog = catalog
+        self.placements = placements ?? firms.map { ChainPlacement.place(industry: $0.industry, explicitLinks: $0.chainLinks, book: .empty) }
         self.firstMonth = firstMonth
         self.lastMonth = lastMonth
         monthCount = lastMonth.ordinal - firstMonth.ordinal + 1
@@ -44,7 +51,7 @@ public final class IndicatorCube: Sendable {
         counties = catalog.counties.map(\.code)
         zones = catalog.zones.map(\.code)
         divisions = IndustryCatalog.standard.divisions.map(\.code)
-        chains = ChainCatalog.all.map(\.code)
+        chains = catalog.chains.codes
         let cityIdx = Dictionary(uniqueKeysWithValues: cities.enumerated().map { ($1, Int32($0)) })
         let countyIdx = Dictionary(uniqueKeysWithValues: counties.enumerated().map { ($1, Int32($0)) })
         let zoneIdx = Dictionary(uniqueKeysWithValues: zones.enumerated().map { ($1, Int32($0)) })

@@ -16,7 +16,7 @@ public struct Importer: Sendable {
     /// Rows merged at a time in a streamed (indicators) import; the file is still committed once.
     public var partRows = 20_000
 
-    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, latestMonth: Month? = nil) {
+    public init(store: Store, catalog: RegionCatalog, industries: IndustryCatalog = .standard, latestMonth: Month? = nil) {
         self.store = store
         self.catalog = catalog
         self.industries = industries
@@ -228,7 +228,7 @@ public struct Importer: Sendable {
                 let group = check.text("occupation_group", map.value("occupation_group", in: fields), maxLength: Self.maxLength("talent", "occupation_group"), required: false)
                 let skill = check.text("skill_level", map.value("skill_level", in: fields), maxLength: Self.maxLength("talent", "skill_level"), required: false)
                 let education = check.text("education", map.value("education", in: fields), maxLength: Self.maxLength("talent", "education"), required: false)
-                if let chain, ChainCatalog.chain(chain) == nil { check.fail("chain", chain, "unknown chain code") }
+                if let chain, catalog.chains.chain(chain) == nil { check.fail("chain", chain, "unknown chain code") }
                 if check.ok, let city, let occupation, let period, let s = supply ?? nil, let d = demand ?? nil, let salary, let experience {
                     good.append(TalentRecord(city: city, occupation: occupation, chain: chain, period: period.description,
                                              supply: s, demand: d, medianSalary: salary, occupationGroup: group,

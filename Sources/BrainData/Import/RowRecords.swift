@@ -11,7 +11,14 @@ extension Importer {
             if let known = catalog.region(r) {
                 if known.level == .province { check.fail("region", r, "a province code is too coarse; give the county or city"); region = nil }
             } else {
-                check.fail("region", r, "not a GB/T 2260 code of \(catalog.province.name)"); region = nil
+                let elsewhere = RegionCatalog.national.first { $0.code == r }
+                let home = elsewhere.flatMap { e in RegionCatalog.national.first { $0.code == String(e.code.prefix(2)) + "0000" } }
+                if let elsewhere, let home {
+                    check.fail("region", r, "\(elsewhere.name) is a region of \(home.name), not of \(catalog.province.name) (province \(catalog.provinceCode)), which this platform serves")
+                } else {
+                    check.fail("region", r, "not a GB/T 2260 code of \(catalog.province.name)")
+                }
+                region = nil
             }
         }
         var zone = map.value("zone", in: fields)
@@ -50,7 +57,7 @@ extension Importer {
             for raw in text.split(whereSeparator: { ";|；、 ".contains($0) }) {
                 let code = raw.uppercased()
                 let chainCode = String(code.split(separator: "-").first ?? "")
-                if ChainCatalog.chain(chainCode)?.link(code) == nil { check.fail("chain_links", String(raw), "unknown chain link code") } else { links.append(code) }
+                if catalog.chains.chain(chainCode)?.link(code) == nil { check.fail("chain_links", String(raw), "unknown chain link code") } else { links.append(code) }
             }
         }
         let foundedValue = check.integer("founded", map.value("founded", in: fields), required: false)
@@ -115,10 +122,10 @@ extension Importer {
         if region == nil, let s = supplier { region = known[s]?.region ?? CreditCode.registrationRegionOf(s) }
         let link = map.value("link", in: fields)?.uppercased()
         var chain = map.value("chain", in: fields)?.uppercased()
-        if let c = chain, ChainCatalog.chain(c) == nil { check.fail("chain", c, "unknown chain code") }
+        if let c = chain, catalog.chains.chain(c) == nil { check.fail("chain", c, "unknown chain code") }
         if let l = link {
             let c = String(l.split(separator: "-").first ?? "")
-            if ChainCatalog.chain(c)?.link(l) == nil { check.fail("link", l, "unknown chain link code") } else if chain == nil { chain = c }
+            if catalog.chains.chain(c)?.link(l) == nil { check.fail("link", l, "unknown chain link code") } else if chain == nil { chain = c }
         }
         let supplierName = check.text("supplier_name", map.value("supplier_name", in: fields), maxLength: Self.maxLength("supply", "supplier_name"), required: false)
         guard check.ok, let supplier, let customer, let product, let v = value ?? nil, let region else { return nil }

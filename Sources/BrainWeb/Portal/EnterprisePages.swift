@@ -35,8 +35,13 @@ extension Portal {
         let region = services.catalog.region(e.region)
         var lines = ["统一社会信用代码 \(e.uscc)", "\(region?.name ?? e.region)", services.industries.name(of: e.industry), e.sizeClass.nameZh + (e.aboveScale ? " · 规上" : "")]
         if let z = e.zone.flatMap({ services.catalog.zone($0)?.shortName }) { lines.append(z) }
-        if !e.chains.isEmpty { lines.append(e.chains.compactMap { ChainCatalog.chain($0)?.name }.joined(separator: "、")) }
+        if !e.chains.isEmpty { lines.append(e.chains.compactMap { services.catalog.chains.chain($0)?.name }.joined(separator: "、")) }
         var body = "<p class=\"sub\">" + lines.map(SVGText.escape).joined(separator: " · ") + "</p>"
+        // The cube's placement: the registered links, or those derived from the industry class, with why.
+        let placed = cube.placements[i]
+        if !placed.links.isEmpty {
+            body += "<p class=\"sub\">产业链环节：" + placed.links.map { SVGText.escape($0.reason) }.joined(separator: "；") + "</p>"
+        }
         if visible {
             let months = (0..<24).map { cube.lastMonth.adding(months: $0 - 23) }
             func values(_ ind: Indicator) -> [Double?] { months.map { let v = cube.value(ind, firm: i, month: $0); return v.isNaN ? nil : v } }

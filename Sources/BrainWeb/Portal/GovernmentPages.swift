@@ -38,10 +38,10 @@ extension Portal {
         }
     }
 
-    var chainOptions: [(value: String, label: String)] { ChainCatalog.all.map { ($0.code, $0.name) } }
+    var chainOptions: [(value: String, label: String)] { services.catalog.chains.chains.map { ($0.code, $0.name) } }
 
     func selectedChain(_ request: Request) -> IndustryChain {
-        request.uri.queryParameters["chain"].flatMap { ChainCatalog.chain(String($0).uppercased()) } ?? ChainCatalog.all[0]
+        request.uri.queryParameters["chain"].flatMap { services.catalog.chains.chain(String($0).uppercased()) } ?? services.catalog.chains.chains.first ?? IndustryChain(code: "", name: "尚未导入产业链", clusters: [], links: [])
     }
 
     /// 产业链: links in columns from upstream to downstream, shaded by strength, gaps marked, 链主 listed.
@@ -108,7 +108,7 @@ extension Portal {
         page.tables.append(.init(title: "紧缺岗位（按紧缺指数）", headers: [("城市", false), ("职业", false), ("产业链", false), ("技能等级", false), ("学历", false),
                                                                    ("求职人数", true), ("岗位需求", true), ("供需比", true), ("紧缺指数", false), ("说明", false)],
                                  rows: map.cells.sorted { ($0.stars, -$0.ratio) > ($1.stars, -$1.ratio) }.prefix(60).map { c in
-                                     [.init(text: c.cityName), .init(text: c.occupation), .init(text: c.chain.flatMap { ChainCatalog.chain($0)?.name } ?? "通用"),
+                                     [.init(text: c.cityName), .init(text: c.occupation), .init(text: c.chain.flatMap { services.catalog.chains.chain($0)?.name } ?? "通用"),
                                       .init(text: c.skillLevel ?? "—"), .init(text: c.education ?? "—"), .num(String(c.supply)), .num(String(c.demand)),
                                       .num(NumberFormat.amount(c.ratio, decimals: 2)), .init(text: String(repeating: "★", count: c.stars)), .init(text: c.reason)]
                                  }))

@@ -34,6 +34,7 @@ enum ImportReasonsZh {
         ("^no enterprise with this credit code is registered; import it first$", "库中没有这家企业，请先导入企业名录"),
         ("^not a GB/T 2260 city code of (.+)$", "不是$1的 GB/T 2260 设区市代码"),
         ("^not a GB/T 2260 code of (.+)$", "不是$1的 GB/T 2260 行政区划代码"),
+        ("^(.+) is a region of (.+), not of (.+) \\(province (\\d+)\\), which this platform serves$", "$1属于$2，不属于本平台服务的$3（省级代码 $4）"),
         ("^not a GB/T 2260 region code$", "不是 GB/T 2260 行政区划代码"),
         ("^a province code is too coarse; give the county or city$", "省级代码过粗，请填写县（市、区）或设区市代码"),
         ("^(.+) does not lie in county (.+)$", "$1不在县（市、区）$2 内"),

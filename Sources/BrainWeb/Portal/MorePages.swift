@@ -42,7 +42,7 @@ extension Portal {
         guard context.principal != nil else { return PortalRenderer.redirect("/login") }
         let q = request.uri.queryParameters
         let category = q["category"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let chain = q["chain"].map(String.init).flatMap { $0.isEmpty ? nil : ChainCatalog.chain($0.uppercased())?.code }
+        let chain = q["chain"].map(String.init).flatMap { $0.isEmpty ? nil : services.catalog.chains.chain($0.uppercased())?.code }
         let area = q["area"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let entries = try await services.catalogue.search(CatalogueQuery(category: category, chain: chain, area: area))
         let all = try await services.catalogue.solutions()
@@ -57,7 +57,7 @@ extension Portal {
                                      let s = e.solution
                                      let price = s.priceMin.map { lo in s.priceMax.map { hi in lo == hi ? NumberFormat.amount(lo, decimals: 0) : "\(NumberFormat.amount(lo, decimals: 0))–\(NumberFormat.amount(hi, decimals: 0))" } ?? NumberFormat.amount(lo, decimals: 0) } ?? "面议"
                                      return [.init(text: s.title), .init(text: s.category), .init(text: e.provider.name), .init(text: e.kindName), .num(price),
-                                             .init(text: s.chains.isEmpty ? "通用" : s.chains.compactMap { ChainCatalog.chain($0)?.name }.joined(separator: "、")),
+                                             .init(text: s.chains.isEmpty ? "通用" : s.chains.compactMap { services.catalog.chains.chain($0)?.name }.joined(separator: "、")),
                                              .init(text: s.areas.compactMap { questionnaire.subarea($0)?.subarea.name }.joined(separator: "、")),
                                              .init(text: s.cases.first.map { "\($0.client)：\($0.result)" } ?? "—")]
                                  }))
@@ -76,7 +76,7 @@ extension Portal {
         let scope: AnalysisScope
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let code = request.uri.queryParameters["code"].map { String($0).uppercased() } ?? ""
-        guard let chain = ChainCatalog.chain(String(code.split(separator: "-").first ?? "")), let link = chain.link(code) else {
+        guard let chain = services.catalog.chains.chain(String(code.split(separator: "-").first ?? "")), let link = chain.link(code) else {
             return message(context, "参数有误", "code 须为产业链环节代码，例如 NEWENERGY-03。", status: .badRequest)
         }
         let cube = services.cubes.cube, network = services.networks.network

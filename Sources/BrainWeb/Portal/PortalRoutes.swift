@@ -18,7 +18,7 @@ struct Portal: Sendable {
     /// The page frame every template gets: title, navigation by role, the caller and the form token.
     func frame(_ context: BrainContext, title: String, active: String) -> [String: Any] {
         var out: [String: Any] = ["title": title, "mfaWarning": services.mfaPolicy == .optional, "demoData": services.demo.holdsDemoData,
-                                  "generatedAt": Self.printedAt()]
+                                  "generatedAt": Self.printedAt(), "platform": services.catalog.province.name + "产业大脑"]
         if let p = context.principal {
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
             out["user"] = compact(["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName, "csrf": csrf.token(session: context.sessionID ?? "")])

@@ -28,7 +28,7 @@ extension Portal {
     func demonstrationPage(_ request: Request, _ context: BrainContext, error: String?, form: [String: String]) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         let q = request.uri.queryParameters
-        let chain = q["chain"].map { String($0).uppercased() }.flatMap { ChainCatalog.chain($0)?.code }
+        let chain = q["chain"].map { String($0).uppercased() }.flatMap { services.catalog.chains.chain($0)?.code }
         let kind = q["kind"].map(String.init).flatMap { DemonstrationProject.kinds[$0] == nil ? nil : $0 }
         let cube = services.cubes.cube
         let shown = try await services.programmes.projects(for: p, chain: chain, kind: kind, cube: cube)
@@ -54,7 +54,7 @@ extension Portal {
                                  rows: shown.map { d in
                                      [.num(String(d.year)), .init(text: d.level), .init(text: d.kindName), .init(text: d.name),
                                       .init(text: d.company, href: linkFirms ? "/enterprises/\(d.uscc)" : nil),
-                                      .init(text: d.chain.flatMap { ChainCatalog.chain($0)?.name } ?? "—"), .init(text: services.catalog.region(d.region)?.name ?? d.region),
+                                      .init(text: d.chain.flatMap { services.catalog.chains.chain($0)?.name } ?? "—"), .init(text: services.catalog.region(d.region)?.name ?? d.region),
                                       .num(d.investment.map { NumberFormat.amount($0, decimals: 0) } ?? "—"), .init(text: Self.outcomeText(d.outcomes))]
                                  }))
         if p.can(.managePrograms) { page.after = demonstrationForm(context, form) }

@@ -57,7 +57,7 @@ extension Portal {
         let scope: AnalysisScope
         switch officialScope(request, context) { case .failure(let r): return r; case .success(let v): scope = v.1 }
         let cube = services.cubes.cube
-        let chainBits = ChainCatalog.all.map { cube.chainBit($0.code) ?? 0 }
+        let chainBits = services.catalog.chains.chains.map { cube.chainBit($0.code) ?? 0 }
         var whole = MaturityTally()
         var byChain = [MaturityTally](repeating: MaturityTally(), count: chainBits.count)
         var byArea: [String: MaturityTally] = [:]
@@ -93,7 +93,7 @@ extension Portal {
         page.charts = [BarChart(title: "数字化水平等级分布", unit: "家", items: byLevel.enumerated().map { BarItem(label: levelNames[$0.offset], value: Double($0.element)) },
                                 valueFormat: { NumberFormat.amount($0, decimals: 0) }).svg()]
         let heads: [(String, Bool)] = [("名称", false), ("企业", true), ("已问诊", true), ("覆盖率", true), ("平均得分", true), ("三级及以上", true), ("最常见薄弱领域", false)]
-        page.tables.append(.init(title: "各产业链", headers: heads, rows: ChainCatalog.all.enumerated().map { k, chain in
+        page.tables.append(.init(title: "各产业链", headers: heads, rows: services.catalog.chains.chains.enumerated().map { k, chain in
             byChain[k].row(chain.name, href: "/chains/upgrade?chain=\(chain.code)&region=\(scope.region)")
         }, note: "点击产业链名称查看该链的转型升级规划简报。"))
         page.tables.append(.init(title: "各地区", headers: heads, rows: byArea.map { (services.catalog.region($0.key)?.name ?? $0.key, $0.value) }
@@ -140,7 +140,7 @@ extension Portal {
         let byChain = Dictionary(grouping: shown) { $0.chain ?? "" }
         page.tables.append(.init(title: "各产业链", headers: [("产业链", false), ("需求", true), ("供应", true), ("企业", true)],
                                  rows: byChain.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }.map { code, list in
-                                     [.init(text: ChainCatalog.chain(code)?.name ?? "其他"), .num(String(list.filter { $0.kind == .demand }.count)),
+                                     [.init(text: services.catalog.chains.chain(code)?.name ?? "其他"), .num(String(list.filter { $0.kind == .demand }.count)),
                                       .num(String(list.filter { $0.kind == .supply }.count)), .num(String(Set(list.map(\.uscc)).count))]
                                  }))
         let recent = shown.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.prefix(200)

@@ -35,10 +35,10 @@ extension BrainServer {
             _ = try QueryReader(request, allowed: [])
             return IndustryList(divisions: services.industries.divisions, classes: services.industries.classes)
         }
-        api.get("/api/v1/chains", RouteDoc(method: "get", path: "/api/v1/chains", summary: "The 12 key industrial chains (1269) with their links",
+        api.get("/api/v1/chains", RouteDoc(method: "get", path: "/api/v1/chains", summary: "The province's chains in force with their links: its imported chain definitions, or Jiangxi's 12 bundled \"1269\" chains, or none",
                                            tag: "catalog", access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
-            return ItemList(ChainCatalog.all.map {
+            return ItemList(services.catalog.chains.chains.map {
                 ChainSummary(code: $0.code, name: $0.name, clusters: $0.clusters, linkCount: $0.links.count, links: $0.links)
             })
         }
@@ -47,8 +47,8 @@ extension BrainServer {
                                                  access: .permission(.readCatalog))) { request, context in
             _ = try QueryReader(request, allowed: [])
             let code = try context.parameters.require("code").uppercased()
-            guard let chain = ChainCatalog.chain(code) else {
-                throw APIError.notFound("no chain \(code); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
+            guard let chain = services.catalog.chains.chain(code) else {
+                throw APIError.notFound("no chain \(code); known: \(services.catalog.chains.codes.joined(separator: ", "))")
             }
             var names: [String: String] = [:]
             for l in chain.links { for i in l.industries { names[i] = services.industries.name(of: i) } }

@@ -12,8 +12,8 @@ extension BrainServer {
                                                           tag: "chains", params: params,
                                                           access: .permission(.readStatistics))) { request, context in
             let raw = try context.parameters.require("code").uppercased()
-            guard let chain = ChainCatalog.chain(raw) else {
-                throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
+            guard let chain = services.catalog.chains.chain(raw) else {
+                throw APIError.notFound("no chain \(raw); known: \(services.catalog.chains.codes.joined(separator: ", "))")
             }
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             return services.analyses.chainAnalysis(chain, scope, for: try context.caller())

@@ -19,6 +19,8 @@ struct EnterpriseView: Codable, Sendable {
     let aboveScale: Bool
     let chains: [String]
     let chainLinks: [String]
+    /// The links the firm sits on with why: its registered links, or those its industry class places it on.
+    let chainPlacement: [PlacedLink]
     let founded: Int?
 
     init(_ e: Enterprise, services: Services) {
@@ -40,12 +42,13 @@ struct EnterpriseView: Codable, Sendable {
         aboveScale = e.aboveScale
         chains = e.chains
         chainLinks = e.chainLinks
+        chainPlacement = ChainPlacement.place(industry: e.industry, explicitLinks: e.chainLinks, book: c.chains, industries: services.industries).links
         founded = e.founded
     }
 
     enum CodingKeys: String, CodingKey {
         case uscc, name, region, regionName, city, cityName, zone, zoneName, industry, industryName, employees, revenue
-        case sizeClass, sizeClassName, aboveScale, chains, chainLinks, founded
+        case sizeClass, sizeClassName, aboveScale, chains, chainLinks, chainPlacement, founded
     }
 
     /// Encodes absent values as `null` so every enterprise has the same keys.
@@ -68,6 +71,7 @@ struct EnterpriseView: Codable, Sendable {
         try c.encode(aboveScale, forKey: .aboveScale)
         try c.encode(chains, forKey: .chains)
         try c.encode(chainLinks, forKey: .chainLinks)
+        try c.encode(chainPlacement, forKey: .chainPlacement)
         try c.encode(founded, forKey: .founded)
     }
 }

@@ -51,7 +51,7 @@ extension BrainServer {
         api.get("/api/v1/chains/:code/investment-leads", RouteDoc(method: "get", path: "/api/v1/chains/:code/investment-leads",
                                                                   summary: "精准招商: for each gap or weak link of the chain in the region or zone, ranked candidate firms outside the province with reasons; for a region or zone, links ranked by fit with the existing base",
                                                                   tag: "investment", params: chainParams + [.query("limit", "candidates per link 1–50", type: "integer")], access: .permission(.readStatistics))) { request, context in
-            let chain = try Self.chainPath(context)
+            let chain = try Self.chainPath(context, services.catalog.chains)
             let scope = try self.slice(request, context, extra: ["limit"], excluding: ["chain", "industry"])
             let limit = try QueryReader(request, allowed: Set(Self.sliceParams.map(\.name) + ["limit"])).int("limit", default: 10, range: 1...50)
             return try await services.analyses.investmentLeads(chain: chain, scope: scope, limit: limit)
@@ -59,7 +59,7 @@ extension BrainServer {
         api.get("/api/v1/chains/:code/upgrade-brief", RouteDoc(method: "get", path: "/api/v1/chains/:code/upgrade-brief",
                                                                summary: "转型升级规划 brief for the chain in a region: figures, gaps and weak links, maturity distribution, demonstration projects, recommended actions; JSON with a Markdown rendering",
                                                                tag: "evaluation", params: chainParams, access: .permission(.readStatistics))) { request, context in
-            let chain = try Self.chainPath(context)
+            let chain = try Self.chainPath(context, services.catalog.chains)
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
             return try await services.analyses.upgradeBrief(chain: chain, scope: scope, for: try context.caller())
         }
@@ -81,14 +81,14 @@ extension BrainServer {
 
     func chainParameter(_ q: QueryReader) throws -> String? {
         guard let c = q.string("chain")?.uppercased() else { return nil }
-        guard ChainCatalog.chain(c) != nil else { throw APIError.badRequest("chain", "\(c) is not a chain code; see /api/v1/chains") }
+        guard services.catalog.chains.chain(c) != nil else { throw APIError.badRequest("chain", "\(c) is not a chain code; see /api/v1/chains") }
         return c
     }
 
-    static func chainPath(_ context: BrainContext) throws -> IndustryChain {
+    static func chainPath(_ context: BrainContext, _ book: ChainBook) throws -> IndustryChain {
         let raw = try context.parameters.require("code").uppercased()
-        guard let chain = ChainCatalog.chain(raw) else {
-            throw APIError.notFound("no chain \(raw); known: \(ChainCatalog.all.map(\.code).joined(separator: ", "))")
+        guard let chain = book.chain(raw) else {
+            throw APIError.notFound("no chain \(raw); known: \(book.codes.joined(separator: ", "))")
         }
         return chain
     }

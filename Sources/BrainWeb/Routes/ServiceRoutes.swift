@@ -19,12 +19,12 @@ struct SolutionDraft: Decodable, Sendable {
     let summary: String?
     let cases: [ServiceSolution.Case]?
 
-    func solution(providers: Set<String>, areas known: Set<String>) throws -> ServiceSolution {
+    func solution(providers: Set<String>, areas known: Set<String>, chains book: ChainBook) throws -> ServiceSolution {
         guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty, id.count <= 40 else { throw APIError.badRequest("id", "required, at most 40 characters") }
         guard let provider = providerId, providers.contains(provider) else { throw APIError.badRequest("providerId", "no provider \(providerId ?? "(missing)") in the catalogue") }
         guard let title = title?.trimmingCharacters(in: .whitespaces), !title.isEmpty, title.count <= 200 else { throw APIError.badRequest("title", "required, at most 200 characters") }
         guard let category = category?.trimmingCharacters(in: .whitespaces), !category.isEmpty else { throw APIError.badRequest("category", "required") }
-        for (k, c) in (chains ?? []).enumerated() where ChainCatalog.chain(c) == nil { throw APIError.badRequest("chains[\(k)]", "\(c) is not a chain code") }
+        for (k, c) in (chains ?? []).enumerated() where book.chain(c) == nil { throw APIError.badRequest("chains[\(k)]", "\(c) is not a chain code") }
         for (k, a) in (areas ?? []).enumerated() where !known.contains(a) {
             throw APIError.badRequest("areas[\(k)]", "\(a) is not a diagnosis sub-area; see /api/v1/diagnoses/questionnaire")
         }
@@ -96,7 +96,7 @@ extension BrainServer {
                                                         tag: "services", requestBody: .json(SolutionDraft.self),
                                                         access: .permission(.managePrograms), status: .created)) { request, context in
             let draft = try await Self.decodeBody(request, as: SolutionDraft.self)
-            let solution = try draft.solution(providers: Set(try await catalogue.providers().map(\.id)), areas: Set(Questionnaire.standard.subareaCodes))
+            let solution = try draft.solution(providers: Set(try await catalogue.providers().map(\.id)), areas: Set(Questionnaire.standard.subareaCodes), chains: services.catalog.chains)
             try await catalogue.save(solutions: [solution])
             return solution
         }

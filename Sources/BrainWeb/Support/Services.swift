@@ -8,6 +8,7 @@ import Foundation
 /// Everything the routes need, built once at start.
 public struct Services: Sendable {
     public let store: Store
+    /// The province's reference data: regions, zones and the chain catalogue in force (`catalog.chains`).
     public let catalog: RegionCatalog
     public let industries: IndustryCatalog
     public let signer: TokenSigner
@@ -62,6 +63,8 @@ public struct Services: Sendable {
     public let systemStatus: StatusDesk
     /// The analyses officials read, cached per cube and cut to the caller.
     public let analyses: AnalysisDesk
+    /// The province's reference tables (chain definitions, zones): import, export, versions.
+    public let reference: ReferenceDesk
     /// Talent maps, by the data they were built from.
     public let talentMaps = ResultCache<TalentMap>(capacity: 64)
 
@@ -73,7 +76,7 @@ public struct Services: Sendable {
     /// Request limits per address and user.
     public let rateLimiter: RateLimiter
 
-    public init(store: Store, catalog: RegionCatalog = .jiangxi, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
+    public init(store: Store, catalog: RegionCatalog, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
                 networks: SupplyNetworkHolder, cipher: FieldCipher? = nil, mfaPolicy: MFAPolicy = .fromEnvironment(),
                 rateLimits: RateLimits = .fromEnvironment()) {
         self.store = store
@@ -92,7 +95,7 @@ public struct Services: Sendable {
         self.policies = PolicyMatcher(store: store)
         self.catalogue = CatalogueDesk(store: store, cipher: cipher)
         self.diagnoses = DiagnosisDesk(store: store)
-        self.market = MarketDesk(store: store)
+        self.market = MarketDesk(store: store, catalog: catalog)
         self.ledger = AuditLedger(store: store)
         self.grants = DataGrants(store: store)
         self.monitor = SecurityMonitor(store: store)
@@ -110,7 +113,32 @@ public struct Services: Sendable {
         self.newsDesk = AnnouncementDesk(store: store)
         self.systemStatus = StatusDesk(store: store)
         self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes)
+        self.reference = ReferenceDesk(store: store, catalog: catalog)
         refreshMarketRelations()
+    }
+
+    /// Imports the province's chain definition table and rebuilds what reads chains: the cube (firms placed on links
+    /// by their industry class), the analyses, and trade matching's link suppliers.
+    public func importChains(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importChains(data, fileName: fileName, by: p)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference chains", target: "reference:chains:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "chains": String(result.entries)])))
+        try await cubes.refresh(from: store, catalog: catalog)
+        try await refreshAnalyses()
+        market.setLinkSuppliers(catalog.chains)
+        return result
+    }
+
+    /// Imports the province's zone table and rebuilds the cube (firms' zones) and the analyses.
+    public func importZones(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importZones(data, fileName: fileName, by: p)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference zones", target: "reference:zones:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "zones": String(result.entries)])))
+        try await cubes.refresh(from: store, catalog: catalog)
+        try await refreshAnalyses()
+        return result
     }
 
     /// Gives trade matching the trading relations of the current supply network.
