@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Indicator import through `brain import` (release build): wall time and peak memory for a whole restatement file (every
-# indicator of every firm-month, statistics bureau) and an electricity-only file from the power company, on copies of
-# one seeded demo database. Give a second binary to compare two builds on the same files in the same run.
+# Indicator import through `brain import` (release build): wall time and peak memory for a first load (every indicator of
+# every firm-month into a register without figures), a whole restatement file (every value 1 % higher, statistics bureau,
+# over the demo's values) and an electricity-only file from the power company, on copies of one seeded demo database. Give a second binary to compare two builds on the same files in the same run.
 #   swift build -c release --product brain
 #   bash bench/import/run.sh [BRAIN [OTHER_BRAIN]]      (BENCH_SCALE=small|province, default small)
 set -euo pipefail
@@ -30,16 +30,21 @@ with open(f"{out}/power.csv", "w") as f:
         if r[5] is not None: f.write(f"{r[0]},{r[1]},{r[5] * 0.97:.4f}\n")
 print(f"{len(rows)} firm-months")
 PY
-for file in restatement power; do
+# first-load: the same firm-months into a copy whose indicators are empty (the register only): every value new.
+for file in first-load restatement power; do
   source=statistics; [ "$file" = power ] && source=power
+  csv=$file; [ "$file" = first-load ] && csv=restatement
   for b in "${brains[@]}"; do
     rm -rf "$work/run"; cp -r "$work/seed" "$work/run"
-    args=(import --data "$work/run" indicators "$work/$file.csv")
+    if [ "$file" = first-load ]; then
+      python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM indicators'); c.commit(); c.execute('VACUUM')" "$work/run/brain.sqlite"
+    fi
+    args=(import --data "$work/run" indicators "$work/$csv.csv")
     # A build from before sources were kept has no --source; it overwrites whole rows.
     "$b" import --help 2>&1 | grep -q -- "--source" && args+=(--source "$source")
     /usr/bin/time -f "%e %M" -o "$work/time" "$b" "${args[@]}" >/dev/null 2>&1 || true
     read -r secs kib < "$work/time"
-    rows=$(($(wc -l < "$work/$file.csv") - 1))
+    rows=$(($(wc -l < "$work/$csv.csv") - 1))
     printf '%-12s %-40s %8d rows %7.1f s %8.0f rows/s %6d MiB\n' "$file" "$b" "$rows" "$secs" "$(echo "$rows / $secs" | bc -l)" $((kib / 1024))
   done
 done

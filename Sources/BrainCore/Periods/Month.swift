@@ -13,6 +13,16 @@ public struct Month: Hashable, Comparable, Sendable, Codable, CustomStringConver
 
     /// Parses `YYYY-MM` (also accepts `YYYY/MM`, `YYYYMM` and `YYYY-M`).
     public init?(_ text: String) {
+        // The common form YYYY-MM without allocation.
+        let u = text.utf8
+        if u.count == 7, let fast = u.withContiguousStorageIfAvailable({ b -> (Int, Int)? in
+            func digit(_ i: Int) -> Int? { b[i] >= 0x30 && b[i] <= 0x39 ? Int(b[i] - 0x30) : nil }
+            guard b[4] == 0x2D, let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3), let m0 = digit(5), let m1 = digit(6) else { return nil }
+            return (y0 * 1000 + y1 * 100 + y2 * 10 + y3, m0 * 10 + m1)
+        }) ?? nil {
+            self.init(year: fast.0, month: fast.1)
+            return
+        }
         let t = text.trimmingCharacters(in: .whitespaces)
         var parts = t.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
         if parts.count == 1, t.count == 6, t.allSatisfy(\.isNumber) {

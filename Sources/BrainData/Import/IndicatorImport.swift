@@ -39,42 +39,65 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         var part: [StagedDelivery] = []
         var inPart: [String: Int] = [:]
         part.reserveCapacity(importer.partRows)
-        func flush() async throws {
-            guard !part.isEmpty else { return }
-            for d in try await session.merge(part) {
+        // One part is merged while the next is read and validated (two cores at work); never two merges at once.
+        var merging: Task<[(line: Int, earlier: Int)], any Error>? = nil
+        func settle() async throws {
+            guard let task = merging else { return }
+            merging = nil
+            for d in try await task.value {
                 note(RejectedRow(row: d.line, field: "month", value: "", reason: "this enterprise's month already appears on row \(d.earlier)"))
                 accepted -= 1
                 rejected += 1
             }
-            progress?(total, 0)
+        }
+        func flush() async throws {
+            try await settle()
+            guard !part.isEmpty else { return }
+            let rows = part, done = total, progress = progress
+            merging = Task {
+                let found = try await session.merge(rows)
+                progress?(done, 0)
+                return found
+            }
             part.removeAll(keepingCapacity: true)
             inPart.removeAll(keepingCapacity: true)
         }
-        while let row = try rows.next() {
-            total += 1
-            var check = RowCheck(row: row.line)
-            if let d = importer.parseDelivery(row.fields, map: map, check: &check) {
-                if let place = known[d.uscc] {
-                    if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
-                        check.fail("uscc", d.uscc, "enterprise is outside your data scope")
-                    } else {
-                        let key = d.uscc + d.month.description
-                        if let earlier = inPart[key] {
-                            check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
-                        } else {
-                            inPart[key] = row.line
-                            part.append(StagedDelivery(d, line: row.line))
-                        }
-                    }
-                } else {
-                    check.fail("uscc", d.uscc, "no enterprise with this credit code is registered; import it first")
-                }
-            }
-            for p in check.problems { note(p) }
-            if check.ok { accepted += 1 } else { rejected += 1 }
-            if part.count >= importer.partRows { try await flush() }
+        do {
+            try await readAll()
+        } catch {
+            // The raw connection must be idle before the transaction rolls back.
+            _ = try? await merging?.value
+            throw error
         }
-        try await flush()
+        try await settle()
+
+        func readAll() async throws {
+            while let row = try rows.next() {
+                total += 1
+                var check = RowCheck(row: row.line)
+                if let d = importer.parseDelivery(row.fields, map: map, check: &check) {
+                    if let place = known[d.uscc] {
+                        if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
+                            check.fail("uscc", d.uscc, "enterprise is outside your data scope")
+                        } else {
+                            let key = d.uscc + d.month.description
+                            if let earlier = inPart[key] {
+                                check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
+                            } else {
+                                inPart[key] = row.line
+                                part.append(StagedDelivery(d, line: row.line))
+                            }
+                        }
+                    } else {
+                        check.fail("uscc", d.uscc, "no enterprise with this credit code is registered; import it first")
+                    }
+                }
+                for p in check.problems { note(p) }
+                if check.ok { accepted += 1 } else { rejected += 1 }
+                if part.count >= importer.partRows { try await flush() }
+            }
+            try await flush()
+        }
     }
 }
 
