@@ -83,6 +83,7 @@ public struct BrainServer: Sendable {
         addCatalogRoutes(api)
         addEnterpriseRoutes(api)
         addImportRoutes(api)
+        addImportTemplateRoute(api)
         addDataCentreRoutes(api)
         addLineageRoutes(api)
         addQualityRoutes(api)

@@ -61,6 +61,7 @@ public struct ImportReport: Codable, Sendable {
         var lines = ["\(kind.rawValue) from \(fileName) (\(encoding)): \(rowsTotal) rows, \(rowsAccepted) accepted, \(rowsRejected) rejected, \(rowsChanged) changed"]
         if seenBefore { lines.append("this exact file was imported before; rows identical to the store were left as they were") }
         if !ignoredColumns.isEmpty { lines.append("ignored columns: " + ignoredColumns.joined(separator: ", ")) }
+        lines += notes
         return lines.joined(separator: "\n")
     }
 }

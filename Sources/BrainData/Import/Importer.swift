@@ -30,32 +30,26 @@ public struct Importer: Sendable {
 
     /// Imports a file from disk.
     public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all, mayRelocate: Bool = false,
-                           source: DataSource = .statistics, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
+                           source: DataSource = .statistics, sheet: String? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportFileError("cannot read \(path): no such file or not readable")
         }
         return try await importData(data, fileName: (path as NSString).lastPathComponent, kind: kind, actor: actor, scope: scope,
-                                mayRelocate: mayRelocate, source: source, progress: progress)
+                                mayRelocate: mayRelocate, source: source, sheet: sheet, progress: progress)
     }
 
-    /// Imports the bytes of a CSV file. `scope` limits which enterprises the caller may write: every side of every row,
+    /// Imports the bytes of a CSV file or an XLSX workbook (its first sheet, or `sheet`). `scope` limits which enterprises the caller may write: every side of every row,
     /// the stored record as well as the new one. Only a caller with `mayRelocate` (province level) may change the region or
     /// zone of a firm already registered; each such move is listed in the report's `moves` for the audit ledger.
     /// `source` is where the file's values come from (统计局 by default); indicator values are merged by source, never
     /// overwritten: see `Store.mergeDeliveries`.
     public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
-                           mayRelocate: Bool = false, source: DataSource = .statistics,
+                           mayRelocate: Bool = false, source: DataSource = .statistics, sheet: String? = nil,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ImportReport {
-        let decoded: (text: String, encoding: TextEncodingUsed)
-        do {
-            decoded = try TextDecoding.decode(data)
-        } catch {
-            throw ImportFileError("\(fileName): \(error)")
-        }
-        var rows = CSV.parse(decoded.text)
+        // CSV or XLSX (by the file's first bytes): see ImportTable.
+        var (rows, encoding) = try ImportTable.rows(data: data, fileName: fileName, sheet: sheet)
         guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
-        let header = rows.removeFirst()
-        let map = try HeaderMap(header: header.fields, elements: kind.elements)
+        let map = try HeaderMap.read(&rows, elements: kind.elements)
         // The batch is the file and its source (a file delivered as 统计局's keeps the key it had before sources were kept).
         let sourceTag = source == .statistics ? Data() : Data(("source:" + source.code).utf8)
         let key = SHA256.hash(data: Data(kind.rawValue.utf8) + sourceTag + data).map { String(format: "%02x", $0) }.joined()
@@ -248,10 +242,10 @@ public struct Importer: Sendable {
                 return slice.count
             }
         }
-        return ImportReport(kind: kind, fileName: fileName, encoding: decoded.encoding.rawValue, rowsTotal: rows.count,
+        return ImportReport(kind: kind, fileName: fileName, encoding: encoding, rowsTotal: rows.count,
                             rowsAccepted: accepted, rowsRejected: rejectedRows.count, rowsChanged: changed,
                             problems: problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
-                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves, source: source.code)
+                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves, source: source.code, notes: map.notes)
     }
 
     private func batch(_ key: String, _ kind: ImportKind, _ file: String, _ total: Int, _ ok: Int, _ bad: Int, _ changed: Int, _ actor: String) -> ImportBatch {
