@@ -96,10 +96,18 @@ import Testing
         #expect(csv == "名称,数值\n南昌,12345.6\n")
     }
 
+    /// Runs `script` with the first python3 (on the PATH, else /usr/bin) that imports openpyxl.
     static func python(_ script: String, _ args: String...) throws -> (Int32, String) {
+        let candidates = [["/usr/bin/env", "python3"], ["/usr/bin/python3"]]
+        let chosen = try candidates.first { c in try run(c + ["-c", "import openpyxl"]).0 == 0 } ?? candidates[0]
+        return try run(chosen + ["-c", script] + args)
+    }
+
+    static func run(_ command: [String]) throws -> (Int32, String) {
+        guard FileManager.default.isExecutableFile(atPath: command[0]) else { return (127, "\(command[0]) is not installed") }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script] + args
+        p.executableURL = URL(fileURLWithPath: command[0])
+        p.arguments = Array(command.dropFirst())
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
