@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads one sheet of an XLSX workbook as table rows, streaming: the sheet's XML is extracted to a temporary file and
-/// scanned a chunk at a time, so memory stays bounded (plus the shared strings) whatever the sheet's size.
+/// Reads one sheet of an XLSX workbook as table rows, streaming: the sheet's XML is decompressed on a second thread and
+/// scanned a chunk at a time as it comes, so memory stays bounded (plus the shared strings) whatever the sheet's size.
 /// Cells come out as text: shared, inline and formula strings as they are; numbers as plain decimals (12345.6, 42);
 /// booleans as TRUE/FALSE; numbers styled as dates as `YYYY-MM-DD`. Missing cells are "" and empty rows are skipped;
 /// each row's `line` is its row number in the sheet.
@@ -153,7 +153,8 @@ public struct XLSXReader: TableRows {
             }
             return shared[i]
         case .inline, .string:
-            return XMLText.unescapeOOXML(String(decoding: cell, as: UTF8.self))
+            let text = String(decoding: cell, as: UTF8.self)
+            return XMLText.hasEscape(cell) ? XMLText.unescapeOOXML(text) : text
         case .boolean:
             return cell == [UInt8(ascii: "1")] || cell == Array("true".utf8) ? "TRUE" : "FALSE"
         case .error, .date:

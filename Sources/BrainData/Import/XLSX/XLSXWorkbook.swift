@@ -88,29 +88,10 @@ final class XLSXWorkbook {
         throw XLSXError("no sheet named \"\(name)\"; the workbook's sheets are: \(sheets.map { "\"\($0.name)\"" }.joined(separator: ", "))")
     }
 
-    /// Extracts a part to a temporary file and opens it for chunked reading (the file is unlinked at once).
+    /// Streams a part: it is decompressed on a background thread while the caller reads it (see `EntryExtraction`).
     func stream(_ part: String, what: String) throws -> XMLByteSource {
         guard let entry = Self.entry(archive, part) else { throw XLSXError("\(what): the part \(part) is missing from the workbook") }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("brain-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("part.xml").path
-        guard let out = fopen(path, "wb") else { throw XLSXError("\(what): cannot write a temporary file in \(dir.path)") }
-        var writeFailed = false
-        do {
-            _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { chunk in
-                let n = chunk.withUnsafeBytes { fwrite($0.baseAddress, 1, chunk.count, out) }
-                if n != chunk.count { writeFailed = true; throw XLSXError("\(what): writing the temporary file failed (disk full?)") }
-            }
-        } catch let e as XLSXError {
-            fclose(out)
-            throw e
-        } catch {
-            fclose(out)
-            throw XLSXError("\(what): the part \(part) cannot be decompressed (\(error)): the file is damaged")
-        }
-        if fclose(out) != 0 || writeFailed { throw XLSXError("\(what): writing the temporary file failed") }
-        return try XMLByteSource(path: path, unlinkAfterOpen: true)
+        return try EntryExtraction.start(archive: archive, entry: entry, part: part, what: what)
     }
 
     /// The shared strings table (`t="s"` cells index it), read once.
@@ -126,7 +107,11 @@ final class XLSXWorkbook {
                 else if tok.isNamed("rPh") { phonetic += tok.selfClosing ? 0 : 1 }
                 else if tok.isNamed("t"), inSI, phonetic == 0, !tok.selfClosing { inT = true }
             case .end:
-                if tok.isNamed("si") { out.append(XMLText.unescapeOOXML(String(decoding: text, as: UTF8.self))); inSI = false }
+                if tok.isNamed("si") {
+                    let s = String(decoding: text, as: UTF8.self)
+                    out.append(XMLText.hasEscape(text) ? XMLText.unescapeOOXML(s) : s)
+                    inSI = false
+                }
                 else if tok.isNamed("rPh") { phonetic -= 1 }
                 else if tok.isNamed("t") { inT = false }
             case .text:

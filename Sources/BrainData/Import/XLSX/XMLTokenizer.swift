@@ -3,11 +3,21 @@ import Foundation
 import Glibc
 #endif
 
-/// Where an XML part's bytes come from: already in memory, or a file read in chunks (a sheet extracted from the workbook).
+/// Where an XML part's bytes come from: already in memory, a file read in chunks, or an entry of the workbook being
+/// decompressed on another thread (`EntryExtraction`) and read from a socket as it comes.
 final class XMLByteSource {
     private var file: UnsafeMutablePointer<FILE>?
     private var memory: [UInt8]?
+    private var socket: Int32 = -1
+    private var extraction: EntryExtraction?
     let chunkSize: Int
+
+    /// The decompressed bytes of an entry, read from the socket its extraction thread writes.
+    init(extraction: EntryExtraction, socket: Int32) {
+        self.extraction = extraction
+        self.socket = socket
+        chunkSize = 1 << 18
+    }
 
     /// Bytes held in memory (small parts: workbook, relationships, styles).
     init(bytes: [UInt8]) {
@@ -23,7 +33,10 @@ final class XMLByteSource {
         if unlinkAfterOpen { unlink(path) }
     }
 
-    deinit { if let file { fclose(file) } }
+    deinit {
+        if let file { fclose(file) }
+        if socket >= 0 { close(socket) } // an extraction still running stops at its next write
+    }
 
     /// Appends up to `chunkSize` bytes to `buffer`; returns false at the end of the part.
     func read(into buffer: inout [UInt8]) throws -> Bool {
@@ -31,6 +44,21 @@ final class XMLByteSource {
             memory = nil
             buffer.append(contentsOf: m)
             return !m.isEmpty
+        }
+        if socket >= 0 {
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: chunkSize))
+            var n = 0
+            repeat { n = buffer.withUnsafeMutableBufferPointer { Glibc.read(socket, $0.baseAddress! + old, chunkSize) } } while n < 0 && errno == EINTR
+            buffer.removeLast(chunkSize - max(n, 0))
+            if n > 0 { return true }
+            let readError = n < 0 ? String(cString: strerror(errno)) : nil
+            close(socket)
+            socket = -1
+            try extraction?.finish()
+            extraction = nil
+            if let readError { throw XLSXError("reading a decompressed part failed: \(readError)") }
+            return false
         }
         guard let file else { return false }
         let old = buffer.count
@@ -264,6 +292,13 @@ enum XMLText {
                 out.append(c); i += 1
             }
         }
+    }
+
+    /// True when the bytes hold `_x` (a possible `_xHHHH_` escape); a byte scan, cheaper than a string search per cell.
+    static func hasEscape(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 7 else { return false }
+        for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "_") && bytes[i + 1] == UInt8(ascii: "x") { return true }
+        return false
     }
 
     /// Expands OOXML's `_xHHHH_` escapes (how Excel stores control characters in strings); `_x005F_` is a literal `_`.
