@@ -61,9 +61,10 @@ public struct XLSXReader: TableRows {
                 return nil
             case .start:
                 if tok.isNamed("c") {
-                    if let r = tok.attributeRange("r") { column = try columnIndex(r, row: rowNumber) } else { column = nextColumn }
-                    type = cellType()
-                    style = tok.intAttribute("s") ?? 0
+                    let attributes = tok.cellAttributes()
+                    if let r = attributes.r { column = try columnIndex(r, row: rowNumber) } else { column = nextColumn }
+                    type = cellType(attributes.t)
+                    style = tok.integer(in: attributes.s) ?? 0
                     nextColumn = column + 1
                     cell.removeAll(keepingCapacity: true)
                     inInline = false
@@ -112,8 +113,8 @@ public struct XLSXReader: TableRows {
 
     private enum CellType { case number, shared, inline, string, boolean, error, date }
 
-    private func cellType() -> CellType {
-        guard let r = tok.attributeRange("t"), !r.isEmpty else { return .number }
+    private func cellType(_ range: Range<Int>?) -> CellType {
+        guard let r = range, !r.isEmpty else { return .number }
         let b = tok.buffer
         switch (b[r.lowerBound], r.count) {
         case (UInt8(ascii: "s"), 1): return .shared

@@ -239,6 +239,48 @@ struct XMLTokenizer {
         return nil
     }
 
+    /// The value ranges of a cell's one-letter attributes `r`, `t` and `s`, in one pass over the tag.
+    func cellAttributes() -> (r: Range<Int>?, t: Range<Int>?, s: Range<Int>?) {
+        var r: Range<Int>?, t: Range<Int>?, s: Range<Int>?
+        buffer.withUnsafeBufferPointer { b in
+            var i = attrStart
+            while i < attrEnd {
+                while i < attrEnd, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+                guard i < attrEnd else { break }
+                var ns = i
+                while i < attrEnd, b[i] != UInt8(ascii: "="), b[i] != 0x20 {
+                    if b[i] == UInt8(ascii: ":") { ns = i + 1 }
+                    i += 1
+                }
+                let ne = i
+                while i < attrEnd, b[i] != 0x22, b[i] != 0x27 { i += 1 }
+                guard i < attrEnd else { break }
+                let q = b[i]
+                let vs = i + 1
+                i = vs
+                while i < attrEnd, b[i] != q { i += 1 }
+                if ne - ns == 1 {
+                    switch b[ns] {
+                    case UInt8(ascii: "r"): r = vs..<i
+                    case UInt8(ascii: "t"): t = vs..<i
+                    case UInt8(ascii: "s"): s = vs..<i
+                    default: break
+                    }
+                }
+                i += 1
+            }
+        }
+        return (r, t, s)
+    }
+
+    /// A non-negative integer written in `range` of the buffer.
+    func integer(in range: Range<Int>?) -> Int? {
+        guard let range, !range.isEmpty, range.count < 19 else { return nil }
+        var v = 0
+        for k in range { let d = Int(buffer[k]) - 48; guard d >= 0, d <= 9 else { return nil }; v = v * 10 + d }
+        return v
+    }
+
     /// The attribute's value with entities expanded.
     func attribute(_ name: StaticString) -> String? {
         attributeRange(name).map { r in
