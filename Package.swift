@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.3.0"),
         // Already built for Hummingbird; background work runs as its services, with graceful shutdown.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        // XLSX import/export: reading and writing the ZIP container (the sheet XML is scanned by our own tokenizer).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -41,7 +43,11 @@ let package = Package(
         ),
         .target(
             name: "BrainData",
-            dependencies: ["BrainCore", "BrainStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "BrainCore", "BrainStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "BrainModels",
@@ -96,7 +102,7 @@ let package = Package(
         .testTarget(name: "BrainModelsTests", dependencies: ["BrainModels"]),
         .testTarget(name: "BrainAppsTests", dependencies: ["BrainApps"]),
         .testTarget(name: "BrainStoreTests", dependencies: ["BrainStore"]),
-        .testTarget(name: "BrainDataTests", dependencies: ["BrainData"]),
+        .testTarget(name: "BrainDataTests", dependencies: ["BrainData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BrainSecurityTests", dependencies: ["BrainSecurity"]),
         .testTarget(name: "BrainWebTests", dependencies: ["BrainWeb", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]

@@ -84,6 +84,7 @@ public struct BrainServer: Sendable {
         addEnterpriseRoutes(api)
         addImportRoutes(api)
         addReferenceRoutes(api)
+        addImportTemplateRoute(api)
         addDataCentreRoutes(api)
         addLineageRoutes(api)
         addQualityRoutes(api)

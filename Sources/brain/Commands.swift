@@ -140,15 +140,16 @@ struct UserCommand: AsyncParsableCommand {
     }
 }
 
-/// `brain import KIND FILE`: validate and load a CSV file.
+/// `brain import KIND FILE [--sheet NAME]`: validate and load a CSV file or an XLSX workbook.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a CSV file: enterprises, indicators, supply-links or talent.",
-        discussion: "UTF-8 with or without BOM, or GBK (converted). Rejected rows are listed with row, field, value and reason; good rows are kept. Exit status 0 when every row was accepted, 3 when some were rejected.")
+        abstract: "Import a CSV file or an XLSX workbook: enterprises, indicators, supply-links, talent or qualifications.",
+        discussion: "CSV: UTF-8 with or without BOM, or GBK (converted). XLSX (recognised by its content, not its name): the first sheet, or --sheet NAME. Rejected rows are listed with row, field, value and reason; good rows are kept. Exit status 0 when every row was accepted, 3 when some were rejected.")
     @OptionGroup var store: StoreOptions
     @Argument(help: "enterprises, indicators, supply-links or talent") var kind: String
-    @Argument(help: "CSV file") var file: String
+    @Argument(help: "CSV file or XLSX workbook") var file: String
+    @Option(help: "The sheet of an XLSX workbook to read (default: the first sheet).") var sheet: String?
     @Option(help: "Write every rejected row to this CSV file.") var errors: String?
     @Option(help: "How many problems to print (the rest are counted).") var show = 50
     @Flag(help: "Print a progress line to standard error after each part (20,000 rows) even when it is not a terminal, for logs of scheduled imports.")
@@ -176,7 +177,7 @@ struct ImportCommand: AsyncParsableCommand {
         if let errorFile { sink = { errorFile.write($0) } }
         do {
             report = try await Importer(store: db, catalog: catalog).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true,
-                                                                                source: dataSource, progress: progress, problems: sink)
+                                                                                source: dataSource, sheet: sheet, progress: progress, problems: sink)
         } catch let e as ImportFileError {
             await db.close()
             throw Failure(e.description)

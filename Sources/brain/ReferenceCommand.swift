@@ -29,13 +29,12 @@ struct ReferenceCommand: AsyncParsableCommand {
             let actor = "cli:\(NSUserName())", fileName = (file as NSString).lastPathComponent
             let result: ReferenceImportResult
             do {
-                let text = try TextDecoding.decode(data).text
                 switch k {
                 case .chains:
-                    let parsed = try ChainTable.read(csv: text, origin: "imported")
+                    let parsed = try ChainTable.read(data: data, fileName: fileName, origin: "imported")
                     result = try await desk.store(chains: parsed.book, rows: parsed.rows, fileName: fileName, actor: actor)
                 case .zones:
-                    let parsed = try ZoneTable.read(csv: text, catalog: catalog)
+                    let parsed = try ZoneTable.read(data: data, fileName: fileName, catalog: catalog)
                     result = try await desk.store(zones: parsed.zones, rows: parsed.rows, fileName: fileName, actor: actor)
                 }
             } catch let e as ChainTableError {

@@ -28,6 +28,8 @@ final class PortalClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable 
         let status: Int
         let html: String
         let headers: [String: String]
+        /// The body's bytes (downloads).
+        var data = Data()
         /// The first CSRF token in a form on the page.
         var csrf: String? {
             guard let r = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
@@ -55,7 +57,7 @@ final class PortalClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable 
         if let set = headers["set-cookie"], let first = set.split(separator: ";").first {
             cookie = first.hasSuffix("=") ? nil : String(first)
         }
-        return Page(status: http.statusCode, html: String(decoding: data, as: UTF8.self), headers: headers)
+        return Page(status: http.statusCode, html: String(decoding: data, as: UTF8.self), headers: headers, data: data)
     }
 
     func login(_ user: String, _ password: String) async throws -> Page { try await post("/login", ["username": user, "password": password]) }

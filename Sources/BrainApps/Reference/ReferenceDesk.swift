@@ -42,12 +42,11 @@ public struct ReferenceDesk: Sendable {
         case chains, zones
     }
 
-    /// Imports a chain definition table (CSV text, UTF-8 or GBK): validates it (`ChainTableError` names every row and
+    /// Imports a chain definition table (CSV, UTF-8 or GBK, or an XLSX workbook's first sheet): validates it (`ChainTableError` names every row and
     /// column at fault), stores it as a new version and puts it in force for this province at once.
     public func importChains(_ data: Data, fileName: String, by p: Principal) async throws -> ReferenceImportResult {
         try p.require(.manageReference)
-        let text = try TextDecoding.decode(data).text
-        let parsed = try ChainTable.read(csv: text, origin: "imported")
+        let parsed = try ChainTable.read(data: data, fileName: fileName, origin: "imported")
         return try await store(chains: parsed.book, rows: parsed.rows, fileName: fileName, actor: p.username)
     }
 
@@ -72,11 +71,11 @@ public struct ReferenceDesk: Sendable {
         try await export(.chains, version: version, by: p)
     }
 
-    /// Imports a zone table (CSV text, UTF-8 or GBK): validates it against the province's regions and chains
+    /// Imports a zone table (CSV, UTF-8 or GBK, or an XLSX workbook's first sheet): validates it against the province's regions and chains
     /// (`ChainTableError` names every row and column at fault), stores it as a new version and puts it in force at once.
     public func importZones(_ data: Data, fileName: String, by p: Principal) async throws -> ReferenceImportResult {
         try p.require(.manageReference)
-        let parsed = try ZoneTable.read(csv: try TextDecoding.decode(data).text, catalog: catalog)
+        let parsed = try ZoneTable.read(data: data, fileName: fileName, catalog: catalog)
         return try await store(zones: parsed.zones, rows: parsed.rows, fileName: fileName, actor: p.username)
     }
 

@@ -140,6 +140,12 @@ public enum ChainTable {
     }
 
     /// Reads a CSV text (see `read`).
+    /// Reads a file's bytes: CSV (UTF-8 or GBK) or an XLSX workbook's first sheet, told apart by the first bytes.
+    public static func read(data: Data, fileName: String, industries: IndustryCatalog = .standard, origin: String) throws -> (book: ChainBook, rows: Int) {
+        var (rows, _) = try ImportTable.open(data: data, fileName: fileName)
+        return try read(&rows, industries: industries, origin: origin)
+    }
+
     public static func read(csv text: String, industries: IndustryCatalog = .standard, origin: String) throws -> (book: ChainBook, rows: Int) {
         var rows = RecordedRows(csv: text)
         return try read(&rows, industries: industries, origin: origin)

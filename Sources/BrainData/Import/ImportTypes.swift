@@ -64,6 +64,7 @@ public struct ImportReport: Codable, Sendable {
         if seenBefore { lines.append("this exact file was imported before; rows identical to the store were left as they were") }
         if problemsOmitted > 0 { lines.append("\(problems.count + problemsOmitted) problems, the first \(problems.count) listed") }
         if !ignoredColumns.isEmpty { lines.append("ignored columns: " + ignoredColumns.joined(separator: ", ")) }
+        lines += notes
         return lines.joined(separator: "\n")
     }
 }

@@ -32,55 +32,50 @@ public struct Importer: Sendable {
 
     /// Imports a file from disk.
     public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all, mayRelocate: Bool = false,
-                           source: DataSource = .statistics, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           source: DataSource = .statistics, sheet: String? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
                            problems sink: ProblemSink? = nil) async throws -> ImportReport {
         if kind == .indicators {
             // Streamed: the file is hashed in one pass and read in a second, never held whole in memory.
             var hasher = Self.batchHasher(kind: kind, source: source)
             guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportFileError("cannot read \(path): no such file or not readable") }
             defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            let rows: CSVRows
-            do { rows = try CSVRows(path: path) } catch let e as FileEncodingError { throw ImportFileError("\((path as NSString).lastPathComponent): \(e)") }
-            return try await importIndicators(rows, encoding: rows.encoding.rawValue, fileName: (path as NSString).lastPathComponent,
-                                              key: Self.hex(hasher.finalize()), actor: actor, scope: scope, source: source, progress: progress, sink: sink)
+            var head = Data()
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                if head.isEmpty { head = chunk.prefix(8) }
+                hasher.update(data: chunk)
+            }
+            let name = (path as NSString).lastPathComponent
+            let (rows, encoding) = try Self.streamingTable(path: path, head: head, fileName: name, sheet: sheet)
+            return try await importIndicators(rows, encoding: encoding, fileName: name, key: Self.hex(hasher.finalize()), actor: actor,
+                                              scope: scope, source: source, progress: progress, sink: sink)
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportFileError("cannot read \(path): no such file or not readable")
         }
         return try await importData(data, fileName: (path as NSString).lastPathComponent, kind: kind, actor: actor, scope: scope,
-                                mayRelocate: mayRelocate, source: source, progress: progress)
+                                mayRelocate: mayRelocate, source: source, sheet: sheet, progress: progress)
     }
 
-    /// Imports the bytes of a CSV file. `scope` limits which enterprises the caller may write: every side of every row,
+    /// Imports the bytes of a CSV file or an XLSX workbook (its first sheet, or `sheet`). `scope` limits which enterprises the caller may write: every side of every row,
     /// the stored record as well as the new one. Only a caller with `mayRelocate` (province level) may change the region or
     /// zone of a firm already registered; each such move is listed in the report's `moves` for the audit ledger.
     /// `source` is where the file's values come from (统计局 by default); indicator values are merged by source, never
     /// overwritten: see `Store.mergeDeliveries`.
     public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
-                           mayRelocate: Bool = false, source: DataSource = .statistics,
+                           mayRelocate: Bool = false, source: DataSource = .statistics, sheet: String? = nil,
                            progress: (@Sendable (Int, Int) -> Void)? = nil, problems sink: ProblemSink? = nil) async throws -> ImportReport {
-        if kind == .indicators {
-            var hasher = Self.batchHasher(kind: kind, source: source)
-            hasher.update(data: data)
-            let rows: CSVRows
-            do { rows = try CSVRows(data: data) } catch let e as FileEncodingError { throw ImportFileError("\(fileName): \(e)") }
-            return try await importIndicators(rows, encoding: rows.encoding.rawValue, fileName: fileName, key: Self.hex(hasher.finalize()),
-                                              actor: actor, scope: scope, source: source, progress: progress, sink: sink)
-        }
-        let decoded: (text: String, encoding: TextEncodingUsed)
-        do {
-            decoded = try TextDecoding.decode(data)
-        } catch {
-            throw ImportFileError("\(fileName): \(error)")
-        }
-        var rows = CSV.parse(decoded.text)
-        guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
-        let header = rows.removeFirst()
-        let map = try HeaderMap(header: header.fields, elements: kind.elements)
         var hasher = Self.batchHasher(kind: kind, source: source)
         hasher.update(data: data)
         let key = Self.hex(hasher.finalize())
+        if kind == .indicators {
+            let (rows, encoding) = try Self.streamingTable(data: data, fileName: fileName, sheet: sheet)
+            return try await importIndicators(rows, encoding: encoding, fileName: fileName, key: key, actor: actor, scope: scope, source: source,
+                                              progress: progress, sink: sink)
+        }
+        // CSV or XLSX (by the file's first bytes): see ImportTable.
+        var (rows, encoding) = try ImportTable.rows(data: data, fileName: fileName, sheet: sheet)
+        guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
+        let map = try HeaderMap.read(&rows, elements: kind.elements)
         let seenBefore = try await store.batch(key) != nil
 
         var problems: [RejectedRow] = []
@@ -244,10 +239,10 @@ public struct Importer: Sendable {
                 return slice.count
             }
         }
-        return ImportReport(kind: kind, fileName: fileName, encoding: decoded.encoding.rawValue, rowsTotal: rows.count,
+        return ImportReport(kind: kind, fileName: fileName, encoding: encoding, rowsTotal: rows.count,
                             rowsAccepted: accepted, rowsRejected: rejectedRows.count, rowsChanged: changed,
                             problems: problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
-                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves, source: source.code)
+                            ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, moves: moves, source: source.code, notes: map.notes)
     }
 
     private func batch(_ key: String, _ kind: ImportKind, _ file: String, _ total: Int, _ ok: Int, _ bad: Int, _ changed: Int, _ actor: String) -> ImportBatch {
@@ -288,6 +283,40 @@ public struct Importer: Sendable {
     }
 
     static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+
+    /// A streaming reader for an indicators file: CSV read in chunks, or a workbook's sheet (by the file's first bytes).
+    static func streamingTable(data: Data, fileName: String, sheet: String?) throws -> (any TableRows, String) {
+        if ImportTable.format(of: data) == .xlsx { return try ImportTable.open(data: data, fileName: fileName, sheet: sheet) }
+        if let sheet, !sheet.isEmpty {
+            throw ImportFileError("\(fileName) is a CSV file, which has no sheets; the sheet \"\(sheet)\" applies to XLSX workbooks only")
+        }
+        do {
+            let rows = try CSVRows(data: data)
+            return (rows, rows.encoding.rawValue)
+        } catch let e as FileEncodingError {
+            throw ImportFileError("\(fileName): \(e)")
+        }
+    }
+
+    static func streamingTable(path: String, head: Data, fileName: String, sheet: String?) throws -> (any TableRows, String) {
+        if ImportTable.format(of: head) == .xlsx {
+            do {
+                let reader = try XLSXReader(url: URL(fileURLWithPath: path), sheet: sheet.flatMap { $0.isEmpty ? nil : $0 })
+                return (reader, "XLSX, sheet \"\(reader.sheetName)\"")
+            } catch {
+                throw ImportFileError("\(fileName): \(error)")
+            }
+        }
+        if let sheet, !sheet.isEmpty {
+            throw ImportFileError("\(fileName) is a CSV file, which has no sheets; the sheet \"\(sheet)\" applies to XLSX workbooks only")
+        }
+        do {
+            let rows = try CSVRows(path: path)
+            return (rows, rows.encoding.rawValue)
+        } catch let e as FileEncodingError {
+            throw ImportFileError("\(fileName): \(e)")
+        }
+    }
 
     func registeredEnterprises() async throws -> [String: (region: String, zone: String?)] {
         var out: [String: (region: String, zone: String?)] = [:]

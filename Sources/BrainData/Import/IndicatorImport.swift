@@ -8,6 +8,8 @@ public typealias ProblemSink = @Sendable (RejectedRow) -> Void
 /// The state of one streamed indicators import: the reader, the counts and the first problems. Used by one task.
 final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     var rows: Rows
+    /// The first data row, already read to tell it from a second header row.
+    var first: TableRow?
     let map: HeaderMap
     let importer: Importer
     let known: [String: (region: String, zone: String?)]
@@ -18,9 +20,10 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     var problems: [RejectedRow] = []
     var omitted = 0
 
-    init(rows: Rows, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
+    init(rows: Rows, first: TableRow?, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
          progress: (@Sendable (Int, Int) -> Void)?, sink: ProblemSink?) {
         self.rows = rows
+        self.first = first
         self.map = map
         self.importer = importer
         self.known = known
@@ -32,6 +35,14 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     func note(_ problem: RejectedRow) {
         sink?(problem)
         if problems.count < Importer.problemsKept { problems.append(problem) } else { omitted += 1 }
+    }
+
+    private func nextRow() throws -> TableRow? {
+        if let row = first {
+            first = nil
+            return row
+        }
+        return try rows.next()
     }
 
     /// Reads, validates and merges every row, part by part; returns after the last part is merged (the caller commits).
@@ -72,7 +83,7 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         try await settle()
 
         func readAll() async throws {
-            while let row = try rows.next() {
+            while let row = try nextRow() {
                 total += 1
                 var check = RowCheck(row: row.line)
                 if let d = importer.parseDelivery(row.fields, map: map, check: &check) {
@@ -113,9 +124,12 @@ extension Importer {
                                            sink: ProblemSink?) async throws -> ImportReport {
         var rows = rows
         guard let header = try rows.next() else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
-        let map = try HeaderMap(header: header.fields, elements: ImportKind.indicators.elements)
+        var map = try HeaderMap(header: header.fields, elements: ImportKind.indicators.elements)
+        // A second header row (names or units, as statistical forms have) is skipped; any other first row is data.
+        var first = try rows.next()
+        if let row = first, try map.absorbSecondHeader(row.fields, line: row.line) { first = nil }
         let seenBefore = try await store.batch(key) != nil
-        let job = IndicatorImportJob(rows: rows, map: map, importer: self, known: try await registeredEnterprises(), scope: scope,
+        let job = IndicatorImportJob(rows: rows, first: first, map: map, importer: self, known: try await registeredEnterprises(), scope: scope,
                                      progress: progress, sink: sink)
         let changed = try await store.bulkMerge(source: source.code, batch: key, actor: actor) { session in
             try await job.run(session)
@@ -129,6 +143,7 @@ extension Importer {
                                   problems: job.problems.sorted { ($0.row, $0.field) < ($1.row, $1.field) },
                                   ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, source: source.code)
         report.problemsOmitted = job.omitted
+        report.notes = map.notes
         return report
     }
 }

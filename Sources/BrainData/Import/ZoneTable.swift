@@ -96,6 +96,12 @@ public enum ZoneTable {
     }
 
     /// Reads a CSV text (see `read`).
+    /// Reads a file's bytes: CSV (UTF-8 or GBK) or an XLSX workbook's first sheet, told apart by the first bytes.
+    public static func read(data: Data, fileName: String, catalog: RegionCatalog) throws -> (zones: [DevelopmentZone], rows: Int) {
+        var (rows, _) = try ImportTable.open(data: data, fileName: fileName)
+        return try read(&rows, catalog: catalog)
+    }
+
     public static func read(csv text: String, catalog: RegionCatalog) throws -> (zones: [DevelopmentZone], rows: Int) {
         var rows = RecordedRows(csv: text)
         return try read(&rows, catalog: catalog)

@@ -47,15 +47,17 @@ extension Portal {
     func registerDashboard(_ pages: PortalPages) {
         pages.get("/dashboard", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: false) }
         pages.get("/dashboard.csv", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: true) }
+        pages.get("/dashboard.xlsx", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: true, xlsx: true) }
         pages.get("/warnings", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: false) }
         pages.get("/warnings.csv", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: true) }
+        pages.get("/warnings.xlsx", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: true, xlsx: true) }
         pages.get("/warnings/:id", .permission(.readStatistics)) { request, context in try await self.warning(request, context) }
         pages.post("/warnings/:id/acknowledge", .permission(.handleWarnings)) { request, context in try await self.acknowledge(request, context) }
         registerEnterprisePages(pages)
     }
 
     /// 工业运行: headline figures, 24-month trends, the ranking and tile map of the next level down, the table to drill into.
-    func dashboard(_ request: Request, _ context: BrainContext, csv: Bool) async throws -> Response {
+    func dashboard(_ request: Request, _ context: BrainContext, csv: Bool, xlsx: Bool = false) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看地区统计。", status: .forbidden) }
         let q = request.uri.queryParameters
@@ -83,7 +85,7 @@ extension Portal {
                              String(format: "%.2f", r.revenue), r.revenueYoy.map { String(format: "%.2f", $0) } ?? "", String(format: "%.2f", r.profit),
                              r.lossShare.map { String(format: "%.2f", $0) } ?? ""])
             }
-            return CSVDownload.response(rows, filename: "industry-\(scope.region)-\(o.period).csv")
+            return try XLSXDownload.table(rows, numeric: [2, 3, 4, 5, 6, 7, 8], xlsx: xlsx, sheet: "工业运行", filename: "industry-\(scope.region)-\(o.period)")
         }
         var c = frame(context, title: "工业运行", active: "/dashboard")
         c["regionName"] = scope.zone.flatMap { catalog.zone($0)?.shortName } ?? o.scope.regionName
@@ -121,6 +123,7 @@ extension Portal {
         }
         c["childLevel"] = childLevel
         c["csvHref"] = "/dashboard.csv?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "")
+        c["xlsxHref"] = "/dashboard.xlsx?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "")
         c["rows"] = children.map { r -> [String: Any] in
             compact(["name": r.name, "href": href(r.code), "firms": r.firms, "output": NumberFormat.amount(r.outputValue), "outputYoy": NumberFormat.percent(r.outputYoy),
              "outputClass": DashboardFigures.trendClass(r.outputYoy), "revenue": NumberFormat.amount(r.revenue), "revenueYoy": NumberFormat.percent(r.revenueYoy),
@@ -139,7 +142,7 @@ extension Portal {
     }
 
     /// 风险预警: the list with filters and CSV.
-    func warnings(_ request: Request, _ context: BrainContext, csv: Bool) async throws -> Response {
+    func warnings(_ request: Request, _ context: BrainContext, csv: Bool, xlsx: Bool = false) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看风险预警。", status: .forbidden) }
         let q = request.uri.queryParameters
@@ -159,7 +162,7 @@ extension Portal {
                 rows.append([w.id, WarningLevel(rawValue: w.level)?.nameZh ?? w.level, w.subjectName, w.subject, WarningKind(rawValue: w.kind)?.nameZh ?? w.kind,
                              w.explanation, w.period, states[w.state] ?? w.state])
             }
-            return CSVDownload.response(rows, filename: "warnings.csv")
+            return try XLSXDownload.table(rows, numeric: [], xlsx: xlsx, sheet: "风险预警", filename: "warnings")
         }
         var c = frame(context, title: "风险预警", active: "/warnings")
         c["scopeName"] = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName } ?? services.catalog.province.name
@@ -177,6 +180,7 @@ extension Portal {
         if let level { csvQuery.append("level=\(level)") }
         if let state { csvQuery.append("state=\(state)") }
         c["csvHref"] = "/warnings.csv" + (csvQuery.isEmpty ? "" : "?" + csvQuery.joined(separator: "&"))
+        c["xlsxHref"] = "/warnings.xlsx" + (csvQuery.isEmpty ? "" : "?" + csvQuery.joined(separator: "&"))
         return renderer.page("warnings", c)
     }
 

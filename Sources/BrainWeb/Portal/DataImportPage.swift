@@ -14,6 +14,7 @@ extension Portal {
     func registerDataImportPage(_ pages: PortalPages) {
         pages.get("/data", .permission(.importData)) { request, context in try await self.dataImportPage(request, context, report: nil, error: nil) }
         pages.post("/data", .permission(.importData)) { request, context in try await self.uploadData(request, context) }
+        pages.get("/data/templates/:kind", .permission(.readCatalog)) { request, context in try await self.importTemplate(request, context) }
     }
 
     static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需", .qualifications: "资质认定"]
@@ -22,29 +23,32 @@ extension Portal {
     func dataImportPage(_ request: Request, _ context: BrainContext, report: ImportReport?, error: String?, chosen: ImportKind = .indicators) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         guard p.can(.importData) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能导入数据。", status: .forbidden) }
-        var page = ReportPage(heading: "数据导入", sub: "公共数据中心 · 按统一数据字典导入 CSV 文件（UTF-8 或 GBK）；坏行逐行列出原因，不影响其他行；只接受您数据范围内的企业")
+        var page = ReportPage(heading: "数据导入", sub: "公共数据中心 · 按统一数据字典导入 CSV 文件（UTF-8 或 GBK）或 Excel 工作簿（.xlsx）；坏行逐行列出原因，不影响其他行；只接受您数据范围内的企业")
         page.error = error
         if let r = report {
             let from = DataSource.named(r.source)?.nameZh ?? r.source
             page.notice = "“\(r.fileName)”（\(Self.importKindNames[r.kind] ?? r.kind.rawValue)，来源\(from)，\(r.encoding)）：共 \(r.rowsTotal) 行，接受 \(r.rowsAccepted) 行，拒绝 \(r.rowsRejected) 行，新增或更新 \(r.rowsChanged) 行"
-                + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.notes.isEmpty ? "" : "；注意：当前数据库载入的是演示数据，导入的真实数据会与虚构企业混在一起") + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
+                + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.notes.contains(DemoState.importNote) ? "；注意：当前数据库载入的是演示数据，导入的真实数据会与虚构企业混在一起" : "")
+                + r.notes.filter { $0 != DemoState.importNote }.map { "；" + ImportReasonsZh.note($0) }.joined()
+                + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
             page.tables.append(.init(title: "被拒绝的行", headers: [("行号", true), ("字段", false), ("值", false), ("原因", false)],
                                      rows: r.problems.map { [.num(String($0.row)), .init(text: ImportReasonsZh.field($0.field)), .init(text: $0.value), .init(text: ImportReasonsZh.translate($0.reason))] },
-                                     note: r.problems.isEmpty ? nil : "行号按文件计（表头为第 1 行）；可导出 CSV 后修改再上传。"))
+                                     note: r.problems.isEmpty ? nil : "行号按文件计（表头为第 1 行；Excel 工作簿为工作表的行号）；可导出 CSV 后修改再上传。"))
         }
         let options = ImportKind.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == chosen ? " selected" : "")>\(Self.importKindNames[$0] ?? $0.rawValue)</option>" }.joined()
         let sources = DataSource.builtIn.map { "<option value=\"\($0.code)\"\($0 == .statistics ? " selected" : "")>\($0.nameZh)</option>" }.joined()
         let columns = ImportKind.allCases.map { kind in
             "<tr><td class=\"nw\">\(Self.importKindNames[kind] ?? kind.rawValue)</td><td><code>" + kind.elements.map { $0.required ? "<b>\($0.field)</b>" : $0.field }.joined(separator: ",")
-                + "</code></td></tr>"
+                + "</code></td><td class=\"nw\"><a href=\"/data/templates/\(kind.rawValue)\">Excel 模板</a> · <a href=\"/data/templates/\(kind.rawValue)?format=csv\">CSV 模板</a></td></tr>"
         }.joined()
         page.html = """
         <form method="post" action="/data" enctype="multipart/form-data" class="card"><input type="hidden" name="_csrf" value="\(csrf.token(session: context.sessionID ?? ""))">
         <h2>上传文件</h2><div class="grid g4"><div class="field"><label for="kind">数据集</label><select id="kind" name="kind">\(options)</select></div>
         <div class="field"><label for="source">数据来源</label><select id="source" name="source">\(sources)</select></div>
-        <div class="field"><label for="file">CSV 文件</label><input id="file" type="file" name="file" accept=".csv,text/csv"></div>
+        <div class="field"><label for="file">CSV 或 Excel 文件</label><input id="file" type="file" name="file" accept=".csv,.xlsx,text/csv,\(XLSXDownload.contentType)"></div>
+        <div class="field"><label for="sheet">工作表（Excel，可空：第一个）</label><input id="sheet" name="sheet" maxlength="31"></div>
         <div class="field"><label>&nbsp;</label><button class="primary" type="submit">导入</button></div></div>
-        <table><thead><tr><th>数据集</th><th>表头（加粗为必填；也可用数据字典中的中文名）</th></tr></thead><tbody>\(columns)</tbody></table>
+        <table><thead><tr><th>数据集</th><th>表头（加粗为必填；也可用数据字典中的中文名；单位可写在表头括号中，如 营业收入（元））</th><th>模板</th></tr></thead><tbody>\(columns)</tbody></table>
         <p class="muted">完整字段说明见 <a href="/api/v1/catalog/elements">数据字典</a>。同一文件重复导入不会重复计数。月度指标按来源合并、不覆盖：文件只更新它带的列，空单元格不清除已有数值（要清除请填“清除”）；各来源的数值并存，应用按 人工修正 → 统计局 → 税务 → 电力公司 → 行业子脑 → 边缘设备 → 企业自报 的顺序取第一个有值的来源；差异与来源批次见 <a href="/data/sources">数据来源与核查</a>。</p></form>
         """
         let batches = try await services.importHistory.recent(for: p)
@@ -54,6 +58,17 @@ extension Portal {
                                       .num(String(b.rowsTotal)), .num(String(b.rowsAccepted)), .num(String(b.rowsRejected), b.rowsRejected > 0 ? "down" : ""), .init(text: b.actor)]
                                  }))
         return page.respond(self, request, context, title: "数据导入", active: "/data", file: "imports")
+    }
+
+    /// 导入模板: the blank XLSX (default) or CSV file of a kind, as the API's `/api/v1/imports/templates/{kind}` gives it.
+    func importTemplate(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard context.principal != nil else { return PortalRenderer.redirect("/login") }
+        guard let kind = context.parameters.get("kind").flatMap(ImportKind.init(rawValue:)) else {
+            return message(context, "未找到", "没有这种数据集的模板；可选：\(ImportKind.allCases.map { Self.importKindNames[$0] ?? $0.rawValue }.joined(separator: "、"))", status: .notFound)
+        }
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "xlsx"
+        guard format == "xlsx" || format == "csv" else { return message(context, "参数有误", "格式须为 xlsx 或 csv", status: .badRequest) }
+        return try BrainServer.templateResponse(kind, xlsx: format == "xlsx")
     }
 
     func uploadData(_ request: Request, _ context: BrainContext) async throws -> Response {
@@ -69,10 +84,10 @@ extension Portal {
         guard let dataSource = DataSource.named(form.fields["source"] ?? DataSource.statistics.code) else {
             return try await dataImportPage(request, context, report: nil, error: "数据来源：请从列表中选择", chosen: kind)
         }
-        guard let file = form.files["file"], !file.data.isEmpty else { return try await dataImportPage(request, context, report: nil, error: "文件：请选择要上传的 CSV 文件", chosen: kind) }
+        guard let file = form.files["file"], !file.data.isEmpty else { return try await dataImportPage(request, context, report: nil, error: "文件：请选择要上传的 CSV 或 Excel 文件", chosen: kind) }
         do {
             let report = try await services.runImport(file.data, fileName: file.name, kind: kind, by: p, source: request.clientAddress(context), via: "portal /data",
-                                                      dataSource: dataSource)
+                                                      dataSource: dataSource, sheet: form.fields["sheet"].flatMap { $0.isEmpty ? nil : $0 })
             return try await dataImportPage(request, context, report: report, error: report.rowsAccepted == 0 && report.rowsTotal > 0 ? "没有可接受的行，见下表" : nil, chosen: kind)
         } catch let e as ImportFileError {
             return try await dataImportPage(request, context, report: nil, error: "文件无法读取：\(e.description)", chosen: kind)

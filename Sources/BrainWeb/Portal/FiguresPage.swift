@@ -75,8 +75,8 @@ extension Portal {
         <div class="grid g2">\(fields)</div><p class="muted">空白表示未报；金额单位万元，利润可为负数。1 月与 2 月合并报送于 2 月。</p>
         <button class="primary" type="submit">提交</button></form>
         <form method="post" action="/my/figures/upload" enctype="multipart/form-data" class="card"><input type="hidden" name="_csrf" value="\(token)"><h2>上传文件</h2>
-        <p>CSV 文件（UTF-8 或 GBK），表头：<code>uscc,month,output_value,revenue,profit,electricity,tax,employees,export_value,rd_expense,receivables,inventory</code>，也可使用中文表头（见数据字典）。只接受本企业的行。</p>
-        <div class="field"><input type="file" name="file" accept=".csv,text/csv"></div><button class="primary" type="submit">上传</button></form>
+        <p>CSV 文件（UTF-8 或 GBK）或 Excel 工作簿（.xlsx，读第一个工作表），表头：<code>uscc,month,output_value,revenue,profit,electricity,tax,employees,export_value,rd_expense,receivables,inventory</code>，也可使用中文表头（见数据字典）。只接受本企业的行。下载模板：<a href="/data/templates/indicators">Excel 模板</a> · <a href="/data/templates/indicators?format=csv">CSV 模板</a></p>
+        <div class="field"><input type="file" name="file" accept=".csv,.xlsx,text/csv,\(XLSXDownload.contentType)"></div><button class="primary" type="submit">上传</button></form>
         </div>
         """
         let shown: [Indicator] = [.outputValue, .revenue, .profit, .electricity, .tax, .employees, .rdExpense]

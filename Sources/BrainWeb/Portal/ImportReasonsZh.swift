@@ -16,6 +16,17 @@ enum ImportReasonsZh {
     ]
 
     /// "output_value" → "工业总产值（output_value）".
+    /// A report note in Chinese: a second header row skipped, a column's unit converted; others as they are.
+    static func note(_ n: String) -> String {
+        let scanner = n.split(separator: " ", maxSplits: 3).map(String.init)
+        if n.hasPrefix("row "), n.contains("is a second header row"), scanner.count > 1 { return "第 \(scanner[1]) 行为第二表头行（列名或单位），已跳过" }
+        if n.hasPrefix("column "), let r = n.range(of: ": values in "), let c = n.range(of: ", converted to "), scanner.count > 1 {
+            let label = n[n.index(n.startIndex, offsetBy: 7 + scanner[1].count)..<r.lowerBound].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return "第 \(scanner[1]) 列“\(label)”：数值单位为\(n[r.upperBound..<c.lowerBound])，已换算为\(n[c.upperBound...])"
+        }
+        return n
+    }
+
     static func field(_ f: String) -> String { fields[f].map { "\($0)（\(f)）" } ?? f }
 
     private static let rules: [(NSRegularExpression, String)] = [

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// A page made of optional filters, free HTML, charts and tables; each table can also be downloaded as CSV
-/// (`?csv=N`, UTF-8 with BOM), from the same data the page shows.
+/// (`?csv=N`, UTF-8 with BOM) or XLSX (`?xlsx=N`, numeric columns as numbers), from the same data the page shows.
 struct ReportPage {
     /// One table cell: text, an optional link, a CSS class (`num`, `up`, `down`).
     struct Cell {
@@ -39,11 +39,22 @@ struct ReportPage {
     var notice: String? = nil
     var error: String? = nil
 
-    /// The page, or table `csv` as a CSV download when the request asks for it.
+    /// The page, or table `csv` (`xlsx`) as a CSV (XLSX) download when the request asks for it.
     func respond(_ portal: Portal, _ request: Request, _ context: BrainContext, title: String, active: String, file: String) -> Response {
-        if let raw = request.uri.queryParameters["csv"], let k = Int(raw), tables.indices.contains(k) {
-            let t = tables[k]
-            return CSVDownload.response([t.headers.map(\.0)] + t.rows.map { $0.map(\.text) }, filename: "\(file)-\(k + 1).csv")
+        for format: Substring in ["csv", "xlsx"] {
+            if let raw = request.uri.queryParameters[format], let k = Int(raw), tables.indices.contains(k) {
+                let t = tables[k]
+                let rows = [t.headers.map(\.0)] + t.rows.map { $0.map(\.text) }
+                if format == "csv" { return CSVDownload.response(rows, filename: "\(file)-\(k + 1).csv") }
+                let numeric = Set(t.headers.indices.filter { t.headers[$0].1 })
+                let name = String(t.title.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+                do {
+                    return try XLSXDownload.response([(name.isEmpty ? "表\(k + 1)" : name, XLSXDownload.cells(rows, numeric: numeric))],
+                                                     filename: "\(file)-\(k + 1).xlsx")
+                } catch {
+                    return portal.message(context, "导出失败", "无法生成 Excel 文件：\(error)", status: .internalServerError)
+                }
+            }
         }
         var c = portal.frame(context, title: title, active: active)
         c["heading"] = heading
@@ -60,10 +71,11 @@ struct ReportPage {
         c["html"] = html
         c["after"] = after
         c["charts"] = charts
-        let query = request.uri.query.map { q in q.split(separator: "&").filter { !$0.hasPrefix("csv=") }.joined(separator: "&") } ?? ""
+        let query = request.uri.query.map { q in q.split(separator: "&").filter { !$0.hasPrefix("csv=") && !$0.hasPrefix("xlsx=") }.joined(separator: "&") } ?? ""
         c["tables"] = tables.enumerated().map { k, t -> [String: Any] in
             compact(["title": t.title, "note": t.note,
                      "csv": request.uri.path + "?" + (query.isEmpty ? "" : query + "&") + "csv=\(k)",
+                     "xlsx": request.uri.path + "?" + (query.isEmpty ? "" : query + "&") + "xlsx=\(k)",
                      "head": t.headers.map { "<th\($0.1 ? " class=\"num\"" : "")>\(SVGText.escape($0.0))</th>" }.joined(),
                      "body": Self.body(t)])
         }

@@ -24,6 +24,15 @@ struct ParamDoc: Sendable {
 struct BodyDoc: Sendable {
     let contentType: String
     let schema: @Sendable (SchemaBook) throws -> [String: Any]
+    /// Further content types the body may have (a table as CSV or XLSX), each with its schema.
+    var alternatives: [(contentType: String, schema: @Sendable (SchemaBook) throws -> [String: Any])] = []
+
+    /// Every content type of the body with its schema, for the OpenAPI document.
+    func content(_ book: SchemaBook) throws -> [String: Any] {
+        var out: [String: Any] = [contentType: ["schema": try schema(book)]]
+        for a in alternatives { out[a.contentType] = ["schema": try a.schema(book)] }
+        return out
+    }
 
     /// A JSON body of type `T`.
     static func json<T: Decodable>(_ type: T.Type) -> BodyDoc {
@@ -31,6 +40,12 @@ struct BodyDoc: Sendable {
     }
     /// A CSV file (UTF-8 or GB18030) as the importers read it.
     static let csv = BodyDoc(contentType: "text/csv", schema: { _ in ["type": "string", "description": "CSV with a header row; UTF-8 or GB18030"] })
+    /// An XLSX workbook (binary).
+    static let xlsx = BodyDoc(contentType: XLSXDownload.contentType, schema: { _ in ["type": "string", "format": "binary", "description": "XLSX workbook"] })
+    /// An import table: a CSV file or an XLSX workbook (told apart by the file's first bytes, not by the content type).
+    static let table = BodyDoc(contentType: "text/csv", schema: csv.schema, alternatives: [(XLSXDownload.contentType, xlsx.schema)])
+    /// A downloaded table: XLSX by default, CSV with `?format=csv`.
+    static let tableDownload = BodyDoc(contentType: XLSXDownload.contentType, schema: xlsx.schema, alternatives: [("text/csv", csv.schema)])
 }
 
 /// What the OpenAPI document says about one route.

@@ -11,9 +11,9 @@ import Logging
 /// outcome (a failure after rows were written is recorded as `failed`), then the in-memory views rebuilt.
 extension Services {
     /// `source` is the caller's address for the ledger; `dataSource` is where the file's values come from (nil: 统计局
-    /// for officials, 企业自报 for an enterprise, which may deliver nothing else).
+    /// for officials, 企业自报 for an enterprise, which may deliver nothing else); `sheet` picks the sheet of an XLSX workbook.
     public func runImport(_ data: Data, fileName: String, kind: ImportKind, by principal: Principal, source: String,
-                          via: String, dataSource asked: DataSource? = nil) async throws -> ImportReport {
+                          via: String, dataSource asked: DataSource? = nil, sheet: String? = nil) async throws -> ImportReport {
         let dataSource = asked ?? (principal.ownEnterprise != nil ? .selfReport : .statistics)
         if principal.ownEnterprise != nil, dataSource != .selfReport {
             throw AppError.forbidden("an enterprise's own figures are delivered as self-report; source \(dataSource.code) is for the bodies that own it")
@@ -22,7 +22,7 @@ extension Services {
         do {
             report = try await importer.importData(data, fileName: fileName, kind: kind, actor: principal.username,
                                                    scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises),
-                                                   source: dataSource)
+                                                   source: dataSource, sheet: sheet)
         } catch let e as ImportFileError {
             await recordOrLog(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
                                                 outcome: "rejected", detail: BrainServer.auditDetail(["via": via, "reason": String(e.description.prefix(500))])))

@@ -22,10 +22,10 @@ enum OpenAPIDocument {
                 }
             }
             if let body = d.requestBody {
-                op["requestBody"] = ["required": true, "content": [body.contentType: ["schema": try body.schema(book)]]]
+                op["requestBody"] = ["required": true, "content": try body.content(book)]
             }
             var responses: [String: Any] = [:]
-            let ok: [String: Any] = try d.response.map { ["description": "OK", "content": [$0.contentType: ["schema": try $0.schema(book)]]] }
+            let ok: [String: Any] = try d.response.map { ["description": "OK", "content": try $0.content(book)] }
                 ?? ["description": "OK"]
             responses[String(d.status.code)] = ok
             if let alternate = d.alternate { responses[String(alternate.code)] = ok }
