@@ -23,9 +23,10 @@ extension RawMergeConnection {
         let earlierLine = try conn.statement("SELECT line FROM merge_seen WHERE uscc = ? AND month = ?")
         let readSources = try conn.statement("SELECT source, mask, \(cols) FROM source_values WHERE uscc = ? AND month = ?")
         let readStored = try conn.statement("SELECT \(cols) FROM indicators WHERE uscc = ? AND month = ?")
-        let writeSource = try conn.statement("INSERT OR REPLACE INTO source_values (uscc, month, source, mask, \(cols)) VALUES (?, ?, ?, ?, \(Self.placeholders))")
+        // Upserts update in place (INSERT OR REPLACE would delete and insert again).
+        let writeSource = try conn.statement("INSERT INTO source_values (uscc, month, source, mask, \(cols)) VALUES (?, ?, ?, ?, \(Self.placeholders)) ON CONFLICT (uscc, month, source) DO UPDATE SET mask = excluded.mask, \(Self.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))")
         let writeLog = try conn.statement("INSERT INTO indicator_log (batch, uscc, month, source, mask, actor, at, \(cols), \(Self.names.map { "was_" + $0 }.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, \(Self.placeholders), \(Self.placeholders))")
-        let writeRead = try conn.statement("INSERT OR REPLACE INTO indicators (uscc, month, \(cols)) VALUES (?, ?, \(Self.placeholders))")
+        let writeRead = try conn.statement("INSERT INTO indicators (uscc, month, \(cols)) VALUES (?, ?, \(Self.placeholders)) ON CONFLICT (uscc, month) DO UPDATE SET \(Self.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))")
         let legacy = Store.legacySource
         var outcome = MergeOutcome()
         var duplicates: [(line: Int, earlier: Int)] = []

@@ -4,6 +4,23 @@ import Foundation
 /// `brain-bench xlsx-write FILE [--rows N]` and `brain-bench xlsx-read FILE [--sheet NAME]`: the XLSX reader's
 /// throughput on an indicators sheet (uscc, month and ten numbers), written by `XLSXWriter`.
 enum XLSXBench {
+    /// Converts a CSV file into a one-sheet workbook (numbers as numeric cells, codes and months as text), for timing an
+    /// import of the same rows as XLSX.
+    static func fromCSV(_ input: String, _ path: String) throws {
+        var rows = try CSVRows(path: input)
+        let w = try XLSXWriter(url: URL(fileURLWithPath: path))
+        try w.addSheet("指标")
+        var n = 0
+        while let row = try rows.next() {
+            if n == 0 { try w.append(texts: row.fields, bold: true) } else {
+                try w.append(row.fields.enumerated().map { i, f in i < 2 || f.isEmpty ? (f.isEmpty ? .empty : .text(f)) : (Double(f).map { .number($0) } ?? .text(f)) })
+            }
+            n += 1
+        }
+        try w.finish()
+        print("wrote \(n - 1) rows to \(path)")
+    }
+
     static func write(_ path: String, rows: Int) throws {
         let t0 = ContinuousClock.now
         let w = try XLSXWriter(url: URL(fileURLWithPath: path))

@@ -152,6 +152,8 @@ case "evaluation":
     await store.close()
 case "xlsx-write":
     try XLSXBench.write(args.count > 1 ? args[1] : "indicators.xlsx", rows: Int(option("--rows", "1000000")) ?? 1_000_000)
+case "csv-to-xlsx":
+    try XLSXBench.fromCSV(args.count > 1 ? args[1] : "in.csv", args.count > 2 ? args[2] : "out.xlsx")
 case "xlsx-read":
     try XLSXBench.read(args.count > 1 ? args[1] : "indicators.xlsx", sheet: args.contains("--sheet") ? option("--sheet", "") : nil)
 default:
