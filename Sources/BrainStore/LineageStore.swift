@@ -78,6 +78,17 @@ extension Store {
             .sorted { (order.rank($0.source), -$0.values, $0.batch) < (order.rank($1.source), -$1.values, $1.batch) }
     }
 
+    /// When each firm's first value of a month arrived (from any source), uscc → ISO 8601 time; firms whose values were
+    /// stored before arrival times were kept are absent.
+    public func firstArrivals(month: Month) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for row in try await sql.select().column("uscc").column(SQLFunction("MIN", args: SQLColumn("at")), as: "first").from("indicator_log")
+            .where("month", .equal, month.description).groupBy("uscc").all() {
+            out[try row.decode(column: "uscc", as: String.self)] = try row.decode(column: "first", as: String.self)
+        }
+        return out
+    }
+
     /// The newest batch of each import kind, for the catalogue's freshness.
     public func latestBatchPerKind() async throws -> [String: ImportBatch] {
         var out: [String: ImportBatch] = [:]

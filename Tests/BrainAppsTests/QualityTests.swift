@@ -23,7 +23,7 @@ import Testing
         let cube = try await Self.world.value
         let scope = try AnalysisScope.resolve(region: region, zone: nil, chain: nil, industry: nil, period: Fixture.last.description, principal: p,
                                               catalog: .jiangxi, latest: cube.lastMonth)
-        return try QualityDesk(catalog: .jiangxi).report(for: p, scope: scope, cube: cube)
+        return try QualityDesk(catalog: .jiangxi).report(for: p, scope: scope, cube: cube, arrivals: [:])
     }
 
     @Test func completenessFillAndConsistencyCountWhatTheyShould() async throws {
@@ -40,6 +40,27 @@ import Testing
         #expect(r.months[0].expected == 8 && r.months[0].reporting == 7 && r.months[7...9].allSatisfy { $0.completeness == 1 && $0.expected == 7 })
         // 0.6 × 6/7 + 0.25 × (0.833 × 3 + 1)/4 (firm 6 gave neither output, revenue nor profit) + 0.15 × (1 − 2/6).
         #expect(abs(r.score - 83.3) < 0.05, "\(r.score)")
+    }
+
+    /// Timeliness: a month's figures are due by the 10th of the next month, Beijing time; the first value's arrival counts.
+    @Test func lateReportsAreCountedAndListed() async throws {
+        let cube = try await Self.world.value
+        let p = Principal(username: "admin", role: .admin, scope: nil)
+        let scope = try AnalysisScope.resolve(region: "360100", zone: nil, chain: nil, industry: nil, period: Fixture.last.description, principal: p,
+                                              catalog: .jiangxi, latest: cube.lastMonth)
+        let next = Fixture.last.adding(months: 1)
+        let day = { (d: Int, h: Int) in String(format: "%04d-%02d-%02dT%02d:00:00.000Z", next.year, next.month, d, h) }
+        // Firm 1 on the 10th at 23:00 Beijing (15:00 UTC): in time; firm 2 at 00:30 Beijing on the 11th: late; firm 5 did not
+        // report at all (its arrival time, from another month's file, is not judged).
+        let r = try QualityDesk(catalog: .jiangxi).report(for: p, scope: scope, cube: cube,
+                                                          arrivals: [SmallWorld.code(1): day(10, 15), SmallWorld.code(2): day(10, 16), SmallWorld.code(5): day(1, 0)])
+        #expect(r.timed == 2 && r.late == 1 && r.timeliness == 0.5, "\(r.timed) \(r.late) \(r.firms.map { ($0.uscc, $0.problem) }) \(SmallWorld.code(1))")
+        #expect(r.deadline == String(format: "%04d-%02d-10T16:00:00.000Z", next.year, next.month))
+        let late = r.firms.filter { $0.problem == "late" }
+        #expect(late.map(\.uscc) == [SmallWorld.code(2)] && late[0].detail.contains("11日"), "\(late)")
+        // The score weighs timeliness in once it is known: 0.5 × 6/7 + 0.2 × fill + 0.15 × consistency + 0.15 × 0.5.
+        let without = try QualityDesk(catalog: .jiangxi).report(for: p, scope: scope, cube: cube, arrivals: [:])
+        #expect(without.timeliness == nil && r.score < without.score)
     }
 
     @Test func theProvinceBreaksDownByCityAndAnOfficialSeesOnlyItsFirms() async throws {

@@ -1,6 +1,8 @@
 import BrainCore
 import BrainData
 import BrainSecurity
+import BrainStore
+import Foundation
 
 /// Data quality of one slice and month: how many of the 规上 firms that should have reported did (completeness), how
 /// full each indicator is among those that reported, which firms' figures contradict each other (consistency), the same
@@ -19,13 +21,23 @@ public struct QualityReport: Codable, Sendable {
     /// Firms whose figures contradict each other (electricity without output, output without electricity, revenue
     /// against output off by more than ten times).
     public let inconsistent: Int
-    /// 0–100: 60 % completeness, 25 % the fill of the four core indicators, 15 % consistency.
+    /// The reporting deadline of the month: `QualityDesk.deadlineDay` of the next month, end of day, Beijing time.
+    public let deadline: String
+    /// Reporting firms whose first value of the month arrived through an import or ingestion (values stored before
+    /// arrival times were kept have none and are not judged).
+    public let timed: Int
+    /// Of those, the ones that arrived after the deadline (迟报).
+    public let late: Int
+    /// (timed − late) ÷ timed; nil when no arrival time is known.
+    public let timeliness: Double?
+    /// 0–100: 60 % completeness, 25 % the fill of the four core indicators, 15 % consistency; when arrival times are
+    /// known, 50 % completeness, 20 % fill, 15 % consistency and 15 % timeliness.
     public let score: Double
     /// One level down (cities of the province, counties of a city).
     public let areas: [QualityArea]
     /// The last twelve months of the slice, oldest first (January is part of 1–2月 and not listed).
     public let months: [QualityMonth]
-    /// Firms that did not report or contradict themselves, those the caller may read one by one (at most 100).
+    /// Firms that did not report, reported late or contradict themselves, those the caller may read one by one (at most 100).
     public let firms: [QualityFirm]
     public let firmsTotal: Int
 }
@@ -61,21 +73,45 @@ public struct QualityFirm: Codable, Sendable {
 /// Measures the quality of the data the applications read.
 public struct QualityDesk: Sendable {
     public let catalog: RegionCatalog
-    public init(catalog: RegionCatalog) { self.catalog = catalog }
+    /// Where the arrival times of the values come from (nil: timeliness is not judged).
+    public let store: Store?
+    public init(catalog: RegionCatalog, store: Store? = nil) {
+        self.catalog = catalog
+        self.store = store
+    }
+
+    /// Day of the next month by which a month's figures are due (规上工业企业月报: by the 10th, Beijing time).
+    public static let deadlineDay = 10
+
+    /// The instant a month's figures are due, written as stored times are (UTC, ISO 8601 with milliseconds, so that the
+    /// two compare as text).
+    public static func deadline(of month: Month) -> String {
+        let next = month.adding(months: 1)
+        // The end of the day in Beijing is 16:00 UTC that day.
+        return String(format: "%04d-%02d-%02dT16:00:00.000Z", next.year, next.month, deadlineDay)
+    }
+
+    /// The report with the arrival times of the month's values read from the store.
+    public func report(for p: Principal, scope: AnalysisScope, cube: IndicatorCube) async throws -> QualityReport {
+        try p.require(.readStatistics)
+        let arrivals = try await store?.firstArrivals(month: scope.period.end) ?? [:]
+        return try report(for: p, scope: scope, cube: cube, arrivals: arrivals)
+    }
 
     static let core: [Indicator] = [.outputValue, .revenue, .profit, .electricity]
 
-    public func report(for p: Principal, scope: AnalysisScope, cube: IndicatorCube) throws -> QualityReport {
+    /// The report, given when each firm's first value of the month arrived (uscc → ISO 8601 time).
+    public func report(for p: Principal, scope: AnalysisScope, cube: IndicatorCube, arrivals: [String: String]) throws -> QualityReport {
         try p.require(.readStatistics)
         let month = scope.period.end
         let members = scope.firms(in: cube)
-        let (stats, problems) = measure(members, month: month, cube: cube)
+        let (stats, problems) = measure(members, month: month, cube: cube, arrivals: arrivals)
         let readable = p.indicatorScope(in: catalog)
         let visible = problems.filter { readable.admits(uscc: cube.firms[$0.0].uscc, region: cube.firms[$0.0].region, zone: cube.firms[$0.0].zone) }
         let children = catalog.region(scope.region)?.level == .county ? [] : catalog.regions.filter { $0.parent == scope.region }
         let areas: [QualityArea] = children.map { child in
             let within = Set([child.code] + catalog.counties(within: child.code))
-            let (s, _) = measure(members.filter { within.contains(cube.firms[$0].region) }, month: month, cube: cube)
+            let (s, _) = measure(members.filter { within.contains(cube.firms[$0].region) }, month: month, cube: cube, arrivals: arrivals)
             return QualityArea(code: child.code, name: child.name, expected: s.expected, reporting: s.reporting, completeness: s.completeness, score: s.score)
         }.filter { $0.expected > 0 }
         // January is reported together with February (1–2月), so it is no month of its own here.
@@ -85,7 +121,8 @@ public struct QualityDesk: Sendable {
         }
         return QualityReport(region: scope.region, regionName: catalog.region(scope.region)?.name ?? scope.region, month: month.description,
                              expected: stats.expected, reporting: stats.reporting, completeness: stats.completeness, indicatorFill: stats.fill,
-                             inconsistent: stats.inconsistent, score: stats.score, areas: areas, months: months,
+                             inconsistent: stats.inconsistent, deadline: Self.deadline(of: month), timed: stats.timed, late: stats.late,
+                             timeliness: stats.timeliness, score: stats.score, areas: areas, months: months,
                              firms: visible.prefix(100).map { i, problem, detail in
                                  let e = cube.firms[i]
                                  return QualityFirm(uscc: e.uscc, name: e.name, region: e.region, problem: problem, detail: detail)
@@ -93,19 +130,24 @@ public struct QualityDesk: Sendable {
     }
 
     struct Stats {
-        var expected = 0, reporting = 0, inconsistent = 0
+        var expected = 0, reporting = 0, inconsistent = 0, timed = 0, late = 0
         var fill: [String: Double] = [:]
         var completeness: Double { expected == 0 ? 1 : Double(reporting) / Double(expected) }
+        var timeliness: Double? { timed == 0 ? nil : Double(timed - late) / Double(timed) }
         var score: Double {
-            let coreFill = QualityDesk.core.map { fill[$0.rawValue] ?? 0 }.reduce(0, +) / Double(QualityDesk.core.count)
+            let coreFill = reporting == 0 ? 0 : QualityDesk.core.map { fill[$0.rawValue] ?? 0 }.reduce(0, +) / Double(QualityDesk.core.count)
             let consistency = reporting == 0 ? 1 : 1 - Double(inconsistent) / Double(reporting)
-            return ((0.6 * completeness + 0.25 * (reporting == 0 ? 0 : coreFill) + 0.15 * consistency) * 1000).rounded() / 10
+            let raw = timeliness.map { 0.5 * completeness + 0.2 * coreFill + 0.15 * consistency + 0.15 * $0 }
+                ?? 0.6 * completeness + 0.25 * coreFill + 0.15 * consistency
+            return (raw * 1000).rounded() / 10
         }
     }
 
     /// A firm is expected in a month when it reported in any of the twelve months before (a new firm from its first
     /// report on); it reported when it gave output, revenue or electricity.
-    func measure(_ members: [Int], month: Month, cube: IndicatorCube, firmsToo: Bool = true) -> (Stats, [(Int, String, String)]) {
+    func measure(_ members: [Int], month: Month, cube: IndicatorCube, firmsToo: Bool = true,
+                 arrivals: [String: String] = [:]) -> (Stats, [(Int, String, String)]) {
+        let deadline = Self.deadline(of: month)
         var s = Stats()
         var counts = [Int](repeating: 0, count: Indicator.allCases.count)
         var problems: [(Int, String, String)] = []
@@ -118,6 +160,13 @@ public struct QualityDesk: Sendable {
                 continue
             }
             s.reporting += 1
+            if let at = arrivals[cube.firms[i].uscc] {
+                s.timed += 1
+                if at >= deadline {
+                    s.late += 1
+                    if firmsToo { problems.append((i, "late", "\(month.year)年\(month.month)月数据于 \(Self.beijingDay(at)) 报送，晚于截止日 \(month.adding(months: 1).month)月\(Self.deadlineDay)日")) }
+                }
+            }
             for (k, ind) in Indicator.allCases.enumerated() where !cube.value(ind, firm: i, month: month).isNaN { counts[k] += 1 }
             let output = cube.value(.outputValue, firm: i, month: month), power = cube.value(.electricity, firm: i, month: month)
             let revenue = cube.value(.revenue, firm: i, month: month)
@@ -132,6 +181,15 @@ public struct QualityDesk: Sendable {
         }
         for (k, ind) in Indicator.allCases.enumerated() { s.fill[ind.rawValue] = s.reporting == 0 ? 0 : (Double(counts[k]) / Double(s.reporting) * 1000).rounded() / 1000 }
         return (s, problems)
+    }
+
+    /// `2026-11-18T03:00:00Z` → `11月18日` (Beijing).
+    static func beijingDay(_ iso: String) -> String {
+        guard let d = try? Date(iso, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: iso.contains("."))) else { return iso }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = cal.dateComponents([.month, .day], from: d)
+        return "\(c.month ?? 0)月\(c.day ?? 0)日"
     }
 
     static func reported(_ i: Int, _ m: Month, _ cube: IndicatorCube) -> Bool {

@@ -16,10 +16,10 @@ extension Portal {
         let (p, scope): (Principal, AnalysisScope)
         switch officialScope(request, context, withPeriod: true) { case .failure(let r): return r; case .success(let v): (p, scope) = v }
         let cube = services.cubes.cube
-        let r = try services.qualityDesk.report(for: p, scope: scope, cube: cube)
+        let r = try await services.qualityDesk.report(for: p, scope: scope, cube: cube)
         let pct: (Double) -> String = { NumberFormat.amount($0 * 100) + "%" }
         var page = ReportPage(heading: "数据质量 · \(r.regionName)",
-                              sub: "\(scope.period.label) · 综合得分 \(NumberFormat.amount(r.score)) · 应报 \(r.expected) 家规上企业，已报 \(r.reporting) 家（完整率 \(pct(r.completeness))），数据矛盾 \(r.inconsistent) 家")
+                              sub: "\(scope.period.label) · 综合得分 \(NumberFormat.amount(r.score)) · 应报 \(r.expected) 家规上企业，已报 \(r.reporting) 家（完整率 \(pct(r.completeness))），数据矛盾 \(r.inconsistent) 家\(r.timeliness.map { "，及时率 \(pct($0))（\(r.late) 家晚于截止日 \(QualityDesk.deadlineDay) 日报送）" } ?? "")")
         let months = Month.range(cube.lastMonth.adding(months: -11), cube.lastMonth).reversed().filter { $0.month != 1 }
         page.selects = [.init(name: "period", label: "月份", options: months.map { ($0.description, "\($0.year)年\($0.month)月") }, selected: scope.period.end.description)]
         page.action = "/data/quality"
@@ -37,8 +37,8 @@ extension Portal {
                                  rows: Indicator.allCases.map { ind in [.init(text: ind.nameZh), .num(pct(r.indicatorFill[ind.rawValue] ?? 0))] }))
         page.tables.append(.init(title: "需要核查的企业（\(r.firmsTotal) 家）", headers: [("企业", false), ("问题", false), ("说明", false)],
                                  rows: r.firms.map { f in
-                                     [.init(text: f.name, href: "/enterprises/\(f.uscc)"), .init(text: f.problem == "missing" ? "未报送" : "数据矛盾"), .init(text: f.detail)]
-                                 }, note: "应报：近十二个月内报送过的规上企业；已报：报送了产值、营业收入或用电量之一。只列出您可以逐家查看的企业，最多 100 家。"))
+                                     [.init(text: f.name, href: "/enterprises/\(f.uscc)"), .init(text: ["missing": "未报送", "late": "迟报", "inconsistent": "数据矛盾"][f.problem] ?? f.problem), .init(text: f.detail)]
+                                 }, note: "应报：近十二个月内报送过的规上企业；已报：报送了产值、营业收入或用电量之一；迟报：该月第一个数值晚于次月 \(QualityDesk.deadlineDay) 日（北京时间）到达。只列出您可以逐家查看的企业，最多 100 家。"))
         return page.respond(self, request, context, title: "数据质量", active: "/data/quality", file: "data-quality")
     }
 }

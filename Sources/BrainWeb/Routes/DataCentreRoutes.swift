@@ -84,7 +84,7 @@ extension BrainServer {
                                             tag: "data", params: Self.sliceParams.filter { ["region", "zone", "period"].contains($0.name) },
                                             access: .permission(.readStatistics))) { request, context in
             let scope = try self.slice(request, context, excluding: ["chain", "industry"])
-            return try services.qualityDesk.report(for: try context.caller(), scope: scope, cube: services.cubes.cube)
+            return try await services.qualityDesk.report(for: try context.caller(), scope: scope, cube: services.cubes.cube)
         }
     }
 }

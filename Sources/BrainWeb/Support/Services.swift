@@ -108,7 +108,7 @@ public struct Services: Sendable {
         self.talentDesk = TalentDesk(store: store, catalog: catalog)
         self.importHistory = ImportDesk(store: store)
         self.sourceDesk = SourceDesk(store: store)
-        self.qualityDesk = QualityDesk(catalog: catalog)
+        self.qualityDesk = QualityDesk(catalog: catalog, store: store)
         self.consoleDesk = ConsoleDesk(store: store)
         self.newsDesk = AnnouncementDesk(store: store)
         self.systemStatus = StatusDesk(store: store)
