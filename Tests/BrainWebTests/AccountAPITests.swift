@@ -50,6 +50,17 @@ import Testing
         #expect(full.object["passwordChangeRequired"] as? Bool == false)
         #expect(try await s.get("/api/v1/monitor/overview", token: try #require(full.object["token"] as? String)).status == 200)
 
+        // An administrator's reset: a new one-time password, the sessions end, the next login is limited again.
+        let admin = try await s.login("admin", "Admin#20262026")
+        let fullToken = try #require(full.object["token"] as? String)
+        #expect(try await s.request("POST", "/api/v1/users/api-county/reset-password", token: nanchang).status == 403)
+        #expect(try await s.request("POST", "/api/v1/users/nobody-here/reset-password", token: admin).status == 404)
+        let reset = try await s.request("POST", "/api/v1/users/api-county/reset-password", token: admin)
+        #expect(reset.status == 200 && reset.object["sessionsEnded"] as? Int == 1, "\(reset.errorMessage)")
+        #expect(try await s.get("/api/v1/me", token: fullToken).status == 401)
+        let again = try await s.request("POST", "/api/v1/auth/login", body: try Self.json(["username": "api-county", "password": try #require(reset.object["initialPassword"] as? String)]))
+        #expect(again.object["passwordChangeRequired"] as? Bool == true)
+
         // An account file: good rows kept, bad rows named with field and reason, passwords once (also as CSV text).
         let csv = "username,name,role,scope,contact\nbulk-1,甲,county-official,360121,\nbulk-2,乙,enterprise,\(firmScope),a@b.cn\nbulk-1,丙,county-official,360121,\nbulk-3,丁,admin,,\n"
         let bulk = try await s.request("POST", "/api/v1/users/import", token: nanchang, body: Data(csv.utf8), contentType: "text/csv")

@@ -47,6 +47,14 @@ public struct AccountImportResult: Codable, Sendable {
     public let passwordsCSV: String
 }
 
+/// A password reset by an administrator: the new one-time password (shown only now) and the sessions that were ended.
+public struct PasswordReset: Codable, Sendable {
+    public let username: String
+    public let initialPassword: String
+    public let mustChangePassword: Bool
+    public let sessionsEnded: Int
+}
+
 /// Where an account administration request came from, for the audit ledger.
 public struct AdminOrigin: Sendable {
     public let source: String
@@ -96,7 +104,7 @@ extension AccountDesk {
                 let created = try await createChecked(new, by: p)
                 results.append(AccountImportRow(row: row.line, username: created.username, outcome: "created", role: created.role, scope: created.scope,
                                                 field: nil, reason: nil, initialPassword: created.initialPassword))
-                passwords.append([created.username, created.displayName ?? "", created.role, created.scope ?? "", created.initialPassword ?? ""].map(CSV.escape).joined(separator: ","))
+                passwords.append([created.username, created.name ?? "", created.role, created.scope ?? "", created.initialPassword ?? ""].map(CSV.escape).joined(separator: ","))
                 try await audit(p, new, origin: origin, outcome: "ok", detail: ["role": created.role, "scope": created.scope ?? "", "row": String(row.line), "generated": "true"])
             } catch let e as Accounts.Problem {
                 let field = e.field ?? "row"
@@ -106,6 +114,24 @@ extension AccountDesk {
         let created = results.filter { $0.outcome == "created" }.count
         return AccountImportResult(rows: results.count, created: created, rejected: results.count - created, results: results,
                                    passwordsCSV: passwords.joined(separator: "\r\n") + "\r\n")
+    }
+
+    /// Resets an account's password to a generated one-time password (administrators): the account's sessions end and
+    /// its next login may only change the password. Written to the ledger without the password.
+    public func resetPassword(_ username: String, by p: Principal, origin: AdminOrigin) async throws -> (PasswordReset, ended: [String]) {
+        try requireAdministrator(p)
+        guard try await store.user(username) != nil else { throw AppError.notFound("no user \(username)") }
+        let password = Passwords.initial()
+        do {
+            try await accounts.setPassword(username, password, forceChange: true, cost: Passwords.initialCost)
+        } catch let e as Accounts.Problem {
+            throw Self.appError(e)
+        }
+        let ended = try await store.sessions(username: username).map(\.jti)
+        try await store.revokeSessions(username: username, by: p.username)
+        try await AuditLedger(store: store).record(AuditEvent(actor: p.username, action: "user reset-password", target: "user:\(username)", source: origin.source,
+                                                              detail: "{\"sessionsEnded\":\(ended.count),\"via\":\"\(origin.via)\"}"))
+        return (PasswordReset(username: username, initialPassword: password, mustChangePassword: true, sessionsEnded: ended.count), ended)
     }
 
     /// The accounts the caller may administer: every account for administrators; for officials and zone managers the

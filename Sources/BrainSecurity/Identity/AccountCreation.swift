@@ -73,7 +73,7 @@ public struct AccountRequest: Sendable {
 /// A created account; `initialPassword` is the generated one, shown only in this answer (nil when the request gave one).
 public struct CreatedAccount: Codable, Sendable {
     public let username: String
-    public let displayName: String?
+    public let name: String?
     public let role: String
     public let scope: String?
     public let initialPassword: String?
@@ -114,7 +114,7 @@ extension Accounts {
         try await store.addUser(UserRecord(username: name, passwordHash: Passwords.hash(password, cost: cost), role: request.role.rawValue, scope: scope),
                                 profile: AccountProfile(displayName: displayName, contact: stored, createdBy: creator?.username,
                                                         mustChangePassword: request.mustChangePassword))
-        return CreatedAccount(username: name, displayName: displayName, role: request.role.rawValue, scope: scope,
+        return CreatedAccount(username: name, name: displayName, role: request.role.rawValue, scope: scope,
                               initialPassword: request.password == nil ? password : nil, mustChangePassword: request.mustChangePassword)
     }
 

@@ -16,6 +16,15 @@ extension BrainServer {
             let body = try await Self.decodeBody(request, as: NewAccount.self, limit: 16 * 1024)
             return try await services.accountDesk.create(body, by: p, origin: AdminOrigin(source: request.clientAddress(context), via: "api"))
         }
+        api.post("/api/v1/users/:username/reset-password", RouteDoc(method: "post", path: "/api/v1/users/:username/reset-password",
+                                                                  summary: "Reset a password (administrators): a generated one-time password answered only now; the account's sessions end and its next login may only change the password",
+                                                                  tag: "users", params: [.path("username", "user name")], access: .permission(.manageUsers),
+                                                                  errors: [401, 403, 404])) { request, context in
+            let (reset, ended) = try await services.accountDesk.resetPassword(try context.parameters.require("username"), by: try context.caller(),
+                                                                              origin: AdminOrigin(source: request.clientAddress(context), via: "api"))
+            services.sessions.markRevoked(ended)
+            return reset
+        }
         api.post("/api/v1/users/import", RouteDoc(method: "post", path: "/api/v1/users/import",
                                                   summary: "Create accounts from a CSV file (columns username, name, role, scope, contact; Chinese headers 用户名, 姓名, 角色, 范围, 联系方式): a result per row (created, or rejected with field and reason), good rows kept when others fail; the generated initial passwords are answered only now, also as CSV text (passwordsCSV)",
                                                   tag: "users", requestBody: .csv, access: .permission(.createAccounts), errors: [400, 401, 403, 413])) { request, context in
