@@ -16,8 +16,8 @@ data=$(mktemp -d /tmp/brain-st-data.XXXXXX)
 port=${BRAIN_ST_PORT:-18093}
 # A city official and a provider (they need no enterprise, so they can exist before the demo is seeded); the enterprise
 # user is added once the demo has its firms.
-echo 'Official#2026x' | "$brain" user add --data "$data" st-official --role city-official --scope 360100 --password-stdin >/dev/null
-echo 'Provider#2026x' | "$brain" user add --data "$data" st-provider --role provider --password-stdin >/dev/null
+echo 'Official#2026x' | "$brain" user add --data "$data" st-official --role city-official --scope 360100 --password-stdin --no-force-change >/dev/null
+echo 'Provider#2026x' | "$brain" user add --data "$data" st-provider --role provider --password-stdin --no-force-change >/dev/null
 BRAIN_MFA=optional BRAIN_RATE_LIMIT=1000000,1000000,100000,1000000 BRAIN_ADMIN_PASSWORD='Admin#Schemathesis1' \
   "$brain" serve --data "$data" --demo small --port "$port" > "$data/serve.log" 2>&1 &
 pid=$!
@@ -31,7 +31,7 @@ token() {
 admin=$(token admin 'Admin#Schemathesis1')
 firm=$(curl -s -H "Authorization: Bearer $admin" "http://127.0.0.1:$port/api/v1/enterprises?region=360100&limit=1" |
   python3 -c 'import sys, json; print(json.load(sys.stdin)["items"][0]["uscc"])')
-echo 'Enterprise#2026x' | "$brain" user add --data "$data" st-firm --role enterprise --scope "$firm" --password-stdin >/dev/null
+echo 'Enterprise#2026x' | "$brain" user add --data "$data" st-firm --role enterprise --scope "$firm" --password-stdin --no-force-change >/dev/null
 # Routes that end the caller's own session are left out (they would log the run out). Each role gets its own run: what
 # one role may do (write listings, grants, diagnoses) another is refused, and every answer must match the document.
 status=0

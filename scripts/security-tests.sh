@@ -47,7 +47,7 @@ trap 'exit 130' INT TERM
 add_user() {  # NAME ROLE [SCOPE]
   local scope=()
   [ -n "${3:-}" ] && scope=(--scope "$3")
-  echo 'Security#2026x' | "$brain" user add --data "$data" "$1" --role "$2" "${scope[@]}" --password-stdin >/dev/null
+  echo 'Security#2026x' | "$brain" user add --data "$data" "$1" --role "$2" "${scope[@]}" --password-stdin --no-force-change >/dev/null
 }
 add_user sec-city city-official 360100
 add_user sec-city-yc city-official 360900

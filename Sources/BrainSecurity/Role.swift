@@ -78,6 +78,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case relocateEnterprises = "enterprises:relocate"
     /// Importing and exporting the province's reference data (chain definitions, development zones): administrators.
     case manageReference = "reference:manage"
+    /// Creating accounts: administrators any, officials and zone managers only below their own level and inside their
+    /// own scope (delegated administration, `AccountDelegation`); listing the accounts inside that scope.
+    case createAccounts = "accounts:create"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
@@ -85,10 +88,10 @@ public enum AccessPolicy {
     static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
         .provinceOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .configureRules, .reviewAwards, .managePrograms, .publishNews,
-                            .relocateEnterprises],
-        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms, .publishNews],
-        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
-        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards],
+                            .relocateEnterprises, .createAccounts],
+        .cityOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .managePrograms, .publishNews, .createAccounts],
+        .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .createAccounts],
+        .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .createAccounts],
         .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies, .submitDiagnosis, .trade, .grantData],
         .provider: [.readCatalog, .readEnterprises],
         .expert: [.readCatalog, .readEnterprises, .readStatistics],

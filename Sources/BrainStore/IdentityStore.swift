@@ -120,11 +120,13 @@ extension Store {
     }
 
     /// Replaces the password hash, remembering the old one (at most `keep` kept).
-    public func changePassword(_ username: String, newHash: String, oldHash: String, keep: Int, at time: String = Timestamp.precise()) async throws {
+    public func changePassword(_ username: String, newHash: String, oldHash: String, keep: Int, mustChange: Bool = false,
+                               at time: String = Timestamp.precise()) async throws {
         try await transaction { db in
             try await db.insert(into: "password_history").columns("username", "password_hash", "changed_at")
                 .values(SQLBind(username), SQLBind(oldHash), SQLBind(time)).run()
-            try await db.update("users").set("password_hash", to: newHash).set("password_changed_at", to: time).where("username", .equal, username).run()
+            try await db.update("users").set("password_hash", to: newHash).set("password_changed_at", to: time)
+                .set("must_change_password", to: mustChange ? 1 : 0).where("username", .equal, username).run()
             let older = try await db.select().column("password_hash").from("password_history").where("username", .equal, username)
                 .orderBy("changed_at", .descending).all().map { try $0.decode(column: "password_hash", as: String.self) }
             for h in older.dropFirst(keep) {

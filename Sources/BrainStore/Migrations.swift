@@ -217,6 +217,14 @@ enum Migrations {
               file_name TEXT NOT NULL, row_count INTEGER NOT NULL, content TEXT NOT NULL, PRIMARY KEY (kind, version))
             """,
         ]),
+        // Accounts created by delegated administration: a display name, an encrypted contact, who created the account,
+        // and whether its next login may only change the password.
+        Migration(version: 16, name: "account profile and forced password change", statements: [
+            "ALTER TABLE users ADD COLUMN display_name TEXT",
+            "ALTER TABLE users ADD COLUMN contact TEXT",
+            "ALTER TABLE users ADD COLUMN created_by TEXT",
+            "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 }
 

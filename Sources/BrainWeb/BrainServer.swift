@@ -83,6 +83,7 @@ public struct BrainServer: Sendable {
         addCatalogRoutes(api)
         addEnterpriseRoutes(api)
         addImportRoutes(api)
+        addAccountRoutes(api)
         addReferenceRoutes(api)
         addImportTemplateRoute(api)
         addDataCentreRoutes(api)

@@ -8,7 +8,7 @@ import Foundation
 
 /// `brain user …`: account administration.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Unlock.self, ResetMFA.self, Passwd.self, Disable.self, Enable.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, Import.self, List.self, Unlock.self, ResetMFA.self, Passwd.self, Disable.self, Enable.self])
 
     /// `brain user add NAME --role ROLE [--scope CODE] --password-stdin`
     struct Add: AsyncParsableCommand {
@@ -18,6 +18,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Role.") var role: String
         @Option(help: "Data scope: a region code (city/county officials), zone code (zone managers) or credit code (enterprise users).") var scope: String?
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+        @Option(help: "Display name.") var displayName: String?
+        @Option(help: "Contact: a phone number or e-mail address (stored encrypted).") var contact: String?
+        @Flag(help: "Do not make the first login change the password.") var noForceChange = false
 
         func run() async throws {
             guard let r = Role(rawValue: role) else {
@@ -28,10 +31,13 @@ struct UserCommand: AsyncParsableCommand {
             let (db, catalog) = try await store.openProvince()
             defer { Task { await db.close() } }
             do {
-                let p = try await Accounts(store: db, catalog: catalog).add(username: name, password: line, role: r, scope: scope)
-                try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user add", target: "user:\(p.username)",
-                                                                   source: "cli", detail: "{\"role\":\"\(p.role.rawValue)\",\"scope\":\"\(p.scope ?? "")\"}"))
-                print("created \(p.username) (\(p.role.rawValue)\(p.scope.map { ", scope \($0)" } ?? ""))")
+                let cipher = contact == nil ? nil : try FieldCipher.load(dataDirectory: store.data)
+                let p = try await Accounts(store: db, catalog: catalog, cipher: cipher)
+                    .create(AccountRequest(username: name, displayName: displayName, role: r, scope: scope, contact: contact, password: line,
+                                           mustChangePassword: !noForceChange), by: nil)
+                try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user add", target: "user:\(p.username)", source: "cli",
+                                                                   detail: "{\"role\":\"\(p.role)\",\"scope\":\"\(p.scope ?? "")\",\"mustChangePassword\":\(p.mustChangePassword)}"))
+                print("created \(p.username) (\(p.role)\(p.scope.map { ", scope \($0)" } ?? ""))\(p.mustChangePassword ? "; the first login must change the password" : "")")
             } catch let e as Accounts.Problem {
                 throw Failure(e.description)
             }
@@ -109,12 +115,13 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+        @Flag(help: "Do not make the next login change the password (by default a reset forces it).") var noForceChange = false
         func run() async throws {
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw Failure("no password on standard input") }
             let (db, catalog) = try await store.openProvince()
             do {
-                try await Accounts(store: db, catalog: catalog).setPassword(name, line)
+                try await Accounts(store: db, catalog: catalog).setPassword(name, line, forceChange: !noForceChange)
             } catch let e as Accounts.Problem {
                 await db.close()
                 throw Failure(e.description)
@@ -122,7 +129,7 @@ struct UserCommand: AsyncParsableCommand {
             try await db.revokeSessions(username: name, by: "cli:\(NSUserName())")
             try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "user passwd", target: "user:\(name)", source: "cli"))
             await db.close()
-            print("password of \(name) changed; their sessions were ended")
+            print("password of \(name) changed; their sessions were ended\(noForceChange ? "" : "; the next login must change it")")
         }
     }
 

@@ -15,6 +15,9 @@ struct KeysCommand: AsyncParsableCommand {
         for u in try await db.users() {
             if let s = try await db.userSecurity(u.username)?.mfaSecret, FieldCipher.isEncrypted(s) { out.append(("user \(u.username) second factor", s)) }
         }
+        for (name, profile) in try await db.accountProfiles() {
+            if let c = profile.contact, FieldCipher.isEncrypted(c) { out.append(("user \(name) contact", c)) }
+        }
         for p in try await db.documents(.providers, as: ServiceProvider.self) where FieldCipher.isEncrypted(p.contact) {
             out.append(("provider \(p.id) contact", p.contact))
         }
@@ -48,6 +51,11 @@ struct KeysCommand: AsyncParsableCommand {
             for u in try await db.users() {
                 guard let sec = try await db.userSecurity(u.username), let s = sec.mfaSecret, cipher.needsRotation(s) || !FieldCipher.isEncrypted(s) else { continue }
                 try await db.setMFASecret(u.username, secret: try cipher.encrypt(try cipher.decrypt(s)))
+                n += 1
+            }
+            for (name, profile) in try await db.accountProfiles() {
+                guard let c = profile.contact, cipher.needsRotation(c) || !FieldCipher.isEncrypted(c) else { continue }
+                try await db.setAccountContact(name, contact: try cipher.encrypt(try cipher.decrypt(c)))
                 n += 1
             }
             n += try await CatalogueDesk(store: db, cipher: cipher).rotateKeys()

@@ -32,6 +32,7 @@ import Testing
     @Test func tableGivesImportOnlyToOfficialsAndAdmins() {
         #expect(AccessPolicy.roles(with: .importData) == [.admin, .provinceOfficial, .cityOfficial, .countyOfficial, .zoneManager])
         #expect(AccessPolicy.roles(with: .manageUsers) == [.admin])
+        #expect(AccessPolicy.roles(with: .createAccounts) == [.admin, .provinceOfficial, .cityOfficial, .countyOfficial, .zoneManager])
         #expect(!AccessPolicy.allows(.provider, .readIndicators))
         #expect(Role.allCases.allSatisfy { AccessPolicy.allows($0, .readCatalog) })
     }

@@ -10,9 +10,9 @@ data=${1:?data folder (seeded with the province demo)}
 port=${2:-18095}
 brain=.build/release/brain
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-echo 'Bench#Province2026' | "$brain" user add --data "$data" bench-province --role province-official --scope 360000 --password-stdin >/dev/null 2>&1 || true
-echo 'Bench#Admin20262026' | "$brain" user add --data "$data" bench-admin --role admin --password-stdin >/dev/null 2>&1 || true
-echo 'Bench#Nanchang2026' | "$brain" user add --data "$data" bench-nanchang --role city-official --scope 360100 --password-stdin >/dev/null 2>&1 || true
+echo 'Bench#Province2026' | "$brain" user add --data "$data" bench-province --role province-official --scope 360000 --password-stdin --no-force-change >/dev/null 2>&1 || true
+echo 'Bench#Admin20262026' | "$brain" user add --data "$data" bench-admin --role admin --password-stdin --no-force-change >/dev/null 2>&1 || true
+echo 'Bench#Nanchang2026' | "$brain" user add --data "$data" bench-nanchang --role city-official --scope 360100 --password-stdin --no-force-change >/dev/null 2>&1 || true
 BRAIN_MFA=optional BRAIN_RATE_LIMIT=100000000,100000000,100000 "$brain" serve --data "$data" --port "$port" > /tmp/brain-portal-bench.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT

@@ -132,7 +132,7 @@ def main():
     import subprocess
     for name, role, scope, pw in [("browser-nc", "city-official", "360100", "Browser#Nc2026"), ("browser-firm", "enterprise", firm, "Browser#Firm2026"),
                                   ("browser-county", "county-official", "360102", "Browser#County2026")]:
-        subprocess.run([sys.argv[3], "user", "add", "--data", sys.argv[4], name, "--role", role, "--scope", scope, "--password-stdin"],
+        subprocess.run([sys.argv[3], "user", "add", "--data", sys.argv[4], name, "--role", role, "--scope", scope, "--password-stdin", "--no-force-change"],
                        input=pw + "\n", text=True, check=True, capture_output=True)
     secret, _ = enrol("browser-nc", "Browser#Nc2026")
 

@@ -595,6 +595,8 @@ def valid_requests(tokens, p):
                                                  {"id": "SSEC", "providerId": provider["id"], "title": "安全测试方案", "category": sol["category"],
                                                   "summary": "测试", "tags": ["测试"], "areas": sol.get("areas", [])[:1], "chains": [],
                                                   "priceMin": 1, "priceMax": 2, "cases": []}),
+        ("POST", "/api/v1/users"): ("city", "/api/v1/users", {"username": "sec-made-firm-user", "name": "安全测试", "role": "enterprise",
+                                                              "scope": nc, "contact": "13800000000"}),
         ("PUT", "/api/v1/warnings/thresholds"): ("admin", "/api/v1/warnings/thresholds", thresholds),
         ("POST", "/api/v1/warnings/{id}/acknowledge"): ("city", f"/api/v1/warnings/{warning}/acknowledge", {"note": "已核实"}),
         ("POST", "/api/v1/warnings/{id}/resolve"): ("city", f"/api/v1/warnings/{warning}/resolve", {"note": "已处理"}),

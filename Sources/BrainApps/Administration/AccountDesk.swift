@@ -2,14 +2,18 @@ import BrainSecurity
 import BrainStore
 import Foundation
 
-/// An account as administrators see it: role, scope, lock state and second factor.
+/// An account as administrators see it: display name, role, scope, lock state, second factor and whether its next login
+/// must change the password.
 public struct AccountRow: Codable, Sendable {
     public let username, role: String
+    public let name: String?
     public let scope: String?
     public let createdAt: String
     public let disabled: Bool
     public let lockedUntil: String?
     public let secondFactor: Bool
+    public let mustChangePassword: Bool
+    public let createdBy: String?
 }
 
 /// The caller's second factor: enrolled or not, recovery codes left, whether the role requires it.
@@ -89,6 +93,13 @@ public struct AccountDesk: Sendable {
         return others
     }
 
+    /// Ends a user's sessions after a password change, all or all but `current`; returns their ids.
+    public func endSessions(of username: String, keeping current: String?) async throws -> [String] {
+        let ended = try await store.sessions(username: username).filter { $0.jti != current }.map(\.jti)
+        for jti in ended { try await store.revokeSessions(username: username, jti: jti, by: username) }
+        return ended
+    }
+
     /// Every active session, or one user's (administrators).
     public func allSessions(username: String?, by p: Principal) async throws -> [SessionRecord] {
         try requireAdministrator(p)
@@ -106,15 +117,22 @@ public struct AccountDesk: Sendable {
     /// Every account with its lock state and second factor (administrators).
     public func accountsList(by p: Principal, now: Date = Date()) async throws -> [AccountRow] {
         try requireAdministrator(p)
+        return try await accountsRows(now: now)
+    }
+
+    func accountsRows(now: Date = Date()) async throws -> [AccountRow] {
         var rows: [AccountRow] = []
+        let profiles = try await store.accountProfiles()
         for u in try await store.users() {
             let s = try await store.userSecurity(u.username)
             let locked = s?.lockedUntil.flatMap { until -> String? in
                 guard let d = try? Date(until, strategy: .iso8601) else { return until }
                 return d > now ? until : nil
             }
-            rows.append(AccountRow(username: u.username, role: u.role, scope: u.scope, createdAt: u.createdAt, disabled: u.disabled,
-                                   lockedUntil: locked, secondFactor: s?.mfaEnabled ?? false))
+            let profile = profiles[u.username]
+            rows.append(AccountRow(username: u.username, role: u.role, name: profile?.displayName, scope: u.scope, createdAt: u.createdAt, disabled: u.disabled,
+                                   lockedUntil: locked, secondFactor: s?.mfaEnabled ?? false, mustChangePassword: profile?.mustChangePassword ?? false,
+                                   createdBy: profile?.createdBy))
         }
         return rows
     }

@@ -28,6 +28,15 @@ public struct LoginResult: Sendable {
     /// `password`, `password+totp` or `password+recovery`.
     public let factors: String
     public let enrolmentRequired: Bool
+    /// True when the account must change its password first: the session may do nothing else.
+    public let passwordChangeRequired: Bool
+
+    public init(principal: Principal, factors: String, enrolmentRequired: Bool, passwordChangeRequired: Bool = false) {
+        self.principal = principal
+        self.factors = factors
+        self.enrolmentRequired = enrolmentRequired
+        self.passwordChangeRequired = passwordChangeRequired
+    }
 }
 
 /// Account management and login over the store: creation with role/scope checks, the password rule with no reuse of
@@ -53,7 +62,9 @@ public struct Accounts: Sendable {
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
         public let code: String
-        public init(_ d: String, code: String = "invalid") { description = d; self.code = code }
+        /// The request field at fault, when one is.
+        public let field: String?
+        public init(_ d: String, code: String = "invalid", field: String? = nil) { description = d; self.code = code; self.field = field }
     }
 
     /// Creates an account after checking the name, the password rule and that the scope fits the role.
@@ -95,6 +106,7 @@ public struct Accounts: Sendable {
             try await fail(username, now: now, "wrong user name or password")
         }
         let principal = Principal(username: user.username, role: role, scope: user.scope)
+        let mustChange = try await store.accountProfile(username)?.mustChangePassword ?? false
         if security.mfaEnabled {
             guard let code = secondFactor?.trimmingCharacters(in: .whitespaces), !code.isEmpty else {
                 throw Problem("this account uses a second factor: send the 6-digit code from the authenticator app (or a recovery code) as \"otp\"", code: "mfa_required")
@@ -102,11 +114,12 @@ public struct Accounts: Sendable {
             let factor = try await checkSecondFactor(username, security: security, code: code, now: now)
             guard let factor else { try await fail(username, now: now, "wrong second-factor code") }
             try await store.clearLoginFailures(username)
-            return LoginResult(principal: principal, factors: "password+" + factor, enrolmentRequired: false)
+            return LoginResult(principal: principal, factors: "password+" + factor, enrolmentRequired: false, passwordChangeRequired: mustChange)
         }
         try await store.clearLoginFailures(username)
-        let mustEnrol = mfaPolicy == .required && MFAPolicy.roleNeedsSecondFactor(role)
-        return LoginResult(principal: principal, factors: "password", enrolmentRequired: mustEnrol)
+        // A forced password change comes first; the enrolment of a second factor follows at the next login.
+        let mustEnrol = !mustChange && mfaPolicy == .required && MFAPolicy.roleNeedsSecondFactor(role)
+        return LoginResult(principal: principal, factors: "password", enrolmentRequired: mustEnrol, passwordChangeRequired: mustChange)
     }
 
     private func fail(_ username: String, now: Date, _ message: String) async throws -> Never {
@@ -216,17 +229,23 @@ public struct Accounts: Sendable {
             if n >= Self.lockAfter { throw Problem("currentPassword: wrong password; " + Self.lockedMessage(until), code: "account_locked") }
             throw Problem("currentPassword: wrong password", code: "bad_parameter")
         }
-        try await setPassword(username, new, cost: cost)
+        try await replacePassword(username, new, mustChange: false, cost: cost)
     }
 
-    /// Sets a new password (no current password: the administrator's reset), refusing the last five.
-    public func setPassword(_ username: String, _ new: String, cost: UInt8 = Passwords.cost) async throws {
+    /// Sets a new password (no current password: the administrator's reset), refusing the last five. An administrator's
+    /// reset forces the user to choose a new password at the next login unless `forceChange` is false.
+    public func setPassword(_ username: String, _ new: String, forceChange: Bool = true, cost: UInt8 = Passwords.cost) async throws {
+        try await replacePassword(username, new, mustChange: forceChange, cost: cost)
+    }
+
+    private func replacePassword(_ username: String, _ new: String, mustChange: Bool, cost: UInt8) async throws {
         guard let user = try await store.user(username) else { throw Problem("no user \(username)", code: "not_found") }
         if let weak = Passwords.weakness(new) { throw Problem("newPassword: \(weak)", code: "bad_parameter") }
         let recent = [user.passwordHash] + (try await store.passwordHistory(username, limit: Self.historyDepth - 1))
         if recent.contains(where: { Passwords.verify(new, hash: $0) }) {
             throw Problem("newPassword: must differ from the last \(Self.historyDepth) passwords", code: "bad_parameter")
         }
-        try await store.changePassword(username, newHash: Passwords.hash(new, cost: cost), oldHash: user.passwordHash, keep: Self.historyDepth - 1)
+        try await store.changePassword(username, newHash: Passwords.hash(new, cost: cost), oldHash: user.passwordHash, keep: Self.historyDepth - 1,
+                                       mustChange: mustChange)
     }
 }

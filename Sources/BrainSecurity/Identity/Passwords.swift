@@ -4,6 +4,9 @@ import HummingbirdBcrypt
 public enum Passwords {
     /// bcrypt cost; 12 is about a quarter second here, acceptable for logins.
     public static let cost: UInt8 = 12
+    /// bcrypt cost of a generated initial password: about 95 random bits need no slow hash to resist guessing, it is
+    /// replaced at the first login, and a file of 10,000 accounts then takes minutes instead of most of an hour.
+    public static let initialCost: UInt8 = 10
 
     public static func hash(_ password: String, cost: UInt8 = Passwords.cost) -> String {
         Bcrypt.hash(password, cost: cost)
@@ -41,6 +44,19 @@ public enum Passwords {
         var chars: [Character] = (0..<6).map { _ in lower.randomElement(using: &g)! }
         chars += (0..<4).map { _ in upper.randomElement(using: &g)! }
         chars += (0..<4).map { _ in digits.randomElement(using: &g)! }
+        chars.shuffle(using: &g)
+        return String(chars)
+    }
+
+    /// A one-time initial password for a new account: 16 characters from all four classes (about 90 bits), without
+    /// look-alike characters and without characters a CSV cell or a shell would treat specially.
+    public static func initial() -> String {
+        let lower = Array("abcdefghijkmnpqrstuvwxyz"), upper = Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), digits = Array("23456789"), symbols = Array("#%*?!")
+        let all = lower + upper + digits + symbols
+        var g = SystemRandomNumberGenerator()
+        var chars: [Character] = [lower.randomElement(using: &g)!, upper.randomElement(using: &g)!, digits.randomElement(using: &g)!,
+                                  symbols.randomElement(using: &g)!]
+        chars += (0..<12).map { _ in all.randomElement(using: &g)! }
         chars.shuffle(using: &g)
         return String(chars)
     }

@@ -27,9 +27,11 @@ public struct TokenSigner: Sendable {
         public let fac: String?
         /// True for a token that may only enrol a second factor.
         public let pend: Bool?
+        /// True for a token that may only change the account's password (a new or reset account's first login).
+        public let chg: Bool?
 
-        public init(sub: String, role: String, scope: String?, iat: Int, exp: Int, jti: String, fac: String? = nil, pend: Bool? = nil) {
-            self.sub = sub; self.role = role; self.scope = scope; self.iat = iat; self.exp = exp; self.jti = jti; self.fac = fac; self.pend = pend
+        public init(sub: String, role: String, scope: String?, iat: Int, exp: Int, jti: String, fac: String? = nil, pend: Bool? = nil, chg: Bool? = nil) {
+            self.sub = sub; self.role = role; self.scope = scope; self.iat = iat; self.exp = exp; self.jti = jti; self.fac = fac; self.pend = pend; self.chg = chg
         }
     }
 
@@ -46,10 +48,13 @@ public struct TokenSigner: Sendable {
     }
 
     /// Issues a token for a principal; returns it with its expiry and id.
-    public func issue(for p: Principal, factors: String = "password", pending: Bool = false, now: Date = Date()) -> (token: String, expiresAt: Date, jti: String) {
-        let exp = now.addingTimeInterval(pending ? min(lifetime, 900) : lifetime)
+    /// A token pending enrolment or a password change lives at most 15 minutes.
+    public func issue(for p: Principal, factors: String = "password", pending: Bool = false, passwordChange: Bool = false,
+                      now: Date = Date()) -> (token: String, expiresAt: Date, jti: String) {
+        let exp = now.addingTimeInterval(pending || passwordChange ? min(lifetime, 900) : lifetime)
         let claims = Claims(sub: p.username, role: p.role.rawValue, scope: p.scope, iat: Int(now.timeIntervalSince1970),
-                            exp: Int(exp.timeIntervalSince1970), jti: UUID().uuidString, fac: factors, pend: pending ? true : nil)
+                            exp: Int(exp.timeIntervalSince1970), jti: UUID().uuidString, fac: factors, pend: pending ? true : nil,
+                            chg: passwordChange ? true : nil)
         let body = Base64URL.encode(try! JSONEncoder().encode(claims))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key)
         return (body + "." + Base64URL.encode(Data(mac)), exp, claims.jti)

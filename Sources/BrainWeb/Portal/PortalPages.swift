@@ -58,7 +58,8 @@ final class PortalPages: @unchecked Sendable {
         let portal = self.portal
         return { request, context in
             guard access != .open else { return try await handler(request, context) }
-            guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+            // A session that must change its password reaches only the change-password page.
+            guard let p = context.principal else { return PortalRenderer.redirect(context.passwordChangeOnly ? "/password" : "/login") }
             guard access.admits(p) else {
                 return portal.message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能使用此页面。", status: .forbidden)
             }

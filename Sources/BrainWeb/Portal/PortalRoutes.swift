@@ -55,6 +55,7 @@ struct Portal: Sendable {
         if p.readsThroughGrants { links += [Link(href: "/services", label: "服务资源", desc: ""), Link(href: "/granted", label: "授权数据", desc: "")] }
         if p.can(.manageUsers) { links.append(Link(href: "/console", label: "中控台", desc: "")) }
         if p.can(.publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
+        if p.can(.createAccounts) { links.append(Link(href: "/accounts", label: "账号", desc: "")) }
         return links
     }
 
@@ -97,6 +98,7 @@ struct Portal: Sendable {
             platform.append(Link(href: "/data/sources", label: "数据来源与核查", desc: "数据目录、各来源数值差异、总览数字的来源批次"))
             platform.append(Link(href: "/data/quality", label: "数据质量", desc: "应报与已报、指标填报率、数据矛盾的企业，按地区下钻"))
         }
+        if p.can(.createAccounts) { platform.append(Link(href: "/accounts", label: "账号管理", desc: "本范围内的账号；开设账号、批量导入，初始密码仅显示一次")) }
         if p.can(.manageUsers) { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
         if p.readsThroughGrants, p.can(.readStatistics) { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
         if !platform.isEmpty { groups.append(("平台", platform)) }
@@ -178,6 +180,7 @@ struct Portal: Sendable {
         registerDataImportPage(pages)
         registerDataSourcesPage(pages)
         registerDataQualityPage(pages)
+        registerAccountPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {
@@ -204,7 +207,7 @@ struct Portal: Sendable {
         }
         let result = signedIn.result
         let cookie = PortalCookie.set(signedIn.token, secure: PortalCookie.isSecure(request), maxAge: Int(signedIn.expiresAt.timeIntervalSinceNow))
-        return PortalRenderer.redirect(result.enrolmentRequired ? "/enrol" : "/", cookie: cookie)
+        return PortalRenderer.redirect(result.passwordChangeRequired ? "/password" : result.enrolmentRequired ? "/enrol" : "/", cookie: cookie)
     }
 
     func enrolPage(_ context: BrainContext) async throws -> Response {

@@ -69,9 +69,10 @@ struct PortalAuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var context = context
-        if claims.pend != true {
+        if claims.pend != true, claims.chg != true {
             context.principal = Principal(username: claims.sub, role: role, scope: claims.scope)
         }
+        context.passwordChangeOnly = claims.chg == true
         context.sessionID = claims.jti
         return try await next(request, context)
     }

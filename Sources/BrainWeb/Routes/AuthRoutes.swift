@@ -23,7 +23,8 @@ extension BrainServer {
             }
             let result = signedIn.result, p = result.principal
             return LoginAnswer(token: signedIn.token, expiresAt: signedIn.expiresAt.formatted(.iso8601), username: p.username,
-                                                role: p.role.rawValue, scope: p.scope, factors: result.factors, enrolmentRequired: result.enrolmentRequired)
+                                                role: p.role.rawValue, scope: p.scope, factors: result.factors, enrolmentRequired: result.enrolmentRequired,
+                               passwordChangeRequired: result.passwordChangeRequired)
         }
         api.post("/api/v1/auth/logout", RouteDoc(method: "post", path: "/api/v1/auth/logout", summary: "End the caller's session (its token stops working at once)",
                                                  tag: "auth", errors: [401])) { _, context in
@@ -42,7 +43,7 @@ extension BrainServer {
                                             scopeName: scopeName, permissions: Permission.allCases.filter { p.can($0) }.map(\.rawValue))
         }
         api.post("/api/v1/me/password", RouteDoc(method: "post", path: "/api/v1/me/password",
-                                                 summary: "Change one's password: the current one, and a new one of at least 10 characters from 3 classes that differs from the last five. Other sessions are ended.",
+                                                 summary: "Change one's password: the current one, and a new one of at least 10 characters from 3 classes that differs from the last five. Other sessions are ended; a session limited to the password change (a new or reset account's first login) ends too: log in again with the new password.",
                                                  tag: "auth", requestBody: .json(PasswordChange.self), errors: [400, 401])) { request, context in
             let p = try context.caller()
             let body = try await Self.decodeBody(request, as: PasswordChange.self)
@@ -53,7 +54,7 @@ extension BrainServer {
             } catch let e as Accounts.Problem {
                 throw APIError(.badRequest, code: "bad_parameter", message: e.description)
             }
-            let others = try await services.accountDesk.endOtherSessions(of: p, keeping: context.sessionID)
+            let others = try await services.accountDesk.endOtherSessions(of: p, keeping: context.passwordChangeOnly ? nil : context.sessionID)
             services.sessions.markRevoked(others)
             return RevokedCount(revoked: others.count)
         }

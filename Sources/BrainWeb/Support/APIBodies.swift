@@ -50,6 +50,8 @@ struct LoginAnswer: Codable, Sendable {
     let scope: String?
     let factors: String
     let enrolmentRequired: Bool
+    /// True when the token may only change the password (`POST /api/v1/me/password`); log in again afterwards.
+    let passwordChangeRequired: Bool
 }
 
 /// `GET /api/v1/me`: the caller, its scope and permissions.

@@ -14,12 +14,15 @@ public struct BrainContext: RequestContext {
     public var sessionID: String?
     /// The request's id (`X-Request-Id`), set by `RequestIDMiddleware`.
     public var requestID: String?
+    /// True when the session may only change the account's password (first login of a new or reset account).
+    public var passwordChangeOnly: Bool
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
         sessionID = nil
         requestID = nil
+        passwordChangeOnly = false
         peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

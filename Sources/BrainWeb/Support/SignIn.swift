@@ -34,14 +34,16 @@ extension BrainServer {
             throw problem
         }
         let p = result.principal
-        let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired)
+        let issued = services.signer.issue(for: p, factors: result.factors, pending: result.enrolmentRequired, passwordChange: result.passwordChangeRequired)
         try await services.accountDesk.recordSession(SessionRecord(jti: issued.jti, username: p.username, role: p.role.rawValue, createdAt: Timestamp.now(),
                                                           expiresAt: Timestamp.string(issued.expiresAt), source: source,
                                                           agent: String((request.headers[.userAgent] ?? "").prefix(200)),
-                                                          factors: result.enrolmentRequired ? "password (enrolment pending)" : result.factors))
+                                                          factors: result.enrolmentRequired ? "password (enrolment pending)"
+                                                              : result.passwordChangeRequired ? "password (password change pending)" : result.factors))
         try await services.ledger.record(AuditEvent(actor: p.username, action: "login", target: "user:\(p.username)", source: source, outcome: "ok",
                                                     detail: Self.auditDetail(["role": p.role.rawValue, "factors": result.factors, "session": issued.jti,
-                                                                              "enrolmentRequired": String(result.enrolmentRequired), "via": via])))
+                                                                              "enrolmentRequired": String(result.enrolmentRequired),
+                                                                              "passwordChangeRequired": String(result.passwordChangeRequired), "via": via])))
         return SignedIn(result: result, token: issued.token, expiresAt: issued.expiresAt)
     }
 }
