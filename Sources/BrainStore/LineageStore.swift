@@ -78,15 +78,27 @@ extension Store {
             .sorted { (order.rank($0.source), -$0.values, $0.batch) < (order.rank($1.source), -$1.values, $1.batch) }
     }
 
-    /// When each firm's first value of a month arrived (from any source), uscc → ISO 8601 time; firms whose values were
-    /// stored before arrival times were kept are absent.
-    public func firstArrivals(month: Month) async throws -> [String: String] {
-        var out: [String: String] = [:]
-        for row in try await sql.select().column("uscc").column(SQLFunction("MIN", args: SQLColumn("at")), as: "first").from("indicator_log")
-            .where("month", .equal, month.description).groupBy("uscc").all() {
-            out[try row.decode(column: "uscc", as: String.self)] = try row.decode(column: "first", as: String.self)
+    /// When each firm's first value of a month arrived (from any source), uscc → ISO 8601 time. Absent: firms whose values
+    /// were stored before arrival times were kept, and firms whose first value came in a backfill — a batch that also
+    /// brought months more than `backfillMonths` before this one (a province loading its history is not reporting late).
+    public func firstArrivals(month: Month, backfillMonths: Int = 2) async throws -> [String: String] {
+        var first: [String: (at: String, batch: String)] = [:]
+        for row in try await sql.select().columns("uscc", "at", "batch").from("indicator_log").where("month", .equal, month.description).all() {
+            let uscc = try row.decode(column: "uscc", as: String.self), at = try row.decode(column: "at", as: String.self)
+            if let seen = first[uscc], seen.at <= at { continue }
+            first[uscc] = (at, try row.decode(column: "batch", as: String.self))
         }
-        return out
+        let batches = Array(Set(first.values.map(\.batch)))
+        var earliest: [String: String] = [:]
+        for start in stride(from: 0, to: batches.count, by: 500) {
+            let part = Array(batches[start..<min(start + 500, batches.count)])
+            for row in try await sql.select().column("batch").column(SQLFunction("MIN", args: SQLColumn("month")), as: "earliest").from("indicator_log")
+                .where("batch", .in, part).groupBy("batch").all() {
+                earliest[try row.decode(column: "batch", as: String.self)] = try row.decode(column: "earliest", as: String.self)
+            }
+        }
+        let oldest = month.adding(months: -backfillMonths).description
+        return first.filter { (earliest[$0.value.batch] ?? "") >= oldest }.mapValues(\.at)
     }
 
     /// The newest batch of each import kind, for the catalogue's freshness.

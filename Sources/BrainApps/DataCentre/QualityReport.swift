@@ -24,7 +24,7 @@ public struct QualityReport: Codable, Sendable {
     /// The reporting deadline of the month: `QualityDesk.deadlineDay` of the next month, end of day, Beijing time.
     public let deadline: String
     /// Reporting firms whose first value of the month arrived through an import or ingestion (values stored before
-    /// arrival times were kept have none and are not judged).
+    /// arrival times were kept, and values a backfill of history brought, are not judged).
     public let timed: Int
     /// Of those, the ones that arrived after the deadline (迟报).
     public let late: Int
