@@ -287,15 +287,7 @@ public struct Importer: Sendable {
     /// A streaming reader for an indicators file: CSV read in chunks, or a workbook's sheet (by the file's first bytes).
     static func streamingTable(data: Data, fileName: String, sheet: String?) throws -> (any TableRows, String) {
         if ImportTable.format(of: data) == .xlsx { return try ImportTable.open(data: data, fileName: fileName, sheet: sheet) }
-        if let sheet, !sheet.isEmpty {
-            throw ImportFileError("\(fileName) is a CSV file, which has no sheets; the sheet \"\(sheet)\" applies to XLSX workbooks only")
-        }
-        do {
-            let rows = try CSVRows(data: data)
-            return (rows, rows.encoding.rawValue)
-        } catch let e as FileEncodingError {
-            throw ImportFileError("\(fileName): \(e)")
-        }
+        return try csvTable(fileName: fileName, sheet: sheet) { try CSVRows(data: data) }
     }
 
     static func streamingTable(path: String, head: Data, fileName: String, sheet: String?) throws -> (any TableRows, String) {
@@ -307,11 +299,16 @@ public struct Importer: Sendable {
                 throw ImportFileError("\(fileName): \(error)")
             }
         }
+        return try csvTable(fileName: fileName, sheet: sheet) { try CSVRows(path: path) }
+    }
+
+    /// A CSV file's streaming reader; a sheet name is refused (CSV has none) and an encoding problem names the file.
+    private static func csvTable(fileName: String, sheet: String?, _ open: () throws -> CSVRows) throws -> (any TableRows, String) {
         if let sheet, !sheet.isEmpty {
             throw ImportFileError("\(fileName) is a CSV file, which has no sheets; the sheet \"\(sheet)\" applies to XLSX workbooks only")
         }
         do {
-            let rows = try CSVRows(path: path)
+            let rows = try open()
             return (rows, rows.encoding.rawValue)
         } catch let e as FileEncodingError {
             throw ImportFileError("\(fileName): \(e)")
