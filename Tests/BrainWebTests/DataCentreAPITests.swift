@@ -45,6 +45,15 @@ import Testing
         let changed = changes.object["items"] as? [[String: Any]] ?? []
         #expect(changes.object["total"] as? Int == 1 && changed.first?["indicator"] as? String == "electricity" && changed.first?["newValue"] as? Double == 4321)
         #expect(try await s.get("/api/v1/imports/batches/\(batch)/changes", token: yc).status == 404)
+        // The same on the portal: the batch page lists the value from what to what; 宜春 gets the not-found page.
+        let portal = PortalClient(base: s.base)
+        _ = try await portal.login("nanchang", "Nanchang#2026")
+        let page = try await portal.get("/data/batches/\(batch)")
+        #expect(page.status == 200 && page.html.contains("本批次改变的数值") && page.html.contains(firm.name) && page.html.contains("4,321"), "\(page.status)")
+        #expect(try await portal.get("/data/sources?period=\(month)&indicator=electricity").html.contains("/data/batches/\(batch)"), "the lineage links the batch")
+        let other = PortalClient(base: s.base)
+        _ = try await other.login("yichun", "Yichun#20262026")
+        #expect(try await other.get("/data/batches/\(batch)").status == 404)
         // The catalogue counts what is there.
         let datasets = try await s.get("/api/v1/data/datasets", token: nc).object["items"] as? [[String: Any]] ?? []
         #expect(datasets.map { $0["code"] as? String ?? "" } == ["enterprises", "indicators", "supply-links", "talent", "qualifications"])

@@ -47,7 +47,7 @@ extension Portal {
         page.tables.append(.init(title: "数据血缘：\(lineage.indicatorName)（\(lineage.firms) 家规上企业）",
                                  headers: [("来源", false), ("批次", false), ("导入时间", false), ("导入人", false), ("企业数", true)],
                                  rows: lineage.contributions.map { c in
-                                     [.init(text: c.sourceName), .init(text: c.batch == "legacy" ? "来源记录之前的存量数据" : "\(c.fileName ?? "") · \(c.batch.prefix(12))"),
+                                     [.init(text: c.sourceName), c.batch == "legacy" ? .init(text: "来源记录之前的存量数据") : .init(text: "\(c.fileName ?? "") · \(c.batch.prefix(12))", href: "/data/batches/\(c.batch)"),
                                       .init(text: c.importedAt.map(PortalTime.beijing) ?? "—"), .init(text: c.importedBy ?? "—"), .num(String(c.values))]
                                  }))
         return page.respond(self, request, context, title: "数据来源与核查", active: "/data/sources", file: "data-sources")

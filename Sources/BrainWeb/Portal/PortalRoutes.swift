@@ -180,6 +180,7 @@ struct Portal: Sendable {
         registerDataImportPage(pages)
         registerDataSourcesPage(pages)
         registerDataQualityPage(pages)
+        registerBatchPage(pages)
         registerAccountPages(pages)
     }
 
