@@ -67,7 +67,7 @@ extension Portal {
         page.tables.append(.init(title: "本范围内的账号", headers: [("用户名", false), ("姓名", false), ("角色", false), ("范围", false), ("创建时间", false), ("状态", false)],
                                  rows: rows.map { a in
                                      [.init(text: a.username), .init(text: a.name ?? ""), .init(text: Role(rawValue: a.role)?.nameZh ?? a.role), .init(text: a.scope ?? ""),
-                                      .init(text: String(a.createdAt.prefix(16))),
+                                      .init(text: PortalTime.beijing(a.createdAt)),
                                       .init(text: a.disabled ? "已停用" : a.lockedUntil != nil ? "已锁定" : a.mustChangePassword ? "待修改初始密码" : "正常")]
                                  }))
         var response = page.respond(self, request, context, title: "账号管理", active: "/accounts", file: "accounts")

@@ -54,7 +54,7 @@ extension Portal {
         let batches = try await services.importHistory.recent(for: p)
         page.tables.append(.init(title: p.can(.manageUsers) ? "最近的导入（全部用户）" : "我最近的导入", headers: [("时间", false), ("数据集", false), ("文件", false), ("行数", true), ("接受", true), ("拒绝", true), ("导入者", false)],
                                  rows: batches.map { b in
-                                     [.init(text: b.importedAt), .init(text: ImportKind(rawValue: b.kind).flatMap { Self.importKindNames[$0] } ?? b.kind), .init(text: b.fileName, href: b.kind == ImportKind.indicators.rawValue ? "/data/batches/\(b.batchKey)" : nil),
+                                     [.init(text: PortalTime.beijing(b.importedAt)), .init(text: ImportKind(rawValue: b.kind).flatMap { Self.importKindNames[$0] } ?? b.kind), .init(text: b.fileName, href: b.kind == ImportKind.indicators.rawValue ? "/data/batches/\(b.batchKey)" : nil),
                                       .num(String(b.rowsTotal)), .num(String(b.rowsAccepted)), .num(String(b.rowsRejected), b.rowsRejected > 0 ? "down" : ""), .init(text: b.actor)]
                                  }))
         return page.respond(self, request, context, title: "数据导入", active: "/data", file: "imports")
