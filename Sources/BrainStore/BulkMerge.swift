@@ -11,16 +11,27 @@ public final class BulkMergeSession: @unchecked Sendable {
     let actor: String
     let at: String
     let order: SourceOrder
+    /// The delivery number the file's log rows carry (`indicator_deliveries`).
+    let delivery: Int
     private let connection: any MergeConnection
     private var totals = MergeOutcome()
 
-    init(connection: any MergeConnection, source: String, batch: String, actor: String, order: SourceOrder) {
+    /// Opens the file's delivery on `connection` (inside the caller's transaction).
+    static func open(connection: any MergeConnection, source: String, batch: String, actor: String, order: SourceOrder) async throws -> BulkMergeSession {
+        try await connection.startSeen()
+        let at = Timestamp.precise()
+        let delivery = try await connection.openDelivery(batch: batch, source: source, actor: actor, at: at)
+        return BulkMergeSession(connection: connection, source: source, batch: batch, actor: actor, at: at, order: order, delivery: delivery)
+    }
+
+    private init(connection: any MergeConnection, source: String, batch: String, actor: String, at: String, order: SourceOrder, delivery: Int) {
         self.connection = connection
         self.source = source
         self.batch = batch
         self.actor = actor
+        self.at = at
         self.order = order
-        self.at = Timestamp.precise()
+        self.delivery = delivery
     }
 
     /// What the parts merged so far changed.
@@ -28,7 +39,7 @@ public final class BulkMergeSession: @unchecked Sendable {
 
     /// Merges one part. Rows repeating a firm-month of an earlier part are not merged; they come back as (line, earlier line).
     public func merge(_ part: [StagedDelivery]) async throws -> [(line: Int, earlier: Int)] {
-        let result = try await connection.merge(part, source: source, batch: batch, actor: actor, at: at, order: order, dropDuplicatesOf: true)
+        let result = try await connection.merge(part, source: source, delivery: delivery, order: order, dropDuplicatesOf: true)
         totals.valuesChanged += result.outcome.valuesChanged
         totals.rowsChanged += result.outcome.rowsChanged
         return result.duplicates
@@ -58,8 +69,7 @@ extension Store {
         case .postgres:
             return try await transaction { db in
                 let conn = SQLKitMergeConnection(db: db, dialect: .postgres)
-                try await conn.startSeen()
-                return try await body(BulkMergeSession(connection: conn, source: source, batch: batch, actor: actor, order: order))
+                return try await body(try await BulkMergeSession.open(connection: conn, source: source, batch: batch, actor: actor, order: order))
             }
         case .sqlite:
             let path = location
@@ -68,8 +78,7 @@ extension Store {
                 let conn = RawMergeConnection(conn: raw)
                 try raw.exec("BEGIN IMMEDIATE")
                 do {
-                    try await conn.startSeen()
-                    let session = BulkMergeSession(connection: conn, source: source, batch: batch, actor: actor, order: order)
+                    let session = try await BulkMergeSession.open(connection: conn, source: source, batch: batch, actor: actor, order: order)
                     let result = try await body(session)
                     try raw.exec("COMMIT")
                     try? raw.exec("PRAGMA wal_checkpoint(PASSIVE)")

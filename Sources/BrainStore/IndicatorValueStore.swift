@@ -45,6 +45,12 @@ extension Store {
     static var sourceValueColumns: [String] { ["uscc", "month", "source", "mask"] + indicatorNames }
     static var logColumns: [String] { ["batch", "uscc", "month", "source", "mask", "actor", "at"] + indicatorNames + indicatorNames.map { "was_" + $0 } }
 
+    /// The correction log with each row's delivery (batch, source, actor, time) joined in, selecting `columns`.
+    func logSelect(_ columns: [String] = Store.logColumns) -> SQLSelectBuilder {
+        sql.select().columns(columns.map { SQLColumn($0) }).from("indicator_log")
+            .join("indicator_deliveries", on: SQLColumn("delivery", table: "indicator_log"), .equal, SQLColumn("id", table: "indicator_deliveries"))
+    }
+
     /// Merges what one source delivered: each given value replaces only that source's value of that indicator, a clear
     /// marker clears only that, and nothing else of the firm's month changes. Every change is written to the correction
     /// log. The value the applications read (the `indicators` table) is then re-picked per indicator by `order`.
@@ -54,10 +60,10 @@ extension Store {
                                 order: SourceOrder = .standard, in db: any SQLDatabase) async throws -> MergeOutcome {
         let conn = SQLKitMergeConnection(db: db, dialect: kind)
         var outcome = MergeOutcome()
-        let now = Timestamp.precise()
+        let delivery = try await conn.openDelivery(batch: batch, source: source, actor: actor, at: Timestamp.precise())
         for start in stride(from: 0, to: deliveries.count, by: 5_000) {
             let part = deliveries[start..<min(start + 5_000, deliveries.count)].map { StagedDelivery($0) }
-            let done = try await conn.merge(part, source: source, batch: batch, actor: actor, at: now, order: order, dropDuplicatesOf: false).outcome
+            let done = try await conn.merge(part, source: source, delivery: delivery, order: order, dropDuplicatesOf: false).outcome
             outcome.valuesChanged += done.valuesChanged
             outcome.rowsChanged += done.rowsChanged
         }
@@ -142,7 +148,7 @@ extension Store {
     }
 
     private func logRows(uscc: String, month: Month?) async throws -> [LogRow] {
-        var q = sql.select().columns(Self.logColumns.map { SQLColumn($0) }).from("indicator_log").where("uscc", .equal, uscc)
+        var q = logSelect().where("uscc", .equal, uscc)
         if let month { q = q.where("month", .equal, month.description) }
         return try await q.orderBy("at").orderBy("batch").all().map(LogRow.init)
     }
@@ -184,7 +190,7 @@ extension Store {
         for start in stride(from: 0, to: keys.count, by: 500) {
             let part = keys[start..<min(start + 500, keys.count)]
             let firmsPart = Array(Set(part.map { String($0.prefix { $0 != "|" }) }))
-            let log = try await sql.select().columns(Self.logColumns.map { SQLColumn($0) }).from("indicator_log").where("uscc", .in, firmsPart).all().map(LogRow.init)
+            let log = try await logSelect().where("uscc", .in, firmsPart).all().map(LogRow.init)
             setters.merge(lastSetters(log.filter { part.contains($0.uscc + "|" + $0.month) })) { _, new in new }
         }
         var out: [Disagreement] = []

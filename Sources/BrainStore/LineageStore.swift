@@ -14,10 +14,10 @@ extension Store {
     /// Every change one batch made to indicator values, ordered by firm, month and indicator; `total` counts changed values.
     public func changes(ofBatch batch: String, limit: Int = 1_000, offset: Int = 0) async throws -> (total: Int, items: [IndicatorChange]) {
         let bits = Self.indicatorNames.indices.map { "(CASE WHEN (mask & \(1 << $0)) <> 0 THEN 1 ELSE 0 END)" }.joined(separator: " + ")
-        let total = try await sql.raw("SELECT COALESCE(SUM(\(unsafeRaw: bits)), 0) AS n FROM indicator_log WHERE batch = \(bind: batch)").first()?
+        let total = try await sql.raw("SELECT COALESCE(SUM(\(unsafeRaw: bits)), 0) AS n FROM indicator_log WHERE delivery IN (SELECT id FROM indicator_deliveries WHERE batch = \(bind: batch))").first()?
             .decode(column: "n", as: Int?.self) ?? 0
         // Each log row holds one to ten changes: read enough rows for the page, then cut it.
-        let rows = try await sql.select().columns(Self.logColumns.map { SQLColumn($0) }).from("indicator_log").where("batch", .equal, batch)
+        let rows = try await logSelect().where("batch", .equal, batch)
             .orderBy("uscc").orderBy("month").orderBy("source").limit(offset + limit).all().map(LogRow.init)
         return (total, Array(rows.flatMap(\.changes).dropFirst(offset).prefix(limit)))
     }
@@ -34,7 +34,7 @@ extension Store {
             let part = Array(codes[start..<min(start + 5_000, codes.count)])
             let rows = try await sql.select().columns(Self.sourceValueColumns.map { SQLColumn($0) }).from("source_values")
                 .where("month", .equal, month.description).where("uscc", .in, part).all().map(SourceRow.init)
-            let log = try await sql.select().columns("uscc", "source", "batch", "at").from("indicator_log")
+            let log = try await logSelect(["uscc", "source", "batch", "at"])
                 .where("month", .equal, month.description).where("uscc", .in, part)
                 .where(SQLRaw("(mask & \(bit)) <> 0"))
                 .all()
@@ -83,7 +83,7 @@ extension Store {
     /// brought months more than `backfillMonths` before this one (a province loading its history is not reporting late).
     public func firstArrivals(month: Month, backfillMonths: Int = 2) async throws -> [String: String] {
         var first: [String: (at: String, batch: String)] = [:]
-        for row in try await sql.select().columns("uscc", "at", "batch").from("indicator_log").where("month", .equal, month.description).all() {
+        for row in try await logSelect(["uscc", "at", "batch"]).where("month", .equal, month.description).all() {
             let uscc = try row.decode(column: "uscc", as: String.self), at = try row.decode(column: "at", as: String.self)
             if let seen = first[uscc], seen.at <= at { continue }
             first[uscc] = (at, try row.decode(column: "batch", as: String.self))
@@ -92,7 +92,7 @@ extension Store {
         var earliest: [String: String] = [:]
         for start in stride(from: 0, to: batches.count, by: 500) {
             let part = Array(batches[start..<min(start + 500, batches.count)])
-            for row in try await sql.select().column("batch").column(SQLFunction("MIN", args: SQLColumn("month")), as: "earliest").from("indicator_log")
+            for row in try await logSelect(["batch"]).column(SQLFunction("MIN", args: SQLColumn("month")), as: "earliest")
                 .where("batch", .in, part).groupBy("batch").all() {
                 earliest[try row.decode(column: "batch", as: String.self)] = try row.decode(column: "earliest", as: String.self)
             }

@@ -53,15 +53,19 @@ protocol MergeConnection {
     func pairs(_ template: String) async throws -> [(Int, Int)]
     /// Inserts rows into the `merge_in` staging table.
     func stage(_ rows: [StagedDelivery]) async throws
-    /// Merges rows as one source's delivery (see `setBasedMerge` for the rules); with `dropDuplicatesOf`, rows repeating a
-    /// firm-month of an earlier call since `startSeen` are not merged and come back with the earlier line.
-    func merge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+    /// Merges rows as one source's delivery (see `setBasedMerge` for the rules), logged under `delivery` (see
+    /// `openDelivery`); with `dropDuplicatesOf`, rows repeating a firm-month of an earlier call since `startSeen` are not
+    /// merged and come back with the earlier line.
+    func merge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)])
+    /// Serialises delivery numbering between concurrent transactions (PostgreSQL); nothing on SQLite, whose writers are
+    /// serialised already.
+    func lockDeliveries() async throws
 }
 
 extension MergeConnection {
     /// Merges staged rows as one source's delivery; the staging table must be empty. See `MergeStatements`.
-    func setBasedMerge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+    func setBasedMerge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                        dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
         for s in MergeStatements.createTemp { try await run(s, [:]) }
         try await stage(rows)
@@ -75,14 +79,23 @@ extension MergeConnection {
             }
             try await run("INSERT INTO merge_seen (uscc, month, line) SELECT uscc, month, line FROM merge_in", [:])
         }
-        let params: [String: MergeValue] = ["batch": .text(batch), "source": .text(source), "actor": .text(actor), "at": .text(at),
-                                            "legacy": .text(Store.legacySource)]
+        let params: [String: MergeValue] = ["delivery": .int(delivery), "source": .text(source), "legacy": .text(Store.legacySource)]
         let statements = MergeStatements(order: order).afterStaging
         // Converting legacy rows is needed only when the source is not the legacy one or values exist.
         for s in statements { try await run(s, params) }
         let values = try await count(MergeStatements.countChanged, [:])
         let read = try await count(MergeStatements.countDiffers, [:])
         return (MergeOutcome(valuesChanged: values, rowsChanged: read), duplicates)
+    }
+
+    /// Records one delivery (a batch of one source, by an actor, at a time) and returns its number for the log rows of
+    /// its changes. Numbers grow with each delivery; the caller's transaction holds the row.
+    func openDelivery(batch: String, source: String, actor: String, at: String) async throws -> Int {
+        try await lockDeliveries()
+        let next = try await count("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM indicator_deliveries", [:])
+        try await run("INSERT INTO indicator_deliveries (id, batch, source, actor, at) VALUES ({id}, {batch}, {source}, {actor}, {at})",
+                      ["id": .int(next), "batch": .text(batch), "source": .text(source), "actor": .text(actor), "at": .text(at)])
+        return next
     }
 
     /// Prepares the table that finds firm-months repeated across the parts of one file.
@@ -133,9 +146,14 @@ struct SQLKitMergeConnection: MergeConnection {
         try await db.raw(try query(template, params)).first()?.decode(column: "n", as: Int?.self) ?? 0
     }
 
-    func merge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+    func merge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
-        try await setBasedMerge(rows, source: source, batch: batch, actor: actor, at: at, order: order, dropDuplicatesOf: seen)
+        try await setBasedMerge(rows, source: source, delivery: delivery, order: order, dropDuplicatesOf: seen)
+    }
+
+    func lockDeliveries() async throws {
+        // Concurrent imports on PostgreSQL wait here for each other's commit rather than take the same number.
+        if dialect == .postgres { try await run("LOCK TABLE indicator_deliveries IN SHARE ROW EXCLUSIVE MODE", [:]) }
     }
 
     func pairs(_ template: String) async throws -> [(Int, Int)] {
@@ -185,6 +203,8 @@ struct RawMergeConnection: MergeConnection {
     func pairs(_ template: String) async throws -> [(Int, Int)] {
         try prepared(template, [:]).rows().map { (Int($0[0] ?? "") ?? 0, Int($0[1] ?? "") ?? 0) }
     }
+
+    func lockDeliveries() async throws {}
 
     func stage(_ rows: [StagedDelivery]) async throws {
         let columns = MergeStatements.stagedColumns

@@ -2,13 +2,14 @@ import BrainCore
 
 /// The SQL of a merge by source, set-based: rows are staged in a temporary table, then a fixed handful of statements
 /// converts legacy rows, finds what changed, writes the correction log and the source values, and re-picks the values
-/// the applications read. The text is the same on SQLite and PostgreSQL; `{batch}`, `{source}`, `{actor}`, `{at}` and
-/// `{legacy}` are parameters each connection binds its own way.
+/// the applications read. The text is the same on SQLite and PostgreSQL; `{delivery}`, `{source}` and `{legacy}` are
+/// parameters each connection binds its own way.
 ///
 /// Tables: `source_values` holds each source's current values of a firm's month (one row per source, `mask` bit *i* set
 /// when the source delivered indicator *i* — a set bit with a NULL value is a value the source cleared); `indicator_log`
-/// holds one row per source, firm-month and batch that changed something (`mask` = the changed indicators, their new
-/// values and, in `was_…`, the values they replaced).
+/// holds one row per delivery and firm-month that changed something (`mask` = the changed indicators, their new values
+/// and, in `was_…`, the values they replaced); `indicator_deliveries` says once per delivery which batch, source, actor
+/// and time it was.
 struct MergeStatements {
     let order: SourceOrder
     static let indicators = Indicator.allCases.map(\.rawValue)
@@ -60,8 +61,8 @@ struct MergeStatements {
             FROM source_values s WHERE s.uscc = merge_in.uscc AND s.month = merge_in.month AND s.source = {source}
             """
         let log = """
-            INSERT INTO indicator_log (batch, uscc, month, source, mask, actor, at, \(cols.joined(separator: ", ")), \(list { "was_\($1)" }))
-            SELECT {batch}, uscc, month, {source}, changed, {actor}, {at}, \(list { "CASE WHEN (changed & \(Self.bit($0))) <> 0 THEN \($1) END" }),
+            INSERT INTO indicator_log (delivery, uscc, month, mask, \(cols.joined(separator: ", ")), \(list { "was_\($1)" }))
+            SELECT {delivery}, uscc, month, changed, \(list { "CASE WHEN (changed & \(Self.bit($0))) <> 0 THEN \($1) END" }),
               \(list { "CASE WHEN (changed & \(Self.bit($0))) <> 0 THEN was_\($1) END" })
             FROM merge_in WHERE changed <> 0
             """

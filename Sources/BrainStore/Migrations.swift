@@ -225,6 +225,29 @@ enum Migrations {
             "ALTER TABLE users ADD COLUMN created_by TEXT",
             "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
         ]),
+        // Who delivered, when, from which source and in which batch is said once per delivery, not on each of its million
+        // log rows: the log row refers to its delivery by number (half the log's size, a tenth of its batch index).
+        Migration(version: 20, name: "the correction log refers to its delivery", statements: [
+            "CREATE TABLE indicator_deliveries (id BIGINT PRIMARY KEY, batch TEXT NOT NULL, source TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL)",
+            """
+            INSERT INTO indicator_deliveries (id, batch, source, actor, at)
+            SELECT ROW_NUMBER() OVER (ORDER BY at, batch, source, actor), batch, source, actor, at FROM (SELECT DISTINCT batch, source, actor, at FROM indicator_log) d
+            """,
+            "CREATE INDEX indicator_deliveries_batch ON indicator_deliveries (batch)",
+            """
+            CREATE TABLE indicator_log_by_delivery (delivery BIGINT NOT NULL, uscc TEXT NOT NULL, month TEXT NOT NULL, mask INTEGER NOT NULL,
+              output_value DOUBLE PRECISION, revenue DOUBLE PRECISION, profit DOUBLE PRECISION, electricity DOUBLE PRECISION, tax DOUBLE PRECISION, employees DOUBLE PRECISION, export_value DOUBLE PRECISION, rd_expense DOUBLE PRECISION, receivables DOUBLE PRECISION, inventory DOUBLE PRECISION, was_output_value DOUBLE PRECISION, was_revenue DOUBLE PRECISION, was_profit DOUBLE PRECISION, was_electricity DOUBLE PRECISION, was_tax DOUBLE PRECISION, was_employees DOUBLE PRECISION, was_export_value DOUBLE PRECISION, was_rd_expense DOUBLE PRECISION, was_receivables DOUBLE PRECISION, was_inventory DOUBLE PRECISION)
+            """,
+            """
+            INSERT INTO indicator_log_by_delivery (delivery, uscc, month, mask, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory, was_output_value, was_revenue, was_profit, was_electricity, was_tax, was_employees, was_export_value, was_rd_expense, was_receivables, was_inventory)
+            SELECT d.id, l.uscc, l.month, l.mask, l.output_value, l.revenue, l.profit, l.electricity, l.tax, l.employees, l.export_value, l.rd_expense, l.receivables, l.inventory, l.was_output_value, l.was_revenue, l.was_profit, l.was_electricity, l.was_tax, l.was_employees, l.was_export_value, l.was_rd_expense, l.was_receivables, l.was_inventory
+            FROM indicator_log l JOIN indicator_deliveries d ON d.batch = l.batch AND d.source = l.source AND d.actor = l.actor AND d.at = l.at
+            """,
+            "DROP TABLE indicator_log",
+            "ALTER TABLE indicator_log_by_delivery RENAME TO indicator_log",
+            "CREATE INDEX indicator_log_firm ON indicator_log (uscc, month)",
+            "CREATE INDEX indicator_log_delivery ON indicator_log (delivery)",
+        ]),
     ]
 }
 

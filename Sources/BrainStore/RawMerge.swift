@@ -16,7 +16,7 @@ extension RawMergeConnection {
         var values: [Double?]
     }
 
-    func merge(_ rows: [StagedDelivery], source: String, batch: String, actor: String, at: String, order: SourceOrder,
+    func merge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
         let cols = Self.names.joined(separator: ", ")
         let markSeen = try conn.statement("INSERT OR IGNORE INTO merge_seen (uscc, month, line) VALUES (?, ?, ?)")
@@ -25,7 +25,7 @@ extension RawMergeConnection {
         let readStored = try conn.statement("SELECT \(cols) FROM indicators WHERE uscc = ? AND month = ?")
         // Upserts update in place (INSERT OR REPLACE would delete and insert again).
         let writeSource = try conn.statement("INSERT INTO source_values (uscc, month, source, mask, \(cols)) VALUES (?, ?, ?, ?, \(Self.placeholders)) ON CONFLICT (uscc, month, source) DO UPDATE SET mask = excluded.mask, \(Self.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))")
-        let writeLog = try conn.statement("INSERT INTO indicator_log (batch, uscc, month, source, mask, actor, at, \(cols), \(Self.names.map { "was_" + $0 }.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, \(Self.placeholders), \(Self.placeholders))")
+        let writeLog = try conn.statement("INSERT INTO indicator_log (delivery, uscc, month, mask, \(cols), \(Self.names.map { "was_" + $0 }.joined(separator: ", "))) VALUES (?, ?, ?, ?, \(Self.placeholders), \(Self.placeholders))")
         let writeRead = try conn.statement("INSERT INTO indicators (uscc, month, \(cols)) VALUES (?, ?, \(Self.placeholders)) ON CONFLICT (uscc, month) DO UPDATE SET \(Self.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))")
         let legacy = Store.legacySource
         var outcome = MergeOutcome()
@@ -85,12 +85,11 @@ extension RawMergeConnection {
             guard changed != 0 else { continue }
             if let index { held[index] = new } else { held.append(new) }
             try write(writeSource, r, new)
-            writeLog.bind(1, batch); writeLog.bind(2, r.uscc); writeLog.bind(3, r.month); writeLog.bind(4, source)
-            writeLog.bind(5, changed); writeLog.bind(6, actor); writeLog.bind(7, at)
+            writeLog.bind(1, delivery); writeLog.bind(2, r.uscc); writeLog.bind(3, r.month); writeLog.bind(4, changed)
             for i in 0..<Self.n {
                 let c = changed & (1 << i) != 0
-                writeLog.bind(Int32(8 + i), c ? new.values[i] : nil)
-                writeLog.bind(Int32(8 + Self.n + i), c ? old.values[i] : nil)
+                writeLog.bind(Int32(5 + i), c ? new.values[i] : nil)
+                writeLog.bind(Int32(5 + Self.n + i), c ? old.values[i] : nil)
             }
             try writeLog.run()
             outcome.valuesChanged += changed.nonzeroBitCount
