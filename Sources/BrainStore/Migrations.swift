@@ -227,7 +227,7 @@ enum Migrations {
         ]),
         // Who delivered, when, from which source and in which batch is said once per delivery, not on each of its million
         // log rows: the log row refers to its delivery by number (half the log's size, a tenth of its batch index).
-        Migration(version: 20, name: "the correction log refers to its delivery", statements: [
+        Migration(version: 20, name: "the correction log refers to its delivery; source values keyed by month", statements: [
             "CREATE TABLE indicator_deliveries (id BIGINT PRIMARY KEY, batch TEXT NOT NULL, source TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL)",
             """
             INSERT INTO indicator_deliveries (id, batch, source, actor, at)
@@ -247,6 +247,14 @@ enum Migrations {
             "ALTER TABLE indicator_log_by_delivery RENAME TO indicator_log",
             "CREATE INDEX indicator_log_firm ON indicator_log (uscc, month)",
             "CREATE INDEX indicator_log_delivery ON indicator_log (delivery)",
+            // Source values keyed month first: a firm-month is found as before and a month's rows without an index of their own.
+            """
+            CREATE TABLE source_values_by_month (uscc TEXT NOT NULL, month TEXT NOT NULL, source TEXT NOT NULL, mask INTEGER NOT NULL,
+              output_value DOUBLE PRECISION, revenue DOUBLE PRECISION, profit DOUBLE PRECISION, electricity DOUBLE PRECISION, tax DOUBLE PRECISION, employees DOUBLE PRECISION, export_value DOUBLE PRECISION, rd_expense DOUBLE PRECISION, receivables DOUBLE PRECISION, inventory DOUBLE PRECISION, PRIMARY KEY (month, uscc, source)){WITHOUT_ROWID}
+            """,
+            "INSERT INTO source_values_by_month (uscc, month, source, mask, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory) SELECT uscc, month, source, mask, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory FROM source_values",
+            "DROP TABLE source_values",
+            "ALTER TABLE source_values_by_month RENAME TO source_values",
         ]),
     ]
 }
