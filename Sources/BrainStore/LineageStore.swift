@@ -101,6 +101,20 @@ extension Store {
         return first.filter { (earliest[$0.value.batch] ?? "") >= oldest }.mapValues(\.at)
     }
 
+    /// Per source, the indicators it holds a value of (bit *i* for indicator *i*; clears excluded) for each firm in a
+    /// month: source → uscc → mask.
+    public func sourceHoldings(month: Month) async throws -> [String: [String: Int]] {
+        var out: [String: [String: Int]] = [:]
+        for row in try await sql.select().columns(Self.sourceValueColumns.map { SQLColumn($0) }).from("source_values")
+            .where("month", .equal, month.description).all() {
+            let r = try SourceRow(row)
+            var held = 0
+            for i in Self.indicatorNames.indices where r.holds(i) && r.values[i] != nil { held |= 1 << i }
+            if held != 0 { out[r.source, default: [:]][r.uscc] = held }
+        }
+        return out
+    }
+
     /// The newest batch of each import kind, for the catalogue's freshness.
     public func latestBatchPerKind() async throws -> [String: ImportBatch] {
         var out: [String: ImportBatch] = [:]

@@ -28,6 +28,13 @@ import Testing
         #expect(items.contains { $0["uscc"] as? String == firm.uscc && $0["chosenSource"] as? String == "statistics" })
         #expect((try await s.get("/api/v1/data/disagreements?month=\(month)&tolerance=0.01", token: yc).object["items"] as? [[String: Any]])?.isEmpty == true,
                 "another city sees none of 南昌's")
+        // Quality by source: the power company delivered one value for one firm, and none of what is read rests on it
+        // (统计局's value comes first); the demo's values count as 统计局's.
+        let quality = try await s.get("/api/v1/quality?region=360100&period=\(month)", token: nc)
+        let bySource = quality.object["sources"] as? [[String: Any]] ?? []
+        #expect(bySource.map { $0["source"] as? String } == ["statistics", "power"], "\(bySource)")
+        #expect(bySource.last?["firms"] as? Int == 1 && bySource.last?["values"] as? Int == 1 && bySource.last?["readShare"] as? Double == 0)
+        #expect(bySource.first?["readShare"] as? Double == 1 && (bySource.first?["coverage"] as? Double ?? 0) > 0.9)
         // Lineage of 南昌's electricity in that month names the batch, its file and its importer.
         let lineage = try await s.get("/api/v1/data/lineage?indicator=electricity&region=360100&period=\(month)", token: nc)
         #expect(lineage.status == 200, "\(lineage.errorMessage)")

@@ -40,6 +40,22 @@ public struct QualityReport: Codable, Sendable {
     /// Firms that did not report, reported late or contradict themselves, those the caller may read one by one (at most 100).
     public let firms: [QualityFirm]
     public let firmsTotal: Int
+    /// Per source, what it delivered for the month and how much of what the applications read rests on it (empty when
+    /// the store is not consulted).
+    public var sources: [QualitySource] = []
+}
+
+/// One source's part in a month of the slice: the firms it delivered for, their share of the firms expected, the values
+/// it holds, and the share of the core values read (output, revenue, profit, electricity) taken from it.
+public struct QualitySource: Codable, Sendable {
+    public let source: String
+    public let name: String
+    public let firms: Int
+    /// `firms` over the firms expected to report in the month.
+    public let coverage: Double
+    public let values: Int
+    /// Of the core values the applications read for the slice's firms, the share that is this source's.
+    public let readShare: Double
 }
 
 /// One area's completeness and score.
@@ -95,7 +111,44 @@ public struct QualityDesk: Sendable {
     public func report(for p: Principal, scope: AnalysisScope, cube: IndicatorCube) async throws -> QualityReport {
         try p.require(.readStatistics)
         let arrivals = try await store?.firstArrivals(month: scope.period.end) ?? [:]
-        return try report(for: p, scope: scope, cube: cube, arrivals: arrivals)
+        var out = try report(for: p, scope: scope, cube: cube, arrivals: arrivals)
+        if let store {
+            let month = scope.period.end
+            var holdings = try await store.sourceHoldings(month: month)
+            // Values stored before sources were kept have no source rows: they count as the legacy source's.
+            let sourced = Set(holdings.values.flatMap(\.keys))
+            let members = scope.firms(in: cube)
+            for i in members where !sourced.contains(cube.firms[i].uscc) {
+                var held = 0
+                for (k, ind) in Indicator.allCases.enumerated() where !cube.value(ind, firm: i, month: month).isNaN { held |= 1 << k }
+                if held != 0 { holdings[Store.legacySource, default: [:]][cube.firms[i].uscc] = held }
+            }
+            out.sources = Self.sources(holdings, members: Set(members.map { cube.firms[$0].uscc }), expected: out.expected)
+        }
+        return out
+    }
+
+    /// Each source's part in the slice's month; the value read is the first source in the standard order holding one.
+    static func sources(_ holdings: [String: [String: Int]], members: Set<String>, expected: Int, order: SourceOrder = .standard) -> [QualitySource] {
+        let coreBits = core.map { 1 << Indicator.allCases.firstIndex(of: $0)! }
+        var read: [String: Int] = [:]
+        var readTotal = 0
+        let ranked = holdings.keys.sorted { order.rank($0) < order.rank($1) }
+        for uscc in members {
+            for bit in coreBits {
+                guard let source = ranked.first(where: { (holdings[$0]?[uscc] ?? 0) & bit != 0 }) else { continue }
+                read[source, default: 0] += 1
+                readTotal += 1
+            }
+        }
+        return ranked.compactMap { code in
+            let mine = holdings[code, default: [:]].filter { members.contains($0.key) }
+            guard !mine.isEmpty else { return nil }
+            return QualitySource(source: code, name: DataSource.named(code)?.nameZh ?? code, firms: mine.count,
+                                 coverage: expected == 0 ? 0 : Double(mine.count) / Double(expected),
+                                 values: mine.values.reduce(0) { $0 + $1.nonzeroBitCount },
+                                 readShare: readTotal == 0 ? 0 : Double(read[code] ?? 0) / Double(readTotal))
+        }
     }
 
     static let core: [Indicator] = [.outputValue, .revenue, .profit, .electricity]

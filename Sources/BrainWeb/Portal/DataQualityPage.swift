@@ -31,6 +31,12 @@ extension Portal {
                                           .num(pct(a.completeness), a.completeness < 0.9 ? "down" : ""), .num(NumberFormat.amount(a.score))]
                                      }))
         }
+        if !r.sources.isEmpty {
+            page.tables.append(.init(title: "按来源（本月）", headers: [("来源", false), ("报送企业", true), ("覆盖应报企业", true), ("数值个数", true), ("采用的核心数值占比", true)],
+                                     rows: r.sources.map { s in
+                                         [.init(text: s.name), .num(String(s.firms)), .num(pct(s.coverage)), .num(String(s.values)), .num(pct(s.readShare))]
+                                     }, note: "核心数值：产值、营业收入、利润、用电量；同一数值有多个来源时按来源优先级（统计局 > 税务 > 电力公司 > 子脑 > 企业自报）采用。导入之前已有的数值计为统计局。"))
+        }
         page.tables.append(.init(title: "近十二个月的完整率", headers: [("月份", false), ("应报", true), ("已报", true), ("完整率", true)],
                                  rows: r.months.reversed().map { m in [.init(text: m.month), .num(String(m.expected)), .num(String(m.reporting)), .num(pct(m.completeness), m.completeness < 0.9 ? "down" : "")] }))
         page.tables.append(.init(title: "指标填报率（已报企业中填了该指标的比例）", headers: [("指标", false), ("填报率", true)],
