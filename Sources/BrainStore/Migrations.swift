@@ -225,6 +225,22 @@ enum Migrations {
             "ALTER TABLE users ADD COLUMN created_by TEXT",
             "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
         ]),
+        // Three datasets of the data centre: investment projects (投资/技改项目, one row per project code), land use (用地/亩均,
+        // one row per firm and year) and daily electricity (日用电量, one row per firm and day: millions of rows a year, so
+        // keyed compactly without a row id on SQLite).
+        Migration(version: 17, name: "investment projects, land use, daily electricity", statements: [
+            """
+            CREATE TABLE investment_projects (code TEXT PRIMARY KEY, uscc TEXT NOT NULL, name TEXT NOT NULL, kind TEXT,
+              planned DOUBLE PRECISION, completed DOUBLE PRECISION, start_month TEXT, end_month TEXT, status TEXT, region TEXT NOT NULL,
+              batch TEXT NOT NULL, updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX investment_projects_uscc ON investment_projects (uscc)",
+            """
+            CREATE TABLE land_use (uscc TEXT NOT NULL, year INTEGER NOT NULL, area DOUBLE PRECISION NOT NULL, tax DOUBLE PRECISION,
+              output DOUBLE PRECISION, batch TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (uscc, year))
+            """,
+            "CREATE TABLE daily_electricity (uscc TEXT NOT NULL, day TEXT NOT NULL, electricity DOUBLE PRECISION NOT NULL, PRIMARY KEY (uscc, day)){WITHOUT_ROWID}",
+        ]),
         // Who delivered, when, from which source and in which batch is said once per delivery, not on each of its million
         // log rows: the log row refers to its delivery by number (half the log's size, a tenth of its batch index).
         Migration(version: 20, name: "the correction log refers to its delivery; source values keyed by month", statements: [

@@ -88,6 +88,7 @@ public struct BrainServer: Sendable {
         addImportTemplateRoute(api)
         addDataCentreRoutes(api)
         addLineageRoutes(api)
+        addDatasetRoutes(api)
         addQualityRoutes(api)
         addMonitorRoutes(api)
         addWarningRoutes(api)

@@ -151,10 +151,10 @@ struct UserCommand: AsyncParsableCommand {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a CSV file or an XLSX workbook: enterprises, indicators, supply-links, talent or qualifications.",
+        abstract: "Import a CSV file or an XLSX workbook: enterprises, indicators, supply-links, talent, qualifications, investments, land or daily-electricity.",
         discussion: "CSV: UTF-8 with or without BOM, or GBK (converted). XLSX (recognised by its content, not its name): the first sheet, or --sheet NAME. Rejected rows are listed with row, field, value and reason; good rows are kept. Exit status 0 when every row was accepted, 3 when some were rejected.")
     @OptionGroup var store: StoreOptions
-    @Argument(help: "enterprises, indicators, supply-links or talent") var kind: String
+    @Argument(help: "enterprises, indicators, supply-links, talent, qualifications, investments, land or daily-electricity") var kind: String
     @Argument(help: "CSV file or XLSX workbook") var file: String
     @Option(help: "The sheet of an XLSX workbook to read (default: the first sheet).") var sheet: String?
     @Option(help: "Write every rejected row to this CSV file.") var errors: String?

@@ -31,7 +31,7 @@ import Testing
         #expect(keys == ["size", "above_scale", "industry", "region", "zone", "chains", "links", "qualifications", "employees",
                          "founded_years", "revenue_last_year", "output_last_year", "profit_last_year", "tax_last_year",
                          "rd_expense_last_year", "rd_share_last_year", "revenue_growth", "output_growth", "export_share",
-                         "digital_level", "investment_smart"])
+                         "digital_level", "investment_smart", "tech_upgrade_investment"])
         #expect(FactCatalog.fields.count == keys.count)
         #expect(FactCatalog.field("revenue_last_year")?.nameZh == "上年营业收入")
         #expect(FactCatalog.field("revenue_last_year")?.unit == "万元")

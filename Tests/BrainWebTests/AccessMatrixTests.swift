@@ -77,7 +77,8 @@ extension APITests {
         // Out of scope: another city's firm is refused to the 南昌 official and to the county and zone managers.
         let other = try #require(cube.firms.first { $0.region.hasPrefix("3609") }?.uscc)
         for role in [Role.cityOfficial, .countyOfficial, .zoneManager] {
-            for path in ["/api/v1/enterprises/\(other)/diagnoses", "/api/v1/enterprises/\(other)/policy-matches", "/api/v1/enterprises/\(other)/referrals"] {
+            for path in ["/api/v1/enterprises/\(other)/diagnoses", "/api/v1/enterprises/\(other)/policy-matches", "/api/v1/enterprises/\(other)/referrals",
+                         "/api/v1/enterprises/\(other)/electricity/daily"] {
                 #expect(try await s.get(path, token: tokens[role]!).status == 403, "\(role.rawValue) \(path)")
             }
             let detail = try await s.get("/api/v1/enterprises/\(other)", token: tokens[role]!)

@@ -26,6 +26,10 @@ import Testing
             .supplyLinks: ["supplier": .text(firmA), "customer": .text(firmB), "product": .text("表格测试零件"), "annual_value": .number(100)],
             .talent: ["city": .text("360100"), "occupation": .text("表格测试焊工"), "period": .text("2026-09"), "supply": .number(10), "demand": .number(20)],
             .qualifications: ["uscc": .text(firmA), "qualification": .text("高新技术企业"), "since": .number(2024)],
+            .investments: ["uscc": .text(firmA), "project_code": .text("XLSX-P1"), "project_name": .text("表格测试技改项目"), "kind": .text("技术改造"),
+                           "planned_investment": .number(1200), "completed_investment": .number(300), "start_month": .text("2025-06-01")],
+            .land: ["uscc": .text(firmA), "year": .number(2025), "area": .number(86.5), "tax": .number(900)],
+            .dailyElectricity: ["uscc": .text(firmA), "date": .text("2026-09-15"), "electricity": .number(1.25)],
         ]
         for kind in ImportKind.allCases {
             let xlsx = try await s.get("/api/v1/imports/templates/\(kind.rawValue)", token: admin)

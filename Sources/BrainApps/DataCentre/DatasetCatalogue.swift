@@ -79,6 +79,12 @@ extension SourceDesk {
                   rows: try await store.talent().count),
             entry(.qualifications, "资质认定", owner: "工业和信息化、科技部门", sources: [.statistics, .manual], sensitivity: "公开", frequency: "年度",
                   rows: try await store.qualifications().values.reduce(0) { $0 + $1.count }),
+            entry(.investments, "投资项目（含技改）", owner: "发展改革、工业和信息化部门", sources: [.statistics, .manual], sensitivity: "内部", frequency: "月度",
+                  rows: try await store.rowCount(of: .investmentProjects)),
+            entry(.land, "用地与亩均效益", owner: "自然资源、工业和信息化部门（亩均评价）", sources: [.statistics, .tax, .manual], sensitivity: "内部", frequency: "年度",
+                  rows: try await store.rowCount(of: .landUse)),
+            entry(.dailyElectricity, "企业日用电量", owner: "电力公司", sources: [.power], sensitivity: "敏感", frequency: "日度",
+                  rows: try await store.rowCount(of: .dailyElectricity), latestMonth: try await store.latestDailyMonth()?.description),
         ]
     }
 

@@ -27,6 +27,10 @@ public struct EnterpriseRecord: Sendable {
     public let reports: [MonthlyReport]
     public let suppliers: [SupplyLink]
     public let customers: [SupplyLink]
+    /// Its investment projects (投资/技改项目), by project code.
+    public var projects: [InvestmentProject] = []
+    /// Its land use by year with 亩均税收 and 亩均产值.
+    public var land: [LandYear] = []
 }
 
 /// The enterprise registry as the API and the portal read it: lists inside the caller's scope, and one enterprise with
@@ -114,7 +118,9 @@ public struct EnterpriseDesk: Sendable {
         }
         guard visible else { return EnterpriseRecord(enterprise: e, figuresVisible: false, reports: [], suppliers: [], customers: []) }
         let links = try await store.supplyLinks(of: code)
-        return EnterpriseRecord(enterprise: e, figuresVisible: true, reports: try await store.reports(uscc: code, from: from),
-                                suppliers: links.filter { $0.customer == code }, customers: links.filter { $0.supplier == code })
+        var record = EnterpriseRecord(enterprise: e, figuresVisible: true, reports: try await store.reports(uscc: code, from: from),
+                                      suppliers: links.filter { $0.customer == code }, customers: links.filter { $0.supplier == code })
+        (record.projects, record.land) = try await DatasetDesk(store: store, catalog: catalog).profile(of: code, cube: cube)
+        return record
     }
 }

@@ -33,7 +33,7 @@ public enum EvaluationComponent: String, Codable, Sendable, CaseIterable {
         case .rdIntensity: return "1–N月累计研发费用 / 营业收入（%）"
         case .digitalLevel: return "已问诊企业数字化水平评测平均得分（0–100）"
         case .energyProductivity: return "1–N月累计工业总产值 / 用电量（万元/万千瓦时）"
-        case .landEfficiency: return "单位用地税收（万元/亩），需要用地数据"
+        case .landEfficiency: return "单位用地税收（万元/亩）：有用地数据的企业最近一年税收合计 / 其用地面积合计"
         }
     }
 
@@ -141,17 +141,21 @@ public struct EvaluationIndex: Sendable {
     public let digitalScores: [String: Double]
     /// Cells need at least this many 规上 firms.
     public let minimumFirms: Int
+    /// Per firm, its land area and the tax of the same year (`DatasetDesk.landForEvaluation`); empty without land data.
+    public let land: [String: LandShare]
 
-    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil, digitalScores: [String: Double], minimumFirms: Int = 3) {
+    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil, digitalScores: [String: Double], land: [String: LandShare] = [:], minimumFirms: Int = 3) {
         self.cube = cube
         self.catalog = catalog ?? cube.catalog
         self.digitalScores = digitalScores
+        self.land = land
         self.minimumFirms = minimumFirms
     }
 
     struct Sums {
         var firms = 0, output = 0.0, outputLastYear = 0.0, revenue = 0.0, profit = 0.0, rd = 0.0, electricity = 0.0
         var outputWithPower = 0.0, digital = 0.0, diagnosed = 0
+        var landArea = 0.0, landTax = 0.0, landFirms = 0
         /// The cell's firms the viewer may not read, for disclosure control.
         var hidden = DisclosureRule.Hidden()
     }
@@ -189,6 +193,7 @@ public struct EvaluationIndex: Sendable {
                 s.rd += v(.rdExpense, now)
                 if power > 0 { s.electricity += power; s.outputWithPower += output }
                 if let d = digitalScores[e.uscc] { s.digital += d; s.diagnosed += 1 }
+                if let l = land[e.uscc] { s.landArea += l.area; s.landTax += l.tax; s.landFirms += 1 }
                 cells[c, default: [:]][key] = s
             }
         }
@@ -227,6 +232,7 @@ public struct EvaluationIndex: Sendable {
                 }
                 let d = kept[k]!
                 if d.diagnosed > 0 { notes.append("数字化水平基于\(d.diagnosed)家已问诊企业") }
+                if d.landFirms > 0, d.landFirms < d.firms { notes.append("亩均效益基于\(d.landFirms)家有用地数据的企业（共\(d.firms)家）") }
                 rows.append((k, weightSum > 0 ? round1(total / weightSum) : 0, comps, notes))
             }
             rows.sort { ($0.index, $1.key) > ($1.index, $0.key) }
@@ -259,7 +265,7 @@ public struct EvaluationIndex: Sendable {
         case .rdIntensity: return s.revenue > 0 ? s.rd / s.revenue * 100 : nil
         case .digitalLevel: return s.diagnosed > 0 ? s.digital / Double(s.diagnosed) : nil
         case .energyProductivity: return s.electricity > 0 ? s.outputWithPower / s.electricity : nil
-        case .landEfficiency: return nil
+        case .landEfficiency: return s.landArea > 0 ? s.landTax / s.landArea : nil
         }
     }
 

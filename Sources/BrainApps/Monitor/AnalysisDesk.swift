@@ -11,6 +11,7 @@ public final class AnalysisDesk: Sendable {
     let catalog: RegionCatalog
     let diagnoses: DiagnosisDesk
     let programmes: ProgrammeDesk
+    let datasets: DatasetDesk?
     /// 工业运行 overviews of the current cube, by slice.
     public let overviews = ResultCache<MonitorOverview>()
     /// 产业链 analyses of the current cube and supply network, by chain and slice.
@@ -18,7 +19,9 @@ public final class AnalysisDesk: Sendable {
     /// 电力看经济 analyses of the current cube, by slice.
     public let electricityAnalyses = ResultCache<ElectricityAnalysis>(capacity: 128)
 
-    public init(cubes: CubeHolder, networks: SupplyNetworkHolder, catalog: RegionCatalog, diagnoses: DiagnosisDesk, programmes: ProgrammeDesk) {
+    public init(cubes: CubeHolder, networks: SupplyNetworkHolder, catalog: RegionCatalog, diagnoses: DiagnosisDesk, programmes: ProgrammeDesk,
+                datasets: DatasetDesk? = nil) {
+        self.datasets = datasets
         self.cubes = cubes
         self.networks = networks
         self.catalog = catalog
@@ -76,7 +79,9 @@ public final class AnalysisDesk: Sendable {
     public func evaluation(for p: Principal, by area: EvaluationArea, chain: String?) async throws -> EvaluationRanking {
         let admits = p.visibleAreas(byCity: area == .city, in: catalog) ?? { _ in true }
         let readable = p.indicatorScope(in: catalog)
-        let index = EvaluationIndex(cube: cubes.cube, catalog: catalog, digitalScores: try await diagnoses.latestScores())
+        let cube = cubes.cube
+        let index = EvaluationIndex(cube: cube, catalog: catalog, digitalScores: try await diagnoses.latestScores(),
+                                    land: try await datasets?.landForEvaluation(cube: cube) ?? [:])
         return index.rank(by: area, chain: chain, weights: try await programmes.weights(), admits: admits,
                           readable: { readable.admits(uscc: $0.uscc, region: $0.region, zone: $0.zone) })
     }

@@ -1,5 +1,6 @@
 import BrainCore
 import BrainData
+import BrainStore
 
 /// Builds the facts the policy rules read for each enterprise from the registry, the cube, qualifications and
 /// investments. A fact the data cannot give (no full year reported, no R&D figure, no diagnosis) is left out, so the
@@ -10,11 +11,14 @@ public struct EnterpriseFacts: Sendable {
     public let qualifications: [String: [String]]
     public let smartInvestment: [String: Double]
     public let digitalLevels: [String: Double]
+    /// Completed investment of each firm's 技术改造 projects running in the last full year (`techUpgrade(_:year:)`).
+    public let techUpgradeInvestment: [String: Double]
     /// The last full calendar year of data.
     public let lastYear: Int
 
     public init(cube: IndicatorCube, catalog: RegionCatalog? = nil, qualifications: [String: [String]],
-                smartInvestment: [String: Double], digitalLevels: [String: Double] = [:]) {
+                smartInvestment: [String: Double], digitalLevels: [String: Double] = [:], techUpgradeInvestment: [String: Double] = [:]) {
+        self.techUpgradeInvestment = techUpgradeInvestment
         self.cube = cube
         self.catalog = catalog ?? cube.catalog
         self.qualifications = qualifications
@@ -67,7 +71,25 @@ public struct EnterpriseFacts: Sendable {
         }
         if let v = digitalLevels[e.uscc] { f["digital_level"] = .number(v) }
         if let v = smartInvestment[e.uscc] { f["investment_smart"] = .number(v) }
+        if let v = techUpgradeInvestment[e.uscc] { f["tech_upgrade_investment"] = .number(v.rounded2) }
         return Facts(f)
+    }
+}
+
+extension EnterpriseFacts {
+    /// Per firm, the investment completed to date of its technical-upgrade projects (`DataDictionary.techUpgradeKinds`:
+    /// 技术改造, 设备更新, 智能化改造, 数字化转型, 绿色化改造) that ran in `year`: started by its December (or no start
+    /// given) and not planned to finish before its January. Firms without such a project have no value (the fact reads
+    /// "unknown"); a project without a completed figure counts 0.
+    public static func techUpgrade(_ projects: [InvestmentProject], year: Int) -> [String: Double] {
+        let first = "\(year)-01", last = "\(year)-12"
+        var out: [String: Double] = [:]
+        for p in projects where p.kind.map(DataDictionary.techUpgradeKinds.contains) ?? false {
+            if let s = p.startMonth, s > last { continue }
+            if let e = p.endMonth, e < first { continue }
+            out[p.uscc, default: 0] += p.completed ?? 0
+        }
+        return out
     }
 }
 

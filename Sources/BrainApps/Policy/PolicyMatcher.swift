@@ -57,7 +57,9 @@ public final class PolicyMatcher: Sendable {
         unparsable.withLock { $0 = broken }
         let builder = EnterpriseFacts(cube: cube, catalog: catalog, qualifications: try await store.qualifications(validIn: cube.lastMonth),
                                       smartInvestment: try await store.investments(year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1, kind: "smart"),
-                                      digitalLevels: try await DiagnosisDesk.storedLevels(in: store))
+                                      digitalLevels: try await DiagnosisDesk.storedLevels(in: store),
+                                      techUpgradeInvestment: EnterpriseFacts.techUpgrade(try await store.investmentProjects(),
+                                                                                         year: cube.lastMonth.month == 12 ? cube.lastMonth.year : cube.lastMonth.year - 1))
         let facts = (0..<cube.firmCount).map(builder.facts(for:))
         let matches = PolicyMatches.run(policies: parsed, facts: facts)
         current.withLock { $0 = matches }

@@ -165,6 +165,9 @@ public struct DemoSeeder: Sendable {
         try await store.upsertTalent(data.talent)
         try await store.addQualifications(data.qualifications)
         try await store.addInvestments(data.smartInvestments)
+        let land = landUse(enterprises: data.enterprises, reports: data.reports)
+        try await store.transaction { db in try await store.upsertLandUse(land, in: db) }
+        say?("wrote land use of \(land.count) firms")
         try await store.setSetting("demo.manifest", String(decoding: try JSONEncoder().encode(data.manifest), as: UTF8.self))
         if let dir = dataDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

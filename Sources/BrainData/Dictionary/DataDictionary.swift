@@ -2,7 +2,7 @@ import BrainCore
 
 /// The value type of a data element.
 public enum ElementType: String, CaseIterable, Codable, Sendable {
-    case text, code, integer, decimal, month, flag
+    case text, code, integer, decimal, month, flag, date
 }
 
 /// A data element (数据元) of the standard data model: every stored field is one.
@@ -123,19 +123,73 @@ public enum DataDictionary {
     public static let qualifications = ["高新技术企业", "科技型中小企业", "创新型中小企业", "专精特新", "专精特新小巨人", "制造业单项冠军",
                                         "企业技术中心", "国家级企业技术中心", "绿色工厂", "国家级绿色工厂", "智能制造示范工厂", "失信企业"]
 
+    /// 投资项目/技改项目: one row per project code; a later file with the same code updates only the columns it carries.
+    public static let investment: [DataElement] = bounded([
+        element("investment", "uscc", "统一社会信用代码", "credit code", .code, codeList: "GB 32100", required: true, aliases: ["信用代码", "项目单位信用代码"]),
+        element("investment", "project_code", "项目代码", "project code", .code, required: true, aliases: ["项目编号", "项目统一代码", "code"]),
+        element("investment", "project_name", "项目名称", "project name", .text, required: false, aliases: ["项目"]),
+        element("investment", "kind", "建设性质", "kind of project", .text, codeList: "project kinds", required: false, aliases: ["项目类型", "项目类别"]),
+        element("investment", "planned_investment", "计划总投资", "planned total investment", .decimal, unit: "万元", minimum: 0, aggregation: .sum,
+                required: false, aliases: ["总投资", "计划投资"]),
+        element("investment", "completed_investment", "累计完成投资", "investment completed to date", .decimal, unit: "万元", minimum: 0,
+                aggregation: .sum, required: false, aliases: ["已完成投资", "完成投资"]),
+        element("investment", "start_month", "开工月份", "start month", .month, required: false, aliases: ["开工时间", "开工年月"]),
+        element("investment", "end_month", "计划竣工月份", "planned completion month", .month, required: false, aliases: ["计划竣工时间", "竣工月份"]),
+        element("investment", "status", "项目状态", "status", .text, codeList: "project statuses", required: false, aliases: ["状态", "建设状态"]),
+        element("investment", "region", "建设地点", "region where it is built", .code, codeList: "GB/T 2260", required: false,
+                aliases: ["项目所在地", "行政区划代码"]),
+    ])
+
+    /// The kinds of project a file may name (建设性质).
+    public static let projectKinds = ["新建", "扩建", "改建", "迁建", "技术改造", "设备更新", "智能化改造", "数字化转型", "绿色化改造", "其他"]
+    /// The kinds that count as 技改 (technical upgrading) for the policy fact `tech_upgrade_investment`.
+    public static let techUpgradeKinds: Set<String> = ["技术改造", "设备更新", "智能化改造", "数字化转型", "绿色化改造"]
+    /// The project statuses a file may name.
+    public static let projectStatuses = ["谋划", "前期", "在建", "投产", "竣工", "停建", "缓建"]
+    /// Completed investment may exceed the plan by at most this factor (cost overruns happen; beyond half again the plan a
+    /// figure is far more likely a unit or typing error, e.g. 元 for 万元).
+    public static let completedOverPlanned = 1.5
+
+    /// 用地/亩均: a firm's land area in one year and, optionally, that year's tax and output.
+    public static let land: [DataElement] = bounded([
+        element("land", "uscc", "统一社会信用代码", "credit code", .code, codeList: "GB 32100", required: true, aliases: ["信用代码"]),
+        element("land", "year", "年度", "year", .integer, unit: "年", minimum: 2000, required: true, aliases: ["年份"]),
+        element("land", "area", "用地面积", "land area", .decimal, unit: "亩", minimum: 0, aggregation: .sum, required: true,
+                aliases: ["占地面积", "土地面积", "用地"]),
+        element("land", "tax", "税收", "tax paid in the year", .decimal, unit: "万元", minimum: 0, aggregation: .sum, required: false,
+                aliases: ["实缴税金", "税收实际贡献", "年度税收"]),
+        element("land", "output", "工业总产值", "output in the year", .decimal, unit: "万元", minimum: 0, aggregation: .sum, required: false,
+                aliases: ["产值", "年度产值"]),
+    ])
+
+    /// 日用电量 from the power company, in the unit of the monthly electricity indicator.
+    public static let dailyElectricity: [DataElement] = bounded([
+        element("daily_electricity", "uscc", "统一社会信用代码", "credit code", .code, codeList: "GB 32100", required: true, aliases: ["信用代码", "用户信用代码"]),
+        element("daily_electricity", "date", "日期", "day", .date, required: true, aliases: ["用电日期", "day"]),
+        element("daily_electricity", "electricity", "日用电量", "electricity of the day", .decimal, unit: Indicator.electricity.unit, minimum: 0,
+                aggregation: .sum, required: true, aliases: ["用电量", "电量"]),
+    ])
+
     /// Every element of every dataset.
-    public static var all: [DataElement] { enterprise + indicator + supplyLink + talent + qualification }
+    public static var all: [DataElement] { enterprise + indicator + supplyLink + talent + qualification + investment + land + dailyElectricity }
 
     /// Upper bounds of the elements that are not monthly indicators (those come from `Indicator.plausibleRange`) and text
     /// lengths: a value beyond them is refused, never stored.
     static let maxima: [String: Double] = [
         "enterprise.employees": 2_000_000, "enterprise.revenue": 1e9, "enterprise.founded": 2100,
         "supply.annual_value": 1e9,
+        "investment.planned_investment": 1e8, "investment.completed_investment": 1e8,
+        // 100,000 亩 (≈ 67 km²) is beyond any one firm's site; a larger figure is a unit error (m² for 亩).
+        "land.area": 100_000, "land.tax": 1e7, "land.output": 1e8, "land.year": 2100,
+        // Daily: the monthly indicator's plausible maximum spread over a month, with margin.
+        "daily_electricity.electricity": 50_000,
         "talent.supply": 10_000_000, "talent.demand": 10_000_000, "talent.median_salary": 1_000_000, "talent.experience_years": 60,
     ]
     static let maxLengths: [String: Int] = [
         "enterprise.name": 200, "supply.supplier_name": 200, "supply.product": 200, "talent.occupation": 100,
         "talent.occupation_group": 100, "talent.skill_level": 50, "talent.education": 50,
+        "investment.project_code": 64, "investment.project_name": 200, "investment.kind": 20, "investment.status": 20,
+        "daily_electricity.date": 10,
     ]
 
     /// Sets the maxima and text lengths of `maxima` and `maxLengths` (codes and texts without an entry: 500 characters).

@@ -11,6 +11,9 @@ public enum ImportTemplate {
         case .supplyLinks: return "供应关系"
         case .talent: return "人才供需"
         case .qualifications: return "资质认定"
+        case .investments: return "投资项目"
+        case .land: return "用地亩均"
+        case .dailyElectricity: return "日用电量"
         }
     }
 
@@ -51,6 +54,7 @@ public enum ImportTemplate {
         case .decimal: return "数值"
         case .month: return "月份 YYYY-MM（或该月内的日期）"
         case .flag: return "标志 1/0"
+        case .date: return "日期 YYYY-MM-DD"
         }
     }
 

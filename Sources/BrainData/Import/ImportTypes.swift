@@ -7,6 +7,9 @@ public enum ImportKind: String, Sendable, Codable, CaseIterable {
     case supplyLinks = "supply-links"
     case talent
     case qualifications
+    case investments
+    case land
+    case dailyElectricity = "daily-electricity"
 
     /// The data dictionary elements describing the file's columns.
     public var elements: [DataElement] {
@@ -16,6 +19,9 @@ public enum ImportKind: String, Sendable, Codable, CaseIterable {
         case .supplyLinks: return DataDictionary.supplyLink
         case .talent: return DataDictionary.talent
         case .qualifications: return DataDictionary.qualification
+        case .investments: return DataDictionary.investment
+        case .land: return DataDictionary.land
+        case .dailyElectricity: return DataDictionary.dailyElectricity
         }
     }
 }

@@ -206,6 +206,18 @@ public struct Importer: Sendable {
                                         actor: actor, progress: progress) { db, slice in
                 try await store.upsertQualifications(slice, in: db)
             }
+        case .investments, .land, .dailyElectricity:
+            // Datasets of their own tables: see Importer+Datasets.swift.
+            let job = DatasetImport(importer: self, rows: rows, map: map, key: key, fileName: fileName, actor: actor, scope: scope, progress: progress)
+            let outcome: (accepted: Int, changed: Int, checks: [RowCheck])
+            switch kind {
+            case .investments: outcome = try await job.investments()
+            case .land: outcome = try await job.land()
+            default: outcome = try await job.dailyElectricity()
+            }
+            for check in outcome.checks { note(check) }
+            accepted = outcome.accepted
+            changed = outcome.changed
         case .talent:
             var good: [TalentRecord] = []
             for (line, fields) in rows {
@@ -255,7 +267,7 @@ public struct Importer: Sendable {
 
     /// Writes accepted rows in one transaction (all of them or, on a database failure, none), in slices for
     /// progress, and records the batch.
-    private func write<T: Sendable>(_ items: [T], total: Int, rejected: Int, key: String, kind: ImportKind, fileName: String,
+    func write<T: Sendable>(_ items: [T], total: Int, rejected: Int, key: String, kind: ImportKind, fileName: String,
                                     actor: String, progress: (@Sendable (Int, Int) -> Void)?,
                                     _ body: @escaping @Sendable (DatabaseHandle, [T]) async throws -> Int) async throws -> Int {
         let record = batch(key, kind, fileName, total, items.count, rejected, 0, actor)

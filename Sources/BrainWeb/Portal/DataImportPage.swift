@@ -17,7 +17,8 @@ extension Portal {
         pages.get("/data/templates/:kind", .permission(.readCatalog)) { request, context in try await self.importTemplate(request, context) }
     }
 
-    static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需", .qualifications: "资质认定"]
+    static let importKindNames: [ImportKind: String] = [.enterprises: "企业名录", .indicators: "月度经营指标", .supplyLinks: "供应关系", .talent: "人才供需", .qualifications: "资质认定",
+                                                          .investments: "投资项目", .land: "用地亩均", .dailyElectricity: "日用电量"]
 
     /// The upload form with each kind's columns, the report of the last upload, and the latest batches.
     func dataImportPage(_ request: Request, _ context: BrainContext, report: ImportReport?, error: String?, chosen: ImportKind = .indicators) async throws -> Response {

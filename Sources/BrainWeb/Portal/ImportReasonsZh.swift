@@ -13,6 +13,9 @@ enum ImportReasonsZh {
         "supplier_region": "供应方地区", "customer": "客户", "product": "产品", "chain": "产业链", "link": "环节", "annual_value": "年供货额",
         "city": "设区市", "occupation": "职业", "period": "时期", "supply": "供给", "demand": "需求", "median_salary": "薪酬中位数", "qualification": "资质名称", "since": "认定年份", "valid_until": "有效期至",
         "occupation_group": "职业大类", "skill_level": "技能等级", "education": "学历", "experience_years": "工作年限",
+        "project_code": "项目代码", "project_name": "项目名称", "kind": "建设性质", "planned_investment": "计划总投资",
+        "completed_investment": "累计完成投资", "start_month": "开工月份", "end_month": "计划竣工月份", "status": "项目状态",
+        "year": "年度", "area": "用地面积", "output": "工业总产值", "date": "日期",
     ]
 
     /// "output_value" → "工业总产值（output_value）".
@@ -34,6 +37,17 @@ enum ImportReasonsZh {
         ("^not a qualification the platform knows: (.+)$", "不是平台认可的资质名称，可选：$1"),
         ("^must be a month YYYY-MM \\(or a date in it\\)$", "应为 YYYY-MM 格式的月份（或该月中的日期）"),
         ("^not a number$", "不是数字"),
+        ("^not one of (.+)$", "不在可选值中：$1"),
+        ("^must be a month YYYY-MM \\(or a date in it\\) between 1990 and 2100$", "应为 1990–2100 年间 YYYY-MM 格式的月份（或该月中的日期）"),
+        ("^required for a new project \\((.+) is not stored yet\\)$", "新项目（$1 尚未入库）必须填写"),
+        ("^project (.+) is stored for enterprise (.+); a project code cannot move to another enterprise$", "项目 $1 已登记在企业 $2 名下，项目代码不能转给其他企业"),
+        ("^more than ([0-9.]+) × the planned total investment of ([0-9.e+]+) 万元; check the unit \\(万元\\) or the plan$", "超过计划总投资 $2 万元的 $1 倍，请检查单位（万元）或计划总投资"),
+        ("^the planned completion month is before the start month (.+)$", "计划竣工月份早于开工月份 $1"),
+        ("^project (.+) already appears on row (\\d+)$", "项目 $1 已在第 $2 行出现"),
+        ("^must be above 0 亩$", "须大于 0 亩"),
+        ("^must be a day YYYY-MM-DD \\(from 2000\\) that exists in the calendar$", "应为 2000 年以后实际存在的日期 YYYY-MM-DD"),
+        ("^the day is after (.+), the last month that can have been reported$", "日期晚于 $1，尚不可能报送"),
+        ("^this enterprise's day already appears on row (\\d+)$", "该企业同一天的数据已在第 $1 行出现"),
         ("^not a whole number$", "不是整数"),
         ("^must not be negative$", "不能为负数"),
         ("^month must be YYYY-MM with a month from 01 to 12$", "月份须为 YYYY-MM，月为 01–12"),

@@ -56,12 +56,12 @@ extension BrainServer {
                                                      edges: chain.edges.map { ChainEdge(from: $0.from, to: $0.to) }, industryNames: names)
         }
         api.get("/api/v1/catalog/elements", RouteDoc(method: "get", path: "/api/v1/catalog/elements", summary: "The data dictionary: every stored field as a data element",
-                                                     tag: "catalog", params: [.query("dataset", "enterprise, indicator, supply, talent or qualification", enumValues: ["enterprise", "indicator", "supply", "talent", "qualification"])], access: .permission(.readCatalog))) { request, context in
+                                                     tag: "catalog", params: [.query("dataset", "the dataset of the elements", enumValues: Self.elementDatasets)], access: .permission(.readCatalog))) { request, context in
             let q = try QueryReader(request, allowed: ["dataset"])
             var items = DataDictionary.all
             if let d = q.string("dataset") {
-                guard ["enterprise", "indicator", "supply", "talent", "qualification"].contains(d) else {
-                    throw APIError.badRequest("dataset", "must be one of enterprise, indicator, supply, talent, qualification; got '\(d)'")
+                guard Self.elementDatasets.contains(d) else {
+                    throw APIError.badRequest("dataset", "must be one of \(Self.elementDatasets.joined(separator: ", ")); got '\(d)'")
                 }
                 items = items.filter { $0.dataset == d }
             }
@@ -76,4 +76,9 @@ extension BrainServer {
             throw APIError.forbidden("role \(p.role.rawValue) lacks permission \(permission.rawValue)")
         }
     }
+}
+
+extension BrainServer {
+    /// The datasets of the data dictionary, in its order.
+    static let elementDatasets: [String] = DataDictionary.all.reduce(into: []) { if !$0.contains($1.dataset) { $0.append($1.dataset) } }
 }

@@ -123,7 +123,7 @@ extension BrainServer {
             let suppliers = record.suppliers, customers = record.customers
             return EnterpriseDetail(enterprise: EnterpriseView(e, services: services), indicatorsVisible: visible, indicators: rows,
                                                 units: Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0.rawValue, $0.unit) }),
-                                                suppliers: suppliers, customers: customers)
+                                                suppliers: suppliers, customers: customers, investmentProjects: record.projects, landUse: record.land)
         }
     }
 }

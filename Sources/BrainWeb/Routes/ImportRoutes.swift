@@ -9,8 +9,8 @@ extension BrainServer {
     func addImportRoutes(_ api: APIRoutes) {
         let services = self.services
         api.post("/api/v1/imports/:kind", RouteDoc(method: "post", path: "/api/v1/imports/:kind",
-                                                   summary: "Import a CSV file (UTF-8 with or without BOM, or GBK) or an XLSX workbook (recognised by its content; the first sheet or ?sheet=) of enterprises, indicators, supply-links, talent or qualifications; rows outside the caller's scope are rejected",
-                                                   tag: "data", params: [.path("kind", "enterprises, indicators, supply-links, talent or qualifications"),
+                                                   summary: "Import a CSV file (UTF-8 with or without BOM, or GBK) or an XLSX workbook (recognised by its content; the first sheet or ?sheet=) of enterprises, indicators, supply-links, talent, qualifications, investments, land or daily-electricity; rows outside the caller's scope are rejected",
+                                                   tag: "data", params: [.path("kind", "enterprises, indicators, supply-links, talent, qualifications, investments, land or daily-electricity"),
                                                                          .query("source", "where the values come from (default statistics); indicator values are merged by source, never overwritten",
                                                                                 enumValues: DataSource.builtIn.map(\.code)),
                                                                          .query("sheet", "the sheet of an XLSX workbook to read (default: the first sheet); refused for a CSV file")],
@@ -46,7 +46,7 @@ extension BrainServer {
     func addImportTemplateRoute(_ api: APIRoutes) {
         api.get("/api/v1/imports/templates/:kind", RouteDoc(method: "get", path: "/api/v1/imports/templates/:kind",
                                                             summary: "A blank import file of the kind, from the data dictionary: XLSX (default; the header row and a 说明 sheet describing each column) or CSV (the header row)",
-                                                            tag: "data", params: [.path("kind", "enterprises, indicators, supply-links, talent or qualifications"),
+                                                            tag: "data", params: [.path("kind", "enterprises, indicators, supply-links, talent, qualifications, investments, land or daily-electricity"),
                                                                                   .query("format", "xlsx (default) or csv", enumValues: ["xlsx", "csv"])],
                                                             response: .tableDownload, access: .permission(.readCatalog))) { request, context in
             let q = try QueryReader(request, allowed: ["format"])

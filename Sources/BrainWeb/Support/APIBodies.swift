@@ -1,3 +1,4 @@
+import BrainApps
 import BrainCore
 import BrainSecurity
 import BrainStore
@@ -157,4 +158,8 @@ struct EnterpriseDetail: Codable, Sendable {
     let units: [String: String]
     let suppliers: [SupplyLink]
     let customers: [SupplyLink]
+    /// Investment projects (投资/技改项目); empty when the figures are not visible.
+    let investmentProjects: [InvestmentProject]
+    /// Land use by year with 亩均税收 and 亩均产值; empty when the figures are not visible.
+    let landUse: [LandYear]
 }

@@ -54,4 +54,10 @@ struct QueryReader {
         guard let m = Month(s) else { throw APIError.badRequest(name, "must be a month YYYY-MM, got '\(s)'") }
         return m
     }
+
+    func day(_ name: String) throws -> CalendarDay? {
+        guard let s = string(name) else { return nil }
+        guard let d = CalendarDay(s) else { throw APIError.badRequest(name, "must be a day YYYY-MM-DD that exists in the calendar, got '\(s)'") }
+        return d
+    }
 }

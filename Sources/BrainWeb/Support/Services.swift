@@ -63,6 +63,8 @@ public struct Services: Sendable {
     public let systemStatus: StatusDesk
     /// The analyses officials read, cached per cube and cut to the caller.
     public let analyses: AnalysisDesk
+    /// Investment projects, land use and daily electricity as the applications read them.
+    public let datasets: DatasetDesk
     /// The province's reference tables (chain definitions, zones): import, export, versions.
     public let reference: ReferenceDesk
     /// Talent maps, by the data they were built from.
@@ -112,7 +114,8 @@ public struct Services: Sendable {
         self.consoleDesk = ConsoleDesk(store: store)
         self.newsDesk = AnnouncementDesk(store: store)
         self.systemStatus = StatusDesk(store: store)
-        self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes)
+        self.datasets = DatasetDesk(store: store, catalog: catalog)
+        self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes, datasets: datasets)
         self.reference = ReferenceDesk(store: store, catalog: catalog)
         refreshMarketRelations()
     }
@@ -154,8 +157,8 @@ public struct Services: Sendable {
             try await cubes.refresh(from: store, catalog: catalog)
             try await refreshAnalyses()
         }
-        if report.kind == .qualifications {
-            // Qualifications are policy facts (免申即享 on 高新技术企业 …): match again.
+        if report.kind == .qualifications || report.kind == .investments {
+            // Qualifications and 技改 investment are policy facts (免申即享 on 高新技术企业, 技改补助 …): match again.
             try await policies.refresh(cube: cubes.cube, catalog: catalog)
         }
         if report.kind == .supplyLinks || report.kind == .enterprises {

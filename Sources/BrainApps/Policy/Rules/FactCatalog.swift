@@ -69,6 +69,7 @@ public enum FactCatalog: Sendable {
         Field(key: "export_share", nameZh: "出口交货值占比", kind: .number, unit: "%"),
         Field(key: "digital_level", nameZh: "数字化水平等级", kind: .number, unit: "级"),
         Field(key: "investment_smart", nameZh: "智能化改造投资额", kind: .number, unit: "万元"),
+        Field(key: "tech_upgrade_investment", nameZh: "上年技术改造完成投资", kind: .number, unit: "万元"),
     ]
 
     private static let byKey: [String: Field] = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })
