@@ -225,6 +225,11 @@ enum Migrations {
             "ALTER TABLE users ADD COLUMN created_by TEXT",
             "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
         ]),
+        // A policy's 文号 (document number) and region scope, as the province's policy table (政策表) carries them.
+        Migration(version: 18, name: "policy document number and region scope", statements: [
+            "ALTER TABLE policies ADD COLUMN document_no TEXT",
+            "ALTER TABLE policies ADD COLUMN regions TEXT",
+        ]),
     ]
 }
 
