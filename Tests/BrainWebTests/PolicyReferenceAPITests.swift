@@ -40,6 +40,7 @@ import Testing
         #expect(!hnteAwards.isEmpty)
         var policies = try PolicyTable.read(csv: table, catalog: .jiangxi, createdBy: "t").policies.filter { $0.id != "HNTE-REWARD" }
         policies[0].name = "改过的名称"
+        policies[0].documentNo = "赣工信〔2026〕9号"
         let replaced = try await s.request("POST", "/api/v1/reference/policies", token: admin, body: Data(PolicyTable.csv(policies).utf8), contentType: "text/csv")
         #expect(replaced.status == 201)
         #expect((replaced.object["withdrawn"] as? [String]) == ["HNTE-REWARD"])
@@ -50,6 +51,14 @@ import Testing
         #expect(items.first { $0["id"] as? String == policies[0].id }?["name"] as? String == "改过的名称")
         #expect(!Self.text(try await s.get("/api/v1/reference/policies", token: admin)).contains("HNTE-REWARD"))
         #expect(Self.text(try await s.get("/api/v1/reference/policies?version=1", token: admin)) == table)
+        // Saving the policy one by one without its 文号 keeps the one the table gave.
+        let p0 = policies[0]
+        let draft: [String: Any] = ["id": p0.id, "name": "再改的名称", "issuer": p0.issuer, "category": p0.category, "rule": p0.rule,
+                                    "formula": p0.formula, "autoGrant": p0.autoGrant, "validFrom": p0.validFrom, "validUntil": p0.validUntil]
+        let saved = try await s.request("POST", "/api/v1/policies", token: admin, body: try JSONSerialization.data(withJSONObject: draft))
+        #expect(saved.status == 200, "\(saved.errorMessage)")
+        let after = Self.text(try await s.get("/api/v1/reference/policies", token: admin))
+        #expect(after.contains("再改的名称") && after.contains("赣工信〔2026〕9号"))
 
         // A broken row refuses the whole table, naming row and column with the rule parser's message.
         let broken = table.replacingOccurrences(of: "\"qualifications has \"\"专精特新小巨人\"\"\"", with: "\"qualifications has\"")

@@ -36,6 +36,9 @@ public enum TileTable {
             } else if cities[code] == nil {
                 if let region = catalog.region(code) {
                     fail(line, "city_code", code, "\(region.name) is a \(region.level.rawValue), not a city (设区市) of \(catalog.province.name)")
+                } else if let elsewhere = RegionCatalog.national.first(where: { $0.code == code }) {
+                    let home = RegionCatalog.national.first { $0.code == String(code.prefix(2)) + "0000" }?.name ?? String(code.prefix(2))
+                    fail(line, "city_code", code, "\(elsewhere.name) is a region of \(home), not of \(catalog.province.name) (province \(catalog.provinceCode))")
                 } else {
                     fail(line, "city_code", code, "not a city (设区市) of \(catalog.province.name) (province \(catalog.provinceCode))")
                 }
