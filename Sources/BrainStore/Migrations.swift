@@ -241,6 +241,11 @@ enum Migrations {
             """,
             "CREATE TABLE daily_electricity (uscc TEXT NOT NULL, day TEXT NOT NULL, electricity DOUBLE PRECISION NOT NULL, PRIMARY KEY (uscc, day)){WITHOUT_ROWID}",
         ]),
+        // A policy's 文号 (document number) and region scope, as the province's policy table (政策表) carries them.
+        Migration(version: 18, name: "policy document number and region scope", statements: [
+            "ALTER TABLE policies ADD COLUMN document_no TEXT",
+            "ALTER TABLE policies ADD COLUMN regions TEXT",
+        ]),
         // Who delivered, when, from which source and in which batch is said once per delivery, not on each of its million
         // log rows: the log row refers to its delivery by number (half the log's size, a tenth of its batch index).
         Migration(version: 20, name: "the correction log refers to its delivery; source values keyed by month", statements: [

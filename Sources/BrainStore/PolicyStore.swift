@@ -20,6 +20,11 @@ public struct PolicyRecord: Codable, Sendable, Hashable {
     /// When and by whom the policy was withdrawn (撤销); nil while it stands.
     public var withdrawnAt: String? = nil
     public var withdrawnBy: String? = nil
+    /// 文号: the issuing document's number (e.g. 赣工信字〔2024〕12号); nil or empty when not given.
+    public var documentNo: String? = nil
+    /// Region scope: GB/T 2260 codes (a city, a county) the policy is limited to; nil or empty for the whole province.
+    /// Matching adds `region has any [...]` to the criteria.
+    public var regions: [String]? = nil
 
     public init(id: String, name: String, issuer: String, category: String, summary: String, rule: String, formula: String,
                 autoGrant: Bool, validFrom: String, validUntil: String, createdBy: String, createdAt: String = Timestamp.now()) {
@@ -77,6 +82,7 @@ private struct PolicyRow: Decodable {
     let auto_grant: Int
     let valid_from, valid_until, created_by, created_at: String
     let withdrawn_at, withdrawn_by: String?
+    let document_no, regions: String?
 }
 
 private struct AwardRow: Decodable {
@@ -92,18 +98,45 @@ private struct AwardRow: Decodable {
 
 extension Store {
     static let policyColumns = ["id", "name", "issuer", "category", "summary", "rule", "formula", "auto_grant", "valid_from", "valid_until", "created_by", "created_at",
-                                "withdrawn_at", "withdrawn_by"]
+                                "withdrawn_at", "withdrawn_by", "document_no", "regions"]
     static let awardColumns = ["id", "policy_id", "uscc", "route", "state", "amount", "basis", "history", "created_at", "updated_at"]
 
     /// Inserts or replaces policies by id.
     public func upsertPolicies(_ policies: [PolicyRecord]) async throws {
         guard !policies.isEmpty else { return }
-        try await transaction { db in
+        try await transaction { db in try await Store.upsertPolicies(policies, in: db) }
+    }
+
+    /// Puts a new version of the policy table (政策表) in force in one transaction: every listed policy is written (one
+    /// withdrawn before stands again), every stored policy not listed and not yet withdrawn is withdrawn by `actor` (its
+    /// awards and applications stay), and the table is stored as a new reference version. Returns the version and the
+    /// ids withdrawn.
+    public func replacePolicies(_ policies: [PolicyRecord], kind: String, actor: String, fileName: String, rowCount: Int,
+                                content: String) async throws -> (version: ReferenceVersion, withdrawn: [String]) {
+        let listed = Set(policies.map(\.id))
+        let now = Timestamp.now()
+        return try await transaction { db in
+            let standing = try await db.select().column("id").from("policies").where("withdrawn_at", .is, SQLLiteral.null).all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            let gone = standing.filter { !listed.contains($0) }.sorted()
+            if !policies.isEmpty { try await Store.upsertPolicies(policies, in: db) }
+            if !gone.isEmpty {
+                try await db.update("policies").set("withdrawn_at", to: now).set("withdrawn_by", to: actor)
+                    .where("id", .in, SQLBind.group(gone)).run()
+            }
+            let version = try await self.addReferenceVersion(kind: kind, actor: actor, fileName: fileName, rowCount: rowCount, content: content, in: db)
+            return (version, gone)
+        }
+    }
+
+    static func upsertPolicies(_ policies: [PolicyRecord], in db: any SQLDatabase) async throws {
+        for start in stride(from: 0, to: policies.count, by: 100) {
             var insert = db.insert(into: "policies").columns(Store.policyColumns)
-            for p in policies {
+            for p in policies[start..<min(start + 100, policies.count)] {
                 insert = insert.values(SQLBind(p.id), SQLBind(p.name), SQLBind(p.issuer), SQLBind(p.category), SQLBind(p.summary),
                                        SQLBind(p.rule), SQLBind(p.formula), SQLBind(p.autoGrant ? 1 : 0), SQLBind(p.validFrom),
-                                       SQLBind(p.validUntil), SQLBind(p.createdBy), SQLBind(p.createdAt), SQLBind(p.withdrawnAt), SQLBind(p.withdrawnBy))
+                                       SQLBind(p.validUntil), SQLBind(p.createdBy), SQLBind(p.createdAt), SQLBind(p.withdrawnAt), SQLBind(p.withdrawnBy),
+                                       SQLBind(p.documentNo), SQLBind(p.regions.map { $0.joined(separator: ";") }))
             }
             try await insert.onConflict(with: ["id"]) { c in
                 var c = c
@@ -120,8 +153,15 @@ extension Store {
                                  createdBy: $0.created_by, createdAt: $0.created_at)
             r.withdrawnAt = $0.withdrawn_at
             r.withdrawnBy = $0.withdrawn_by
+            r.documentNo = $0.document_no
+            r.regions = $0.regions.map { $0.split(separator: ";").map(String.init) }
             return r
         }
+    }
+
+    /// Lifts a policy's withdrawal (a new version of the policy table lists it again).
+    public func reinstatePolicy(_ id: String) async throws {
+        try await sql.update("policies").set("withdrawn_at", to: SQLLiteral.null).set("withdrawn_by", to: SQLLiteral.null).where("id", .equal, id).run()
     }
 
     /// Marks a policy withdrawn (撤销); its awards stay as they are.

@@ -52,8 +52,16 @@ extension Store {
 
     /// Stores a new version of a reference table and returns it (versions count from 1 per kind).
     public func addReferenceVersion(kind: String, actor: String, fileName: String, rowCount: Int, content: String) async throws -> ReferenceVersion {
+        try await transaction { db in
+            try await self.addReferenceVersion(kind: kind, actor: actor, fileName: fileName, rowCount: rowCount, content: content, in: db)
+        }
+    }
+
+    /// Stores a new version of a reference table inside the caller's transaction.
+    func addReferenceVersion(kind: String, actor: String, fileName: String, rowCount: Int, content: String,
+                             in db: any SQLDatabase) async throws -> ReferenceVersion {
         let at = Timestamp.precise()
-        return try await transaction { db in
+        do {
             let row = try await db.select().column(SQLFunction("MAX", args: SQLColumn("version")), as: "v")
                 .from("reference_versions").where("kind", .equal, kind).first()
             let next = (try row?.decode(column: "v", as: Int?.self) ?? 0) + 1

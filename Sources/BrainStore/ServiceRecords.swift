@@ -45,6 +45,9 @@ public struct ServiceSolution: Codable, Sendable, Hashable {
     public var summary: String
     public var cases: [Case]
     public var createdAt: String
+    /// When a new version of the catalogue table stopped listing the solution (nil while listed): it is no longer
+    /// searched or recommended, and referrals to it keep their history.
+    public var withdrawnAt: String? = nil
 
     public init(id: String, providerId: String, title: String, category: String, tags: [String], chains: [String], areas: [String],
                 priceMin: Double?, priceMax: Double?, summary: String, cases: [Case], createdAt: String = Timestamp.now()) {

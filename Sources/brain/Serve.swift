@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         try await ensureAdmin(db, catalog: catalog)
-        note("province \(catalog.provinceCode) \(catalog.province.name): \(catalog.cities.count) cities, \(catalog.counties.count) counties, \(catalog.zones.count) zones, \(catalog.chains.chains.count) chains (\(catalog.chains.origin))")
+        note("province \(catalog.provinceCode) \(catalog.province.name): \(catalog.cities.count) cities, \(catalog.counties.count) counties, \(catalog.zones.count) zones, \(catalog.chains.chains.count) chains (\(catalog.chains.origin)), tile map \(catalog.tileShelf.origin)")
         let signer = try await Services.signer(for: db)
         let clock = ContinuousClock()
         let started = clock.now
@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         }
         let services = Services(store: db, catalog: catalog, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
         try await services.sessions.reload(from: db)
+        try await services.loadReference()
         try await services.demo.load(from: db)
         if services.demo.holdsDemoData { note("this database holds the invented demo dataset; every portal page says 演示数据") }
         if services.mfaPolicy == .optional {

@@ -120,7 +120,39 @@ public struct CatalogueDesk: Sendable {
             return p
         }
     }
-    public func solutions() async throws -> [ServiceSolution] { try await store.documents(.solutions, as: ServiceSolution.self) }
+    /// The solutions listed in the catalogue (withdrawn ones only when asked for).
+    public func solutions(includingWithdrawn: Bool = false) async throws -> [ServiceSolution] {
+        let all = try await store.documents(.solutions, as: ServiceSolution.self)
+        return includingWithdrawn ? all : all.filter { $0.withdrawnAt == nil }
+    }
+
+    /// Puts a new version of the catalogue table in force: its providers and solutions are written (a solution withdrawn
+    /// before and listed again stands again; a listed one keeps when it was first created), and every stored solution it
+    /// no longer lists is withdrawn, never deleted, so referrals to it keep their history. Returns the ids added and withdrawn.
+    public func replace(providers: [ServiceProvider], solutions: [ServiceSolution]) async throws -> (added: [String], withdrawn: [String]) {
+        let stored = Dictionary(try await self.solutions(includingWithdrawn: true).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let storedProviders = Dictionary(try await store.documents(.providers, as: ServiceProvider.self).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let listed = Set(solutions.map(\.id))
+        let now = Timestamp.now()
+        var added: [String] = []
+        let fresh = solutions.map { s -> ServiceSolution in
+            var s = s
+            if let old = stored[s.id] { s.createdAt = old.createdAt } else { added.append(s.id) }
+            return s
+        }
+        let gone = stored.values.filter { !listed.contains($0.id) && $0.withdrawnAt == nil }.map { s -> ServiceSolution in
+            var s = s
+            s.withdrawnAt = now
+            return s
+        }
+        try await save(providers: providers.map { p in
+            var p = p
+            if let old = storedProviders[p.id] { p.createdAt = old.createdAt }
+            return p
+        })
+        try await save(solutions: fresh + gone)
+        return (added.sorted(), gone.map(\.id).sorted())
+    }
 
     /// Solutions matching every given filter, best text match first (then by id).
     public func search(_ q: CatalogueQuery) async throws -> [CatalogueEntry] {

@@ -58,7 +58,10 @@ extension Questionnaire {
 public final class DiagnosisDesk: Sendable {
     public let store: Store
     public let catalogue: CatalogueDesk
-    public let questionnaire: Questionnaire
+    /// The questionnaire in force: the bundled standard until the province imports its own (`brain reference import
+    /// questionnaire`); every result records the version it was scored with (`DiagnosisResult.version`).
+    private let current: Mutex<Questionnaire>
+    public var questionnaire: Questionnaire { current.withLock { $0 } }
     /// Latest diagnosis per enterprise, loaded once and updated on every submission.
     /// Reloaded from the database when older than `reloadAfter`, so that diagnoses saved by another server on the same
     /// database are seen; `generation` changes with every save or reload.
@@ -71,7 +74,32 @@ public final class DiagnosisDesk: Sendable {
     public init(store: Store, questionnaire: Questionnaire = .standard) {
         self.store = store
         self.catalogue = CatalogueDesk(store: store)
-        self.questionnaire = questionnaire
+        self.current = Mutex(questionnaire)
+    }
+
+    /// Puts an imported questionnaire in force for new diagnoses; results already given keep theirs.
+    public func replace(questionnaire: Questionnaire) { current.withLock { $0 = questionnaire } }
+
+    /// The questionnaire in force for a database: its newest imported version, else the bundled standard. A stored
+    /// version that no longer reads is an error naming the version.
+    public static func storedQuestionnaire(in store: Store) async throws -> Questionnaire {
+        guard let stored = try await store.referenceContent(kind: QuestionnaireTable.kind) else { return .standard }
+        do { return try QuestionnaireTable.read(csv: stored.content).questionnaire } catch {
+            throw StoreError("stored questionnaire version \(stored.version.version) does not read: \(error)")
+        }
+    }
+
+    /// The questionnaire a result was scored with, by its version (`DiagnosisResult.version`): the bundled standard or
+    /// any imported version, so that an old result's questions, options and advice can still be read; nil when unknown.
+    public func questionnaire(version: String) async throws -> Questionnaire? {
+        if questionnaire.version == version { return questionnaire }
+        if Questionnaire.standard.version == version { return .standard }
+        for v in try await store.referenceVersions(kind: QuestionnaireTable.kind) {
+            guard let stored = try await store.referenceContent(kind: QuestionnaireTable.kind, version: v.version),
+                  let q = try? QuestionnaireTable.read(csv: stored.content).questionnaire, q.version == version else { continue }
+            return q
+        }
+        return nil
     }
 
     /// 大型 and 中型 enterprises also answer the GB/T 39116 maturity items.

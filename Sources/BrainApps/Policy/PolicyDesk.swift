@@ -15,6 +15,9 @@ public struct PolicyOverview: Codable, Sendable {
     /// In force, not yet, expired or withdrawn, in the data's latest month.
     public let status: PolicyStatus
     public let withdrawnAt: String?
+    /// 文号 and the region scope (GB/T 2260 codes; absent for the whole province), as the policy table gives them.
+    public let documentNo: String?
+    public let regions: [String]?
 }
 
 /// One firm's reading of one policy.
@@ -76,7 +79,8 @@ public struct PolicyDesk: Sendable {
                                   validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
                                   eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
                                   awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil,
-                                  status: r.status(in: cube.lastMonth), withdrawnAt: r.withdrawnAt)
+                                  status: r.status(in: cube.lastMonth), withdrawnAt: r.withdrawnAt,
+                                  documentNo: r.documentNo, regions: r.regions)
         }
     }
 
@@ -151,15 +155,25 @@ public struct PolicyDesk: Sendable {
         return record
     }
 
-    public func save(_ record: PolicyRecord, by p: Principal, cube: IndicatorCube) async throws -> PolicySaved {
+    public func save(_ given: PolicyRecord, by p: Principal, cube: IndicatorCube) async throws -> PolicySaved {
         try p.require(.configureRules)
+        var record = given
+        // 文号 and region scope left out of a save stay as stored (they come from the policy table).
+        let stored = try await store.policies().first { $0.id == given.id }
+        if record.documentNo == nil { record.documentNo = stored?.documentNo }
+        if record.regions == nil { record.regions = stored?.regions }
+        for code in record.regions ?? [] where catalog.region(code) == nil {
+            throw AppError.bad("regions", "\(code) is not a GB/T 2260 code of \(catalog.province.name)")
+        }
+        if record.documentNo?.isEmpty == true { record.documentNo = nil }
+        if record.regions?.isEmpty == true { record.regions = nil }
         let parsed: ParsedPolicy
         do { parsed = try ParsedPolicy.parse(record) } catch let e as PolicyProblem { throw AppError.bad(e.field, e.description) }
         if let facts = desk.matches?.facts,
            let problem = parsed.amountProblem(facts: facts, names: { i in i < cube.firmCount ? "\(cube.firms[i].name) (\(cube.firms[i].uscc))" : "enterprise #\(i)" }) {
             throw AppError.bad(problem.field, problem.description)
         }
-        let existed = try await store.policies().contains { $0.id == record.id }
+        let existed = stored != nil
         try await store.upsertPolicies([record])
         let refreshed = try await desk.refresh(cube: cube, catalog: catalog)
         guard let k = refreshed.matches.policies.firstIndex(where: { $0.record.id == record.id }) else {

@@ -110,8 +110,15 @@ public struct PolicyProblem: Error, CustomStringConvertible {
 extension ParsedPolicy {
     /// Parses a stored policy; errors name the field (`rule` or `formula`) with line and column.
     public static func parse(_ record: PolicyRecord) throws -> ParsedPolicy {
-        let rule: PolicyRule
+        var rule: PolicyRule
         do { rule = try PolicyRule.parse(record.rule) } catch { throw PolicyProblem(field: "rule", description: error.description) }
+        if let regions = record.regions, !regions.isEmpty {
+            // The region scope is one more criterion, after the rule's own (its lines keep their numbers in errors).
+            let scope = "region has any [" + regions.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+            do { rule = try PolicyRule.parse(record.rule + "\n" + scope) } catch {
+                throw PolicyProblem(field: "regions", description: error.description)
+            }
+        }
         let formula: AmountFormula
         do { formula = try AmountFormula.parse(record.formula) } catch { throw PolicyProblem(field: "formula", description: error.description) }
         return ParsedPolicy(record: record, rule: rule, formula: formula)

@@ -33,6 +33,9 @@ public final class PolicyMatcher: Sendable {
 
     public init(store: Store) { self.store = store }
 
+    /// The setting that records that the demo policies were seeded (so that they are seeded once, never again).
+    public static let demoPoliciesKey = "demo.policies"
+
     /// The latest matching run.
     public var matches: PolicyMatches? { current.withLock { $0 } }
 
@@ -42,11 +45,13 @@ public final class PolicyMatcher: Sendable {
     public func refresh(cube: IndicatorCube, catalog given: RegionCatalog? = nil) async throws -> (matches: PolicyMatches, newGrants: Int) {
         let catalog = given ?? cube.catalog
         var records = try await store.policies()
-        // The seeded policies are Jiangxi's; any other province starts with none and writes its own.
-        if records.isEmpty, catalog.provinceCode == "36" {
-            let year = cube.lastMonth.year
-            records = SeededPolicies.all(validFrom: "\(year)-01", validUntil: "\(year + 1)-12")
+        // The example policies are demo content: only a database holding the (Jiangxi) demo dataset gets them, once; any
+        // other database starts with none and imports its policy table (`brain reference import policies`).
+        if records.isEmpty, catalog.provinceCode == "36", try await store.setting("demo.manifest") != nil,
+           try await store.setting(Self.demoPoliciesKey) == nil {
+            records = try PolicyTable.demo(year: cube.lastMonth.year)
             try await store.upsertPolicies(records)
+            try await store.setSetting(Self.demoPoliciesKey, PolicyTable.demoFile)
         }
         var parsed: [ParsedPolicy] = [], broken: [(id: String, problem: String)] = []
         for r in records {

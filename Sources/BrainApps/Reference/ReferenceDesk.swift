@@ -15,6 +15,11 @@ public struct ReferenceImportResult: Codable, Sendable, Hashable {
     public let links: Int
     public let importedAt: String
     public let actor: String
+    /// Policies only: ids new in this version, ids withdrawn before that stand again, and ids withdrawn because the
+    /// version no longer lists them (their awards and applications stay).
+    public var added: [String]? = nil
+    public var reinstated: [String]? = nil
+    public var withdrawn: [String]? = nil
 }
 
 /// The stored versions of one reference table, newest first.
@@ -39,7 +44,19 @@ public struct ReferenceDesk: Sendable {
 
     /// The kinds of reference table.
     public enum Kind: String, Sendable, CaseIterable {
-        case chains, zones
+        case chains, zones, policies, tiles, catalogue, questionnaire
+
+        /// The table's name in messages.
+        public var table: String {
+            switch self {
+            case .chains: return "chain definitions"
+            case .zones: return "zones"
+            case .policies: return "policy table"
+            case .tiles: return "city tile layout"
+            case .catalogue: return "service catalogue"
+            case .questionnaire: return "diagnosis questionnaire"
+            }
+        }
     }
 
     /// Imports a chain definition table (CSV, UTF-8 or GBK, or an XLSX workbook's first sheet): validates it (`ChainTableError` names every row and
@@ -98,7 +115,7 @@ public struct ReferenceDesk: Sendable {
     public func export(_ kind: Kind, version: Int, by p: Principal) async throws -> String {
         try p.require(.manageReference)
         guard let found = try await store.referenceContent(kind: kind.rawValue, version: version) else {
-            throw AppError.notFound("no stored version \(version) of the \(kind == .chains ? "chain definitions" : "zones")")
+            throw AppError.notFound("no stored version \(version) of the \(kind.table)")
         }
         return found.content
     }
@@ -106,13 +123,22 @@ public struct ReferenceDesk: Sendable {
     /// Every stored version of a reference table, newest first, with what is in force.
     public func versions(_ kind: Kind, by p: Principal) async throws -> ReferenceVersionList {
         try p.require(.manageReference)
-        let inForce: String
-        switch kind {
-        case .chains: inForce = catalog.chains.origin
-        case .zones: inForce = catalog.zoneShelf.origin
-        }
-        return ReferenceVersionList(kind: kind.rawValue, province: catalog.provinceCode, inForce: inForce,
+        return ReferenceVersionList(kind: kind.rawValue, province: catalog.provinceCode, inForce: try await inForce(kind),
                                     versions: try await store.referenceVersions(kind: kind.rawValue))
+    }
+
+    /// Where the table in force comes from (`imported version 3`, `bundled chains-jiangxi.json`, `none`).
+    public func inForce(_ kind: Kind) async throws -> String {
+        switch kind {
+        case .chains: return catalog.chains.origin
+        case .zones: return catalog.zoneShelf.origin
+        case .policies: return try await policiesOrigin()
+        case .tiles: return catalog.tileShelf.origin
+        case .catalogue: return try await catalogueOrigin()
+        case .questionnaire:
+            let newest = try await store.referenceVersions(kind: Kind.questionnaire.rawValue).first
+            return newest.map { "imported version \($0.version)" } ?? "bundled questionnaire-miit-2024.json (\(Questionnaire.standard.version))"
+        }
     }
 
     /// The chain catalogue a province starts with: its newest imported version, else the bundled Jiangxi chains for 36,
@@ -140,6 +166,14 @@ public struct ReferenceDesk: Sendable {
                 catalog.zoneShelf.replace(with: zones, origin: "imported version \(stored.version.version)")
             } catch {
                 throw StoreError("stored zones version \(stored.version.version) do not read: \(error)")
+            }
+        }
+        if let stored = try await store.referenceContent(kind: Kind.tiles.rawValue) {
+            do {
+                let tiles = try TileTable.read(csv: stored.content, catalog: catalog).tiles
+                catalog.tileShelf.replace(with: tiles, origin: "imported version \(stored.version.version)")
+            } catch {
+                throw StoreError("stored city tile layout version \(stored.version.version) does not read: \(error)")
             }
         }
         return catalog

@@ -43,6 +43,8 @@ public struct RegionCatalog: Sendable {
     private let byCode: [String: Region]
     /// The chain catalogue in force, shared by every copy of this catalogue (an import replaces it for all).
     public let chainShelf: ChainShelf
+    /// The tile map layout of the cities in force, shared by every copy of this catalogue (an import replaces it for all).
+    public let tileShelf: TileShelf
     /// The counties, and the cities without counties, in code order: every place a firm can be registered.
     private let leaves: [String]
 
@@ -57,7 +59,13 @@ public struct RegionCatalog: Sendable {
         let parents = Set(regions.compactMap(\.parent))
         self.leaves = regions.filter { $0.level != .province && !parents.contains($0.code) }.map(\.code)
         self.chainShelf = ChainShelf(chains ?? (province.code == "360000" ? .jiangxi : .empty))
+        let cities = regions.filter { $0.level == .city || ($0.level == .county && $0.parent == province.code) }
+        let tiles = CityTiles.defaults(province: province.code, cities: cities)
+        self.tileShelf = TileShelf(tiles.tiles, origin: tiles.origin)
     }
+
+    /// The tile map layout of the cities in force.
+    public var tiles: [CityTile] { tileShelf.tiles }
 
     /// The development zones in force.
     public var zones: [DevelopmentZone] { zoneShelf.zones }

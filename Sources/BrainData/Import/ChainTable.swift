@@ -8,6 +8,13 @@ public struct ChainTableProblem: Codable, Sendable, Hashable, CustomStringConver
     public let value: String
     public let reason: String
     public var description: String { "row \(row), column \(column) \"\(value)\": \(reason)" }
+
+    public init(row: Int, column: String, value: String, reason: String) {
+        self.row = row
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
 }
 
 /// A reference table (chain definitions, zones) with problems; nothing of it is stored.
@@ -15,6 +22,11 @@ public struct ChainTableError: Error, CustomStringConvertible {
     public let problems: [ChainTableProblem]
     /// Which table: `chain definition table` or `zone table`.
     public var what = "chain definition table"
+
+    public init(problems: [ChainTableProblem], what: String = "chain definition table") {
+        self.problems = problems
+        self.what = what
+    }
     public var description: String {
         "the \(what) has \(problems.count) problem(s): " + problems.prefix(20).map(\.description).joined(separator: "; ")
     }
@@ -181,7 +193,7 @@ public enum ChainTable {
     }
 
     /// A list cell: items separated by `;`, `；`, `、` or `|`, trimmed, empties dropped.
-    static func split(_ text: String) -> [String] {
+    public static func split(_ text: String) -> [String] {
         text.split(whereSeparator: { ";；、|".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
@@ -195,7 +207,7 @@ public enum ChainTable {
         }.filter { !$0.isEmpty }
     }
 
-    static func headerIndex(_ header: [String], columns: [(field: String, aliases: [String], required: Bool)] = columns,
+    public static func headerIndex(_ header: [String], columns: [(field: String, aliases: [String], required: Bool)] = columns,
                             what: String = "chain definition table") throws -> [String: Int] {
         func norm(_ s: String) -> String {
             s.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_").lowercased()

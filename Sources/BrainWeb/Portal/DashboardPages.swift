@@ -116,10 +116,11 @@ extension Portal {
         c["rankingChart"] = BarChart(title: "\(childLevel)工业总产值累计同比排名", unit: "%",
                                      items: ranked.prefix(15).map { BarItem(label: $0.name, value: $0.outputYoy, note: nil, href: href($0.code)) },
                                      valueFormat: { NumberFormat.percent($0) }).svg()
-        // The tile map is drawn for Jiangxi's 11 cities; another province gets the ranking chart only.
-        if level == .province && scope.zone == nil && catalog.provinceCode == "36" {
+        // The tile map places the province's cities by its tile layout (bundled for Jiangxi, generated or imported for another).
+        if level == .province && scope.zone == nil && !catalog.tiles.isEmpty {
             c["tileMap"] = TileMap(title: "各设区市工业总产值累计同比", unit: "%",
-                                   values: o.breakdown.regions.map { TileValue(code: $0.code, value: $0.outputYoy, href: "/dashboard?region=\($0.code)") }).svg()
+                                   values: o.breakdown.regions.map { TileValue(code: $0.code, value: $0.outputYoy, href: "/dashboard?region=\($0.code)") },
+                                   catalog: catalog).svg()
         }
         c["childLevel"] = childLevel
         c["csvHref"] = "/dashboard.csv?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "")

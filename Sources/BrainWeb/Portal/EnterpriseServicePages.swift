@@ -55,7 +55,7 @@ extension Portal {
             html += "<h2 style=\"margin-top:16px\">智能制造能力成熟度自评</h2>" + maturity.map { questionHTML($0, chosen: answers[$0.id]) }.joined()
         }
         html += "<button class=\"primary\" type=\"submit\">提交问诊</button></form>"
-        var page = ReportPage(heading: "转型问诊", sub: "\(firm.name) · 参照《中小企业数字化水平评测指标（2024年版）》")
+        var page = ReportPage(heading: "转型问诊", sub: "\(firm.name) · 问卷版本 \(q.version)")
         page.error = error
         page.html = html
         let history = try await services.diagnoses.history(uscc: firm.uscc)

@@ -196,6 +196,12 @@ extension Portal {
             let eligible = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
                 m.outcomes[k][i] != .ineligible && scope.admits(uscc: cube.firms[i].uscc, region: cube.firms[i].region, zone: cube.firms[i].zone)
             }.sorted { (m.outcomes[k][$0] == .eligible ? 0 : 1, -cube.firms[$0].revenue) < (m.outcomes[k][$1] == .eligible ? 0 : 1, -cube.firms[$1].revenue) }
+            let r = pp.record
+            let regions = (r.regions ?? []).map { services.catalog.region($0)?.name ?? $0 }.joined(separator: "、")
+            page.tables.append(.init(title: "\(r.name)：政策要素", headers: [("要素", false), ("内容", false)],
+                                     rows: [("发文单位", r.issuer), ("文号", r.documentNo ?? "—"), ("适用地区", regions.isEmpty ? "全省" : regions),
+                                            ("政策内容", r.summary.isEmpty ? "—" : r.summary), ("金额（万元）", r.formula),
+                                            ("条件", pp.rule.criteria.joined(separator: "；"))].map { [.init(text: $0.0), .init(text: $0.1)] }))
             let stateName = ["granted": "已兑现", "applied": "已申报", "approved": "已批准", "rejected": "未通过", "paid": "已拨付"]
             page.tables.append(.init(title: "\(pp.record.name)：符合及缺数据的企业", headers: [("企业", false), ("结果", false), ("金额（万元）", true), ("兑现状态", false), ("缺少的数据", false)],
                                      rows: eligible.prefix(200).map { i in

@@ -85,7 +85,7 @@ extension Portal {
                                                            .init(text: $0.state == "open" ? "有效" : "已关闭")] }))
         case .referrals:
             let referrals = try await services.catalogue.referrals(uscc: uscc).sorted { $0.createdAt > $1.createdAt }
-            let solutions = Dictionary(uniqueKeysWithValues: try await services.catalogue.solutions().map { ($0.id, $0.title) })
+            let solutions = Dictionary(uniqueKeysWithValues: try await services.catalogue.solutions(includingWithdrawn: true).map { ($0.id, $0.title) })
             let stateName = ["referred": "待联系", "contacted": "已联系", "adopted": "已采纳", "declined": "未采纳"]
             page.tables.append(.init(title: "服务对接记录", headers: [("时间", false), ("方案", false), ("缘由", false), ("状态", false), ("经过", false)],
                                      rows: referrals.map { r in

@@ -2,7 +2,7 @@ import Foundation
 
 // Server-rendered SVG charts for the printed government dashboard pages (no JavaScript).
 // Every chart is a pure function of its inputs: same data, same bytes. Non-finite inputs are treated as missing,
-// so "nan"/"inf" never reach the output. The Jiangxi tile map lives in SVGTileMap.swift.
+// so "nan"/"inf" never reach the output. The province tile map lives in SVGTileMap.swift.
 
 /// Escapes text for SVG/HTML.
 public enum SVGText {

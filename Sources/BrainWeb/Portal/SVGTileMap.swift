@@ -1,3 +1,4 @@
+import BrainCore
 import Foundation
 
 /// One city's value for the tile map: a 6-digit division code (e.g. "360100"), the value (nil = no data), an optional link.
@@ -12,43 +13,46 @@ public struct TileValue: Sendable {
     }
 }
 
-/// A tile map of Jiangxi's 11 cities (no boundary data needed): one rounded square per city placed roughly geographically, shaded by value on a diverging scale (red = decline, green = growth, grey = no data), city name and value inside each tile, a legend with the scale and unit.
+/// A tile map of a province's cities (no boundary data needed): one rounded square per city placed by the province's tile
+/// layout (reference data: `RegionCatalog.tiles`, Jiangxi's placed roughly geographically, another province's generated
+/// or imported), shaded by value on a diverging scale (red = decline, green = growth, grey = no data), city name and
+/// value inside each tile, a legend with the scale and unit.
 public struct TileMap: Sendable {
     public let title: String
     public let unit: String
     public let values: [TileValue]
     public let width: Int
+    /// The province's name, for the map's description.
+    public let provinceName: String
+    let cities: [City]
+    let columns: Int, rows: Int
 
     /// A city tile: division code, short name, grid column and row (north at top).
     struct City: Sendable {
         let code: String, name: String, col: Int, row: Int
     }
 
-    //       .    .   九江 景德镇  .
-    //       .   宜春 南昌  鹰潭  上饶
-    //      萍乡 新余 吉安  抚州   .
-    //       .    .   赣州 [legend ]
-    static let cities: [City] = [
-        City(code: "360400", name: "九江", col: 2, row: 0),
-        City(code: "360200", name: "景德镇", col: 3, row: 0),
-        City(code: "360900", name: "宜春", col: 1, row: 1),
-        City(code: "360100", name: "南昌", col: 2, row: 1),
-        City(code: "360600", name: "鹰潭", col: 3, row: 1),
-        City(code: "361100", name: "上饶", col: 4, row: 1),
-        City(code: "360300", name: "萍乡", col: 0, row: 2),
-        City(code: "360500", name: "新余", col: 1, row: 2),
-        City(code: "360800", name: "吉安", col: 2, row: 2),
-        City(code: "361000", name: "抚州", col: 3, row: 2),
-        City(code: "360700", name: "赣州", col: 2, row: 3),
-    ]
-    static let columns = 5, rows = 4
     static let neutral = "#f3f4f6", noData = "#e5e7eb"
 
-    public init(title: String, unit: String, values: [TileValue], width: Int = 520) {
+    /// A map of the catalogue's cities placed by its tile layout in force.
+    public init(title: String, unit: String, values: [TileValue], catalog: RegionCatalog, width: Int = 520) {
         self.title = title
         self.unit = unit
         self.values = values
         self.width = min(max(width, 300), 4000)
+        self.provinceName = catalog.province.name
+        let cities = catalog.tiles.map { t in City(code: t.code, name: Self.shortName(catalog.region(t.code)?.name ?? t.code), col: t.column, row: t.row) }
+        self.cities = cities
+        self.columns = max(1, (cities.map(\.col).max() ?? 0) + 1)
+        self.rows = max(1, (cities.map(\.row).max() ?? 0) + 1)
+    }
+
+    /// A city's name without its suffix (南昌市 → 南昌; a two-character name such as 沙市 stays whole).
+    static func shortName(_ name: String) -> String {
+        for suffix in ["土家族苗族自治州", "藏族自治州", "自治州", "地区", "盟", "市"] where name.hasSuffix(suffix) && name.count - suffix.count >= 2 {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
     }
 
     private func format(_ v: Double) -> String {
@@ -82,14 +86,14 @@ public struct TileMap: Sendable {
     }
 
     private func summary(_ lookup: [String: Double?]) -> String {
-        let known = Self.cities.compactMap { c in lookup[c.code].flatMap { $0 }.map { (c.name, $0) } }
+        let known = cities.compactMap { c in lookup[c.code].flatMap { $0 }.map { (c.name, $0) } }
         guard let hi = known.max(by: { $0.1 < $1.1 }), let lo = known.min(by: { $0.1 < $1.1 }) else {
-            return "\(title)：江西省11个设区市暂无数据。"
+            return "\(title)：\(provinceName)\(cities.count)个设区市暂无数据。"
         }
-        var s = "\(title)：江西省11个设区市，最高\(hi.0)\(format(hi.1))，最低\(lo.0)\(format(lo.1))"
+        var s = "\(title)：\(provinceName)\(cities.count)个设区市，最高\(hi.0)\(format(hi.1))，最低\(lo.0)\(format(lo.1))"
         let declines = known.filter { $0.1 < 0 }.count
         if declines > 0 && SVGKit.isPercent(unit) { s += "，\(declines)个市下降" }
-        if known.count < Self.cities.count { s += "，\(Self.cities.count - known.count)个市无数据" }
+        if known.count < cities.count { s += "，\(cities.count - known.count)个市无数据" }
         if !unit.isEmpty && !SVGKit.isPercent(unit) { s += "（单位：\(unit)）" }
         return s + "。"
     }
@@ -97,12 +101,15 @@ public struct TileMap: Sendable {
     /// The map as a standalone `<svg>` element.
     public func svg() -> String {
         let W = Double(width), pad = 16.0, gap = 6.0, top = 60.0
-        let cols = Double(Self.columns), rowsN = Double(Self.rows)
+        let cols = Double(max(columns, 3)), rowsN = Double(rows)
         let tile = ((W - 2 * pad - (cols - 1) * gap) / cols).rounded(.down)
         let gridW = cols * tile + (cols - 1) * gap
         let originX = ((W - gridW) / 2).rounded()
         let legendH = 84.0
-        let legendInGrid = tile >= legendH
+        // The legend sits in the two bottom-right cells when they are free and tiles are big enough, otherwise under the grid.
+        let corner = Set([(rows - 1, Int(cols) - 1), (rows - 1, Int(cols) - 2)].map { "\($0.0),\($0.1)" })
+        let cornerFree = !cities.contains { corner.contains("\($0.row),\($0.col)") }
+        let legendInGrid = tile >= legendH && cornerFree
         let gridBottom = top + rowsN * tile + (rowsN - 1) * gap
         let H = gridBottom + (legendInGrid ? pad : legendH + 8)
 
@@ -112,7 +119,7 @@ public struct TileMap: Sendable {
             lookup[v.code] = v.value.flatMap { $0.isFinite ? $0 : nil }
             if let h = SVGKit.safeHref(v.href) { links[v.code] = h }
         }
-        let present = Self.cities.compactMap { lookup[$0.code].flatMap { $0 } }
+        let present = cities.compactMap { lookup[$0.code].flatMap { $0 } }
         let bound = Self.niceBound(present.map(abs).max() ?? 0)
         // Growth rates (and any data with negatives) use the two-sided scale; plain non-negative totals only its green half.
         let twoSided = SVGKit.isPercent(unit) || present.contains { $0 < 0 }
@@ -129,7 +136,7 @@ public struct TileMap: Sendable {
         out += SVGKit.header(title: title, unit: unit, width: W)
 
         let nameSize = min(15, max(11, (tile / 6.4).rounded())), valueSize = min(14, max(11, (tile / 7).rounded()))
-        for c in Self.cities {
+        for c in cities {
             let x = originX + Double(c.col) * (tile + gap), y = top + Double(c.row) * (tile + gap)
             let value = lookup[c.code].flatMap { $0 }
             var cell = ""
@@ -149,8 +156,8 @@ public struct TileMap: Sendable {
         }
 
         // Legend: in the empty bottom-right cells when tiles are big enough, otherwise under the grid.
-        let lx = legendInGrid ? originX + 3 * (tile + gap) : originX
-        let ly = legendInGrid ? top + 3 * (tile + gap) : gridBottom + 8
+        let lx = legendInGrid ? originX + (cols - 2) * (tile + gap) : originX
+        let ly = legendInGrid ? top + (rowsN - 1) * (tile + gap) : gridBottom + 8
         let lw = legendInGrid ? 2 * tile + gap : min(gridW, 260)
         out += legend(x: lx, y: ly, width: lw, bound: bound, twoSided: twoSided, gradientID: "\(id)-g", hatchID: "\(id)-h")
         return out + "</svg>"

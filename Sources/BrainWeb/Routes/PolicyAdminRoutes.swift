@@ -17,6 +17,10 @@ struct PolicyDraft: Decodable, Sendable {
     let autoGrant: Bool?
     let validFrom: String?
     let validUntil: String?
+    /// 文号; omitted: the stored one stays.
+    let documentNo: String?
+    /// Region scope (GB/T 2260 codes of the province); omitted: the stored one stays; `[]` clears it.
+    let regions: [String]?
 
     func record(by user: String) throws -> PolicyRecord {
         func required(_ field: String, _ value: String?, max: Int) throws -> String {
@@ -33,10 +37,21 @@ struct PolicyDraft: Decodable, Sendable {
         guard let f = Month(from) else { throw APIError.badRequest("validFrom", "must be a month YYYY-MM") }
         guard let u = Month(until) else { throw APIError.badRequest("validUntil", "must be a month YYYY-MM") }
         guard f <= u else { throw APIError.badRequest("validUntil", "\(until) is before validFrom \(from)") }
-        let record = PolicyRecord(id: id, name: try required("name", name, max: 200), issuer: try required("issuer", issuer, max: 100),
+        let base = PolicyRecord(id: id, name: try required("name", name, max: 200), issuer: try required("issuer", issuer, max: 100),
                                   category: try required("category", category, max: 40), summary: summary ?? "",
                                   rule: try required("rule", rule, max: 20_000), formula: formula?.trimmingCharacters(in: .whitespaces).nilIfBlank ?? "0",
                                   autoGrant: autoGrant ?? false, validFrom: f.description, validUntil: u.description, createdBy: user)
+        var withScope = base
+        if let documentNo {
+            let v = documentNo.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard v.count <= 100 else { throw APIError.badRequest("documentNo", "at most 100 characters") }
+            withScope.documentNo = v
+        }
+        if let regions {
+            guard regions.count <= 200 else { throw APIError.badRequest("regions", "at most 200 codes") }
+            withScope.regions = regions
+        }
+        let record = withScope
         do {
             _ = try ParsedPolicy.parse(record)
         } catch let e as PolicyProblem {

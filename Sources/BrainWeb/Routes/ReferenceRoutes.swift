@@ -13,6 +13,13 @@ extension BrainServer {
         let tables: [(kind: ReferenceDesk.Kind, what: String, columns: String)] = [
             (.chains, "chain definition table", "chain_code, chain_name, cluster, link_code, link_name, stage, feeds, products, industries"),
             (.zones, "development zone table", "code, name, short_name, level, kind, region, chains"),
+            (.policies, "policy table (政策表; policies no longer listed are withdrawn, their awards kept)",
+             "id, name, issuer, document_no, kind, category, summary, amount, valid_from, valid_until, regions, criteria"),
+            (.tiles, "city tile layout of the portal's tile map (城市瓦片图表)", "city_code, row, column"),
+            (.catalogue, "service catalogue table (服务资源目录表; solutions no longer listed are withdrawn, their referrals kept)",
+             "solution_id, title, category, tags, chains, areas, price_min, price_max, summary, cases, provider_id, provider_name, provider_kind, provider_region, provider_contact, provider_description"),
+            (.questionnaire, "diagnosis questionnaire table (问诊问卷表, one row per option; new diagnoses use it, results keep their version)",
+             "version, title, area_code, area_name, area_weight, subarea_code, subarea_name, subarea_weight, question_id, question_text, maturity_level, advice, option_label, option_points"),
         ]
         for (kind, what, columns) in tables {
             let path = "/api/v1/reference/\(kind.rawValue)"
@@ -32,6 +39,18 @@ extension BrainServer {
                     case .zones:
                         return try await services.importZones(Data(buffer: buffer), fileName: name, by: principal,
                                                               source: request.clientAddress(context), via: "api")
+                    case .policies:
+                        return try await services.importPolicies(Data(buffer: buffer), fileName: name, by: principal,
+                                                                 source: request.clientAddress(context), via: "api")
+                    case .tiles:
+                        return try await services.importTiles(Data(buffer: buffer), fileName: name, by: principal,
+                                                              source: request.clientAddress(context), via: "api")
+                    case .catalogue:
+                        return try await services.importCatalogue(Data(buffer: buffer), fileName: name, by: principal,
+                                                                  source: request.clientAddress(context), via: "api")
+                    case .questionnaire:
+                        return try await services.importQuestionnaire(Data(buffer: buffer), fileName: name, by: principal,
+                                                                      source: request.clientAddress(context), via: "api")
                     }
                 } catch let e as ChainTableError {
                     throw APIError(.badRequest, code: "bad_rows", message: e.description)
@@ -52,7 +71,14 @@ extension BrainServer {
                     guard let version = Int(raw), version > 0 else { throw APIError.badRequest("version", "must be a positive whole number, got \(raw)") }
                     text = try await services.reference.export(kind, version: version, by: principal)
                 } else {
-                    text = try kind == .chains ? services.reference.exportChains(by: principal) : services.reference.exportZones(by: principal)
+                    switch kind {
+                    case .chains: text = try services.reference.exportChains(by: principal)
+                    case .zones: text = try services.reference.exportZones(by: principal)
+                    case .policies: text = try await services.reference.exportPolicies(by: principal)
+                    case .tiles: text = try services.reference.exportTiles(by: principal)
+                    case .catalogue: text = try await services.reference.exportCatalogue(by: principal, catalogue: services.catalogue)
+                    case .questionnaire: text = try services.reference.exportQuestionnaire(by: principal, diagnoses: services.diagnoses)
+                    }
                 }
                 var headers = HTTPFields()
                 headers[.contentType] = "text/csv; charset=utf-8"

@@ -144,6 +144,56 @@ public struct Services: Sendable {
         return result
     }
 
+    /// Imports the province's policy table as a new version (all or nothing; amount formulas tried on every firm of the
+    /// cube), withdraws the policies it no longer lists, and matches again at once (免申即享 grants go out).
+    public func importPolicies(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let cube = cubes.cube
+        let result = try await reference.importPolicies(data, fileName: fileName, by: p, facts: policies.matches?.facts,
+                                                        names: { i in i < cube.firmCount ? "\(cube.firms[i].name) (\(cube.firms[i].uscc))" : "enterprise #\(i)" })
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference policies", target: "reference:policies:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail([
+                                               "via": via, "file": String(fileName.prefix(200)), "rows": String(result.rows), "policies": String(result.entries),
+                                               "added": (result.added ?? []).joined(separator: ";"), "reinstated": (result.reinstated ?? []).joined(separator: ";"),
+                                               "withdrawn": (result.withdrawn ?? []).joined(separator: ";"),
+                                           ])))
+        try await policies.refresh(cube: cube, catalog: catalog)
+        return result
+    }
+
+    /// Imports the province's city tile table; the portal's tile map reads it at once.
+    public func importTiles(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importTiles(data, fileName: fileName, by: p)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference tiles", target: "reference:tiles:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "cities": String(result.entries)])))
+        return result
+    }
+
+    /// Imports the province's service catalogue table; searches and diagnosis recommendations read it at once.
+    public func importCatalogue(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importCatalogue(data, fileName: fileName, by: p, catalogue: catalogue, questionnaire: diagnoses.questionnaire)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference catalogue", target: "reference:catalogue:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "solutions": String(result.entries),
+                                                                                             "withdrawn": (result.withdrawn ?? []).joined(separator: ";")])))
+        return result
+    }
+
+    /// Imports the province's questionnaire table; new diagnoses are scored with it at once, earlier results keep theirs.
+    public func importQuestionnaire(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importQuestionnaire(data, fileName: fileName, by: p, diagnoses: diagnoses)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference questionnaire", target: "reference:questionnaire:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "questions": String(result.entries),
+                                                                                             "questionnaireVersion": diagnoses.questionnaire.version])))
+        return result
+    }
+
+    /// Loads the reference data kept as stored versions that the desks hold in memory (the questionnaire in force).
+    public func loadReference() async throws {
+        diagnoses.replace(questionnaire: try await DiagnosisDesk.storedQuestionnaire(in: store))
+    }
+
     /// Gives trade matching the trading relations of the current supply network.
     public func refreshMarketRelations() {
         market.setRelations(Set(networks.network.links.map { $0.supplier + "|" + $0.customer }))
