@@ -14,14 +14,16 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     let importer: Importer
     let known: [String: (region: String, zone: String?)]
     let scope: ScopeRestriction
-    let progress: (@Sendable (Int, Int) -> Void)?
+    let progress: ImportProgressSink?
     let sink: ProblemSink?
     var total = 0, accepted = 0, rejected = 0
+    /// Parts merged into the open transaction so far.
+    var parts = 0
     var problems: [RejectedRow] = []
     var omitted = 0
 
     init(rows: Rows, first: TableRow?, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
-         progress: (@Sendable (Int, Int) -> Void)?, sink: ProblemSink?) {
+         progress: ImportProgressSink?, sink: ProblemSink?) {
         self.rows = rows
         self.first = first
         self.map = map
@@ -35,6 +37,12 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     func note(_ problem: RejectedRow) {
         sink?(problem)
         if problems.count < Importer.problemsKept { problems.append(problem) } else { omitted += 1 }
+    }
+
+    /// Sends the counts so far to the progress callback.
+    func report(_ phase: ImportPhase) {
+        progress?(ImportProgress(phase: phase, rowsRead: total, rowsAccepted: accepted, rowsRejected: rejected, partsMerged: parts,
+                                 bytesRead: rows.bytesRead, bytesTotal: rows.bytesTotal))
     }
 
     private func nextRow() throws -> TableRow? {
@@ -55,6 +63,7 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         func settle() async throws {
             guard let task = merging else { return }
             merging = nil
+            defer { parts += 1 }
             for d in try await task.value {
                 note(RejectedRow(row: d.line, field: "month", value: "", reason: "this enterprise's month already appears on row \(d.earlier)"))
                 accepted -= 1
@@ -64,15 +73,13 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         func flush() async throws {
             try await settle()
             guard !part.isEmpty else { return }
-            let rows = part, done = total, progress = progress
-            merging = Task {
-                let found = try await session.merge(rows)
-                progress?(done, 0)
-                return found
-            }
+            let rows = part
+            merging = Task { try await session.merge(rows) }
             part.removeAll(keepingCapacity: true)
             inPart.removeAll(keepingCapacity: true)
+            report(.reading)
         }
+        report(.reading)
         do {
             try await readAll()
         } catch {
@@ -80,7 +87,9 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
             _ = try? await merging?.value
             throw error
         }
+        report(.merging)
         try await settle()
+        report(.committing)
 
         func readAll() async throws {
             while let row = try nextRow() {
@@ -120,7 +129,7 @@ extension Importer {
     /// merged by source part by part, the whole file committed in one transaction (all of it, or on a failure or a killed
     /// process nothing) with its batch record. Memory stays bounded by one part whatever the file's size.
     func importIndicators<Rows: TableRows>(_ rows: Rows, encoding: String, fileName: String, key: String, actor: String,
-                                           scope: ScopeRestriction, source: DataSource, progress: (@Sendable (Int, Int) -> Void)?,
+                                           scope: ScopeRestriction, source: DataSource, progress: ImportProgressSink?,
                                            sink: ProblemSink?) async throws -> ImportReport {
         var rows = rows
         guard let header = try rows.next() else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
