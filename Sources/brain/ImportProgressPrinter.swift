@@ -11,7 +11,6 @@ final class ImportProgressPrinter: Sendable {
         var start = ContinuousClock.now
         var lastPhase: ImportPhase?
         var lastParts = -1
-        var lastRows = -1
     }
     let mode: Mode
     private let state = Mutex(State())
@@ -29,13 +28,13 @@ final class ImportProgressPrinter: Sendable {
             let elapsed = (ContinuousClock.now - s.start).components
             let seconds = max(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, 0.001)
             let rate = Int(Double(p.rowsRead) / seconds)
-            defer { s.lastPhase = p.phase; s.lastParts = p.partsMerged; s.lastRows = p.rowsRead }
+            defer { s.lastPhase = p.phase; s.lastParts = p.partsMerged }
             switch mode {
             case .bar:
                 return Self.bar(p, rate: rate)
             case .lines:
-                // One line when the phase changes and one per part (hashing reports are shown once).
-                guard p.phase != s.lastPhase || (p.phase != .hashing && (p.partsMerged != s.lastParts || p.rowsRead != s.lastRows)) else { return nil }
+                // One line when the phase changes and one per part merged (reports within a part are for the bar).
+                guard p.phase != s.lastPhase || p.partsMerged != s.lastParts else { return nil }
                 return Self.line(p, rate: rate)
             case .quiet:
                 return nil

@@ -19,6 +19,8 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     var total = 0, accepted = 0, rejected = 0
     /// Parts merged into the open transaction so far.
     var parts = 0
+    /// Rows between two progress reports within a part (a part's end is always reported).
+    static var progressRows: Int { 5_000 }
     var problems: [RejectedRow] = []
     var omitted = 0
 
@@ -114,7 +116,11 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
                 }
                 for p in check.problems { note(p) }
                 if check.ok { accepted += 1 } else { rejected += 1 }
-                if part.count >= importer.partRows { try await flush() }
+                if part.count >= importer.partRows {
+                    try await flush()
+                } else if total % Self.progressRows == 0 {
+                    report(.reading)
+                }
             }
             try await flush()
         }

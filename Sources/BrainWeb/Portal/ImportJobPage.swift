@@ -69,7 +69,8 @@ extension Portal {
                 if offset + rows.items.count < rows.total { pager.append("<a href=\"/data/imports/\(job.id)?offset=\(offset + Self.rejectedPageSize)\">下一页</a>") }
                 links.append("下载全部被拒绝的行：<a href=\"/data/imports/\(job.id)/rejected?format=csv\">CSV</a> · <a href=\"/data/imports/\(job.id)/rejected?format=xlsx\">Excel</a>")
             }
-            page.after = "<p>" + (pager + links).joined(separator: " · ") + "</p>"
+            page.html += "<p>" + links.joined(separator: " · ") + "</p>"
+            if !pager.isEmpty { page.after = "<p>" + pager.joined(separator: " · ") + "</p>" }
             let shown = rows?.items.count ?? 0
             let note = r.problemsOmitted > 0 ? "另有 \(r.problemsOmitted) 个问题未列出（只保留前 \(Importer.problemsKept) 个；命令行 brain import --errors 可写出全部）。" : ""
             page.tables.append(.init(title: "被拒绝的行", headers: [("行号", true), ("字段", false), ("值", false), ("原因", false)],
