@@ -1,6 +1,7 @@
 import BrainCore
 import BrainStore
 import Foundation
+import Synchronization
 import Testing
 @testable import BrainData
 
@@ -31,4 +32,48 @@ extension IndicatorMergeTests {
         #expect(try await store.recentBatches(actor: "t").isEmpty)
         #expect(try await store.indicatorChanges(uscc: a).isEmpty)
     }
+}
+
+/// Progress of a streamed import: phases in order, counts and bytes never going back, the last report before the commit
+/// holding the file's counts; and a CSV reader's bytes consumed, record by record, up to the file's size.
+extension IndicatorMergeTests {
+    @Test func progressGoesForwardPartByPart() async throws {
+        var (_, importer) = try await world()
+        importer.partRows = 2
+        let file = Data("\u{FEFF}uscc,month,electricity\n\(a),2026-09,81\n\(b),2026-09,20\n\(a),2026-08,70\n\(b),2026-08,-1\n\(b),2026-07,21\n".utf8)
+        let seen = ProgressLog()
+        let r = try await importer.importData(file, fileName: "power.csv", kind: .indicators, actor: "t", source: .power, progress: { seen.add($0) })
+        let all = seen.all
+        #expect(all.first?.phase == .hashing && all.first?.bytesTotal == file.count)
+        let order = ImportPhase.allCases
+        for (x, y) in zip(all, all.dropFirst()) {
+            #expect(order.firstIndex(of: x.phase)! <= order.firstIndex(of: y.phase)!, "\(x.phase) → \(y.phase)")
+            #expect(x.rowsRead <= y.rowsRead && x.partsMerged <= y.partsMerged && x.bytesRead <= y.bytesRead)
+        }
+        let last = try #require(all.last)
+        #expect(last.phase == .committing && last.partsMerged == 2 && last.rowsRead == 5 && last.rowsAccepted == 4 && last.rowsRejected == 1)
+        #expect(last.bytesRead == file.count && r.rowsTotal == 5)
+        #expect(all.contains { $0.phase == .merging })
+    }
+
+    @Test func csvBytesReadFollowTheRecords() throws {
+        let text = "\u{FEFF}uscc,month\n" + (1...200).map { "firm\($0),2026-09" }.joined(separator: "\n") + "\n"
+        var rows = try CSVRows(data: Data(text.utf8), chunkSize: 64)
+        #expect(rows.bytesTotal == text.utf8.count)
+        var last = rows.bytesRead
+        var seen = 0
+        while try rows.next() != nil {
+            #expect(rows.bytesRead >= last && rows.bytesRead <= rows.bytesTotal)
+            last = rows.bytesRead
+            seen += 1
+        }
+        #expect(seen == 201 && rows.bytesRead == rows.bytesTotal)
+    }
+}
+
+/// Progress reports collected during an import.
+final class ProgressLog: Sendable {
+    private let items = Mutex<[ImportProgress]>([])
+    func add(_ p: ImportProgress) { items.withLock { $0.append(p) } }
+    var all: [ImportProgress] { items.withLock { $0 } }
 }

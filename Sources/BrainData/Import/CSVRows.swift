@@ -44,9 +44,12 @@ public struct CSVRows: TableRows {
     private var sawNonASCII = false
     /// How the file's bytes were read.
     public private(set) var encoding: TextEncodingUsed = .utf8
-    /// Bytes of the file read so far (in whole chunks) and its size.
-    public private(set) var bytesRead = 0
+    /// Bytes of the file read from its source (in whole chunks) and its size.
+    private var chunkBytesRead = 0
     public private(set) var bytesTotal = 0
+    /// Bytes of the file consumed by the records read so far: the chunks read less what is still waiting in the buffer
+    /// (exact for UTF-8; an estimate for GBK, whose text grows when converted).
+    public var bytesRead: Int { max(0, chunkBytesRead - (buffer.count - position) - pendingTail.count) }
 
     /// Reads bytes already in memory (`chunkSize` is for tests of chunk boundaries).
     public init(data: Data, chunkSize: Int = 1 << 20) throws {
@@ -66,7 +69,7 @@ public struct CSVRows: TableRows {
     private mutating func start() throws {
         bytesTotal = chunks.size
         guard var first = try chunks.next() else { atEnd = true; return }
-        bytesRead += first.count
+        chunkBytesRead += first.count
         if first.starts(with: [0xEF, 0xBB, 0xBF]) {
             first.removeFirst(3)
             encoding = .utf8BOM
@@ -120,7 +123,7 @@ public struct CSVRows: TableRows {
             position = 0
         }
         if let raw = try chunks.next() {
-            bytesRead += raw.count
+            chunkBytesRead += raw.count
             if encoding == .utf8, !sawNonASCII, raw.contains(where: { $0 >= 0x80 }) {
                 // The first characters beyond ASCII decide, wherever they are (an English header and codes can fill the
                 // first chunks of a GBK file).
