@@ -45,7 +45,7 @@ extension Portal {
         <div class="card" id="import-job" data-progress="/data/imports/\(job.id)/progress" data-phase="\(progress.phase.rawValue)">
         <h2>\(progress.phase.isFinal ? "导入已结束" : "正在导入") · <span id="job-phase">\(Self.importPhaseNames[progress.phase] ?? progress.phase.rawValue)</span></h2>
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="\(percent)"><div class="done\(progress.phase == .failed ? " failed" : "")" id="job-bar" style="width:\(percent)%"></div></div>
-        <p class="muted"><span id="job-percent">\(percent)%</span> · 已读 <span id="job-bytes">\(bytes)</span> · <span id="job-rate">\(progress.phase.isFinal ? "" : "每 2 秒刷新")</span></p>
+        <p class="muted"><span id="job-percent">\(percent)%</span> · 已读 <span id="job-bytes">\(bytes)</span>\(progress.phase.isFinal ? "" : " · <span id=\"job-rate\">每 2 秒刷新</span>")</p>
         <div class="grid g4">\(kpi("job-rows", "已读行数", String(progress.rowsRead)))\(kpi("job-accepted", "接受", String(progress.rowsAccepted)))\(kpi("job-rejected", "拒绝", String(progress.rowsRejected)))\(kpi("job-parts", "已写入部分", String(progress.partsMerged)))</div>
         </div>
         """
