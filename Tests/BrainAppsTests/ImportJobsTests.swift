@@ -15,7 +15,7 @@ import Testing
     @Test func progressIsMonotoneAndTheReportEndsTheJob() async throws {
         let jobs = ImportJobs()
         let seen = SeenPhases()
-        let job = jobs.start(kind: .indicators, fileName: "f.csv", owner: Self.owner) { progress in
+        let job = try jobs.start(kind: .indicators, fileName: "f.csv", owner: Self.owner) { progress in
             let steps = [ImportProgress(phase: .reading, rowsRead: 100, partsMerged: 0, bytesRead: 10, bytesTotal: 100),
                          ImportProgress(phase: .reading, rowsRead: 200, partsMerged: 1, bytesRead: 20, bytesTotal: 100),
                          ImportProgress(phase: .hashing, rowsRead: 150, partsMerged: 0, bytesRead: 15, bytesTotal: 100), // late and earlier
@@ -36,6 +36,28 @@ import Testing
         #expect(jobs.status(job.id, for: Self.other) == nil && jobs.rejected(job.id, for: Self.other, limit: 10, offset: 0) == nil)
         #expect(jobs.status(job.id, for: Self.admin)?.owner == "nanchang")
         #expect(jobs.recent(for: Self.other).isEmpty && jobs.recent(for: Self.admin).count == 1)
+    }
+}
+
+extension ImportJobsTests {
+    @Test func oneUserRunsAFewJobsAtOnce() async throws {
+        let jobs = ImportJobs()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let done = ImportFileError("stand-in end")
+        var ids: [String] = []
+        for _ in 0..<ImportJobs.runningPerOwner {
+            ids.append(try jobs.start(kind: .talent, fileName: "f.csv", owner: Self.owner) { _ in
+                for await _ in gate { break }
+                throw done
+            }.id)
+        }
+        #expect(throws: AppError.self) { try jobs.start(kind: .talent, fileName: "g.csv", owner: Self.owner) { _ in throw done } }
+        // Another user is not held up by the first one's jobs.
+        let others = try jobs.start(kind: .talent, fileName: "h.csv", owner: Self.other) { _ in throw done }
+        #expect(await jobs.ended(others.id, for: Self.other)?.progress.phase == .failed)
+        open.finish()
+        for id in ids { #expect(await jobs.ended(id, for: Self.owner)?.progress.phase == .failed) }
+        #expect(try jobs.start(kind: .talent, fileName: "g.csv", owner: Self.owner) { _ in throw done }.progress.phase == .hashing)
     }
 }
 

@@ -31,6 +31,8 @@ public final class ImportJobs: Sendable {
     /// Ended jobs kept at most, and for how long.
     public static let kept = 50
     public static let keptFor: TimeInterval = 24 * 3600
+    /// Jobs one user may have running at once (each holds its upload in memory until it ends).
+    public static let runningPerOwner = 3
 
     private struct Entry: Sendable {
         var status: ImportJobStatus
@@ -45,13 +47,21 @@ public final class ImportJobs: Sendable {
     public init() {}
 
     /// Starts `work` as a job of `owner` and answers its first status at once. `work` receives the progress callback to
-    /// hand to the importer; its report or error ends the job.
+    /// hand to the importer; its report or error ends the job. Refused (409 `import_jobs_busy`) while the owner already
+    /// has `runningPerOwner` jobs running.
     public func start(kind: ImportKind, fileName: String, owner: Principal,
-                      work: @escaping @Sendable (_ progress: @escaping ImportProgressSink) async throws -> ImportReport) -> ImportJobStatus {
+                      work: @escaping @Sendable (_ progress: @escaping ImportProgressSink) async throws -> ImportReport) throws -> ImportJobStatus {
         let id = UUID().uuidString.lowercased()
         let status = ImportJobStatus(id: id, kind: kind, fileName: fileName, owner: owner.username, startedAt: Date().ISO8601Format(), finishedAt: nil,
                                      progress: ImportProgress(phase: .hashing), report: nil, error: nil, problems: 0)
-        entries.withLock { $0[id] = Entry(status: status) }
+        let admitted = entries.withLock { (all: inout [String: Entry]) -> Bool in
+            guard all.values.filter({ $0.status.owner == owner.username && $0.ended == nil }).count < Self.runningPerOwner else { return false }
+            all[id] = Entry(status: status)
+            return true
+        }
+        guard admitted else {
+            throw AppError.conflict("import_jobs_busy", "you have \(Self.runningPerOwner) imports running; wait until one of them has ended (GET /api/v1/imports/jobs/{id}) before starting another")
+        }
         let task = Task.detached { [self] in
             do {
                 let report = try await work { self.advance(id, $0) }

@@ -18,7 +18,7 @@ extension BrainServer {
                                                                          .query("async", "true: run the import in the background and answer 202 with the job at once (for large files); false (default): answer the report when done",
                                                                                 type: "boolean")],
                                                    requestBody: .table, response: .json(ImportReport.self), accepted: .json(ImportJobStatus.self),
-                                                   access: .permission(.importData), errors: [400, 401, 403, 404, 413])) { request, context in
+                                                   access: .permission(.importData), errors: [400, 401, 403, 404, 409, 413])) { request, context in
             let principal = try context.caller()
             let q = try QueryReader(request, allowed: ["source", "sheet", "async"])
             let sheet = try q.string("sheet")

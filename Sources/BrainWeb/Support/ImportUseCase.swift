@@ -53,11 +53,12 @@ extension Services {
     }
 
     /// Starts `runImport` as a background job of `principal` (see `ImportJobs`) and answers its first status. What can be
-    /// refused before reading the file (the data source) is refused here; a file that cannot be read ends the job as failed.
+    /// refused before reading the file (the data source, too many running jobs) is refused here; a file that cannot be read
+    /// ends the job as failed.
     public func startImportJob(_ data: Data, fileName: String, kind: ImportKind, by principal: Principal, source: String,
                                via: String, dataSource asked: DataSource? = nil, sheet: String? = nil) throws -> ImportJobStatus {
         let dataSource = try Self.dataSource(asked, for: principal)
-        return importJobs.start(kind: kind, fileName: fileName, owner: principal) { progress in
+        return try importJobs.start(kind: kind, fileName: fileName, owner: principal) { progress in
             try await self.runImport(data, fileName: fileName, kind: kind, by: principal, source: source, via: via, dataSource: dataSource,
                                      sheet: sheet, progress: progress)
         }
