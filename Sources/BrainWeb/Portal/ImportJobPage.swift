@@ -119,7 +119,8 @@ extension Portal {
     }
 
     /// The job page's script (served from this origin, as the Content-Security-Policy `default-src 'self'` requires):
-    /// polls the progress JSON every second, moves the bar and the counts, and reloads the page once the job has ended.
+    /// polls the progress JSON every second, moves the bar and the counts, and reloads the page once the job has ended
+    /// (or is gone: a restart of the server loses its jobs, and the page then says so).
     static let importJobScript = """
     (function () {
       var card = document.getElementById('import-job');
@@ -130,10 +131,12 @@ extension Portal {
       function set(id, text) { var e = document.getElementById(id); if (e) e.textContent = text; }
       function mib(b) { return (b / 1048576).toFixed(1); }
       function tick() {
-        fetch(url, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) {
+        fetch(url, {credentials: 'same-origin', cache: 'no-store', redirect: 'manual'}).then(function (r) {
+          if (r.status === 404 || r.type === 'opaqueredirect') { location.reload(); return null; }
           if (!r.ok) throw new Error(r.status);
           return r.json();
         }).then(function (job) {
+          if (!job) return;
           var p = job.progress, now = Date.now();
           if (p.phase === 'done' || p.phase === 'failed') { location.reload(); return; }
           var pct = p.bytesTotal > 0 ? Math.floor(100 * Math.min(1, p.bytesRead / p.bytesTotal)) : 0;
