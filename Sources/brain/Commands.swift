@@ -159,7 +159,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The sheet of an XLSX workbook to read (default: the first sheet).") var sheet: String?
     @Option(help: "Write every rejected row to this CSV file.") var errors: String?
     @Option(help: "How many problems to print (the rest are counted).") var show = 50
-    @Flag(help: "Print a progress line to standard error after each part (20,000 rows) even when it is not a terminal, for logs of scheduled imports.")
+    @Flag(help: "When standard error is not a terminal, print a progress line after each part (20,000 rows), for logs of scheduled imports. On a terminal a progress bar is drawn either way.")
     var progress = false
     @Option(help: "Where the values come from: manual, statistics, tax, power, sub-brain, edge or self-report. Indicator values are merged by source, never overwritten; the applications read the first source in that order that has a value.")
     var source = DataSource.statistics.code
@@ -175,21 +175,19 @@ struct ImportCommand: AsyncParsableCommand {
         let report: ImportReport
         // Every rejected row goes to --errors as it is found (the report itself keeps the first 10,000).
         let errorFile = try errors.map { try RejectedRowsFile(path: $0) }
-        let plain = self.progress
-        let progress: @Sendable (Int, Int) -> Void = { done, total in
-            let text = total > 0 ? "writing \(done)/\(total) rows" : "merged \(done) rows"
-            if plain { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { progressLine(text) }
-        }
+        let printer = ImportProgressPrinter(terminal: stderrIsTerminal, lines: self.progress)
+        let progress: ImportProgressSink = { printer.show($0) }
         var sink: ProblemSink?
         if let errorFile { sink = { errorFile.write($0) } }
         do {
             report = try await Importer(store: db, catalog: catalog).importFile(file, kind: k, actor: "cli:\(NSUserName())", mayRelocate: true,
                                                                                 source: dataSource, sheet: sheet, progress: progress, problems: sink)
         } catch let e as ImportFileError {
+            printer.finish()
             await db.close()
             throw Failure(e.description)
         }
-        progressLine("")
+        printer.finish()
         if try await db.setting("demo.manifest") != nil { note("WARNING: " + DemoState.importNote) }
         try await AuditLedger(store: db).record(AuditEvent(actor: "cli:\(NSUserName())", action: "import \(k.rawValue)", target: file, source: "cli",
                                                            outcome: report.rowsRejected > 0 ? "partial" : "ok",

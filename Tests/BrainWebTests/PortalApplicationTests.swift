@@ -118,7 +118,7 @@ extension APITests {
         #expect(dataPage.status == 200 && dataPage.html.contains("月度经营指标") && dataPage.html.contains("output_value"))
         let month = s.services.cubes.cube.lastMonth.description
         let file = Data("uscc,month,output_value\n\(firmCode),\(month),4321\n\(firmCode),\(month),-8\n\(yichunFirm.uscc),\(month),10\n".utf8)
-        let imported = try await official.upload("/data", fields: ["_csrf": try #require(dataPage.csrf), "kind": "indicators"], file: ("file", "nanchang-10.csv", file))
+        let imported = try await official.importResult(try await official.upload("/data", fields: ["_csrf": try #require(dataPage.csrf), "kind": "indicators"], file: ("file", "nanchang-10.csv", file)), s)
         #expect(imported.status == 200 && imported.html.contains("共 3 行，接受 1 行，拒绝 2 行"), "\(imported.html.prefix(400))")
         #expect(imported.html.contains("被拒绝的行") && imported.html.contains("工业总产值（output_value）") && imported.html.contains(yichunFirm.uscc))
         #expect(imported.html.contains("不能为负数") && imported.html.contains("不在您的数据范围内"))

@@ -75,7 +75,10 @@ final class PortalClient: NSObject, URLSessionTaskDelegate, @unchecked Sendable 
         req.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
         req.httpBody = body
         let (data, response) = try await session.data(for: req)
-        return Page(status: (response as! HTTPURLResponse).statusCode, html: String(decoding: data, as: UTF8.self), headers: [:])
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { headers[String(describing: k).lowercased()] = String(describing: v) }
+        return Page(status: http.statusCode, html: String(decoding: data, as: UTF8.self), headers: headers)
     }
 }
 

@@ -87,8 +87,8 @@ import Testing
         #expect(page.html.contains("/data/templates/indicators") && page.html.contains(".xlsx"))
         let template = try await official.get("/data/templates/qualifications")
         #expect(template.status == 200 && template.headers["content-type"] == XLSXDownload.contentType)
-        let upload = try await official.upload("/data", fields: ["_csrf": try #require(page.csrf), "kind": "indicators", "source": "statistics", "sheet": "指标"],
-                                               file: ("file", "月报.xlsx", twoSheets))
+        let upload = try await official.importResult(try await official.upload("/data", fields: ["_csrf": try #require(page.csrf), "kind": "indicators", "source": "statistics", "sheet": "指标"],
+                                                                               file: ("file", "月报.xlsx", twoSheets)), s)
         #expect(upload.status == 200 && upload.html.contains("接受 1 行"), "\(upload.html.prefix(400))")
         #expect(upload.html.contains("第 3 列“用电量（千瓦时）”：数值单位为千瓦时，已换算为万千瓦时"))
         for path in ["/dashboard", "/warnings"] {

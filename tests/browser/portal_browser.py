@@ -10,7 +10,8 @@ Needs a server with the second factor required (the default) on the small demo d
   2. enrols the official's second factor (TOTP computed here with hmac/hashlib, as an authenticator app would);
   3. in the browser: logs in as the official with password and code, opens the dashboard, drills down to a county and
      an enterprise, opens a warning and acknowledges it, checks the page texts and that the console shows no errors;
-  4. opens 转型升级规划 and 科技创新示范 from the home page's tiles;
+  4. opens 转型升级规划 and 科技创新示范 from the home page's tiles; uploads a monthly-indicators file on 数据导入 and
+     follows its job page (the progress bar, refreshed by the same-origin script) to the report with the rejected rows;
   5. logs in as a new county official in the browser, is sent to the enrolment page, reads its QR code with zbar's
      decoder (zbarimg, Debian's zbar-tools) as a phone would, confirms with the code computed from the decoded secret
      and sees the recovery codes;
@@ -124,10 +125,34 @@ def enrol_in_browser(d):
     check(not console_errors(d), "no console errors during enrolment")
 
 
+def import_job(d, firms):
+    """数据导入 as a background job: the upload goes to the job page, whose script follows the progress to the report."""
+    rows = ["uscc,month,output_value,electricity"]
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            for i, uscc in enumerate(firms):
+                rows.append("%s,%d-%02d,%s,%d" % (uscc, year, month, "-1" if i == 0 else str(1000 + i), 10 + i % 5))
+    path = os.path.join(tempfile.mkdtemp(), "browser-indicators.csv")
+    with open(path, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    d.get(BASE + "/data")
+    d.find_element(By.NAME, "file").send_keys(path)
+    submit_and_wait(d, d.find_element(By.XPATH, "//button[contains(., '导入')]"))
+    check("/data/imports/" in d.current_url and "导入进度" in d.page_source, "the upload goes to the job page")
+    WebDriverWait(d, 120).until(lambda drv: "导入已结束" in drv.page_source)
+    body = d.find_element(By.TAG_NAME, "body").text
+    check(("共 %d 行" % (len(rows) - 1)) in body and "被拒绝的行" in body and "不能为负数" in body, "the job page ends with the report and the rejected rows")
+    check(d.find_elements(By.CSS_SELECTOR, "a[href^='/data/batches/']") and d.find_elements(By.CSS_SELECTOR, "a[href$='rejected?format=csv']"),
+          "links to the batch and to the rejected rows' download")
+    errors = console_errors(d)
+    check(not errors, "no console errors (the Content-Security-Policy lets the page's script run): %s" % errors)
+
+
 def main():
     _, admin = enrol("admin", ADMIN_PASSWORD)
-    status, firms = api("GET", "/api/v1/enterprises?region=360100&limit=1", token=admin)
+    status, firms = api("GET", "/api/v1/enterprises?region=360100&limit=200", token=admin)
     firm = firms["items"][0]["uscc"]
+    nanchang_firms = [f["uscc"] for f in firms["items"]]
     # Accounts are made with `brain user add`, as an administrator would.
     import subprocess
     for name, role, scope, pw in [("browser-nc", "city-official", "360100", "Browser#Nc2026"), ("browser-firm", "enterprise", firm, "Browser#Firm2026"),
@@ -179,6 +204,7 @@ def main():
         check("示范项目" in d.page_source and "登记示范项目" in d.page_source, "demonstration projects with the registration form")
         errors = console_errors(d)
         check(not errors, "no console errors on the programme pages: %s" % errors)
+        import_job(d, nanchang_firms)
         d.get(BASE + "/")
         submit_and_wait(d, d.find_element(By.XPATH, "//button[contains(., '退出')]"))
         check("/login" in d.current_url, "logged out")

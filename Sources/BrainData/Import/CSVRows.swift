@@ -5,6 +5,18 @@ enum ByteChunks {
     case file(FileHandle, size: Int)
     case memory(Data, offset: Int, size: Int)
 
+    /// The source's size in bytes.
+    var size: Int {
+        switch self {
+        case .file(let handle, _):
+            let here = handle.offsetInFile
+            let end = handle.seekToEndOfFile()
+            handle.seek(toFileOffset: here)
+            return Int(end)
+        case .memory(let data, _, _): return data.count
+        }
+    }
+
     mutating func next() throws -> [UInt8]? {
         switch self {
         case .file(let handle, let size):
@@ -32,6 +44,12 @@ public struct CSVRows: TableRows {
     private var sawNonASCII = false
     /// How the file's bytes were read.
     public private(set) var encoding: TextEncodingUsed = .utf8
+    /// Bytes of the file read from its source (in whole chunks) and its size.
+    private var chunkBytesRead = 0
+    public private(set) var bytesTotal = 0
+    /// Bytes of the file consumed by the records read so far: the chunks read less what is still waiting in the buffer
+    /// (exact for UTF-8; an estimate for GBK, whose text grows when converted).
+    public var bytesRead: Int { max(0, chunkBytesRead - (buffer.count - position) - pendingTail.count) }
 
     /// Reads bytes already in memory (`chunkSize` is for tests of chunk boundaries).
     public init(data: Data, chunkSize: Int = 1 << 20) throws {
@@ -49,7 +67,9 @@ public struct CSVRows: TableRows {
     }
 
     private mutating func start() throws {
+        bytesTotal = chunks.size
         guard var first = try chunks.next() else { atEnd = true; return }
+        chunkBytesRead += first.count
         if first.starts(with: [0xEF, 0xBB, 0xBF]) {
             first.removeFirst(3)
             encoding = .utf8BOM
@@ -103,6 +123,7 @@ public struct CSVRows: TableRows {
             position = 0
         }
         if let raw = try chunks.next() {
+            chunkBytesRead += raw.count
             if encoding == .utf8, !sawNonASCII, raw.contains(where: { $0 >= 0x80 }) {
                 // The first characters beyond ASCII decide, wherever they are (an English header and codes can fill the
                 // first chunks of a GBK file).

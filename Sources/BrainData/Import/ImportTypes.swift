@@ -75,6 +75,17 @@ public struct ImportReport: Codable, Sendable {
     }
 }
 
+extension ImportReport {
+    /// The report without its list of problems (a job's status carries the counts; the rows are paged).
+    public var withoutProblems: ImportReport {
+        var r = ImportReport(kind: kind, fileName: fileName, encoding: encoding, rowsTotal: rowsTotal, rowsAccepted: rowsAccepted,
+                             rowsRejected: rowsRejected, rowsChanged: rowsChanged, problems: [], ignoredColumns: ignoredColumns,
+                             seenBefore: seenBefore, batchKey: batchKey, moves: moves, source: source, notes: notes)
+        r.problemsOmitted = problemsOmitted
+        return r
+    }
+}
+
 /// One registered enterprise moved to another region or zone by an import.
 public struct EnterpriseMove: Codable, Sendable, Hashable {
     public let uscc: String

@@ -13,7 +13,9 @@ struct DatasetImport {
     let fileName: String
     let actor: String
     let scope: ScopeRestriction
-    let progress: (@Sendable (Int, Int) -> Void)?
+    /// The file's size, for progress.
+    let bytes: Int
+    let progress: ImportProgressSink?
 
     typealias Outcome = (accepted: Int, changed: Int, checks: [RowCheck])
 
@@ -125,7 +127,7 @@ struct DatasetImport {
         }
         let changedCodes = changed
         let written = try await importer.write(good, total: rows.count, rejected: failed.count, key: key, kind: .investments, fileName: fileName,
-                                               actor: actor, progress: progress) { [store] db, slice in
+                                               actor: actor, bytes: bytes, progress: progress) { [store] db, slice in
             let mine = slice.filter { changedCodes.contains($0.code) }
             try await store.upsertInvestmentProjects(mine, in: db)
             return mine.count
@@ -171,7 +173,7 @@ struct DatasetImport {
         }
         let changedIds = changed
         let written = try await importer.write(good, total: rows.count, rejected: failed.count, key: key, kind: .land, fileName: fileName,
-                                               actor: actor, progress: progress) { [store] db, slice in
+                                               actor: actor, bytes: bytes, progress: progress) { [store] db, slice in
             let mine = slice.filter { changedIds.contains("\($0.uscc)|\($0.year)") }
             try await store.upsertLandUse(mine, in: db)
             return mine.count
@@ -213,7 +215,7 @@ struct DatasetImport {
             if !check.ok { failed.append(check) }
         }
         let written = try await importer.write(good, total: rows.count, rejected: failed.count, key: key, kind: .dailyElectricity, fileName: fileName,
-                                               actor: actor, progress: progress) { [store] db, slice in
+                                               actor: actor, bytes: bytes, progress: progress) { [store] db, slice in
             try await store.upsertDailyElectricity(slice, in: db)
         }
         return (good.count, written, failed)

@@ -15,9 +15,6 @@ public struct Importer: Sendable {
     public let latestMonth: Month
     /// Rows merged at a time in a streamed (indicators) import; the file is still committed once.
     public var partRows = 20_000
-    /// Firm-months a streamed import remembers in memory to find repeats across parts; past this many, the earlier ones
-    /// move to a table of the merge (bounded memory whatever the file's size).
-    public var seenInMemory = FirmMonthLines.limit
 
     public init(store: Store, catalog: RegionCatalog, industries: IndustryCatalog = .standard, latestMonth: Month? = nil) {
         self.store = store
@@ -35,17 +32,22 @@ public struct Importer: Sendable {
 
     /// Imports a file from disk.
     public func importFile(_ path: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all, mayRelocate: Bool = false,
-                           source: DataSource = .statistics, sheet: String? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           source: DataSource = .statistics, sheet: String? = nil, progress: ImportProgressSink? = nil,
                            problems sink: ProblemSink? = nil) async throws -> ImportReport {
         if kind == .indicators {
             // Streamed: the file is hashed in one pass and read in a second, never held whole in memory.
             var hasher = Self.batchHasher(kind: kind, source: source)
             guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportFileError("cannot read \(path): no such file or not readable") }
             defer { try? handle.close() }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
             var head = Data()
+            var hashed = 0
+            progress?(ImportProgress(phase: .hashing, bytesTotal: size))
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 if head.isEmpty { head = chunk.prefix(8) }
                 hasher.update(data: chunk)
+                hashed += chunk.count
+                if hashed % (16 << 20) < chunk.count { progress?(ImportProgress(phase: .hashing, bytesRead: hashed, bytesTotal: size)) }
             }
             let name = (path as NSString).lastPathComponent
             let (rows, encoding) = try Self.streamingTable(path: path, head: head, fileName: name, sheet: sheet)
@@ -66,7 +68,8 @@ public struct Importer: Sendable {
     /// overwritten: see `Store.mergeDeliveries`.
     public func importData(_ data: Data, fileName: String, kind: ImportKind, actor: String, scope: ScopeRestriction = .all,
                            mayRelocate: Bool = false, source: DataSource = .statistics, sheet: String? = nil,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil, problems sink: ProblemSink? = nil) async throws -> ImportReport {
+                           progress: ImportProgressSink? = nil, problems sink: ProblemSink? = nil) async throws -> ImportReport {
+        progress?(ImportProgress(phase: .hashing, bytesTotal: data.count))
         var hasher = Self.batchHasher(kind: kind, source: source)
         hasher.update(data: data)
         let key = Self.hex(hasher.finalize())
@@ -135,7 +138,7 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, progress: progress) { db, slice in
+                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
                 try await store.upsertEnterprises(slice, in: db)
             }
         case .indicators:
@@ -164,7 +167,7 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, progress: progress) { db, slice in
+                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
                 try await store.upsertSupplyLinks(slice, in: db)
             }
         case .qualifications:
@@ -203,12 +206,13 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, progress: progress) { db, slice in
+                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
                 try await store.upsertQualifications(slice, in: db)
             }
         case .investments, .land, .dailyElectricity:
             // Datasets of their own tables: see Importer+Datasets.swift.
-            let job = DatasetImport(importer: self, rows: rows, map: map, key: key, fileName: fileName, actor: actor, scope: scope, progress: progress)
+            let job = DatasetImport(importer: self, rows: rows, map: map, key: key, fileName: fileName, actor: actor, scope: scope, bytes: data.count,
+                                    progress: progress)
             let outcome: (accepted: Int, changed: Int, checks: [RowCheck])
             switch kind {
             case .investments: outcome = try await job.investments()
@@ -249,7 +253,7 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, progress: progress) { db, slice in
+                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
                 try await store.upsertTalent(slice, in: db)
                 return slice.count
             }
@@ -268,19 +272,26 @@ public struct Importer: Sendable {
     /// Writes accepted rows in one transaction (all of them or, on a database failure, none), in slices for
     /// progress, and records the batch.
     func write<T: Sendable>(_ items: [T], total: Int, rejected: Int, key: String, kind: ImportKind, fileName: String,
-                                    actor: String, progress: (@Sendable (Int, Int) -> Void)?,
+                                    actor: String, bytes: Int, progress: ImportProgressSink?,
                                     _ body: @escaping @Sendable (DatabaseHandle, [T]) async throws -> Int) async throws -> Int {
         let record = batch(key, kind, fileName, total, items.count, rejected, 0, actor)
         return try await store.transaction { db in
             var changed = 0
             let step = 5_000
-            var start = 0
+            var start = 0, parts = 0
+            func report(_ phase: ImportPhase) {
+                progress?(ImportProgress(phase: phase, rowsRead: total, rowsAccepted: items.count, rowsRejected: rejected, partsMerged: parts,
+                                         bytesRead: bytes, bytesTotal: bytes))
+            }
+            report(.merging)
             while start < items.count {
                 let end = min(start + step, items.count)
                 changed += try await body(db, Array(items[start..<end]))
-                progress?(end, items.count)
+                parts += 1
+                report(.merging)
                 start = end
             }
+            report(.committing)
             var done = record
             done.rowsChanged = changed
             try await store.recordBatch(done, in: db)

@@ -14,14 +14,18 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     let importer: Importer
     let known: [String: (region: String, zone: String?)]
     let scope: ScopeRestriction
-    let progress: (@Sendable (Int, Int) -> Void)?
+    let progress: ImportProgressSink?
     let sink: ProblemSink?
     var total = 0, accepted = 0, rejected = 0
+    /// Parts merged into the open transaction so far.
+    var parts = 0
+    /// Rows between two progress reports within a part (a part's end is always reported).
+    static var progressRows: Int { 5_000 }
     var problems: [RejectedRow] = []
     var omitted = 0
 
     init(rows: Rows, first: TableRow?, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
-         progress: (@Sendable (Int, Int) -> Void)?, sink: ProblemSink?) {
+         progress: ImportProgressSink?, sink: ProblemSink?) {
         self.rows = rows
         self.first = first
         self.map = map
@@ -37,6 +41,12 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         if problems.count < Importer.problemsKept { problems.append(problem) } else { omitted += 1 }
     }
 
+    /// Sends the counts so far to the progress callback.
+    func report(_ phase: ImportPhase) {
+        progress?(ImportProgress(phase: phase, rowsRead: total, rowsAccepted: accepted, rowsRejected: rejected, partsMerged: parts,
+                                 bytesRead: rows.bytesRead, bytesTotal: rows.bytesTotal))
+    }
+
     private func nextRow() throws -> TableRow? {
         if let row = first {
             first = nil
@@ -48,16 +58,14 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     /// Reads, validates and merges every row, part by part; returns after the last part is merged (the caller commits).
     func run(_ session: BulkMergeSession) async throws {
         var part: [StagedDelivery] = []
-        // Firm-months read so far, with their first line: the whole file's while they fit in memory; past the limit they
-        // go to the merge's table and this holds one part's.
-        var seen = FirmMonthLines()
-        var spilled = false
+        var inPart: [String: Int] = [:]
         part.reserveCapacity(importer.partRows)
         // One part is merged while the next is read and validated (two cores at work); never two merges at once.
         var merging: Task<[(line: Int, earlier: Int)], any Error>? = nil
         func settle() async throws {
             guard let task = merging else { return }
             merging = nil
+            defer { parts += 1 }
             for d in try await task.value {
                 note(RejectedRow(row: d.line, field: "month", value: "", reason: "this enterprise's month already appears on row \(d.earlier)"))
                 accepted -= 1
@@ -67,22 +75,13 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         func flush() async throws {
             try await settle()
             guard !part.isEmpty else { return }
-            let rows = part, done = total, progress = progress, acrossParts = spilled
-            var handOver: [(uscc: String, month: String, line: Int)] = []
-            if spilled {
-                seen.removeAll()
-            } else if seen.count >= importer.seenInMemory {
-                handOver = seen.drain()
-                spilled = true
-            }
-            merging = Task { [handOver] in
-                if !handOver.isEmpty { try await session.remember(handOver) }
-                let found = try await session.merge(rows, checkEarlierParts: acrossParts)
-                progress?(done, 0)
-                return found
-            }
+            let rows = part
+            merging = Task { try await session.merge(rows) }
             part.removeAll(keepingCapacity: true)
+            inPart.removeAll(keepingCapacity: true)
+            report(.reading)
         }
+        report(.reading)
         do {
             try await readAll()
         } catch {
@@ -90,7 +89,9 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
             _ = try? await merging?.value
             throw error
         }
+        report(.merging)
         try await settle()
+        report(.committing)
 
         func readAll() async throws {
             while let row = try nextRow() {
@@ -101,9 +102,11 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
                         if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
                             check.fail("uscc", d.uscc, "enterprise is outside your data scope")
                         } else {
-                            if let earlier = seen.firstLine(uscc: d.uscc, month: d.month, line: row.line) {
+                            let key = d.uscc + d.month.description
+                            if let earlier = inPart[key] {
                                 check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
                             } else {
+                                inPart[key] = row.line
                                 part.append(StagedDelivery(d, line: row.line))
                             }
                         }
@@ -113,7 +116,11 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
                 }
                 for p in check.problems { note(p) }
                 if check.ok { accepted += 1 } else { rejected += 1 }
-                if part.count >= importer.partRows { try await flush() }
+                if part.count >= importer.partRows {
+                    try await flush()
+                } else if total % Self.progressRows == 0 {
+                    report(.reading)
+                }
             }
             try await flush()
         }
@@ -128,7 +135,7 @@ extension Importer {
     /// merged by source part by part, the whole file committed in one transaction (all of it, or on a failure or a killed
     /// process nothing) with its batch record. Memory stays bounded by one part whatever the file's size.
     func importIndicators<Rows: TableRows>(_ rows: Rows, encoding: String, fileName: String, key: String, actor: String,
-                                           scope: ScopeRestriction, source: DataSource, progress: (@Sendable (Int, Int) -> Void)?,
+                                           scope: ScopeRestriction, source: DataSource, progress: ImportProgressSink?,
                                            sink: ProblemSink?) async throws -> ImportReport {
         var rows = rows
         guard let header = try rows.next() else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }

@@ -14,4 +14,13 @@ public struct TableRow: Sendable, Hashable {
 public protocol TableRows {
     /// The next non-empty record, or nil at the end of the table.
     mutating func next() throws -> TableRow?
+    /// Bytes of the source consumed so far (a CSV file's bytes, a sheet's uncompressed XML), for progress.
+    var bytesRead: Int { get }
+    /// The source's size in the same bytes, or 0 when not known.
+    var bytesTotal: Int { get }
+}
+
+extension TableRows {
+    public var bytesRead: Int { 0 }
+    public var bytesTotal: Int { 0 }
 }

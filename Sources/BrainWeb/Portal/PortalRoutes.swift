@@ -181,6 +181,7 @@ struct Portal: Sendable {
         registerDataSourcesPage(pages)
         registerDataQualityPage(pages)
         registerBatchPage(pages)
+        registerImportJobPage(pages)
         registerAccountPages(pages)
     }
 

@@ -38,6 +38,8 @@ struct ReportPage {
     var after: String = ""
     var notice: String? = nil
     var error: String? = nil
+    /// Raw HTML for the page's <head> (a same-origin script, a <noscript> refresh).
+    var head: String = ""
 
     /// The page, or table `csv` (`xlsx`) as a CSV (XLSX) download when the request asks for it.
     func respond(_ portal: Portal, _ request: Request, _ context: BrainContext, title: String, active: String, file: String) -> Response {
@@ -58,6 +60,7 @@ struct ReportPage {
         }
         var c = portal.frame(context, title: title, active: active)
         c["heading"] = heading
+        if !head.isEmpty { c["headExtra"] = head }
         if let sub { c["sub"] = sub }
         if let notice { c["notice"] = notice }
         if let error { c["error"] = error }

@@ -46,6 +46,11 @@ struct BodyDoc: Sendable {
     static let table = BodyDoc(contentType: "text/csv", schema: csv.schema, alternatives: [(XLSXDownload.contentType, xlsx.schema)])
     /// A downloaded table: XLSX by default, CSV with `?format=csv`.
     static let tableDownload = BodyDoc(contentType: XLSXDownload.contentType, schema: xlsx.schema, alternatives: [("text/csv", csv.schema)])
+    /// JSON of type `T` by default, or the same rows as a CSV or XLSX download (`?format=csv|xlsx`).
+    static func jsonOrTable<T: Decodable>(_ type: T.Type) -> BodyDoc {
+        BodyDoc(contentType: "application/json", schema: { try $0.schema(of: T.self).schema },
+                alternatives: [("text/csv", csv.schema), (XLSXDownload.contentType, xlsx.schema)])
+    }
 }
 
 /// What the OpenAPI document says about one route.
@@ -58,6 +63,8 @@ struct RouteDoc: Sendable {
     var requestBody: BodyDoc? = nil
     /// The success body; typed handlers fill it from their return type.
     var response: BodyDoc? = nil
+    /// The 202 answer of a request run in the background (`?async=true`), with a `Location` header naming the job.
+    var accepted: BodyDoc? = nil
     /// Who may call the route: enforced by `APIRoutes` before the handler runs, and stated in the OpenAPI document.
     var access: RouteAccess = .signedIn
     var errors: [Int] = [400, 401, 403, 404]

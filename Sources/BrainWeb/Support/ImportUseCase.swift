@@ -13,16 +13,14 @@ extension Services {
     /// `source` is the caller's address for the ledger; `dataSource` is where the file's values come from (nil: 统计局
     /// for officials, 企业自报 for an enterprise, which may deliver nothing else); `sheet` picks the sheet of an XLSX workbook.
     public func runImport(_ data: Data, fileName: String, kind: ImportKind, by principal: Principal, source: String,
-                          via: String, dataSource asked: DataSource? = nil, sheet: String? = nil) async throws -> ImportReport {
-        let dataSource = asked ?? (principal.ownEnterprise != nil ? .selfReport : .statistics)
-        if principal.ownEnterprise != nil, dataSource != .selfReport {
-            throw AppError.forbidden("an enterprise's own figures are delivered as self-report; source \(dataSource.code) is for the bodies that own it")
-        }
+                          via: String, dataSource asked: DataSource? = nil, sheet: String? = nil,
+                          progress: ImportProgressSink? = nil) async throws -> ImportReport {
+        let dataSource = try Self.dataSource(asked, for: principal)
         var report: ImportReport
         do {
             report = try await importer.importData(data, fileName: fileName, kind: kind, actor: principal.username,
                                                    scope: principal.enterpriseScope(in: catalog), mayRelocate: principal.can(.relocateEnterprises),
-                                                   source: dataSource, sheet: sheet)
+                                                   source: dataSource, sheet: sheet, progress: progress)
         } catch let e as ImportFileError {
             await recordOrLog(AuditEvent(actor: principal.username, action: "import \(kind.rawValue)", target: fileName, source: source,
                                                 outcome: "rejected", detail: BrainServer.auditDetail(["via": via, "reason": String(e.description.prefix(500))])))
@@ -52,6 +50,28 @@ extension Services {
             throw error
         }
         return report
+    }
+
+    /// Starts `runImport` as a background job of `principal` (see `ImportJobs`) and answers its first status. What can be
+    /// refused before reading the file (the data source, too many running jobs) is refused here; a file that cannot be read
+    /// ends the job as failed.
+    public func startImportJob(_ data: Data, fileName: String, kind: ImportKind, by principal: Principal, source: String,
+                               via: String, dataSource asked: DataSource? = nil, sheet: String? = nil) throws -> ImportJobStatus {
+        let dataSource = try Self.dataSource(asked, for: principal)
+        return try importJobs.start(kind: kind, fileName: fileName, owner: principal) { progress in
+            try await self.runImport(data, fileName: fileName, kind: kind, by: principal, source: source, via: via, dataSource: dataSource,
+                                     sheet: sheet, progress: progress)
+        }
+    }
+
+    /// Where an import's values come from: the one asked, else 统计局 for officials and 企业自报 for an enterprise, which
+    /// may deliver nothing else.
+    static func dataSource(_ asked: DataSource?, for principal: Principal) throws -> DataSource {
+        let dataSource = asked ?? (principal.ownEnterprise != nil ? .selfReport : .statistics)
+        if principal.ownEnterprise != nil, dataSource != .selfReport {
+            throw AppError.forbidden("an enterprise's own figures are delivered as self-report; source \(dataSource.code) is for the bodies that own it")
+        }
+        return dataSource
     }
 }
 

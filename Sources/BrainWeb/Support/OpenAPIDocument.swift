@@ -29,6 +29,11 @@ enum OpenAPIDocument {
                 ?? ["description": "OK"]
             responses[String(d.status.code)] = ok
             if let alternate = d.alternate { responses[String(alternate.code)] = ok }
+            if let accepted = d.accepted {
+                responses["202"] = ["description": "Accepted: the work runs in the background; Location names the job to poll",
+                                    "headers": ["Location": ["description": "the job's URL", "schema": ["type": "string"]]],
+                                    "content": try accepted.content(book)]
+            }
             for code in errorStatuses(d) {
                 var answer: [String: Any] = ["description": errorText(code), "content": ["application/json": ["schema": book.ref("Error")]]]
                 if code == 429 { answer["headers"] = ["Retry-After": ["description": "seconds to wait", "schema": ["type": "integer"]]] }

@@ -55,6 +55,8 @@ public struct Services: Sendable {
     public let qualityDesk: QualityDesk
     /// Import batches a caller may see.
     public let importHistory: ImportDesk
+    /// Imports running or recently ended in the background, with their progress (in memory; see `ImportJobs`).
+    public let importJobs = ImportJobs()
     /// The central console's figures.
     public let consoleDesk: ConsoleDesk
     /// News and announcements.

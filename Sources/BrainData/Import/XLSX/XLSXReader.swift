@@ -42,6 +42,10 @@ public struct XLSXReader: TableRows {
         tok = XMLTokenizer(try workbook.stream(part, what: "sheet \"\(s.name)\""))
     }
 
+    /// The sheet's uncompressed XML read so far and its size, for progress.
+    public var bytesRead: Int { tok.bytesRead }
+    public var bytesTotal: Int { tok.bytesTotal }
+
     private enum Collect { case none, value, inlineText }
 
     /// The next row holding at least one non-empty cell, or nil at the end of the sheet.

@@ -91,7 +91,9 @@ final class XLSXWorkbook {
     /// Streams a part: it is decompressed on a background thread while the caller reads it (see `EntryExtraction`).
     func stream(_ part: String, what: String) throws -> XMLByteSource {
         guard let entry = Self.entry(archive, part) else { throw XLSXError("\(what): the part \(part) is missing from the workbook") }
-        return try EntryExtraction.start(archive: archive, entry: entry, part: part, what: what)
+        let source = try EntryExtraction.start(archive: archive, entry: entry, part: part, what: what)
+        source.bytesTotal = Int(clamping: entry.uncompressedSize)
+        return source
     }
 
     /// The shared strings table (`t="s"` cells index it), read once.

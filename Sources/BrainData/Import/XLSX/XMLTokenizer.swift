@@ -11,6 +11,9 @@ final class XMLByteSource {
     private var socket: Int32 = -1
     private var extraction: EntryExtraction?
     let chunkSize: Int
+    /// Bytes handed to the tokenizer so far, and the part's uncompressed size when known (0 otherwise), for progress.
+    private(set) var bytesRead = 0
+    var bytesTotal = 0
 
     /// The decompressed bytes of an entry, read from the socket its extraction thread writes.
     init(extraction: EntryExtraction, socket: Int32) {
@@ -23,6 +26,7 @@ final class XMLByteSource {
     init(bytes: [UInt8]) {
         memory = bytes
         chunkSize = max(bytes.count, 1)
+        bytesTotal = bytes.count
     }
 
     /// A file read `chunkSize` bytes at a time; the file is unlinked at once (it lives until closed) when `unlink` is set.
@@ -43,6 +47,7 @@ final class XMLByteSource {
         if let m = memory {
             memory = nil
             buffer.append(contentsOf: m)
+            bytesRead += m.count
             return !m.isEmpty
         }
         if socket >= 0 {
@@ -51,7 +56,7 @@ final class XMLByteSource {
             var n = 0
             repeat { n = buffer.withUnsafeMutableBufferPointer { Glibc.read(socket, $0.baseAddress! + old, chunkSize) } } while n < 0 && errno == EINTR
             buffer.removeLast(chunkSize - max(n, 0))
-            if n > 0 { return true }
+            if n > 0 { bytesRead += n; return true }
             let readError = n < 0 ? String(cString: strerror(errno)) : nil
             close(socket)
             socket = -1
@@ -65,6 +70,7 @@ final class XMLByteSource {
         buffer.append(contentsOf: repeatElement(0, count: chunkSize))
         let n = buffer.withUnsafeMutableBufferPointer { fread($0.baseAddress! + old, 1, chunkSize, file) }
         buffer.removeLast(chunkSize - n)
+        bytesRead += n
         if n == 0 {
             if ferror(file) != 0 { throw XLSXError("reading an extracted part failed: \(String(cString: strerror(errno)))") }
             fclose(file)
@@ -96,6 +102,10 @@ struct XMLTokenizer {
     private(set) var cdata = false
 
     init(_ source: XMLByteSource) { self.source = source }
+
+    /// The source's bytes read so far and its size (0 when not known).
+    var bytesRead: Int { source.bytesRead }
+    var bytesTotal: Int { source.bytesTotal }
 
     /// Drops the bytes before `keep` and reads the next chunk; returns the shift applied to positions, or nil at the end.
     private mutating func refill(keeping keep: Int) throws -> Int? {
