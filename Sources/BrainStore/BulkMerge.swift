@@ -37,12 +37,18 @@ public final class BulkMergeSession: @unchecked Sendable {
     /// What the parts merged so far changed.
     public var outcome: MergeOutcome { totals }
 
-    /// Merges one part. Rows repeating a firm-month of an earlier part are not merged; they come back as (line, earlier line).
-    public func merge(_ part: [StagedDelivery]) async throws -> [(line: Int, earlier: Int)] {
-        let result = try await connection.merge(part, source: source, delivery: delivery, order: order, dropDuplicatesOf: true)
+    /// Merges one part. With `checkEarlierParts`, rows repeating a firm-month of an earlier part (as `remember`ed or merged
+    /// with the check) are not merged; they come back as (line, earlier line). Without it the caller has checked.
+    public func merge(_ part: [StagedDelivery], checkEarlierParts: Bool = true) async throws -> [(line: Int, earlier: Int)] {
+        let result = try await connection.merge(part, source: source, delivery: delivery, order: order, dropDuplicatesOf: checkEarlierParts)
         totals.valuesChanged += result.outcome.valuesChanged
         totals.rowsChanged += result.outcome.rowsChanged
         return result.duplicates
+    }
+
+    /// Firm-months the caller has seen in earlier parts, with their lines, for the check of later parts.
+    public func remember(_ seen: [(uscc: String, month: String, line: Int)]) async throws {
+        try await connection.rememberSeen(seen)
     }
 
     /// Records the import batch in the same transaction (a replayed file updates its counts and time).

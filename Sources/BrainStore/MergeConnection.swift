@@ -58,6 +58,8 @@ protocol MergeConnection {
     /// merged and come back with the earlier line.
     func merge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)])
+    /// Adds firm-months (with their lines) to the table `merge` checks repeats against (see `startSeen`).
+    func rememberSeen(_ seen: [(uscc: String, month: String, line: Int)]) async throws
     /// Serialises delivery numbering between concurrent transactions (PostgreSQL); nothing on SQLite, whose writers are
     /// serialised already.
     func lockDeliveries() async throws
@@ -151,6 +153,14 @@ struct SQLKitMergeConnection: MergeConnection {
         try await setBasedMerge(rows, source: source, delivery: delivery, order: order, dropDuplicatesOf: seen)
     }
 
+    func rememberSeen(_ seen: [(uscc: String, month: String, line: Int)]) async throws {
+        for start in stride(from: 0, to: seen.count, by: 1_000) {
+            var insert = db.insert(into: "merge_seen").columns("uscc", "month", "line")
+            for s in seen[start..<min(start + 1_000, seen.count)] { insert = insert.values([SQLBind(s.uscc), SQLBind(s.month), SQLBind(s.line)]) }
+            try await insert.run()
+        }
+    }
+
     func lockDeliveries() async throws {
         // Concurrent imports on PostgreSQL wait here for each other's commit rather than take the same number.
         if dialect == .postgres { try await run("LOCK TABLE indicator_deliveries IN SHARE ROW EXCLUSIVE MODE", [:]) }
@@ -205,6 +215,14 @@ struct RawMergeConnection: MergeConnection {
     }
 
     func lockDeliveries() async throws {}
+
+    func rememberSeen(_ seen: [(uscc: String, month: String, line: Int)]) async throws {
+        let s = try conn.statement("INSERT OR IGNORE INTO merge_seen (uscc, month, line) VALUES (?, ?, ?)")
+        for e in seen {
+            s.bind(1, e.uscc); s.bind(2, e.month); s.bind(3, e.line)
+            try s.run()
+        }
+    }
 
     func stage(_ rows: [StagedDelivery]) async throws {
         let columns = MergeStatements.stagedColumns

@@ -8,9 +8,13 @@ import Testing
 /// Indicator files stream in parts and commit once: repeats across parts are found, a file that breaks part-way leaves
 /// nothing, and the report counts every row.
 extension IndicatorMergeTests {
-    @Test func repeatsAcrossPartsAreRejectedNamingTheFirstRow() async throws {
+    /// Repeats are found in memory (`seenInMemory` large), in the merge's table once memory is past its limit (2: after
+    /// the first part), and with the limit reached mid-file.
+    @Test(arguments: [1_000, 2, 3])
+    func repeatsAcrossPartsAreRejectedNamingTheFirstRow(seenInMemory: Int) async throws {
         var (store, importer) = try await world()
         importer.partRows = 2
+        importer.seenInMemory = seenInMemory
         let file = "uscc,month,electricity\n\(a),2026-09,81\n\(b),2026-09,20\n\(a),2026-08,70\n\(a),2026-09,99\n\(b),2026-09,21\n"
         let r = try await importer.importData(Data(file.utf8), fileName: "power.csv", kind: .indicators, actor: "t", source: .power)
         #expect(r.rowsTotal == 5 && r.rowsAccepted == 3 && r.rowsRejected == 2)
@@ -76,4 +80,18 @@ final class ProgressLog: Sendable {
     private let items = Mutex<[ImportProgress]>([])
     func add(_ p: ImportProgress) { items.withLock { $0.append(p) } }
     var all: [ImportProgress] { items.withLock { $0 } }
+}
+
+/// The packed firm-month keys give back what went in.
+@Test func firmMonthLinesDrainWhatTheyHold() {
+    var lines = FirmMonthLines(capacity: 8)
+    let code = "91360100MA35XXXX0A"
+    #expect(lines.firstLine(uscc: code, month: Month("2026-09")!, line: 2) == nil)
+    #expect(lines.firstLine(uscc: code, month: Month("2026-09")!, line: 3) == 2)
+    #expect(lines.firstLine(uscc: code, month: Month("2026-10")!, line: 4) == nil)
+    #expect(lines.firstLine(uscc: "91360702000000001X", month: Month("1999-01")!, line: 5) == nil)
+    #expect(lines.firstLine(uscc: "91360100ma35xxxx0a", month: Month("2026-09")!, line: 6) == nil, "lower case is another key (codes arrive upper-cased)")
+    let drained = lines.drain().map { "\($0.uscc)|\($0.month)|\($0.line)" }.sorted()
+    #expect(drained == ["91360100MA35XXXX0A|2026-09|2", "91360100MA35XXXX0A|2026-10|4", "91360100ma35xxxx0a|2026-09|6", "91360702000000001X|1999-01|5"])
+    #expect(lines.count == 0)
 }

@@ -15,6 +15,9 @@ public struct Importer: Sendable {
     public let latestMonth: Month
     /// Rows merged at a time in a streamed (indicators) import; the file is still committed once.
     public var partRows = 20_000
+    /// Firm-months a streamed import remembers in memory to find repeats across parts; past this many, the earlier ones
+    /// move to a table of the merge (bounded memory whatever the file's size).
+    public var seenInMemory = FirmMonthLines.limit
 
     public init(store: Store, catalog: RegionCatalog, industries: IndustryCatalog = .standard, latestMonth: Month? = nil) {
         self.store = store

@@ -58,7 +58,10 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     /// Reads, validates and merges every row, part by part; returns after the last part is merged (the caller commits).
     func run(_ session: BulkMergeSession) async throws {
         var part: [StagedDelivery] = []
-        var inPart: [String: Int] = [:]
+        // Firm-months read so far, with their first line: the whole file's while they fit in memory; past the limit they
+        // go to the merge's table and this holds one part's.
+        var seen = FirmMonthLines(capacity: importer.seenInMemory)
+        var spilled = false
         part.reserveCapacity(importer.partRows)
         // One part is merged while the next is read and validated (two cores at work); never two merges at once.
         var merging: Task<[(line: Int, earlier: Int)], any Error>? = nil
@@ -75,10 +78,19 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         func flush() async throws {
             try await settle()
             guard !part.isEmpty else { return }
-            let rows = part
-            merging = Task { try await session.merge(rows) }
+            let rows = part, acrossParts = spilled
+            var handOver: [(uscc: String, month: String, line: Int)] = []
+            if spilled {
+                seen.removeAll()
+            } else if seen.count >= importer.seenInMemory {
+                handOver = seen.drain()
+                spilled = true
+            }
+            merging = Task { [handOver] in
+                if !handOver.isEmpty { try await session.remember(handOver) }
+                return try await session.merge(rows, checkEarlierParts: acrossParts)
+            }
             part.removeAll(keepingCapacity: true)
-            inPart.removeAll(keepingCapacity: true)
             report(.reading)
         }
         report(.reading)
@@ -102,11 +114,9 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
                         if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
                             check.fail("uscc", d.uscc, "enterprise is outside your data scope")
                         } else {
-                            let key = d.uscc + d.month.description
-                            if let earlier = inPart[key] {
+                            if let earlier = seen.firstLine(uscc: d.uscc, month: d.month, line: row.line) {
                                 check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
                             } else {
-                                inPart[key] = row.line
                                 part.append(StagedDelivery(d, line: row.line))
                             }
                         }
