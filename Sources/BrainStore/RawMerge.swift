@@ -9,15 +9,36 @@ extension RawMergeConnection {
     private static let names = MergeStatements.indicators
     private static let placeholders = Array(repeating: "?", count: n).joined(separator: ", ")
 
-    /// One source's row of a firm-month.
+
+    /// The source rows of one firm-month, in flat arrays reused from row to row (no allocation per row): source `k` has
+    /// `masks[k]` and its values at `values[k * n ..< (k + 1) * n]`.
     private struct Held {
-        var source: String
-        var mask: Int
-        var values: [Double?]
+        var sources: [String] = []
+        var masks: [Int] = []
+        var values: [Double?] = []
+        var count: Int { sources.count }
+
+        mutating func clear() {
+            sources.removeAll(keepingCapacity: true)
+            masks.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+        }
+
+        /// Writes into `out`, per indicator, the value of the first source in `order` that holds one.
+        func pick(_ order: SourceOrder, into out: inout [Double?], rank: inout [Int]) {
+            for i in 0..<n { out[i] = nil; rank[i] = Int.max }
+            for k in 0..<count {
+                let r = order.rank(sources[k]), mask = masks[k]
+                for i in 0..<n where mask & (1 << i) != 0 {
+                    if let v = values[k * n + i], r < rank[i] { out[i] = v; rank[i] = r }
+                }
+            }
+        }
     }
 
     func merge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
+        let n = Self.n
         let cols = Self.names.joined(separator: ", ")
         let markSeen = try conn.statement("INSERT OR IGNORE INTO merge_seen (uscc, month, line) VALUES (?, ?, ?)")
         let earlierLine = try conn.statement("SELECT line FROM merge_seen WHERE uscc = ? AND month = ?")
@@ -30,6 +51,10 @@ extension RawMergeConnection {
         let legacy = Store.legacySource
         var outcome = MergeOutcome()
         var duplicates: [(line: Int, earlier: Int)] = []
+        // Scratch space for every row.
+        var held = Held()
+        var before = [Double?](repeating: nil, count: n), after = before, stored = before, old = before, new = before
+        var rank = [Int](repeating: 0, count: n)
 
         for r in rows {
             if seen {
@@ -42,65 +67,82 @@ extension RawMergeConnection {
                 }
             }
             // Every source's row of the firm-month.
-            var held: [Held] = []
+            held.clear()
             readSources.bind(1, r.uscc); readSources.bind(2, r.month)
             while try readSources.step() {
-                held.append(Held(source: readSources.text(0), mask: readSources.int(1), values: (0..<Self.n).map { readSources.double(Int32(2 + $0)) }))
+                held.sources.append(readSources.text(0))
+                held.masks.append(readSources.int(1))
+                for i in 0..<n { held.values.append(readSources.double(Int32(2 + i))) }
             }
-            let hadSources = !held.isEmpty
+            let hadSources = held.count > 0
             // Stored before sources were kept: the whole row is the legacy source's.
-            var storedRow: [Double?]? = nil
-            var legacyHeld: Held? = nil
-            if held.isEmpty {
+            var hadStored = false
+            var legacyMask = 0
+            if !hadSources {
                 readStored.bind(1, r.uscc); readStored.bind(2, r.month)
                 if try readStored.step() {
-                    let values = (0..<Self.n).map { readStored.double(Int32($0)) }
+                    for i in 0..<n {
+                        stored[i] = readStored.double(Int32(i))
+                        if stored[i] != nil { legacyMask |= 1 << i }
+                    }
                     readStored.finishRows()
-                    storedRow = values
-                    var mask = 0
-                    for (i, v) in values.enumerated() where v != nil { mask |= 1 << i }
-                    if mask != 0 {
-                        legacyHeld = Held(source: legacy, mask: mask, values: values)
-                        held.append(legacyHeld!)
+                    hadStored = true
+                    if legacyMask != 0 {
+                        held.sources.append(legacy)
+                        held.masks.append(legacyMask)
+                        held.values.append(contentsOf: stored)
                     }
                 }
             }
-            let before = Self.pick(held, order: order)
+            held.pick(order, into: &before, rank: &rank)
             // The delivering source's row before and after.
-            let index = held.firstIndex { $0.source == source }
-            let old = index.map { held[$0] } ?? Held(source: source, mask: 0, values: Array(repeating: nil, count: Self.n))
-            var new = old
+            let index = held.sources.firstIndex(of: source)
+            var oldMask = 0
+            if let k = index {
+                oldMask = held.masks[k]
+                for i in 0..<n { old[i] = held.values[k * n + i] }
+            } else {
+                for i in 0..<n { old[i] = nil }
+            }
+            var newMask = oldMask
+            for i in 0..<n { new[i] = old[i] }
             var changed = 0
-            for i in 0..<Self.n where r.mask & (1 << i) != 0 {
-                let had = old.mask & (1 << i) != 0
+            for i in 0..<n where r.mask & (1 << i) != 0 {
+                let had = oldMask & (1 << i) != 0
                 let value = r.values[i]
-                if had ? value != old.values[i] : value != nil {
+                if had ? value != old[i] : value != nil {
                     changed |= 1 << i
-                    new.mask |= 1 << i
-                    new.values[i] = value
+                    newMask |= 1 << i
+                    new[i] = value
                 }
             }
             // A firm-month a delivery touches keeps its legacy values as the legacy source's row (as the set-based path does).
-            if let legacyHeld { try write(writeSource, r, legacyHeld) }
+            if legacyMask != 0 { try write(writeSource, r, legacy, legacyMask, stored) }
             guard changed != 0 else { continue }
-            if let index { held[index] = new } else { held.append(new) }
-            try write(writeSource, r, new)
+            if let k = index {
+                held.masks[k] = newMask
+                for i in 0..<n { held.values[k * n + i] = new[i] }
+            } else {
+                held.sources.append(source)
+                held.masks.append(newMask)
+                held.values.append(contentsOf: new)
+            }
+            try write(writeSource, r, source, newMask, new)
             writeLog.bind(1, delivery); writeLog.bind(2, r.uscc); writeLog.bind(3, r.month); writeLog.bind(4, changed)
-            for i in 0..<Self.n {
+            for i in 0..<n {
                 let c = changed & (1 << i) != 0
-                writeLog.bind(Int32(5 + i), c ? new.values[i] : nil)
-                writeLog.bind(Int32(5 + Self.n + i), c ? old.values[i] : nil)
+                writeLog.bind(Int32(5 + i), c ? new[i] : nil)
+                writeLog.bind(Int32(5 + n + i), c ? old[i] : nil)
             }
             try writeLog.run()
             outcome.valuesChanged += changed.nonzeroBitCount
-            let after = Self.pick(held, order: order)
+            held.pick(order, into: &after, rank: &rank)
             // What the applications read before: the pick of the sources (the stored row agrees with it), or the row
             // stored before sources were kept, or nothing.
-            let current: [Double?]? = hadSources ? before : storedRow
-            let differs = current.map { after != $0 } ?? after.contains { $0 != nil }
+            let differs = hadSources ? after != before : hadStored ? after != stored : after.contains { $0 != nil }
             if differs {
                 writeRead.bind(1, r.uscc); writeRead.bind(2, r.month)
-                for i in 0..<Self.n { writeRead.bind(Int32(3 + i), after[i]) }
+                for i in 0..<n { writeRead.bind(Int32(3 + i), after[i]) }
                 try writeRead.run()
                 outcome.rowsChanged += 1
             }
@@ -108,22 +150,9 @@ extension RawMergeConnection {
         return (outcome, duplicates)
     }
 
-    private func write(_ s: RawStatement, _ r: StagedDelivery, _ h: Held) throws {
-        s.bind(1, r.uscc); s.bind(2, r.month); s.bind(3, h.source); s.bind(4, h.mask)
-        for i in 0..<Self.n { s.bind(Int32(5 + i), h.values[i]) }
+    private func write(_ s: RawStatement, _ r: StagedDelivery, _ source: String, _ mask: Int, _ values: [Double?]) throws {
+        s.bind(1, r.uscc); s.bind(2, r.month); s.bind(3, source); s.bind(4, mask)
+        for i in 0..<Self.n { s.bind(Int32(5 + i), values[i]) }
         try s.run()
-    }
-
-    /// Per indicator, the value of the first source in `order` that holds a value.
-    private static func pick(_ held: [Held], order: SourceOrder) -> [Double?] {
-        var out = [Double?](repeating: nil, count: n)
-        var rank = [Int](repeating: Int.max, count: n)
-        for h in held {
-            let r = order.rank(h.source)
-            for i in 0..<n where h.mask & (1 << i) != 0 {
-                if let v = h.values[i], r < rank[i] { out[i] = v; rank[i] = r }
-            }
-        }
-        return out
     }
 }
