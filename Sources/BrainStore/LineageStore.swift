@@ -83,10 +83,22 @@ extension Store {
     /// brought months more than `backfillMonths` before this one (a province loading its history is not reporting late).
     public func firstArrivals(month: Month, backfillMonths: Int = 2) async throws -> [String: String] {
         var first: [String: (at: String, batch: String)] = [:]
-        for row in try await logSelect(["uscc", "at", "batch"]).where("month", .equal, month.description).all() {
+        // What the legacy source's deliveries set, per firm: the rest of its row was there before sources were kept.
+        var legacyLogged: [String: Int] = [:]
+        for row in try await logSelect(["uscc", "at", "batch", "source", "mask"]).where("month", .equal, month.description).all() {
             let uscc = try row.decode(column: "uscc", as: String.self), at = try row.decode(column: "at", as: String.self)
+            if try row.decode(column: "source", as: String.self) == Self.legacySource {
+                legacyLogged[uscc, default: 0] |= try row.decode(column: "mask", as: Int.self)
+            }
             if let seen = first[uscc], seen.at <= at { continue }
             first[uscc] = (at, try row.decode(column: "batch", as: String.self))
+        }
+        // A firm whose month held values before sources were kept (the legacy row a later delivery converted): when its
+        // first value arrived is not known, so it is not judged — a power company's file today does not make it late.
+        for row in try await sql.select().columns("uscc", "mask").from("source_values")
+            .where("month", .equal, month.description).where("source", .equal, Self.legacySource).all() {
+            let uscc = try row.decode(column: "uscc", as: String.self), mask = try row.decode(column: "mask", as: Int.self)
+            if first[uscc] != nil, mask & ~legacyLogged[uscc, default: 0] != 0 { first.removeValue(forKey: uscc) }
         }
         let batches = Array(Set(first.values.map(\.batch)))
         var earliest: [String: String] = [:]

@@ -23,6 +23,7 @@ extension StoreSuite {
         try await deliver(a, ["2026-09"], "later", "power")                           // a later source does not move the arrival
         try await deliver(b, ["2026-03", "2026-06", "2026-09"], "history")            // history loaded with the month: not judged
         try await deliver(d, ["2026-09"], "late")
+        try await deliver(c, ["2026-09"], "power-today", "power")                     // legacy values were there before: not judged
         let arrivals = try await store.firstArrivals(month: m)
         #expect(Set(arrivals.keys) == [a.uscc, d.uscc], "\(arrivals)")
         let log = try await store.changes(ofBatch: "monthly").items
