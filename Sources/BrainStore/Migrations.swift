@@ -316,4 +316,8 @@ public enum Timestamp {
     public static func precise(_ date: Date = Date()) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
+    /// A stored time back as a date (with or without milliseconds); nil for text that is not one.
+    public static func date(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
 }

@@ -69,6 +69,11 @@ import Testing
                 "the demo holds every dataset but projects and daily electricity")
         #expect(datasets.first { $0["code"] as? String == "indicators" }?["latestImportFile"] as? String == "upload.csv")
         #expect(datasets.first { $0["code"] as? String == "indicators" }?["sensitivity"] as? String == "敏感")
+        // Per dataset: the newest import's validity and whether it is on time; a dataset never imported has neither.
+        let indicators = datasets.first { $0["code"] as? String == "indicators" }
+        #expect(indicators?["latestValidity"] as? Double == 1 && indicators?["daysSinceImport"] as? Int == 0 && indicators?["stale"] as? Bool == false)
+        let investments = datasets.first { $0["code"] as? String == "investments" }
+        #expect(investments?["latestValidity"] == nil && investments?["stale"] == nil)
     }
 }
 

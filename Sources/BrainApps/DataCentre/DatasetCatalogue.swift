@@ -2,6 +2,7 @@ import BrainCore
 import BrainData
 import BrainSecurity
 import BrainStore
+import Foundation
 
 /// One dataset of the public data centre as its catalogue shows it: who owns it, where its values come from, how
 /// sensitive it is, how often it arrives, its elements (the data dictionary), how many rows it holds and how fresh it is.
@@ -21,6 +22,13 @@ public struct DatasetEntry: Codable, Sendable {
     public let latestImportFile: String?
     /// For monthly data: the newest month held.
     public let latestMonth: String?
+    /// Of the rows of the newest import, the share accepted (validity; nil without an import).
+    public var latestValidity: Double? = nil
+    /// Whole days since the newest import (nil without one).
+    public var daysSinceImport: Int? = nil
+    /// True when the newest import is older than the dataset's frequency allows (日度 3 days, 月度 45, 季度 120, 年度 400);
+    /// nil for data that arrive when they change (随时) or that were never imported.
+    public var stale: Bool? = nil
 }
 
 /// The sources and batches behind one overview figure: which batch of which source holds how many of the slice's firms'
@@ -58,15 +66,29 @@ public struct BatchChanges: Codable, Sendable {
 }
 
 extension SourceDesk {
+    /// How many days a dataset of each frequency may go without an import before it counts as stale.
+    static let cadenceDays: [String: Int] = ["日度": 3, "月度": 45, "季度": 120, "年度": 400]
+
     /// The datasets of the data centre with their owners, sensitivity, sizes and freshness.
     public func catalogue() async throws -> [DatasetEntry] {
         let latest = try await store.latestBatchPerKind()
         let month = try await store.latestReportedMonth()?.description
+        let now = Date()
         func entry(_ kind: ImportKind, _ name: String, owner: String, sources: [DataSource], sensitivity: String, frequency: String,
                    rows: Int, latestMonth: String? = nil) -> DatasetEntry {
-            DatasetEntry(code: kind.rawValue, nameZh: name, owner: owner, sources: sources.map(\.code), sensitivity: sensitivity, frequency: frequency,
-                         elements: kind.elements.map(\.id), rows: rows, latestImport: latest[kind.rawValue]?.importedAt,
-                         latestImportFile: latest[kind.rawValue]?.fileName, latestMonth: latestMonth)
+            let batch = latest[kind.rawValue]
+            var e = DatasetEntry(code: kind.rawValue, nameZh: name, owner: owner, sources: sources.map(\.code), sensitivity: sensitivity, frequency: frequency,
+                                 elements: kind.elements.map(\.id), rows: rows, latestImport: batch?.importedAt,
+                                 latestImportFile: batch?.fileName, latestMonth: latestMonth)
+            if let batch {
+                e.latestValidity = batch.rowsTotal == 0 ? 1 : Double(batch.rowsAccepted) / Double(batch.rowsTotal)
+                if let at = Timestamp.date(batch.importedAt) {
+                    let days = Int(now.timeIntervalSince(at) / 86_400)
+                    e.daysSinceImport = days
+                    e.stale = Self.cadenceDays[frequency].map { days > $0 }
+                }
+            }
+            return e
         }
         return [
             entry(.enterprises, "企业名录", owner: "统计局（名录库）", sources: [.statistics, .manual], sensitivity: "内部", frequency: "随时（年度核定）",

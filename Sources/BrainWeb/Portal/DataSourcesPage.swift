@@ -27,11 +27,14 @@ extension Portal {
                                  rows: desk.sources().map { [.num(String($0.rank)), .init(text: $0.nameZh), .init(text: $0.code)] },
                                  note: "导入时选择来源（命令行 --source，接口 ?source=）；企业在“我的数据”上报的数值为企业自报。"))
         page.tables.append(.init(title: "数据目录", headers: [("数据集", false), ("责任单位", false), ("敏感级别", false), ("更新频率", false), ("行数", true),
-                                                          ("最近导入", false), ("最新月份", false)],
+                                                          ("最近导入", false), ("有效行占比", true), ("时效", false), ("最新月份", false)],
                                  rows: try await desk.catalogue().map { d in
                                      [.init(text: d.nameZh), .init(text: d.owner), .init(text: d.sensitivity), .init(text: d.frequency), .num(String(d.rows)),
-                                      .init(text: d.latestImport.map { "\(PortalTime.beijing($0)) \(d.latestImportFile ?? "")" } ?? "—"), .init(text: d.latestMonth ?? "—")]
-                                 }))
+                                      .init(text: d.latestImport.map { "\(PortalTime.beijing($0)) \(d.latestImportFile ?? "")" } ?? "—"),
+                                      .num(d.latestValidity.map { NumberFormat.amount($0 * 100) + "%" } ?? "—", (d.latestValidity ?? 1) < 0.95 ? "down" : ""),
+                                      .init(text: d.stale.map { $0 ? "逾期未更新（\(d.daysSinceImport ?? 0) 天）" : "按期" } ?? (d.daysSinceImport.map { "\($0) 天前" } ?? "未导入")),
+                                      .init(text: d.latestMonth ?? "—")]
+                                 }, note: "有效行占比：最近一次导入中被接受的行的比例；时效：距最近一次导入的天数是否超过更新频率允许的间隔（日度 3 天、月度 45 天、季度 120 天、年度 400 天）。"))
         let month = scope.period.end
         let disagreements = try await desk.disagreements(for: p, month: month, tolerance: 0.05, limit: 100, offset: 0, cube: cube, catalog: services.catalog)
         page.tables.append(.init(title: "来源不一致（差异超过 5%，\(month.year)年\(month.month)月，共 \(disagreements.total) 项）",
