@@ -158,7 +158,7 @@ import Testing
 
         let page = try await official.get(location)
         #expect(page.status == 200 && page.html.contains("导入已结束"))
-        #expect(page.html.contains("共 \(rows) 行") && page.html.contains("被拒绝的行"), "\(page.html.prefix(600))")
+        #expect(page.html.contains("共 \(NumberFormat.amount(Double(rows), decimals: 0)) 行") && page.html.contains("被拒绝的行"), "\(page.html.prefix(600))")
         #expect(page.html.contains("不在您的数据范围内") && page.html.contains("不能为负数"))
         #expect(!page.html.contains("/assets/import-job.js"), "an ended job's page does not poll")
         #expect(page.html.contains("/data/batches/") && page.html.contains("/data/imports/\(id)/rejected?format=csv"))

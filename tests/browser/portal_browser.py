@@ -141,7 +141,7 @@ def import_job(d, firms):
     check("/data/imports/" in d.current_url and "导入进度" in d.page_source, "the upload goes to the job page")
     WebDriverWait(d, 120).until(lambda drv: "导入已结束" in drv.page_source)
     body = d.find_element(By.TAG_NAME, "body").text
-    check(("共 %d 行" % (len(rows) - 1)) in body and "被拒绝的行" in body and "不能为负数" in body, "the job page ends with the report and the rejected rows")
+    check(("共 {:,} 行".format(len(rows) - 1)) in body and "被拒绝的行" in body and "不能为负数" in body, "the job page ends with the report and the rejected rows")
     check(d.find_elements(By.CSS_SELECTOR, "a[href^='/data/batches/']") and d.find_elements(By.CSS_SELECTOR, "a[href$='rejected?format=csv']"),
           "links to the batch and to the rejected rows' download")
     errors = console_errors(d)

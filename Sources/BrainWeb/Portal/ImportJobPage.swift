@@ -46,7 +46,7 @@ extension Portal {
         <h2>\(progress.phase.isFinal ? "导入已结束" : "正在导入") · <span id="job-phase">\(Self.importPhaseNames[progress.phase] ?? progress.phase.rawValue)</span></h2>
         <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="\(percent)"><div class="done\(progress.phase == .failed ? " failed" : "")" id="job-bar" style="width:\(percent)%"></div></div>
         <p class="muted"><span id="job-percent">\(percent)%</span> · 已读 <span id="job-bytes">\(bytes)</span>\(progress.phase.isFinal ? "" : " · <span id=\"job-rate\">每 2 秒刷新</span>")</p>
-        <div class="grid g4">\(kpi("job-rows", "已读行数", String(progress.rowsRead)))\(kpi("job-accepted", "接受", String(progress.rowsAccepted)))\(kpi("job-rejected", "拒绝", String(progress.rowsRejected)))\(kpi("job-parts", "已写入部分", String(progress.partsMerged)))</div>
+        <div class="grid g4">\(kpi("job-rows", "已读行数", NumberFormat.amount(Double(progress.rowsRead), decimals: 0)))\(kpi("job-accepted", "接受", NumberFormat.amount(Double(progress.rowsAccepted), decimals: 0)))\(kpi("job-rejected", "拒绝", NumberFormat.amount(Double(progress.rowsRejected), decimals: 0)))\(kpi("job-parts", "已写入部分", String(progress.partsMerged)))</div>
         </div>
         """
         if !progress.phase.isFinal {
@@ -105,7 +105,7 @@ extension Portal {
     /// The one-paragraph summary of an import report the data pages show.
     static func reportSummary(_ r: ImportReport) -> String {
         let from = DataSource.named(r.source)?.nameZh ?? r.source
-        return "“\(r.fileName)”（\(importKindNames[r.kind] ?? r.kind.rawValue)，来源\(from)，\(r.encoding)）：共 \(r.rowsTotal) 行，接受 \(r.rowsAccepted) 行，拒绝 \(r.rowsRejected) 行，新增或更新 \(r.rowsChanged) 行"
+        return "“\(r.fileName)”（\(importKindNames[r.kind] ?? r.kind.rawValue)，来源\(from)，\(r.encoding)）：共 \(NumberFormat.amount(Double(r.rowsTotal), decimals: 0)) 行，接受 \(NumberFormat.amount(Double(r.rowsAccepted), decimals: 0)) 行，拒绝 \(NumberFormat.amount(Double(r.rowsRejected), decimals: 0)) 行，新增或更新 \(NumberFormat.amount(Double(r.rowsChanged), decimals: 0)) 行"
             + (r.seenBefore ? "；此前已导入过同一文件" : "") + (r.notes.contains(DemoState.importNote) ? "；注意：当前数据库载入的是演示数据，导入的真实数据会与虚构企业混在一起" : "")
             + r.notes.filter { $0 != DemoState.importNote }.map { "；" + ImportReasonsZh.note($0) }.joined()
             + (r.ignoredColumns.isEmpty ? "。" : "；忽略的列：\(r.ignoredColumns.joined(separator: "、"))。")
@@ -146,12 +146,12 @@ extension Portal {
           set('job-phase', phases[p.phase] || p.phase);
           set('job-percent', pct + '%');
           set('job-bytes', p.bytesTotal > 0 ? mib(p.bytesRead) + ' / ' + mib(p.bytesTotal) + ' MiB' : '—');
-          set('job-rows', String(p.rowsRead));
-          set('job-accepted', String(p.rowsAccepted));
-          set('job-rejected', String(p.rowsRejected));
+          set('job-rows', p.rowsRead.toLocaleString('en-US'));
+          set('job-accepted', p.rowsAccepted.toLocaleString('en-US'));
+          set('job-rejected', p.rowsRejected.toLocaleString('en-US'));
           set('job-parts', String(p.partsMerged));
           if (first === null) { first = {t: now, rows: p.rowsRead}; set('job-rate', '每秒刷新'); }
-          else if (now > first.t && p.rowsRead > first.rows) { set('job-rate', '约每秒 ' + Math.round((p.rowsRead - first.rows) * 1000 / (now - first.t)) + ' 行'); }
+          else if (now > first.t && p.rowsRead > first.rows) { set('job-rate', '约每秒 ' + Math.round((p.rowsRead - first.rows) * 1000 / (now - first.t)).toLocaleString('en-US') + ' 行'); }
           setTimeout(tick, 1000);
         }).catch(function () { setTimeout(tick, 3000); });
       }
