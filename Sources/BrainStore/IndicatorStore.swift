@@ -80,6 +80,17 @@ extension Store {
         return try await q.orderBy("month").all().map(Store.decodeReport)
     }
 
+    /// The stored reports of `firms` from `from` to `to` (inclusive), in parts of 5,000 firms.
+    public func reports(firms: [String], from: Month, to: Month) async throws -> [MonthlyReport] {
+        var out: [MonthlyReport] = []
+        for start in stride(from: 0, to: firms.count, by: 5_000) {
+            let part = Array(firms[start..<min(start + 5_000, firms.count)])
+            out += try await sql.select().columns(Store.indicatorColumns.map { SQLColumn($0) }).from("indicators").where("uscc", .in, part)
+                .where("month", .greaterThanOrEqual, from.description).where("month", .lessThanOrEqual, to.description).all().map(Store.decodeReport)
+        }
+        return out
+    }
+
     /// Every stored report, streamed to `body` in (uscc, month) order without holding them all as rows.
     public func forEachReport(_ body: @escaping @Sendable (MonthlyReport) -> Void) async throws {
         try await sql.select().columns(Store.indicatorColumns.map { SQLColumn($0) }).from("indicators")

@@ -28,3 +28,11 @@ import Testing
         #expect(ImportReasonsZh.field("unknown_column") == "unknown_column")
     }
 }
+
+/// The 1–N月累计 notes and column names read in Chinese.
+@Test func cumulativeNotesAndColumnsReadInChinese() {
+    #expect(ImportReasonsZh.note("1–N月累计: 12 figures checked, all add up to the months") == "1–N月累计：核对 12 项，均与各月之和相符")
+    #expect(ImportReasonsZh.note("1–N月累计: 2 of 40 figures do not add up to the months stored (see cumulativeMismatches)")
+            == "1–N月累计：核对 40 项，其中 2 项与已入库的各月之和不符（见下表）")
+    #expect(ImportReasonsZh.field("output_value_ytd") == "工业总产值1-N月累计（output_value_ytd）")
+}

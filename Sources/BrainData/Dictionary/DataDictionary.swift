@@ -83,6 +83,12 @@ public enum DataDictionary {
                     minimum: ind.plausibleRange.lowerBound, maximum: ind.plausibleRange.upperBound, aggregation: ind.aggregation, required: false,
                     aliases: extraAliases(ind), description: ind.aggregation == .sum ? "value for the month; months add up to 1–N月累计"
                         : "value at the month's end; 累计 takes the last month")
+    } + Indicator.allCases.filter { $0.aggregation == .sum }.map { ind in
+        DataElement(id: "indicator.\(ind.rawValue)_ytd", dataset: "indicator", field: ind.rawValue + "_ytd", nameZh: ind.nameZh + "1-N月累计",
+                    nameEn: englishName(ind) + ", January to the month", type: .decimal, unit: ind.unit, codeList: nil,
+                    minimum: ind.plausibleRange.lowerBound * 12, maximum: ind.plausibleRange.upperBound * 12, aggregation: nil, required: false,
+                    aliases: [ind.nameZh + "累计", "累计" + ind.nameZh, ind.rawValue + "_cumulative"],
+                    description: "optional: 1–N月累计 as the bureau's form gives it; not stored, checked against the months of the year once the file is in (the report lists what does not add up)")
     }
 
     public static let supplyLink: [DataElement] = bounded([

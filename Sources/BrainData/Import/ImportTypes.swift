@@ -63,6 +63,11 @@ public struct ImportReport: Codable, Sendable {
     public var notes: [String] = []
     /// Problems beyond the first `Importer.problemsKept`, counted but not listed.
     public var problemsOmitted = 0
+    /// 1–N月累计 figures of an indicators file checked against the months (the latest month per firm and year).
+    public var cumulativeChecked = 0
+    /// Those that do not add up (the first 1,000), and how many in all.
+    public var cumulativeMismatches: [CumulativeMismatch] = []
+    public var cumulativeMismatchesTotal = 0
 
     /// A few lines for a terminal.
     public var summary: String {

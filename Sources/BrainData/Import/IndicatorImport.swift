@@ -23,12 +23,17 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     static var progressRows: Int { 5_000 }
     var problems: [RejectedRow] = []
     var omitted = 0
+    /// The file's 1–N月累计 figures, checked against the months after the commit.
+    var cumulative = CumulativeCheck()
+    /// Whether the file has any 1–N月累计 column (the common file has none and skips the check).
+    let hasCumulative: Bool
 
     init(rows: Rows, first: TableRow?, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
          progress: ImportProgressSink?, sink: ProblemSink?) {
         self.rows = rows
         self.first = first
         self.map = map
+        self.hasCumulative = map.columns.keys.contains { $0.hasSuffix("_ytd") }
         self.importer = importer
         self.known = known
         self.scope = scope
@@ -114,7 +119,10 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
                         if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
                             check.fail("uscc", d.uscc, "enterprise is outside your data scope")
                         } else {
-                            if let earlier = seen.firstLine(uscc: d.uscc, month: d.month, line: row.line) {
+                            if hasCumulative { cumulative.read(row.fields, map: map, uscc: d.uscc, month: d.month, line: row.line, check: &check) }
+                            if !check.ok {
+                                // A bad 1–N月累计 cell rejects the row like any other field.
+                            } else if let earlier = seen.firstLine(uscc: d.uscc, month: d.month, line: row.line) {
                                 check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
                             } else {
                                 part.append(StagedDelivery(d, line: row.line))
@@ -169,6 +177,14 @@ extension Importer {
                                   ignoredColumns: map.ignored, seenBefore: seenBefore, batchKey: key, source: source.code)
         report.problemsOmitted = job.omitted
         report.notes = map.notes
+        if !job.cumulative.isEmpty {
+            let (checked, mismatches, total) = try await job.cumulative.compare(with: store)
+            report.cumulativeChecked = checked
+            report.cumulativeMismatches = mismatches
+            report.cumulativeMismatchesTotal = total
+            report.notes.append(total == 0 ? "1–N月累计: \(checked) figures checked, all add up to the months"
+                                : "1–N月累计: \(total) of \(checked) figures do not add up to the months stored (see cumulativeMismatches)")
+        }
         return report
     }
 }

@@ -76,6 +76,15 @@ extension Portal {
             page.tables.append(.init(title: "被拒绝的行", headers: [("行号", true), ("字段", false), ("值", false), ("原因", false)],
                                      rows: (rows?.items ?? []).map { [.num(String($0.row)), .init(text: ImportReasonsZh.field($0.field)), .init(text: $0.value), .init(text: ImportReasonsZh.translate($0.reason))] },
                                      note: (rows?.total ?? 0) == 0 ? nil : "共 \(rows?.total ?? 0) 个问题，第 \(shown == 0 ? 0 : offset + 1)–\(offset + shown) 个；行号按文件计（表头为第 1 行；Excel 工作簿为工作表的行号）。" + note))
+            if !r.cumulativeMismatches.isEmpty {
+                page.tables.append(.init(title: "1–N月累计与各月之和不符（\(r.cumulativeMismatchesTotal) 项，共核对 \(r.cumulativeChecked) 项）",
+                                         headers: [("行号", true), ("企业", false), ("月份", false), ("指标", false), ("报表累计", true), ("已入库各月之和", true), ("缺少的月份", false)],
+                                         rows: r.cumulativeMismatches.prefix(200).map { m in
+                                             [.num(String(m.row)), .init(text: m.uscc, href: "/enterprises/\(m.uscc)"), .init(text: m.month),
+                                              .init(text: Indicator(rawValue: m.indicator)?.nameZh ?? m.indicator), .num(NumberFormat.amount(m.reported, decimals: 2)),
+                                              .num(NumberFormat.amount(m.summed, decimals: 2)), .init(text: m.missingMonths.isEmpty ? "—" : m.missingMonths.joined(separator: "、"))]
+                                         }, note: "每家企业每年只核对文件中最晚一个月的累计数（其前各月取自已入库的数值，1 月可并入 2 月报送）；各月数值照常入库，累计不符不拒绝该行。最多列出 200 项，全部见接口返回的 cumulativeMismatches。"))
+            }
         }
         return page.respond(self, request, context, title: "导入进度", active: "/data", file: "import-\(job.id.prefix(8))")
     }

@@ -27,10 +27,18 @@ enum ImportReasonsZh {
             let label = n[n.index(n.startIndex, offsetBy: 7 + scanner[1].count)..<r.lowerBound].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             return "第 \(scanner[1]) 列“\(label)”：数值单位为\(n[r.upperBound..<c.lowerBound])，已换算为\(n[c.upperBound...])"
         }
+        if n.hasPrefix("1–N月累计: "), let checked = n.split(separator: " ").first(where: { Int($0) != nil }) {
+            if n.contains("all add up") { return "1–N月累计：核对 \(checked) 项，均与各月之和相符" }
+            let words = n.split(separator: " ").compactMap { Int($0) }
+            if words.count >= 2 { return "1–N月累计：核对 \(words[1]) 项，其中 \(words[0]) 项与已入库的各月之和不符（见下表）" }
+        }
         return n
     }
 
-    static func field(_ f: String) -> String { fields[f].map { "\($0)（\(f)）" } ?? f }
+    static func field(_ f: String) -> String {
+        if f.hasSuffix("_ytd"), let base = fields[String(f.dropLast(4))] { return "\(base)1-N月累计（\(f)）" }
+        return fields[f].map { "\($0)（\(f)）" } ?? f
+    }
 
     private static let rules: [(NSRegularExpression, String)] = [
         ("^required value is empty$", "必填，不能为空"),
