@@ -30,5 +30,8 @@ extension IndicatorMergeTests {
         let off = try #require(r.cumulativeMismatches.first { $0.month == "2026-03" })
         #expect(off.row == 6 && off.uscc == b && off.indicator == "output_value" && off.reported == 400 && off.summed == 100 && off.missingMonths == ["2026-01", "2026-02"], "the rejected February row left February empty")
         #expect(r.notes.contains { $0.hasPrefix("1–N月累计: 2 of 4") })
+        // A background job keeps the report without its problem rows (they are paged) and with everything else.
+        let kept = r.withoutProblems
+        #expect(kept.problems.isEmpty && kept.cumulativeMismatches == r.cumulativeMismatches && kept.cumulativeChecked == 4 && kept.notes == r.notes)
     }
 }

@@ -48,7 +48,7 @@ public struct ImportReport: Codable, Sendable {
     public let rowsRejected: Int
     /// Accepted rows that differed from what was stored (0 when the same file is imported again).
     public let rowsChanged: Int
-    public let problems: [RejectedRow]
+    public var problems: [RejectedRow]
     /// Header columns the importer did not recognise and ignored.
     public let ignoredColumns: [String]
     /// True when a file with the same content was imported before.
@@ -83,10 +83,9 @@ public struct ImportReport: Codable, Sendable {
 extension ImportReport {
     /// The report without its list of problems (a job's status carries the counts; the rows are paged).
     public var withoutProblems: ImportReport {
-        var r = ImportReport(kind: kind, fileName: fileName, encoding: encoding, rowsTotal: rowsTotal, rowsAccepted: rowsAccepted,
-                             rowsRejected: rowsRejected, rowsChanged: rowsChanged, problems: [], ignoredColumns: ignoredColumns,
-                             seenBefore: seenBefore, batchKey: batchKey, moves: moves, source: source, notes: notes)
-        r.problemsOmitted = problemsOmitted
+        // A copy, so that every other field (moves, notes, the 1–N月累计 check …) stays.
+        var r = self
+        r.problems = []
         return r
     }
 }
