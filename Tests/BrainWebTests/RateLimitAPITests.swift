@@ -11,7 +11,9 @@ import Testing
         for _ in 0..<9 { replies.append(try await s.get("/healthz")) }
         #expect(replies.prefix(5).allSatisfy { $0.status == 200 })
         let limited = replies.filter { $0.status == 429 }
-        #expect(limited.count == 4)
+        // The bucket refills one request every 12 s (5 a minute): on a machine so loaded that the nine requests take
+        // longer than that, one of the last four may pass again — the sixth, right after the five, never does.
+        #expect(replies[5].status == 429 && limited.count >= 3, "\(replies.map(\.status))")
         #expect(limited.allSatisfy { $0.errorCode == "rate_limited" && Int($0.headers["retry-after"] ?? "") ?? 0 >= 1 })
         let entries = try await s.services.ledger.entries().filter { $0.action.hasPrefix("RATE_LIMITED") }
         #expect(entries.count == 1)
