@@ -37,7 +37,8 @@ import sqlite3, sys
 db = sqlite3.connect(f"{sys.argv[1]}/d/brain.sqlite")
 print(db.execute("SELECT COUNT(*), SUM(output_value), SUM(revenue), SUM(electricity) FROM indicators").fetchone())
 print(db.execute("SELECT batch_key, rows_changed FROM import_batches ORDER BY imported_at").fetchall())
-print(db.execute("SELECT batch, COUNT(*) FROM indicator_log GROUP BY batch ORDER BY batch").fetchall())
+print(db.execute("SELECT d.batch, COUNT(*) FROM indicator_log l JOIN indicator_deliveries d ON d.id = l.delivery GROUP BY d.batch ORDER BY d.batch").fetchall())
+print(db.execute("SELECT COUNT(*) FROM indicator_deliveries").fetchone())
 PY
 
 # The big import, killed once it has merged KILL_AFTER rows (--progress prints a line per part of 20,000 rows).
@@ -48,10 +49,11 @@ import os, re, sys, time
 work, kill_after, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 deadline = time.time() + 900
 while time.time() < deadline:
-    done = [int(n) for n in re.findall(r"merged (\d+) rows", open(f"{work}/import.log").read())]
-    if done and done[-1] >= kill_after:
+    # --progress prints "…, N parts merged, …" (parts of 20,000 rows).
+    parts = [int(n) for n in re.findall(r"(\d+) parts merged", open(f"{work}/import.log").read())]
+    if parts and parts[-1] * 20_000 >= kill_after:
         os.kill(pid, 9)
-        print(f"killed the import after {done[-1]} rows were merged (not yet committed)")
+        print(f"killed the import after {parts[-1] * 20_000} rows were merged (not yet committed)")
         sys.exit(0)
     try:
         os.kill(pid, 0)
@@ -67,7 +69,8 @@ import sqlite3, sys
 db = sqlite3.connect(f"{sys.argv[1]}/d/brain.sqlite")
 print(db.execute("SELECT COUNT(*), SUM(output_value), SUM(revenue), SUM(electricity) FROM indicators").fetchone())
 print(db.execute("SELECT batch_key, rows_changed FROM import_batches ORDER BY imported_at").fetchall())
-print(db.execute("SELECT batch, COUNT(*) FROM indicator_log GROUP BY batch ORDER BY batch").fetchall())
+print(db.execute("SELECT d.batch, COUNT(*) FROM indicator_log l JOIN indicator_deliveries d ON d.id = l.delivery GROUP BY d.batch ORDER BY d.batch").fetchall())
+print(db.execute("SELECT COUNT(*) FROM indicator_deliveries").fetchone())
 PY
 python3 - "$work" <<'PY'
 import sqlite3, sys
