@@ -105,6 +105,18 @@ extension DataCentreAPITests {
         let page = try await portal.get("/dashboard?region=360100&period=\(month)")
         #expect(page.html.contains("本期数据完整率") && page.html.contains("/data/quality?region=360100"))
         #expect(page.html.contains("演示数据"), "the demo database says so on every page")
+        // 负增长面 counts the firms whose output fell, not all 规上 firms.
+        let negative = try #require((after.object["loss"] as? [String: Any])?["negativeGrowthFirms"] as? Int)
+        #expect(page.html.contains("产值负增长企业 \(negative) 家"), "the 负增长面 card names the firms with negative growth")
+        // A period the portal cannot show is explained in Chinese (the API keeps its English reason).
+        let january = try await portal.get("/dashboard?region=360100&period=2026-01")
+        #expect(january.status == 400 && january.html.contains("1 月数据与 2 月合并报送"), "\(january.status)")
+        // The relaxed second factor (BRAIN_MFA=optional) is said to administrators and officials, not to enterprises.
+        #expect(page.html.contains("BRAIN_MFA=optional"))
+        let firmPortal = PortalClient(base: s.base)
+        _ = try await firmPortal.login("firm", "Firm#20262026")
+        let firmHome = try await firmPortal.get("/")
+        #expect(firmHome.status == 200 && !firmHome.html.contains("BRAIN_MFA=optional") && firmHome.html.contains("演示数据"), "\(firmHome.status)")
         let quality = try await portal.get("/data/quality?region=360100&period=\(month)")
         #expect(quality.status == 200 && quality.html.contains("需要核查的企业（\(withdrawn.count) 家）"))
         #expect(try await portal.get("/data/sources?period=\(month)&indicator=output_value").html.contains("数据血缘：工业总产值"))

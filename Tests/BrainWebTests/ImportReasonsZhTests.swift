@@ -36,3 +36,13 @@ import Testing
             == "1–N月累计：核对 40 项，其中 2 项与已入库的各月之和不符（见下表）")
     #expect(ImportReasonsZh.field("output_value_ytd") == "工业总产值1-N月累计（output_value_ytd）")
 }
+
+/// The analysis scope's refusals read in Chinese on the portal.
+@Test func scopeRefusalsReadInChinese() {
+    #expect(ScopeReasonsZh.translate("January is reported together with February; use 2026-02 for 1–2月") == "1 月数据与 2 月合并报送（1–2月），请选择 2026年2月（1–2月累计）")
+    #expect(ScopeReasonsZh.translate("must be a month YYYY-MM, got 'spring'") == "月份应为 YYYY-MM 格式（如 2026-10），收到的是“spring”")
+    #expect(ScopeReasonsZh.translate("2027-01 is after 2026-10, the latest month with data") == "2027-01 晚于已有数据的最新月份 2026-10")
+    #expect(ScopeReasonsZh.translate("region 360900 is outside your data scope (360100)") == "地区 360900 不在您的数据范围（360100）内")
+    #expect(ScopeReasonsZh.translate("440100 is not a GB/T 2260 code of 江西省") == "440100 不是江西省的行政区划代码")
+    #expect(ScopeReasonsZh.translate("something new") == "something new")
+}

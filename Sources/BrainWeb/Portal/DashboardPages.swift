@@ -18,7 +18,7 @@ enum DashboardFigures {
         out.append(["name": "亏损面", "value": NumberFormat.percent(o.loss.lossShare, signed: false), "unit": "",
                     "trend": "亏损企业 \(o.loss.lossMakingFirms) 家", "trendClass": ""])
         out.append(["name": "负增长面", "value": NumberFormat.percent(o.loss.negativeGrowthShare, signed: false), "unit": "",
-                    "trend": "规上企业 \(o.firms.aboveScale) 家", "trendClass": ""])
+                    "trend": "产值负增长企业 \(o.loss.negativeGrowthFirms) 家", "trendClass": ""])
         out.append(["name": "新增规上企业", "value": String(o.firms.newlyAbove), "unit": "家", "trend": "退规 \(o.firms.droppedOut) 家", "trendClass": ""])
         out.append(["name": "报送企业", "value": String(o.firms.reporting), "unit": "家", "trend": o.periodLabel, "trendClass": ""])
         return out
@@ -67,7 +67,7 @@ extension Portal {
             scope = try AnalysisScope.resolve(region: q["region"].map(String.init), zone: q["zone"].map(String.init), chain: nil, industry: nil,
                                               period: q["period"].map(String.init), principal: p, catalog: services.catalog, latest: cube.lastMonth)
         } catch let e as AppError {
-            return message(context, e.kind == .forbidden ? "无权访问" : "参数有误", e.message, status: e.kind == .forbidden ? .forbidden : .badRequest)
+            return message(context, e.kind == .forbidden ? "无权访问" : "参数有误", ScopeReasonsZh.translate(e.message), status: e.kind == .forbidden ? .forbidden : .badRequest)
         }
         let o = services.analyses.overview(scope)
         let catalog = services.catalog

@@ -32,7 +32,8 @@ extension Portal {
                                                   principal: p, catalog: services.catalog, latest: services.cubes.cube.lastMonth)
             return .success((p, scope))
         } catch let e as AppError {
-            return .failure(message(context, e.kind == .forbidden ? "无权访问" : "参数有误", e.message, status: e.kind == .forbidden ? .forbidden : .badRequest))
+            return .failure(message(context, e.kind == .forbidden ? "无权访问" : "参数有误", ScopeReasonsZh.translate(e.message),
+                                    status: e.kind == .forbidden ? .forbidden : .badRequest))
         } catch {
             return .failure(message(context, "参数有误", "\(error)", status: .badRequest))
         }

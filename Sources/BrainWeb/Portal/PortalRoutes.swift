@@ -17,7 +17,9 @@ struct Portal: Sendable {
 
     /// The page frame every template gets: title, navigation by role, the caller and the form token.
     func frame(_ context: BrainContext, title: String, active: String) -> [String: Any] {
-        var out: [String: Any] = ["title": title, "mfaWarning": services.mfaPolicy == .optional, "demoData": services.demo.holdsDemoData,
+        // The relaxed second factor concerns administrators and officials only: enterprises and providers are not shown it.
+        let mfaWarning = services.mfaPolicy == .optional && (context.principal.map { MFAPolicy.roleNeedsSecondFactor($0.role) } ?? true)
+        var out: [String: Any] = ["title": title, "mfaWarning": mfaWarning, "demoData": services.demo.holdsDemoData,
                                   "generatedAt": Self.printedAt(), "platform": services.catalog.province.name + "产业大脑"]
         if let p = context.principal {
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
