@@ -95,13 +95,13 @@ public enum ZoneTable {
         return (zones, count)
     }
 
-    /// Reads a CSV text (see `read`).
     /// Reads a file's bytes: CSV (UTF-8 or GBK) or an XLSX workbook's first sheet, told apart by the first bytes.
     public static func read(data: Data, fileName: String, catalog: RegionCatalog) throws -> (zones: [DevelopmentZone], rows: Int) {
         var (rows, _) = try ImportTable.open(data: data, fileName: fileName)
         return try read(&rows, catalog: catalog)
     }
 
+    /// Reads a CSV text (see `read`).
     public static func read(csv text: String, catalog: RegionCatalog) throws -> (zones: [DevelopmentZone], rows: Int) {
         var rows = RecordedRows(csv: text)
         return try read(&rows, catalog: catalog)
