@@ -111,8 +111,12 @@ extension DataCentreAPITests {
         // A period the portal cannot show is explained in Chinese (the API keeps its English reason).
         let january = try await portal.get("/dashboard?region=360100&period=2026-01")
         #expect(january.status == 400 && january.html.contains("1 月数据与 2 月合并报送"), "\(january.status)")
-        // The relaxed second factor (BRAIN_MFA=optional) is said to administrators and officials, not to enterprises.
+        // The relaxed second factor (BRAIN_MFA=optional) is said to the administrators who set it, not to officials or enterprises.
         #expect(page.html.contains("BRAIN_MFA=optional"))
+        let official = PortalClient(base: s.base)
+        _ = try await official.login("nanchang", "Nanchang#2026")
+        let officialHome = try await official.get("/")
+        #expect(officialHome.status == 200 && !officialHome.html.contains("BRAIN_MFA=optional"), "\(officialHome.status)")
         let firmPortal = PortalClient(base: s.base)
         _ = try await firmPortal.login("firm", "Firm#20262026")
         let firmHome = try await firmPortal.get("/")

@@ -103,7 +103,12 @@ extension Portal {
         var cursor = catalog.region(scope.region)
         while let r = cursor, r.level != .province { chain.insert(r.code, at: 0); cursor = r.parent.flatMap { catalog.region($0) } }
         if p.seesProvince, p.can(.readStatistics) { crumbs.append(["href": "/dashboard?region=\(catalog.province.code)", "label": catalog.province.name]) }
-        for code in chain.dropLast(scope.zone == nil ? 1 : 0) { crumbs.append(["href": "/dashboard?region=\(code)", "label": catalog.region(code)?.name ?? code]) }
+        let readable = p.enterpriseScope(in: catalog)
+        for code in chain.dropLast(scope.zone == nil ? 1 : 0) {
+            // A county official's city is named but not linked: its page would refuse them.
+            let name = catalog.region(code)?.name ?? code
+            if case .regions(let mine) = readable, !mine.contains(code) { crumbs.append(["label": name]) } else { crumbs.append(["href": "/dashboard?region=\(code)", "label": name]) }
+        }
         c["crumbs"] = crumbs
         c["here"] = scope.zone.flatMap { catalog.zone($0)?.shortName } ?? o.scope.regionName
         let labels = o.series.map { $0.period }

@@ -27,7 +27,7 @@ extension Portal {
         if !r.areas.isEmpty {
             page.tables.append(.init(title: "下级地区", headers: [("地区", false), ("应报", true), ("已报", true), ("完整率", true), ("得分", true)],
                                      rows: r.areas.map { a in
-                                         [.init(text: a.name, href: "/data/quality?region=\(a.code)&amp;period=\(period)"), .num(String(a.expected)), .num(String(a.reporting)),
+                                         [.init(text: a.name, href: "/data/quality?region=\(a.code)&period=\(period)"), .num(String(a.expected)), .num(String(a.reporting)),
                                           .num(pct(a.completeness), a.completeness < 0.9 ? "down" : ""), .num(NumberFormat.amount(a.score))]
                                      }))
         }

@@ -131,7 +131,7 @@ enum SVGKit {
     /// The root element with `<title>`, `<desc>` and a white background.
     static func open(id: String, title: String, desc: String, width: Double, height: Double) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 \(n(width)) \(n(height))\""
-            + " width=\"100%\" style=\"display:block\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" font-family=\"\(font)\">"
+            + " class=\"chart\" width=\"100%\" style=\"display:block\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" font-family=\"\(font)\">"
             + "<title id=\"\(id)-t\">\(SVGText.escape(title))</title><desc id=\"\(id)-d\">\(SVGText.escape(desc))</desc>"
             + "<rect width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>"
     }
