@@ -152,7 +152,13 @@ extension WarningDesk {
     /// all, once closed); reasons are listed most severe first.
     func makeCase(_ ws: [WarningRecord], category: WarningCategory, today: String) -> WarningCase {
         func rank(_ l: String) -> Int { WarningLevel(rawValue: l).map { $0 == .red ? 2 : $0 == .orange ? 1 : 0 } ?? 0 }
-        let sorted = ws.sorted { rank($0.level) != rank($1.level) ? rank($0.level) > rank($1.level) : $0.id < $1.id }
+        // Most severe first; within a level the rules before the models (the rule's reason reads plainest), then by id.
+        func order(_ k: String) -> Int { WarningKind.allCases.firstIndex { $0.rawValue == k } ?? WarningKind.allCases.count }
+        let sorted = ws.sorted { a, b in
+            if rank(a.level) != rank(b.level) { return rank(a.level) > rank(b.level) }
+            if order(a.kind) != order(b.kind) { return order(a.kind) < order(b.kind) }
+            return a.id < b.id
+        }
         let live = sorted.filter { $0.state != "resolved" }
         let lead = live.first ?? sorted[0]
         let state = live.isEmpty ? "resolved" : live.allSatisfy { $0.state == "acknowledged" } ? "acknowledged" : "open"

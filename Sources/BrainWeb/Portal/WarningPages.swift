@@ -52,10 +52,11 @@ extension Portal {
     func caseRow(_ c: WarningCase) -> [String: Any] {
         compact(["id": c.leadID, "level": c.level, "levelName": WarningLevel(rawValue: c.level)?.nameZh, "name": c.subjectName,
                  "uscc": c.subjectType == "enterprise" ? c.subject : nil, "county": c.regionName ?? "—", "zone": c.zoneName ?? "—",
-                 "period": c.period, "state": WarningCaseState(rawValue: c.state)?.nameZh ?? c.state, "overdue": c.overdue,
-                 "assignee": [c.assigneeRegionName, c.assigneeUser].compactMap { $0 }.joined(separator: " · "), "due": c.dueDate ?? "",
-                 "reasons": c.reasons.map { r -> [String: Any] in ["level": r.level, "kindName": r.kindName, "text": r.explanation, "done": r.state == "resolved"] },
-                 "lead": c.reasons.first.map { "\($0.kindName)：\($0.explanation)" }])
+                 "period": c.period, "state": Self.caseStateName(c), "overdue": c.overdue,
+                 "assignee": [c.assigneeRegionName, c.assigneeUser].compactMap { $0 }.joined(separator: " · "), "due": c.dueDate,
+                 "reasons": c.reasons.map { r -> [String: Any] in ["level": r.level, "kindName": r.kindName, "text": Self.withoutName(r.explanation, c.subjectName),
+                                                                    "done": r.state == "resolved"] },
+                 "lead": c.reasons.first.map { "\($0.kindName)：\(Self.withoutName($0.explanation, c.subjectName))" }])
     }
 
     /// 风险预警: 优先处置 (the five most urgent unresolved firms), the filters, one row per firm, pages, and the exports.
@@ -80,7 +81,7 @@ extension Portal {
                 rows.append([WarningLevel(rawValue: c.level)?.nameZh ?? c.level, c.subjectName, c.subjectType == "enterprise" ? c.subject : "", c.regionName ?? "",
                              c.zoneName ?? "", c.reasons.map { "\($0.kindName)：\($0.explanation)" }.joined(separator: "；"), c.period,
                              [c.assigneeRegionName, c.assigneeUser].compactMap { $0 }.joined(separator: " "), c.dueDate ?? "", c.overdue ? "是" : "",
-                             WarningCaseState(rawValue: c.state)?.nameZh ?? c.state])
+                             Self.caseStateName(c)])
             }
             return try XLSXDownload.table(rows, numeric: [], xlsx: export == .xlsx, sheet: f.category.nameZh, filename: "warnings")
         }
@@ -160,13 +161,15 @@ extension Portal {
         c["categoryName"] = WarningCategory(rawValue: s.category)?.nameZh ?? s.category
         c["category"] = s.category
         if s.subjectType == "enterprise", p.can(.readEnterprises) { c["profileHref"] = "/enterprises/\(s.subject)"; c["uscc"] = s.subject }
-        c["place"] = [s.regionName, s.zoneName].compactMap { $0 }.joined(separator: " · ")
+        let place = [s.regionName, s.zoneName].compactMap { $0 }.joined(separator: " · ")
+        if !place.isEmpty { c["place"] = place }
         c["period"] = Month(s.period).flatMap { try? ReportingPeriod($0) }?.label ?? s.period
-        c["stateName"] = WarningCaseState(rawValue: s.state)?.nameZh ?? s.state
-        c["assignee"] = [s.assigneeRegionName, s.assigneeUser].compactMap { $0 }.joined(separator: " · ")
-        c["due"] = s.dueDate ?? ""
+        c["stateName"] = Self.caseStateName(s)
+        let assignee = [s.assigneeRegionName, s.assigneeUser].compactMap { $0 }.joined(separator: " · ")
+        if !assignee.isEmpty { c["assignee"] = assignee }
+        if let due = s.dueDate { c["due"] = due }
         c["overdue"] = s.overdue
-        c["outcome"] = s.outcome.flatMap { WarningOutcome(rawValue: $0)?.nameZh } ?? ""
+        if let outcome = s.outcome { c["outcome"] = WarningOutcome(rawValue: outcome)?.nameZh ?? outcome }
         let order = Dictionary(uniqueKeysWithValues: s.reasons.enumerated().map { ($0.element.id, $0.offset) })
         c["reasons"] = detail.warnings.sorted { (order[$0.id] ?? 0) < (order[$1.id] ?? 0) }.map { w -> [String: Any] in
             compact(["level": w.level, "levelName": WarningLevel(rawValue: w.level)?.nameZh, "kindName": WarningKind(rawValue: w.kind)?.nameZh ?? w.kind,
@@ -212,6 +215,17 @@ extension Portal {
             c["chart"] = "<p class=\"muted\">该预警针对地区或产业链，详见预警原因中的指标。</p>"
         }
         return renderer.page("warning", c)
+    }
+
+    /// A reason without the firm's name in front (the row already names the firm).
+    static func withoutName(_ text: String, _ name: String) -> String {
+        text.hasPrefix(name) && text.count > name.count ? String(text.dropFirst(name.count)) : text
+    }
+
+    /// 待处理, 处理中 (acknowledged), 已交办 (assigned, not closed) or 已办结.
+    static func caseStateName(_ c: WarningCase) -> String {
+        if c.state != "resolved", c.assigneeRegion != nil || c.assigneeUser != nil { return "已交办" }
+        return WarningCaseState(rawValue: c.state)?.nameZh ?? c.state
     }
 
     static func plusDays(_ day: String, _ n: Int) -> String {
