@@ -145,6 +145,11 @@ import Testing
         #expect(timeline.contains { $0["note"] as? String == "已通话" && $0["actor"] as? String == "nanchang" })
         let close = try await s.request("POST", "/api/v1/warnings/\(encoded)/close", token: nc, body: try JSONSerialization.data(withJSONObject: ["outcome": "fixed"]))
         #expect(close.status == 400)
+        // Every step and every refusal is in the ledger, with who.
+        let ledger = try await s.services.ledger.entries(actor: "nanchang")
+        #expect(ledger.contains { $0.action.hasPrefix("POST") && $0.target.hasSuffix("/assign") && $0.outcome == "ok" })
+        #expect(ledger.contains { $0.target.hasSuffix("/assign") && $0.outcome == "denied" })
+        #expect(ledger.contains { $0.target.hasSuffix("/notes") && $0.outcome == "ok" })
         await s.stop()
     }
 
