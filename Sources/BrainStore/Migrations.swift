@@ -277,6 +277,22 @@ enum Migrations {
             "DROP TABLE source_values",
             "ALTER TABLE source_values_by_month RENAME TO source_values",
         ]),
+        // Warnings an official works through: who the firm's case is assigned to (a county office and/or a person), by
+        // when, how it was closed, and every step and note of it (warning_actions, one row per action, shown as a timeline).
+        Migration(version: 21, name: "warning assignment, deadline, outcome and timeline", statements: [
+            "ALTER TABLE warnings ADD COLUMN assignee_region TEXT",
+            "ALTER TABLE warnings ADD COLUMN assignee_user TEXT",
+            "ALTER TABLE warnings ADD COLUMN due_date TEXT",
+            "ALTER TABLE warnings ADD COLUMN assigned_by TEXT",
+            "ALTER TABLE warnings ADD COLUMN assigned_at TEXT",
+            "ALTER TABLE warnings ADD COLUMN outcome TEXT",
+            """
+            CREATE TABLE warning_actions (id TEXT PRIMARY KEY, warning_id TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
+              action TEXT NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT, assignee_region TEXT, assignee_user TEXT,
+              due_date TEXT, outcome TEXT)
+            """,
+            "CREATE INDEX warning_actions_case ON warning_actions (subject, period)",
+        ]),
     ]
 }
 

@@ -26,17 +26,30 @@ public struct WarningRecord: Codable, Sendable, Hashable {
     public var resolvedBy: String?
     public var resolvedAt: String?
     public var note: String?
+    /// The county (or city) office the firm's case is assigned to, a GB/T 2260 code.
+    public var assigneeRegion: String?
+    /// The person the case is assigned to (a user name).
+    public var assigneeUser: String?
+    /// The deadline, a Beijing date YYYY-MM-DD.
+    public var dueDate: String?
+    public var assignedBy: String?
+    public var assignedAt: String?
+    /// How the case was closed (办结), a `WarningOutcome` code; nil while open or when the system resolved it.
+    public var outcome: String?
 
     public init(id: String, kind: String, level: String, subjectType: String, subject: String, subjectName: String, region: String?,
                 zone: String?, chain: String?, period: String, rule: String, inputs: [String: Double], threshold: String,
                 explanation: String, state: String = "open", createdAt: String = Timestamp.now(), updatedAt: String = Timestamp.now(),
                 acknowledgedBy: String? = nil, acknowledgedAt: String? = nil, resolvedBy: String? = nil, resolvedAt: String? = nil,
-                note: String? = nil) {
+                note: String? = nil, assigneeRegion: String? = nil, assigneeUser: String? = nil, dueDate: String? = nil,
+                assignedBy: String? = nil, assignedAt: String? = nil, outcome: String? = nil) {
         self.id = id; self.kind = kind; self.level = level; self.subjectType = subjectType; self.subject = subject
         self.subjectName = subjectName; self.region = region; self.zone = zone; self.chain = chain; self.period = period
         self.rule = rule; self.inputs = inputs; self.threshold = threshold; self.explanation = explanation; self.state = state
         self.createdAt = createdAt; self.updatedAt = updatedAt; self.acknowledgedBy = acknowledgedBy
         self.acknowledgedAt = acknowledgedAt; self.resolvedBy = resolvedBy; self.resolvedAt = resolvedAt; self.note = note
+        self.assigneeRegion = assigneeRegion; self.assigneeUser = assigneeUser; self.dueDate = dueDate; self.assignedBy = assignedBy
+        self.assignedAt = assignedAt; self.outcome = outcome
     }
 
     /// Encodes absent values as null so every warning has the same keys.
@@ -51,6 +64,9 @@ public struct WarningRecord: Codable, Sendable, Hashable {
         try c.encode(createdAt, forKey: .createdAt); try c.encode(updatedAt, forKey: .updatedAt)
         try c.encode(acknowledgedBy, forKey: .acknowledgedBy); try c.encode(acknowledgedAt, forKey: .acknowledgedAt)
         try c.encode(resolvedBy, forKey: .resolvedBy); try c.encode(resolvedAt, forKey: .resolvedAt); try c.encode(note, forKey: .note)
+        try c.encode(assigneeRegion, forKey: .assigneeRegion); try c.encode(assigneeUser, forKey: .assigneeUser)
+        try c.encode(dueDate, forKey: .dueDate); try c.encode(assignedBy, forKey: .assignedBy); try c.encode(assignedAt, forKey: .assignedAt)
+        try c.encode(outcome, forKey: .outcome)
     }
 }
 
@@ -62,6 +78,8 @@ public struct WarningQuery: Sendable {
     public var subject: String?
     public var level: String?
     public var kind: String?
+    /// Only these kinds (a list: 经营风险 or 数据核查).
+    public var kinds: [String]?
     public var period: String?
     public var state: String?
     /// Leaves out warnings about single enterprises (for roles that may not read enterprise figures).
@@ -71,11 +89,12 @@ public struct WarningQuery: Sendable {
     public init() {}
 }
 
-private struct WarningRow: Decodable {
+struct WarningRowDecoder: Decodable {
     let id, kind, level, subject_type, subject, subject_name: String
     let region, zone, chain: String?
     let period, rule, inputs, threshold, explanation, state, created_at, updated_at: String
     let acknowledged_by, acknowledged_at, resolved_by, resolved_at, note: String?
+    let assignee_region, assignee_user, due_date, assigned_by, assigned_at, outcome: String?
 
     var record: WarningRecord {
         let values = Store.storedJSON([String: Double].self, inputs, what: "inputs of warning \(id)") ?? [:]
@@ -83,7 +102,8 @@ private struct WarningRow: Decodable {
                              region: region, zone: zone, chain: chain, period: period, rule: rule, inputs: values, threshold: threshold,
                              explanation: explanation, state: state, createdAt: created_at, updatedAt: updated_at,
                              acknowledgedBy: acknowledged_by, acknowledgedAt: acknowledged_at, resolvedBy: resolved_by,
-                             resolvedAt: resolved_at, note: note)
+                             resolvedAt: resolved_at, note: note, assigneeRegion: assignee_region, assigneeUser: assignee_user,
+                             dueDate: due_date, assignedBy: assigned_by, assignedAt: assigned_at, outcome: outcome)
     }
 }
 
@@ -94,16 +114,18 @@ extension Store {
     static let systemNoteSeparator = "；"
 
     /// A note without the system's resolution reason (nil when nothing else was written).
-    static func withoutSystemNote(_ note: String?) -> String? {
+    public static func withoutSystemNote(_ note: String?) -> String? {
         guard var n = note else { return nil }
         if n.hasSuffix(systemNote) { n.removeLast(systemNote.count) }
         if n.hasSuffix(systemNoteSeparator) { n.removeLast(systemNoteSeparator.count) }
         return n.isEmpty ? nil : n
     }
 
-    static let warningColumns = ["id", "kind", "level", "subject_type", "subject", "subject_name", "region", "zone", "chain", "period",
+    /// The columns a scan writes; `warningColumns` adds the workflow's (migration 21).
+    static let warningScanColumns = ["id", "kind", "level", "subject_type", "subject", "subject_name", "region", "zone", "chain", "period",
                                  "rule", "inputs", "threshold", "explanation", "state", "created_at", "updated_at", "acknowledged_by",
                                  "acknowledged_at", "resolved_by", "resolved_at", "note"]
+    static let warningColumns = warningScanColumns + ["assignee_region", "assignee_user", "due_date", "assigned_by", "assigned_at", "outcome"]
 
     /// Stores the warnings of one scan of `period`: new ones open, existing ones keep their state and get the new
     /// figures; earlier open or acknowledged warnings of the period that no longer fire are resolved by `system`.
@@ -111,20 +133,22 @@ extension Store {
     @discardableResult
     public func recordScan(_ warnings: [WarningRecord], period: String) async throws -> (new: Int, updated: Int, resolved: Int) {
         try await transaction { db in
-            let existing = try await db.select().columns("id", "state", "resolved_by", "acknowledged_by", "note").from("warnings")
+            let existing = try await db.select().columns("id", "state", "resolved_by", "acknowledged_by", "note", "subject").from("warnings")
                 .where("period", .equal, period).all()
             var states: [String: String] = [:]
+            var subjects: [String: String] = [:]
             var prior: [String: (resolvedBy: String?, acknowledgedBy: String?, note: String?)] = [:]
             for row in existing {
                 let id = try row.decode(column: "id", as: String.self)
                 states[id] = try row.decode(column: "state", as: String.self)
+                subjects[id] = try row.decode(column: "subject", as: String.self)
                 prior[id] = (try row.decode(column: "resolved_by", as: String?.self), try row.decode(column: "acknowledged_by", as: String?.self),
                              try row.decode(column: "note", as: String?.self))
             }
             let now = Timestamp.now()
             let fresh = warnings.filter { states[$0.id] == nil }
-            for chunk in fresh.chunked(maxBinds: Store.warningColumns.count, dialect: self.kind) {
-                var insert = db.insert(into: "warnings").columns(Store.warningColumns)
+            for chunk in fresh.chunked(maxBinds: Store.warningScanColumns.count, dialect: self.kind) {
+                var insert = db.insert(into: "warnings").columns(Store.warningScanColumns)
                 for w in chunk {
                     let inputs = String(decoding: try JSONEncoder().encode(w.inputs), as: UTF8.self)
                     insert = insert.values([SQLBind(w.id), SQLBind(w.kind), SQLBind(w.level), SQLBind(w.subjectType), SQLBind(w.subject),
@@ -159,6 +183,10 @@ extension Store {
                     .set("note", to: note).set("updated_at", to: now)
                     .where("id", .equal, id).run()
             }
+            // The timeline says the system closed them and why.
+            try await Self.insertActions(db, stale.compactMap { id in subjects[id].map {
+                WarningActionRecord(warningID: id, subject: $0, period: period, action: "system-resolve", actor: Self.systemResolver, at: Timestamp.precise(), note: Self.systemNote)
+            } })
             return (fresh.count, updated, stale.count)
         }
     }
@@ -181,6 +209,7 @@ extension Store {
             if q.aggregatesOnly { b = b.where("subject_type", .notEqual, "enterprise") }
             if let l = q.level { b = b.where("level", .equal, l) }
             if let k = q.kind { b = b.where("kind", .equal, k) }
+            if let ks = q.kinds { b = b.where("kind", .in, ks) }
             if let p = q.period { b = b.where("period", .equal, p) }
             if let s = q.state { b = b.where("state", .equal, s) }
             return b
@@ -189,14 +218,14 @@ extension Store {
             .decode(column: "n", as: Int.self) ?? 0
         let rank = SQLRaw("CASE level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END")
         let rows = try await filtered(sql.select().columns(Store.warningColumns.map { SQLColumn($0) }).from("warnings"))
-            .orderBy("period", .descending).orderBy(rank).orderBy("id").limit(q.limit).offset(q.offset).all(decoding: WarningRow.self)
+            .orderBy("period", .descending).orderBy(rank).orderBy("id").limit(q.limit).offset(q.offset).all(decoding: WarningRowDecoder.self)
         return Page(total: total, limit: q.limit, offset: q.offset, items: rows.map(\.record))
     }
 
     /// One warning by id.
     public func warning(_ id: String) async throws -> WarningRecord? {
         try await sql.select().columns(Store.warningColumns.map { SQLColumn($0) }).from("warnings").where("id", .equal, id)
-            .first(decoding: WarningRow.self)?.record
+            .first(decoding: WarningRowDecoder.self)?.record
     }
 
     /// Moves a warning to `acknowledged` or `resolved`, recording who and when.
@@ -208,6 +237,11 @@ extension Store {
             if state == "resolved" { u = u.set("resolved_by", to: user).set("resolved_at", to: now) }
             if let note { u = u.set("note", to: note) }
             try await u.where("id", .equal, id).run()
+            if let w = try await db.select().columns("subject", "period").from("warnings").where("id", .equal, id).first() {
+                try await Self.insertActions(db, [WarningActionRecord(warningID: id, subject: try w.decode(column: "subject", as: String.self),
+                                                                      period: try w.decode(column: "period", as: String.self),
+                                                                      action: state == "acknowledged" ? "acknowledge" : "resolve", actor: user, note: note)])
+            }
         }
     }
 }

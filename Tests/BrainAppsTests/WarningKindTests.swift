@@ -73,16 +73,36 @@ import Testing
         #expect(level(found, 9, .exitRisk) == nil && level(found, 9, .upgradeCandidate) == nil)
     }
 
-    @Test func aJumpIsAnAnomalyAndAForecastMissAStepIsNeither() async throws {
+    @Test func aJumpGoesToTheDataCheckAndAStepIsNeither() async throws {
         let found = try await scan()
         // Flat history: residuals all 0, so the robust scale is its floor 0.02 and the forecast's σ its floor 0.03.
-        // log(1.2) / 0.02 = 9.1 ≥ 9 (red); log(1.2) / 0.03 = 6.1 ≥ 4.89 (red).
-        #expect(level(found, 8, .anomaly) == .red)
-        #expect(level(found, 8, .forecastMiss) == .red)
-        #expect(found.first { $0.subject == SmallWorld.code(8) && $0.kind == .forecastMiss }?.explanation.contains("高于区间") == true)
+        // log(1.2) / 0.02 = 9.1 ≥ 9 (red): a jump far above the firm's normal is a figure to check (数据核查), not a risk;
+        // output above the forecast raises nothing.
+        #expect(level(found, 8, .outputJump) == .red)
+        #expect(WarningKind.outputJump.category == .dataCheck && WarningKind.missedReport.category == .dataCheck && WarningKind.anomaly.category == .risk)
+        #expect(level(found, 8, .anomaly) == nil && level(found, 8, .forecastMiss) == nil, "an upside surprise is no business risk")
+        let jump = try #require(found.first { $0.subject == SmallWorld.code(8) && $0.kind == .outputJump })
+        #expect(jump.explanation.contains("同比+20.0%") && jump.explanation.contains("计量单位"))
         #expect(level(found, 8, .outputDrop) == nil, "a jump is no drop")
         // log(1.05) / 0.02 = 2.4 < 4 and log(1.05) / 0.03 = 1.6 < 3.29.
-        #expect(level(found, 9, .anomaly) == nil && level(found, 9, .forecastMiss) == nil)
+        #expect(level(found, 9, .anomaly) == nil && level(found, 9, .outputJump) == nil && level(found, 9, .forecastMiss) == nil)
+    }
+
+    /// The model's text gives the same 同比 as the output-drop rule (a / b − 1, not a log change), the normal range in per
+    /// cents, and no statistics words; the z value stays an input for analysts.
+    @Test func theModelsSpeakInTheRulesPercentages() async throws {
+        let found = try await scan()
+        let drop = try #require(found.first { $0.subject == SmallWorld.code(13) && $0.kind == .outputDrop })
+        let anomaly = try #require(found.first { $0.subject == SmallWorld.code(13) && $0.kind == .anomaly })
+        #expect(anomaly.inputs["yoy"] == drop.inputs["yoy"])
+        let pct = String(format: "%.1f%%", -(drop.inputs["yoy"] ?? 0))
+        #expect(drop.explanation.contains("同比下降" + pct) && anomaly.explanation.contains("同比下降" + pct), "\(drop.explanation) / \(anomaly.explanation)")
+        #expect(anomaly.inputs["z"] != nil && anomaly.threshold.contains("常态范围"))
+        for w in found {
+            for word in ["对数", "稳健", "标准差", "σ", "z值", "残差"] {
+                #expect(!w.explanation.contains(word) && !w.threshold.contains(word), "\(w.id): \(word) in \(w.explanation) / \(w.threshold)")
+            }
+        }
     }
 
     @Test func aChainBreaksWhereOneFirmInOrangeOrRedCarriesTheLink() async throws {

@@ -194,6 +194,10 @@ def main():
         d.find_element(By.NAME, "note").send_keys("已电话核实")
         submit_and_wait(d, d.find_element(By.XPATH, "//button[contains(., '确认预警')]"))
         check("已确认" in d.page_source and "browser-nc" in d.page_source, "warning acknowledged, with who")
+        d.find_element(By.ID, "assign-note").send_keys("请县局上门核实")
+        submit_and_wait(d, d.find_element(By.XPATH, "//button[normalize-space()='交办']"))
+        check("办理期限：" in d.page_source and "请县局上门核实" in d.page_source and "已交办" in d.page_source,
+              "warning assigned to the firm's county with a deadline; the note is in its timeline")
         errors = console_errors(d)
         check(not errors, "no console errors for the official: %s" % errors)
         d.get(BASE + "/")

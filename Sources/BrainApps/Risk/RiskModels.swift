@@ -33,6 +33,8 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
     case chainBreak = "chain-break"
     /// 断报: a 规上 firm that reported in the months before but not in this one.
     case missedReport = "missed-report"
+    /// 产值异常跳升: output far above the firm's own normal, more often a unit or typing error than a business event.
+    case outputJump = "output-jump"
 
     public var nameZh: String {
         switch self {
@@ -44,12 +46,22 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
         case .staffDrop: return "从业人员大幅减少"
         case .exitRisk: return "退规风险"
         case .upgradeCandidate: return "小升规潜力"
-        case .anomaly: return "产值统计异常"
-        case .forecastMiss: return "产值偏离预测区间"
+        case .anomaly: return "产值下滑超出常态"
+        case .forecastMiss: return "产值低于预期"
         case .regionLosses: return "区域亏损面偏高"
         case .regionLagging: return "区域增速明显低于全省"
         case .chainBreak: return "产业链断链风险"
         case .missedReport: return "断报"
+        case .outputJump: return "产值异常跳升"
+        }
+    }
+
+    /// 经营风险 or 数据核查: data-quality signals (a missing report, an implausible jump) are checked with the firm's
+    /// statistician, not handled as a business risk.
+    public var category: WarningCategory {
+        switch self {
+        case .missedReport, .outputJump: return .dataCheck
+        default: return .risk
         }
     }
 
@@ -61,6 +73,16 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
         default: return "enterprise"
         }
     }
+}
+
+/// The two lists warnings go to: 经营风险 (a business risk to follow up) and 数据核查 (a figure to check with the firm).
+public enum WarningCategory: String, Codable, Sendable, CaseIterable {
+    case risk
+    case dataCheck = "data-check"
+
+    public var nameZh: String { self == .risk ? "经营风险" : "数据核查" }
+    /// The kinds in this list.
+    public var kinds: [WarningKind] { WarningKind.allCases.filter { $0.category == self } }
 }
 
 /// The thresholds of the rules: yellow, orange and red bounds. Per-chain overrides replace the defaults for firms on

@@ -229,8 +229,8 @@ public struct RiskScanner: Sendable {
     }
 
     /// Seasonal forecast: the same period last year grown by the firm's median 同比 of the previous 12 periods; the
-    /// prediction interval comes from the spread of its log 同比 over the previous 24. Actual output outside the
-    /// interval raises a warning (both directions; a jump may be a reporting error).
+    /// normal range comes from the spread of its log 同比 over the previous 24. Only output below the range is a business
+    /// risk: output above it is good news, or a reporting error, which `anomaly` sends to 数据核查.
     private func forecast(_ i: Int, firm: Enterprise, _ p: ReportingPeriod, residuals logs: [Double],
                           add: (WarningKind, WarningLevel, String, [String: Double], String, String) -> Void) {
         let base = v(.outputValue, i, p.sameLastYear), actual = v(.outputValue, i, p)
@@ -241,17 +241,20 @@ public struct RiskScanner: Sendable {
         let sd = max((logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)).squareRoot(), 0.03)
         let predicted = base * exp(trend)
         let z = (log(actual) - log(predicted)) / sd
-        guard let lv = level(abs(z), thresholds.forecastZ, falling: false) else { return }
+        guard z < 0, let lv = level(abs(z), thresholds.forecastZ, falling: false) else { return }
         let bound = thresholds.forecastZ[lv == .yellow ? 0 : lv == .orange ? 1 : 2]
         let low = predicted * exp(-bound * sd), high = predicted * exp(bound * sd)
+        let short = (1 - actual / predicted) * 100
         add(.forecastMiss, lv, "model:seasonal-forecast",
-            ["actual": actual, "forecast": r1(predicted), "lower": r1(low), "upper": r1(high), "z": r1(z)],
-            "实际值落在预测区间（±\(bound)σ）之外",
-            "\(firm.name)\(p.label)工业总产值\(fmt(actual))万元，按上年同期\(fmt(base))万元与近12个月同比中位数\(String(format: "%.1f", (exp(trend) - 1) * 100))%预测为\(fmt(predicted))万元，预测区间\(fmt(low))–\(fmt(high))万元，实际\(z < 0 ? "低于" : "高于")区间。")
+            ["actual": actual, "forecast": r1(predicted), "lower": r1(low), "upper": r1(high), "z": r1(z), "shortfall": r1(short)],
+            "当月产值低于按上年同期和近12个月增长趋势推算的正常范围下限（\(fmt(low))万元）",
+            "\(firm.name)\(p.label)工业总产值\(fmt(actual))万元。按上年同期\(fmt(base))万元和近12个月同比（中位数\(fmtPct((exp(trend) - 1) * 100, signed: true))）推算，本期应在\(fmt(low))–\(fmt(high))万元之间（预计\(fmt(predicted))万元），实际比预计少\(fmtPct(short))，低于正常范围。")
     }
 
-    /// Robust z-score of the latest seasonal residual (log output against the same month a year earlier) compared
-    /// with the firm's own residuals over the previous 24 months.
+    /// The latest 同比 of output against the firm's own 同比 over the previous 24 months (median and robust spread): a
+    /// fall far outside its normal range is a business risk (`anomaly`); a rise far outside it is sent to 数据核查
+    /// (`outputJump`: a unit or typing error is likelier than real growth). The text gives the same 同比 as the
+    /// output-drop rule (a / b − 1), and the normal range in per cent; the robust z stays an input for analysts.
     private func anomaly(_ i: Int, firm: Enterprise, _ p: ReportingPeriod, residuals: [Double],
                          add: (WarningKind, WarningLevel, String, [String: Double], String, String) -> Void) {
         let a = v(.outputValue, i, p), b = v(.outputValue, i, p.sameLastYear)
@@ -263,9 +266,19 @@ public struct RiskScanner: Sendable {
         let scale = max(1.4826 * mad, 0.02)
         let z = (latest - median) / scale
         guard let lv = level(abs(z), thresholds.anomalyZ, falling: false) else { return }
-        add(.anomaly, lv, "model:robust-z", ["z": r1(z), "residual": r1(latest * 100), "medianResidual": r1(median * 100)],
-            "季节残差稳健z值绝对值 ≥ \(thresholds.anomalyZ[lv == .yellow ? 0 : lv == .orange ? 1 : 2])",
-            "\(firm.name)\(p.label)产值同比对数变化\(String(format: "%.1f", latest * 100))%，偏离其近两年常态（中位数\(String(format: "%.1f", median * 100))%）\(String(format: "%.1f", abs(z)))个稳健标准差，属统计异常\(z < 0 ? "下滑" : "上冲")。")
+        let bound = thresholds.anomalyZ[lv == .yellow ? 0 : lv == .orange ? 1 : 2]
+        let yoy = (exp(latest) - 1) * 100, usual = (exp(median) - 1) * 100
+        let low = (exp(median - bound * scale) - 1) * 100, high = (exp(median + bound * scale) - 1) * 100
+        let inputs = ["z": r1(z), "yoy": r1(yoy), "usualYoy": r1(usual), "normalLow": r1(low), "normalHigh": r1(high),
+                      "logChange": r1(latest * 100), "medianLogChange": r1(median * 100)]
+        let range = "\(fmtPct(low, signed: true))～\(fmtPct(high, signed: true))"
+        if z < 0 {
+            add(.anomaly, lv, "model:robust-z", inputs, "当月产值同比低于本企业近两年常态范围（\(range)）",
+                "\(firm.name)\(p.label)工业总产值\(fmt(a))万元，上年同期\(fmt(b))万元，同比下降\(fmtPct(-yoy))；该企业近两年同比通常在\(range)之间（中位数\(fmtPct(usual, signed: true))），本期下滑远超常态。")
+        } else {
+            add(.outputJump, lv, "model:robust-z", inputs, "当月产值同比高于本企业近两年常态范围（\(range)）",
+                "\(firm.name)\(p.label)工业总产值\(fmt(a))万元，是上年同期\(fmt(b))万元的\(String(format: "%.1f", a / b))倍（同比\(fmtPct(yoy, signed: true))），远超该企业近两年常态（\(range)）。请与企业统计人员核实是否填错计量单位（元、千元、万元）或录入有误。")
+        }
     }
 
     /// Sum of a flow over the `months` calendar months ending at `end` (NaN when none reported).

@@ -14,6 +14,8 @@ public struct WarningFilter: Sendable {
     public var kind: WarningKind?
     public var period: Month?
     public var state: String?
+    /// 经营风险 or 数据核查; nil for both.
+    public var category: WarningCategory?
     public var limit = 50
     public var offset = 0
     public init() {}
@@ -70,6 +72,7 @@ public struct WarningDesk: Sendable {
         }
         query.level = f.level?.rawValue
         query.kind = f.kind?.rawValue
+        query.kinds = f.category.map { $0.kinds.map(\.rawValue) }
         query.period = f.period?.description
         query.limit = f.limit
         query.offset = f.offset

@@ -48,11 +48,7 @@ extension Portal {
         pages.get("/dashboard", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: false) }
         pages.get("/dashboard.csv", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: true) }
         pages.get("/dashboard.xlsx", .permission(.readStatistics)) { request, context in try await self.dashboard(request, context, csv: true, xlsx: true) }
-        pages.get("/warnings", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: false) }
-        pages.get("/warnings.csv", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: true) }
-        pages.get("/warnings.xlsx", .permission(.readStatistics)) { request, context in try await self.warnings(request, context, csv: true, xlsx: true) }
-        pages.get("/warnings/:id", .permission(.readStatistics)) { request, context in try await self.warning(request, context) }
-        pages.post("/warnings/:id/acknowledge", .permission(.handleWarnings)) { request, context in try await self.acknowledge(request, context) }
+        registerWarningPages(pages)
         registerEnterprisePages(pages)
     }
 
@@ -145,108 +141,5 @@ extension Portal {
             }
         }
         return renderer.page("dashboard", c)
-    }
-
-    /// 风险预警: the list with filters and CSV.
-    func warnings(_ request: Request, _ context: BrainContext, csv: Bool, xlsx: Bool = false) async throws -> Response {
-        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色（\(p.role.nameZh)）不能查看风险预警。", status: .forbidden) }
-        let q = request.uri.queryParameters
-        var filter = WarningFilter()
-        let level = q["level"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let state = q["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        if let level, WarningLevel(rawValue: level) == nil { return message(context, "参数有误", "等级须为 yellow、orange 或 red", status: .badRequest) }
-        if let state, !["open", "acknowledged", "resolved"].contains(state) { return message(context, "参数有误", "状态须为 open、acknowledged 或 resolved", status: .badRequest) }
-        filter.level = level.flatMap(WarningLevel.init(rawValue:))
-        filter.state = state
-        filter.limit = csv ? 10_000 : 200
-        let page = try await warningDesk.list(for: p, filter)
-        let states = ["open": "待处理", "acknowledged": "已确认", "resolved": "已解决"]
-        if csv {
-            var rows = [["编号", "等级", "对象", "对象代码", "类型", "说明", "期别", "状态"]]
-            for w in page.items {
-                rows.append([w.id, WarningLevel(rawValue: w.level)?.nameZh ?? w.level, w.subjectName, w.subject, WarningKind(rawValue: w.kind)?.nameZh ?? w.kind,
-                             w.explanation, w.period, states[w.state] ?? w.state])
-            }
-            return try XLSXDownload.table(rows, numeric: [], xlsx: xlsx, sheet: "风险预警", filename: "warnings")
-        }
-        var c = frame(context, title: "风险预警", active: "/warnings")
-        c["scopeName"] = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName } ?? services.catalog.province.name
-        c["total"] = page.total
-        c["filtered"] = level != nil || state != nil
-        c["levels"] = WarningLevel.allCases.reversed().map { ["value": $0.rawValue, "label": $0.nameZh, "selected": $0.rawValue == level] }
-        c["states"] = states.sorted { $0.key > $1.key }.map { ["value": $0.key, "label": $0.value, "selected": $0.key == state] }
-        c["items"] = page.items.map { w -> [String: Any] in
-            ["id": w.id, "level": w.level, "levelName": WarningLevel(rawValue: w.level)?.nameZh ?? w.level, "subjectName": w.subjectName,
-             "kindName": WarningKind(rawValue: w.kind)?.nameZh ?? w.kind, "explanation": w.explanation, "period": w.period, "stateName": states[w.state] ?? w.state]
-        }
-        c["more"] = page.total > page.items.count
-        c["shown"] = page.items.count
-        var csvQuery: [String] = []
-        if let level { csvQuery.append("level=\(level)") }
-        if let state { csvQuery.append("state=\(state)") }
-        c["csvHref"] = "/warnings.csv" + (csvQuery.isEmpty ? "" : "?" + csvQuery.joined(separator: "&"))
-        c["xlsxHref"] = "/warnings.xlsx" + (csvQuery.isEmpty ? "" : "?" + csvQuery.joined(separator: "&"))
-        return renderer.page("warnings", c)
-    }
-
-    /// The warning in the path when it lies in the caller's scope.
-    func scopedWarning(_ context: BrainContext) async throws -> WarningRecord? {
-        guard let p = context.principal, let id = context.parameters.get("id") else { return nil }
-        do { return try await warningDesk.warning(id, for: p) } catch let e as AppError where e.kind == .notFound { return nil }
-    }
-
-    /// A warning's detail: why it fired, with the chart of the series that made it fire, and the acknowledge form.
-    func warning(_ request: Request, _ context: BrainContext) async throws -> Response {
-        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        guard p.can(.readStatistics) else { return message(context, "无权访问", "您的角色不能查看风险预警。", status: .forbidden) }
-        guard let w = try await scopedWarning(context) else { return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound) }
-        var c = frame(context, title: "预警详情", active: "/warnings")
-        let states = ["open": "待处理", "acknowledged": "已确认", "resolved": "已解决"]
-        c["id"] = w.id
-        c["level"] = w.level
-        c["levelName"] = WarningLevel(rawValue: w.level)?.nameZh ?? w.level
-        c["subjectName"] = w.subjectName
-        c["kindName"] = WarningKind(rawValue: w.kind)?.nameZh ?? w.kind
-        c["period"] = w.period
-        c["stateName"] = states[w.state] ?? w.state
-        if let by = w.acknowledgedBy { c["acknowledgedBy"] = by }
-        if let at = w.acknowledgedAt { c["acknowledgedAt"] = at }
-        c["explanation"] = w.explanation
-        c["rule"] = w.rule
-        c["threshold"] = w.threshold
-        c["inputs"] = w.inputs.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": NumberFormat.amount($0.value, decimals: 2)] }
-        c["canAcknowledge"] = w.state == "open" && p.can(.handleWarnings)
-        let cube = services.cubes.cube
-        if w.subjectType == "enterprise", let i = cube.firmIndex[w.subject] {
-            let months = (0..<24).map { cube.lastMonth.adding(months: $0 - 23) }
-            let series: [(Indicator, String)] = [(.outputValue, "工业总产值"), (.electricity, "用电量")]
-            let kindIsPower = w.kind == WarningKind.powerDrop.rawValue
-            let (ind, name) = kindIsPower ? series[1] : series[0]
-            c["chart"] = LineChart(title: "\(w.subjectName) \(name)（近24个月）", unit: ind.unit, labels: months.map(\.description),
-                                   series: [LineSeries(name: name, values: months.map { let v = cube.value(ind, firm: i, month: $0); return v.isNaN ? nil : v })]).svg()
-        } else {
-            c["chart"] = "<p class=\"muted\">该预警针对地区或产业链，详见说明中的指标。</p>"
-        }
-        return renderer.page("warning", c)
-    }
-
-    func acknowledge(_ request: Request, _ context: BrainContext) async throws -> Response {
-        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return csrfRefusal(context) }
-        let id = context.parameters.get("id") ?? ""
-        do {
-            _ = try await warningDesk.handle(id, .acknowledge, note: form["note"], by: p)
-        } catch let e as AppError {
-            switch e.kind {
-            case .notFound: return message(context, "未找到", "没有这条预警，或它不在您的数据范围内。", status: .notFound)
-            case .forbidden: return message(context, "无权操作", "您的角色不能处置预警。", status: .forbidden)
-            case .badParameter: return message(context, "备注过长", "备注最多 \(WarningDesk.maxNote) 字，请精简后重试；预警未作变更。", status: .badRequest)
-            case .conflict: return PortalRenderer.redirect("/warnings/\(id)")
-            case .unavailable: return message(context, "暂不可用", e.message, status: .serviceUnavailable)
-            }
-        }
-        return PortalRenderer.redirect("/warnings/\(id)")
     }
 }

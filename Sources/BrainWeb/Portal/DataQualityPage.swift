@@ -44,7 +44,7 @@ extension Portal {
         page.tables.append(.init(title: "需要核查的企业（\(r.firmsTotal) 家）", headers: [("企业", false), ("问题", false), ("说明", false)],
                                  rows: r.firms.map { f in
                                      [.init(text: f.name, href: "/enterprises/\(f.uscc)"), .init(text: ["missing": "未报送", "late": "迟报", "inconsistent": "数据矛盾"][f.problem] ?? f.problem), .init(text: f.detail)]
-                                 }, note: "应报：近十二个月内报送过的规上企业；已报：报送了产值、营业收入或用电量之一；迟报：该月第一个数值晚于次月 \(QualityDesk.deadlineDay) 日（北京时间）到达。只列出您可以逐家查看的企业，最多 100 家。"))
+                                 }, note: "应报：近十二个月内报送过的规上企业；已报：报送了产值、营业收入或用电量之一；迟报：该月第一个数值晚于次月 \(QualityDesk.deadlineDay) 日（北京时间）到达。只列出您可以逐家查看的企业，最多 100 家。断报和产值异常跳升（疑似单位错误）的预警在「风险预警 · 数据核查」（/warnings?category=data-check）中逐家交办、办结。"))
         return page.respond(self, request, context, title: "数据质量", active: "/data/quality", file: "data-quality")
     }
 }

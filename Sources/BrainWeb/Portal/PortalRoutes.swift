@@ -26,6 +26,8 @@ struct Portal: Sendable {
             out["user"] = compact(["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName, "csrf": csrf.token(session: context.sessionID ?? "")])
             out["csrf"] = csrf.token(session: context.sessionID ?? "")
             out["nav"] = Self.nav(for: p).map { ["href": $0.href, "label": $0.label, "on": $0.href == active] }
+            // The enterprise search in the header, for the roles that look firms up (officials, zone managers, administrators).
+            out["searchBox"] = p.can(.readEnterprises) && p.can(.readIndicators) && p.ownEnterprise == nil
         } else {
             out["nav"] = [["href": "/login", "label": "登录", "on": active == "/login"]]
         }

@@ -15,6 +15,7 @@ extension BrainServer {
             .query("level", "severity", enumValues: WarningLevel.allCases.map(\.rawValue)),
             .query("kind", "warning kind", enumValues: WarningKind.allCases.map(\.rawValue)),
             .query("period", "reporting month YYYY-MM"), .query("state", "lifecycle state", enumValues: ["open", "acknowledged", "resolved"]),
+            .query("category", "risk (经营风险) or data-check (数据核查); both when absent", enumValues: WarningCategory.allCases.map(\.rawValue)),
             .query("limit", "page size 1–500 (default 50)", type: "integer"), .query("offset", "rows to skip", type: "integer"),
         ]
         api.get("/api/v1/warnings", RouteDoc(method: "get", path: "/api/v1/warnings", summary: "Risk warnings inside the caller's scope, most severe first",
@@ -30,6 +31,7 @@ extension BrainServer {
             f.kind = try q.oneOf("kind", WarningKind.self)
             f.period = try q.month("period")
             f.state = q.string("state")
+            f.category = try q.oneOf("category", WarningCategory.self)
             f.limit = try q.int("limit", default: 50, range: 1...500)
             f.offset = try q.int("offset", default: 0, range: 0...10_000_000)
             return try await desk.list(for: try context.caller(), f)
@@ -50,6 +52,7 @@ extension BrainServer {
                 return try await desk.handle(try context.parameters.require("id"), action, note: body.note, by: try context.caller())
             }
         }
+        addWarningCaseRoutes(api)
         api.get("/api/v1/warnings/thresholds", RouteDoc(method: "get", path: "/api/v1/warnings/thresholds", summary: "The warning thresholds in force (yellow, orange, red bounds; per-chain overrides)",
                                                         tag: "warnings", access: .permission(.readStatistics))) { request, context in
             _ = try QueryReader(request, allowed: [])
