@@ -185,6 +185,7 @@ struct Portal: Sendable {
         registerBatchPage(pages)
         registerImportJobPage(pages)
         registerAccountPages(pages)
+        registerAwardPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {
