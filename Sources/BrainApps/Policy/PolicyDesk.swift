@@ -142,6 +142,11 @@ public struct PolicyDesk: Sendable {
         try await store.awardTotals(states: Array(Self.awardedStates).sorted(), scope: p.enterpriseScope(in: catalog))
     }
 
+    /// Awards in the given states per policy inside the caller's scope: count and amount.
+    public func awardTotals(for p: Principal, states: [AwardState]) async throws -> [String: (count: Int, amount: Double)] {
+        try await store.awardTotals(states: states.map(\.rawValue), scope: p.enterpriseScope(in: catalog))
+    }
+
     /// The review of awards (待审核 → 公示 → 已拨付).
     public var awards: AwardDesk { AwardDesk(matcher: desk, store: store, catalog: catalog) }
 

@@ -65,7 +65,7 @@ extension Portal {
         c["items"] = page.items.map { v -> [String: Any] in
             compact(["id": v.award.id, "firm": v.firmName, "uscc": v.award.uscc, "region": v.regionName, "policy": v.policyName,
                      "way": v.autoGrant ? "免申即享" : "申报", "amount": PolicyAward.countable(v.award.amount).map { NumberFormat.amount($0, decimals: 2) } ?? "—",
-                     "state": v.stateName, "publicity": v.award.publicityUntil.map { "至 \($0)" },
+                     "state": v.stateName, "publicity": v.award.state == AwardState.publicized.rawValue ? v.award.publicityUntil.map { "公示至 \($0)" } : nil,
                      "failed": v.failed.isEmpty ? nil : v.failed.joined(separator: "；"), "undecided": v.undecided.isEmpty ? nil : v.undecided.joined(separator: "；"),
                      "updated": PortalTime.beijing(v.award.updatedAt)])
         }

@@ -175,7 +175,7 @@ extension Portal {
         let cube = services.cubes.cube
         let scope = p.enterpriseScope(in: services.catalog)
         let granted = try await services.policyOffice.awardTotals(for: p)
-        let waiting = try await services.store.awardTotals(states: [AwardState.pending.rawValue], scope: scope)
+        let waiting = try await services.policyOffice.awardTotals(for: p, states: [.pending])
         let inScope = (0..<cube.firmCount).map { scope.admits(uscc: cube.firms[$0].uscc, region: cube.firms[$0].region, zone: cube.firms[$0].zone) }
         let selected = request.uri.queryParameters["id"].map(String.init)
         var page = ReportPage(heading: "企业发展政策", sub: "政策条件逐条匹配全部企业；免申即享政策对全部满足且数据完整的企业自动认定，经审核、公示后拨付。")

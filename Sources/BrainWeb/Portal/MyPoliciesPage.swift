@@ -58,7 +58,7 @@ extension Portal {
                 "summary": m.summary.isEmpty ? nil : m.summary,
                 "outcome": outcomeName[m.outcome], "outcomeClass": m.outcome == .eligible ? "up" : m.outcome == .ineligible ? "down" : "",
                 "amount": m.amount.map { NumberFormat.amount($0, decimals: 2) }, "award": award,
-                "canApply": m.canApply, "applyNote": m.canApply ? nil : m.applyNote,
+                "canApply": m.canApply, "applyNote": m.canApply || m.award != nil ? nil : m.applyNote,
                 "criteria": m.criteria.map { r -> [String: Any] in
                     let supplies = (r.missing ?? []).map { Self.supply($0) }
                     var links: [[String: String]] = []

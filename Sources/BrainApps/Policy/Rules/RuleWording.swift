@@ -163,12 +163,31 @@ extension RuleComparison {
             default: return not ? "不位于\(any)" : "位于\(any)"
             }
         case "chains":
+            // Several chains read once: "电子信息、有色金属产业链之一" rather than the suffix on each.
+            if values.count > 1, values.allSatisfy({ $0.hasSuffix("产业链") }) {
+                let bare = values.map { String($0.dropLast(3)) }
+                switch op {
+                case .hasAll: return (not ? "不同时属于" : "同时属于") + RuleWording.join(bare, "和") + "产业链"
+                case .hasAny: return not ? "不属于\(bare.joined(separator: "、"))产业链中任何一条" : "属于\(bare.joined(separator: "、"))产业链之一"
+                default: break
+                }
+            }
             switch op {
             case .hasAll: return not ? "不同时属于\(all)" : "同时属于\(all)"
             case .hasAny where values.count > 1: return not ? "不属于\(values.joined(separator: "、"))中任何一条" : "属于\(values.joined(separator: "、"))之一"
             default: return not ? "不属于\(any)" : "属于\(any)"
             }
         case "links":
+            // Links of one chain name the chain once: 新能源产业链“锂矿采选”、“正极材料”.
+            if values.count > 1, let first = values[0].firstIndex(of: "“"), case let chain = String(values[0][..<first]), !chain.isEmpty,
+               values.allSatisfy({ $0.hasPrefix(chain + "“") }) {
+                let parts = values.map { String($0.dropFirst(chain.count)) }
+                switch op {
+                case .hasAll: return (not ? "未同时处于" : "同时处于") + chain + RuleWording.join(parts, "和") + "环节"
+                case .hasAny: return not ? "不处于\(chain)\(parts.joined(separator: "、"))中任何一个环节" : "处于\(chain)\(parts.joined(separator: "、"))环节之一"
+                default: break
+                }
+            }
             switch op {
             case .hasAll: return not ? "未同时处于\(all)环节" : "同时处于\(all)环节"
             case .hasAny where values.count > 1: return not ? "不处于\(values.joined(separator: "、"))中任何一个环节" : "处于\(values.joined(separator: "、"))环节之一"
