@@ -128,6 +128,15 @@ import Testing
         #expect(PolicyRule.sentence(of: "chains has \"ELEC\"", names: names) == "属于电子信息产业链")
         #expect(PolicyRule.sentence(of: "not a rule", names: names) == nil)
         #expect(RuleWording.amount(12_345, unit: "万元") == "1.2345亿元")
+        // Amount formulas in words.
+        func formula(_ text: String) throws -> String { try AmountFormula.parse(text).sentence() }
+        #expect(try formula("30") == "30万元")
+        #expect(try formula("min(revenue_last_year * 0.002, 100)") == "上年营业收入的0.2%，最高100万元")
+        #expect(try formula("min(employees * 0.1, 100)") == "从业人员每人0.1万元，最高100万元")
+        #expect(try formula("max(investment_smart * 2, 5)") == "智能化改造投资额×2，最低5万元")
+        #expect(try formula("round((revenue_last_year - 100) / 12)") == "（上年营业收入－100）÷12（取整）")
+        #expect(try formula("min(employees, investment_smart, 3)") == "（从业人员、智能化改造投资额、3）中较小者")
+        #expect(try formula("round(-employees + 1, 2)") == "－从业人员＋1（保留2位小数）")
     }
 
     /// The province's own names: regions, chains and links from the catalogue, industries from GB/T 4754.

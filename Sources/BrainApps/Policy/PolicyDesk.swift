@@ -20,6 +20,8 @@ public struct PolicyOverview: Codable, Sendable {
     public let regions: [String]?
     /// The criteria as plain Chinese sentences with names (the region scope included), in the order of `criteria`.
     public var sentences: [String] = []
+    /// The amount formula in Chinese.
+    public var amountRule: String = ""
 }
 
 /// 我的政策: an enterprise's policies in plain Chinese, with what it has received.
@@ -99,6 +101,7 @@ public struct PolicyDesk: Sendable {
                                   status: r.status(in: cube.lastMonth), withdrawnAt: r.withdrawnAt,
                                   documentNo: r.documentNo, regions: r.regions)
             o.sentences = pp.rule.sentences(names)
+            o.amountRule = pp.formula.sentence()
             return o
         }
     }

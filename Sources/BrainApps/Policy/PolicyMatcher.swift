@@ -30,6 +30,8 @@ public struct EnterprisePolicyMatch: Codable, Sendable {
     public var regionNames: [String]? = nil
     /// Why the enterprise cannot apply, in Chinese (nil when it can).
     public var applyNote: String? = nil
+    /// The amount formula in Chinese ("上年营业收入的0.2%，最高100万元").
+    public var amountRule: String? = nil
 }
 
 /// 企业发展政策: keeps the policies, matches them against every enterprise, grants 免申即享 benefits and runs the
@@ -125,6 +127,7 @@ public final class PolicyMatcher: Sendable {
             match.validUntil = p.record.validUntil
             match.regionNames = p.record.regions.map { $0.map { cube.catalog.region($0)?.name ?? $0 } }
             match.applyNote = note
+            match.amountRule = p.formula.sentence()
             return match
         }
     }

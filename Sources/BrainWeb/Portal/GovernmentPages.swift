@@ -207,7 +207,7 @@ extension Portal {
             page.tables.append(.init(title: "\(r.name)：政策要素", headers: [("要素", false), ("内容", false)],
                                      rows: [("发文单位", r.issuer), ("文号", r.documentNo ?? "—"), ("适用地区", regions.isEmpty ? "全省" : regions),
                                             ("有效期", "\(r.validFrom) 至 \(r.validUntil)"),
-                                            ("政策内容", r.summary.isEmpty ? "—" : r.summary), ("金额（万元）", r.formula),
+                                            ("政策内容", r.summary.isEmpty ? "—" : r.summary), ("奖励标准", pp.formula.sentence()),
                                             ("条件", pp.rule.sentences(names).joined(separator: "；"))].map { [.init(text: $0.0), .init(text: $0.1)] }))
             page.tables.append(.init(title: "\(pp.record.name)：符合及缺数据的企业", headers: [("企业", false), ("结果", false), ("金额（万元）", true), ("兑现状态", false), ("缺少的数据", false)],
                                      rows: eligible.prefix(200).map { i in

@@ -49,13 +49,13 @@ extension Portal {
                                                           "note": $0.note ?? ""] }])
             }
             var elements = [m.issuer]
-            if let no = m.documentNo, !no.isEmpty { elements.append(no) }
+            elements.append(m.documentNo.flatMap { $0.isEmpty ? nil : "文号 \($0)" } ?? "文号未登记")
             elements.append("有效期 \(m.validFrom.isEmpty ? "不限" : m.validFrom) 至 \(m.validUntil.isEmpty ? "不限" : m.validUntil)")
             if let r = m.regionNames, !r.isEmpty { elements.append("适用：" + r.joined(separator: "、")) }
             return compact([
                 "id": m.policyId, "name": m.policyName, "category": m.category, "way": m.autoGrant ? "免申即享" : "需申报",
                 "status": m.status == .inForce ? nil : m.status.nameZh, "elements": elements.joined(separator: " · "),
-                "summary": m.summary.isEmpty ? nil : m.summary,
+                "summary": m.summary.isEmpty ? nil : m.summary, "amountRule": m.amountRule,
                 "outcome": outcomeName[m.outcome], "outcomeClass": m.outcome == .eligible ? "up" : m.outcome == .ineligible ? "down" : "",
                 "amount": m.amount.map { NumberFormat.amount($0, decimals: 2) }, "award": award,
                 "canApply": m.canApply, "applyNote": m.canApply || m.award != nil ? nil : m.applyNote,

@@ -245,3 +245,50 @@ extension RuleComparison {
         }
     }
 }
+
+extension AmountFormula {
+    /// The amount formula in Chinese: "上年营业收入的0.2%，最高100万元", "30万元", "从业人员×0.1，最高100万元".
+    public func sentence() -> String {
+        if case .number(let n) = expression { return RuleWording.amount(n, unit: "万元") }
+        return expression.wording(nested: false)
+    }
+}
+
+extension FormulaExpr {
+    /// The expression in words; `nested` wraps sums in （）.
+    func wording(nested: Bool) -> String {
+        switch self {
+        case .number(let n): return RuleFormat.number(n)
+        case .field(let key): return FactCatalog.field(key)?.nameZh ?? key
+        case .negate(let e): return "－" + e.wording(nested: true)
+        case .add(let a, let b): return group("\(a.wording(nested: false))＋\(b.wording(nested: false))", nested)
+        case .subtract(let a, let b): return group("\(a.wording(nested: false))－\(b.wording(nested: true))", nested)
+        case .multiply(let a, .number(let c)), .multiply(.number(let c), let a):
+            // A count times a rate reads per unit ("从业人员每人0.1万元"); an amount times a fraction as a share.
+            if case .field(let key) = a, let f = FactCatalog.field(key), let unit = f.unit, unit != "万元", unit != "%" {
+                return "\(f.nameZh)每\(unit)\(RuleFormat.number(c))万元"
+            }
+            if c > 0 && c < 1 { return "\(a.wording(nested: true))的\(RuleFormat.number(c * 100))%" }
+            return "\(a.wording(nested: true))×\(RuleFormat.number(c))"
+        case .multiply(let a, let b): return "\(a.wording(nested: true))×\(b.wording(nested: true))"
+        case .divide(let a, let b): return "\(a.wording(nested: true))÷\(b.wording(nested: true))"
+        case .min(let parts): return bounded(parts, word: "最高", pick: Swift.min, otherwise: "中较小者")
+        case .max(let parts): return bounded(parts, word: "最低", pick: Swift.max, otherwise: "中较大者")
+        case .round(let e, let digits):
+            if let digits, case .number(let d) = digits, d > 0 { return "\(e.wording(nested: false))（保留\(RuleFormat.number(d))位小数）" }
+            return "\(e.wording(nested: false))（取整）"
+        }
+    }
+
+    private func group(_ text: String, _ nested: Bool) -> String { nested ? "（\(text)）" : text }
+
+    /// `min(x, 100)` reads "x，最高100万元"; other lists "a、b中较小者".
+    private func bounded(_ parts: [FormulaExpr], word: String, pick: (Double, Double) -> Double, otherwise: String) -> String {
+        var numbers: [Double] = [], others: [FormulaExpr] = []
+        for p in parts { if case .number(let n) = p { numbers.append(n) } else { others.append(p) } }
+        if others.count == 1, let bound = numbers.reduce(nil, { (acc: Double?, n) in acc.map { pick($0, n) } ?? n }) {
+            return "\(others[0].wording(nested: false))，\(word)\(RuleWording.amount(bound, unit: "万元"))"
+        }
+        return "（" + parts.map { $0.wording(nested: false) }.joined(separator: "、") + "）" + otherwise
+    }
+}
