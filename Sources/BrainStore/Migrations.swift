@@ -293,6 +293,13 @@ enum Migrations {
             """,
             "CREATE INDEX warning_actions_case ON warning_actions (subject, period)",
         ]),
+        // An award passes 待审核 → 审核通过 → 公示 → 已拨付 (or 驳回): the 公示 dates, and the awards granted or applied for
+        // before review existed wait for review (their history keeps the step they were made in).
+        Migration(version: 22, name: "award review and publicity", statements: [
+            "ALTER TABLE policy_awards ADD COLUMN publicity_from TEXT",
+            "ALTER TABLE policy_awards ADD COLUMN publicity_until TEXT",
+            "UPDATE policy_awards SET state = 'pending' WHERE state IN ('granted', 'applied')",
+        ]),
     ]
 }
 

@@ -61,7 +61,7 @@ public struct PolicyAward: Codable, Sendable, Hashable {
     public var uscc: String
     /// `auto` (免申即享) or `application` (快申快享).
     public var route: String
-    /// granted / applied / approved / rejected / paid.
+    /// pending (待审核) / approved / publicized (公示中) / paid (已拨付) / rejected (驳回); see `AwardState` in BrainApps.
     public var state: String
     public var amount: Double?
     /// The criteria results the award rests on (JSON).
@@ -69,11 +69,16 @@ public struct PolicyAward: Codable, Sendable, Hashable {
     public var history: [Step]
     public var createdAt: String
     public var updatedAt: String
+    /// The 公示 period (Beijing dates, `YYYY-MM-DD`, both inclusive) once the award was published.
+    public var publicityFrom: String? = nil
+    public var publicityUntil: String? = nil
 
     public init(id: String, policyId: String, uscc: String, route: String, state: String, amount: Double?, basis: String,
-                history: [Step], createdAt: String = Timestamp.now(), updatedAt: String = Timestamp.now()) {
+                history: [Step], createdAt: String = Timestamp.now(), updatedAt: String = Timestamp.now(),
+                publicityFrom: String? = nil, publicityUntil: String? = nil) {
         self.id = id; self.policyId = policyId; self.uscc = uscc; self.route = route; self.state = state; self.amount = amount
         self.basis = basis; self.history = history; self.createdAt = createdAt; self.updatedAt = updatedAt
+        self.publicityFrom = publicityFrom; self.publicityUntil = publicityUntil
     }
 }
 
@@ -89,17 +94,19 @@ private struct AwardRow: Decodable {
     let id, policy_id, uscc, route, state: String
     let amount: Double?
     let basis, history, created_at, updated_at: String
+    let publicity_from, publicity_until: String?
     var award: PolicyAward {
         PolicyAward(id: id, policyId: policy_id, uscc: uscc, route: route, state: state, amount: amount, basis: basis,
                     history: Store.storedJSON([PolicyAward.Step].self, history, what: "history of award \(id)") ?? [],
-                    createdAt: created_at, updatedAt: updated_at)
+                    createdAt: created_at, updatedAt: updated_at, publicityFrom: publicity_from, publicityUntil: publicity_until)
     }
 }
 
 extension Store {
     static let policyColumns = ["id", "name", "issuer", "category", "summary", "rule", "formula", "auto_grant", "valid_from", "valid_until", "created_by", "created_at",
                                 "withdrawn_at", "withdrawn_by", "document_no", "regions"]
-    static let awardColumns = ["id", "policy_id", "uscc", "route", "state", "amount", "basis", "history", "created_at", "updated_at"]
+    static let awardColumns = ["id", "policy_id", "uscc", "route", "state", "amount", "basis", "history", "created_at", "updated_at",
+                               "publicity_from", "publicity_until"]
 
     /// Inserts or replaces policies by id.
     public func upsertPolicies(_ policies: [PolicyRecord]) async throws {
@@ -261,6 +268,28 @@ extension Store {
         return try await q.orderBy("created_at").orderBy("id").all(decoding: AwardRow.self).map(\.award)
     }
 
+    /// Awards of enterprises inside `scope` (joined to the registry; an award of an enterprise no longer registered is left
+    /// out unless the scope is everything), optionally of one policy and in some states, oldest first.
+    public func awards(scope: ScopeRestriction, policy: String? = nil, states: [String]? = nil) async throws -> [PolicyAward] {
+        var q = sql.select().columns(Store.awardColumns.map { SQLColumn($0, table: "a") }).from(SQLAlias(SQLIdentifier("policy_awards"), as: SQLIdentifier("a")))
+        switch scope {
+        case .all: break
+        case .nothing: return []
+        default:
+            q = q.join(SQLAlias(SQLIdentifier("enterprises"), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
+                       on: SQLColumn("uscc", table: "e"), .equal, SQLColumn("uscc", table: "a"))
+            switch scope {
+            case .regions(let set): q = q.where(SQLColumn("region", table: "e"), .in, SQLBind.group(Array(set).sorted()))
+            case .zone(let z): q = q.where(SQLColumn("zone", table: "e"), .equal, SQLBind(z))
+            case .enterprise(let u): q = q.where(SQLColumn("uscc", table: "a"), .equal, SQLBind(u))
+            default: break
+            }
+        }
+        if let policy { q = q.where(SQLColumn("policy_id", table: "a"), .equal, SQLBind(policy)) }
+        if let states { q = q.where(SQLColumn("state", table: "a"), .in, SQLBind.group(states)) }
+        return try await q.orderBy(SQLColumn("created_at", table: "a")).orderBy(SQLColumn("id", table: "a")).all(decoding: AwardRow.self).map(\.award)
+    }
+
     public func award(_ id: String) async throws -> PolicyAward? {
         try await sql.select().columns(Store.awardColumns.map { SQLColumn($0) }).from("policy_awards").where("id", .equal, id)
             .first(decoding: AwardRow.self)?.award
@@ -275,7 +304,8 @@ extension Store {
                 for a in chunk {
                     let history = String(decoding: try JSONEncoder().encode(a.history), as: UTF8.self)
                     insert = insert.values(SQLBind(a.id), SQLBind(a.policyId), SQLBind(a.uscc), SQLBind(a.route), SQLBind(a.state),
-                                           SQLBind(a.amount), SQLBind(a.basis), SQLBind(history), SQLBind(a.createdAt), SQLBind(a.updatedAt))
+                                           SQLBind(a.amount), SQLBind(a.basis), SQLBind(history), SQLBind(a.createdAt), SQLBind(a.updatedAt),
+                                           SQLBind(a.publicityFrom), SQLBind(a.publicityUntil))
                 }
                 try await insert.onConflict(with: ["id"]) { c in
                     var c = c

@@ -19,7 +19,7 @@ import Testing
         let reward = try #require(mine.first { $0.policyId == "HNTE-REWARD" })
         #expect(reward.outcome == .eligible)
         #expect(reward.award?.route == "auto")
-        #expect(reward.award?.state == "granted")
+        #expect(reward.award?.state == "pending", "免申即享 waits for review, 公示 and payment")
         #expect(reward.amount == 20)
         #expect(!reward.canApply)
         // Running again grants nothing twice.
@@ -55,16 +55,20 @@ import Testing
         #expect(m.criteria.count == 1)
         #expect(m.criteria[0].state == .unmet)
         #expect(m.criteria[0].reason.contains("资质"))
-        #expect(m.canApply)
-        let award = try await desk.apply(policy: "HNTE-REWARD", uscc: plain, by: "firm-user", note: "证书办理中", cube: f.cube)
-        #expect(award.state == "applied")
+        #expect(!m.canApply && m.applyNote?.contains("免申即享") == true, "no application for 免申即享")
         await #expect(throws: PolicyProblem.self) { try await desk.apply(policy: "HNTE-REWARD", uscc: plain, by: "firm-user", note: nil, cube: f.cube) }
-        let approved = try await desk.advance(award: award.id, to: "approved", by: "official", note: "材料齐全", amount: 20)
-        #expect(approved.history.map(\.state) == ["applied", "approved"])
-        await #expect(throws: PolicyProblem.self) { try await desk.advance(award: award.id, to: "approved", by: "official", note: nil, amount: nil) }
-        let paid = try await desk.advance(award: award.id, to: "paid", by: "finance", note: nil, amount: nil)
-        #expect(paid.state == "paid")
-        #expect(paid.history.last?.by == "finance")
+        // A policy by application takes one, met or not; the official sees its basis.
+        let smart = try #require(try await desk.matches(for: plain, cube: f.cube).first { $0.policyId == "SMART-SUBSIDY" })
+        #expect(smart.canApply && smart.applyNote == nil)
+        let award = try await desk.apply(policy: "SMART-SUBSIDY", uscc: plain, by: "firm-user", note: "设备已投用", cube: f.cube)
+        #expect(award.state == "pending" && award.route == "application")
+        await #expect(throws: PolicyProblem.self) { try await desk.apply(policy: "SMART-SUBSIDY", uscc: plain, by: "firm-user", note: nil, cube: f.cube) }
+        // Rejected, it may be applied for again: the same award reopens with its history.
+        let rejected = try AwardFlow.step(award, .reject, by: "official", note: "投资额不足")
+        try await f.store.saveAwards([rejected])
+        #expect(try await desk.matches(for: plain, cube: f.cube).first { $0.policyId == "SMART-SUBSIDY" }?.canApply == true)
+        let again = try await desk.apply(policy: "SMART-SUBSIDY", uscc: plain, by: "firm-user", note: "补充材料", cube: f.cube)
+        #expect(again.id == award.id && again.history.map(\.state) == ["pending", "rejected", "pending"])
     }
 
     @Test func missingDataReadsUnknown() async throws {

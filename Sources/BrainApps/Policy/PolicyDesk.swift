@@ -18,6 +18,24 @@ public struct PolicyOverview: Codable, Sendable {
     /// 文号 and the region scope (GB/T 2260 codes; absent for the whole province), as the policy table gives them.
     public let documentNo: String?
     public let regions: [String]?
+    /// The criteria as plain Chinese sentences with names (the region scope included), in the order of `criteria`.
+    public var sentences: [String] = []
+    /// The amount formula in Chinese.
+    public var amountRule: String = ""
+}
+
+/// 我的政策: an enterprise's policies in plain Chinese, with what it has received.
+public struct EnterprisePolicies: Codable, Sendable {
+    public let uscc, name: String
+    /// Sum of its paid (已拨付) awards, 万元, and how many.
+    public let received: Double
+    public let receivedCount: Int
+    /// Awards under review, approved or in 公示.
+    public let underWay: Int
+    /// Policies it may apply for now.
+    public let canApply: Int
+    /// Awarded first, then eligible, undecided, ineligible; policies out of force without an award last.
+    public let items: [EnterprisePolicyMatch]
 }
 
 /// One firm's reading of one policy.
@@ -64,23 +82,27 @@ public struct PolicyDesk: Sendable {
         func inside(_ uscc: String, _ s: ScopeRestriction) -> Bool {
             cube.firmIndex[uscc].map { let e = cube.firms[$0]; return s.admits(uscc: e.uscc, region: e.region, zone: e.zone) } == true
         }
+        let names = FactNames.standard(catalog: catalog)
         return m.policies.enumerated().map { k, pp in
             var counts = [MatchOutcome: Int]()
             for i in 0..<min(cube.firmCount, m.outcomes[k].count) {
                 let e = cube.firms[i]
                 if scope.admits(uscc: e.uscc, region: e.region, zone: e.zone) { counts[m.outcomes[k][i], default: 0] += 1 }
             }
-            let mine = awards.filter { $0.policyId == pp.record.id && $0.state != "rejected" && $0.state != "applied" && inside($0.uscc, scope) }
+            let mine = awards.filter { $0.policyId == pp.record.id && Self.awardedStates.contains($0.state) && inside($0.uscc, scope) }
             var hidden = DisclosureRule.Hidden()
             for a in mine where !inside(a.uscc, readable) { hidden.add(PolicyAward.countable(a.amount) ?? 0) }
             let total = (mine.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100
             let r = pp.record
-            return PolicyOverview(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
+            var o = PolicyOverview(id: r.id, name: r.name, issuer: r.issuer, category: r.category, summary: r.summary, rule: r.rule, formula: r.formula,
                                   validFrom: r.validFrom, validUntil: r.validUntil, autoGrant: r.autoGrant, criteria: pp.rule.criteria,
                                   eligible: counts[.eligible] ?? 0, incomplete: counts[.incomplete] ?? 0, ineligible: counts[.ineligible] ?? 0,
                                   awarded: mine.count, awardedAmount: DisclosureRule().suppression(hidden) == nil ? total : nil,
                                   status: r.status(in: cube.lastMonth), withdrawnAt: r.withdrawnAt,
                                   documentNo: r.documentNo, regions: r.regions)
+            o.sentences = pp.rule.sentences(names)
+            o.amountRule = pp.formula.sentence()
+            return o
         }
     }
 
@@ -96,6 +118,7 @@ public struct PolicyDesk: Sendable {
         }
         let scope = p.indicatorScope(in: catalog)
         let awards = try await awardsByFirm(policy: id)
+        let names = FactNames.standard(catalog: catalog)
         func rank(_ i: Int) -> (Int, Double) { (m.outcomes[k][i] == .eligible ? 0 : m.outcomes[k][i] == .incomplete ? 1 : 2, -cube.firms[i].revenue) }
         let rows = (0..<min(cube.firmCount, m.outcomes[k].count)).filter { i in
             let e = cube.firms[i]
@@ -104,7 +127,7 @@ public struct PolicyDesk: Sendable {
         let page = rows.dropFirst(offset).prefix(limit).map { i -> PolicyMatchRow in
             let e = cube.firms[i]
             return PolicyMatchRow(uscc: e.uscc, name: e.name, region: e.region, outcome: m.outcomes[k][i], amount: m.amounts[k][i].isNaN ? nil : m.amounts[k][i],
-                                  criteria: m.policies[k].rule.evaluate(m.facts[i]), award: awards[e.uscc])
+                                  criteria: m.policies[k].rule.evaluate(m.facts[i], names: names), award: awards[e.uscc])
         }
         return Page(total: rows.count, limit: limit, offset: offset, items: Array(page))
     }
@@ -114,29 +137,37 @@ public struct PolicyDesk: Sendable {
         Dictionary(try await store.awards(policy: id).map { ($0.uscc, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Granted, approved and paid awards per policy inside the caller's scope: count and amount.
+    /// The states of an award decided in the firm's favour: approved, in 公示, or paid.
+    public static let awardedStates: Set<String> = [AwardState.approved.rawValue, AwardState.publicized.rawValue, AwardState.paid.rawValue]
+
+    /// Approved, published and paid awards per policy inside the caller's scope: count and amount.
     public func awardTotals(for p: Principal) async throws -> [String: (count: Int, amount: Double)] {
-        try await store.awardTotals(states: ["granted", "approved", "paid"], scope: p.enterpriseScope(in: catalog))
+        try await store.awardTotals(states: Array(Self.awardedStates).sorted(), scope: p.enterpriseScope(in: catalog))
     }
 
-    /// Approves, rejects or pays an award of a firm inside the caller's scope (`awards:review`); an amount must lie in the
-    /// award range; the state must allow the step.
-    public func advance(award id: String, to state: String, note: String?, amount: Double?, by p: Principal, cube: IndicatorCube) async throws -> PolicyAward {
-        try p.require(.reviewAwards)
-        guard let existing = try await store.award(id) else { throw AppError.notFound("no award \(id)") }
-        if let i = cube.firmIndex[existing.uscc] {
-            let e = cube.firms[i]
-            guard p.enterpriseScope(in: catalog).admits(uscc: e.uscc, region: e.region, zone: e.zone) else {
-                throw AppError.forbidden("award \(id) is for an enterprise outside your data scope")
-            }
+    /// Awards in the given states per policy inside the caller's scope: count and amount.
+    public func awardTotals(for p: Principal, states: [AwardState]) async throws -> [String: (count: Int, amount: Double)] {
+        try await store.awardTotals(states: states.map(\.rawValue), scope: p.enterpriseScope(in: catalog))
+    }
+
+    /// The review of awards (待审核 → 公示 → 已拨付).
+    public var awards: AwardDesk { AwardDesk(matcher: desk, store: store, catalog: catalog) }
+
+    /// 我的政策 for one enterprise: every policy read in plain Chinese, and the total received (sum of 已拨付).
+    public func enterprisePolicies(_ uscc: String, cube: IndicatorCube) async throws -> EnterprisePolicies {
+        guard desk.matches != nil else { throw AppError.unavailable("not_ready", "policy matching has not run yet") }
+        let items = try await desk.matches(for: uscc, cube: cube)
+        let paid = items.compactMap(\.award).filter { $0.state == AwardState.paid.rawValue }
+        let open = items.compactMap(\.award).filter { [AwardState.pending, .approved, .publicized].map(\.rawValue).contains(AwardState(stored: $0.state)?.rawValue ?? "") }
+        func rank(_ m: EnterprisePolicyMatch) -> Int {
+            if m.status != .inForce && m.award == nil { return 5 }
+            if m.award != nil { return 0 }
+            switch m.outcome { case .eligible: return 1; case .incomplete: return 2; case .ineligible: return 3 }
         }
-        do {
-            return try await desk.advance(award: id, to: state, by: p.username, note: note, amount: amount)
-        } catch let e as PolicyProblem where e.field == "amount" {
-            throw AppError.bad("amount", e.description)
-        } catch let e as PolicyProblem {
-            throw AppError.conflict("wrong_state", e.description)
-        }
+        let sorted = items.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        return EnterprisePolicies(uscc: uscc, name: cube.firmIndex[uscc].map { cube.firms[$0].name } ?? uscc,
+                                  received: (paid.reduce(0) { $0 + (PolicyAward.countable($1.amount) ?? 0) } * 100).rounded() / 100,
+                                  receivedCount: paid.count, underWay: open.count, canApply: items.filter(\.canApply).count, items: sorted)
     }
 
     /// Saves a policy (`rules:configure`) after trying its amount formula on every enterprise, matches it at once and grants

@@ -66,40 +66,4 @@ extension Portal {
         c["body"] = body
         return renderer.page("enterprise", c)
     }
-
-    /// 我的政策: every policy read for the caller's enterprise, each criterion met, unmet or unknown, with apply buttons.
-    func myPolicies(_ request: Request, _ context: BrainContext) async throws -> Response {
-        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        guard let uscc = p.ownEnterprise else { return message(context, "仅限企业用户", "“我的政策”面向企业用户。", status: .forbidden) }
-        let items = try await services.policies.matches(for: uscc, cube: services.cubes.cube)
-        var c = frame(context, title: "我的政策", active: "/my/policies")
-        let outcomeName = ["eligible": "符合", "incomplete": "缺少数据", "ineligible": "不符合"]
-        let stateName = ["met": "满足", "unmet": "不满足", "unknown": "缺数据"]
-        let awardName = ["granted": "已兑现（免申即享）", "applied": "已申报，待审核", "approved": "已批准", "rejected": "未通过", "paid": "已拨付"]
-        c["company"] = services.cubes.cube.firmIndex[uscc].map { services.cubes.cube.firms[$0].name } ?? uscc
-        c["policies"] = items.map { m -> [String: Any] in
-            compact(["id": m.policyId, "name": m.policyName, "category": m.category, "auto": m.autoGrant, "outcome": outcomeName[m.outcome.rawValue] ?? m.outcome.rawValue,
-             "outcomeClass": m.outcome == .eligible ? "up" : m.outcome == .ineligible ? "down" : "", "amount": m.amount.map { NumberFormat.amount($0, decimals: 2) },
-             "award": m.award.map { awardName[$0.state] ?? $0.state }, "canApply": m.canApply,
-             "criteria": m.criteria.map { ["criterion": $0.criterion, "state": stateName[$0.state.rawValue] ?? $0.state.rawValue, "stateClass": $0.state == .met ? "up" : $0.state == .unmet ? "down" : "", "reason": $0.reason] }])
-        }
-        c["csrf"] = csrf.token(session: context.sessionID ?? "")
-        if let applied = request.uri.queryParameters["applied"] { c["notice"] = "已提交“\(applied)”的申报，等待审核。" }
-        return renderer.page("policies", c)
-    }
-
-    func apply(_ request: Request, _ context: BrainContext) async throws -> Response {
-        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        let form = try await FormBody.parse(request)
-        guard checkCSRF(form, context) else { return csrfRefusal(context) }
-        guard p.can(.applyPolicies), let uscc = p.scope, let id = context.parameters.get("id") else { return message(context, "无权操作", "只有企业用户可以申报。", status: .forbidden) }
-        do {
-            _ = try await services.policies.apply(policy: id, uscc: uscc, by: p.username, note: form["note"], cube: services.cubes.cube)
-        } catch let e as PolicyProblem {
-            return message(context, "无法申报", e.description, status: .conflict)
-        }
-        try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /my/policies/{id}/apply", target: "policy:\(id)", source: request.clientAddress(context),
-                                                    detail: BrainServer.auditDetail(["uscc": uscc, "via": "portal"])))
-        return PortalRenderer.redirect("/my/policies?applied=\(id)")
-    }
 }

@@ -175,10 +175,15 @@ extension Portal {
         let cube = services.cubes.cube
         let scope = p.enterpriseScope(in: services.catalog)
         let granted = try await services.policyOffice.awardTotals(for: p)
+        let waiting = try await services.policyOffice.awardTotals(for: p, states: [.pending])
         let inScope = (0..<cube.firmCount).map { scope.admits(uscc: cube.firms[$0].uscc, region: cube.firms[$0].region, zone: cube.firms[$0].zone) }
         let selected = request.uri.queryParameters["id"].map(String.init)
-        var page = ReportPage(heading: "企业发展政策", sub: "政策条件逐条匹配全部企业；免申即享政策对全部满足且数据完整的企业自动兑现。")
-        page.tables.append(.init(title: "政策与兑现", headers: [("政策", false), ("类别", false), ("方式", false), ("状态", false), ("符合", true), ("缺数据", true), ("不符合", true), ("已兑现/批准", true), ("金额（万元）", true)],
+        var page = ReportPage(heading: "企业发展政策", sub: "政策条件逐条匹配全部企业；免申即享政策对全部满足且数据完整的企业自动认定，经审核、公示后拨付。")
+        if p.can(.reviewAwards) {
+            page.html = "<p><a href=\"/policies/awards\">政策兑现审核</a>：审核、公示、拨付，查看全部申报（含不满足条件的）。</p>"
+        }
+        let names = FactNames.standard(catalog: services.catalog, industries: services.industries)
+        page.tables.append(.init(title: "政策与兑现", headers: [("政策", false), ("类别", false), ("方式", false), ("状态", false), ("符合", true), ("缺数据", true), ("不符合", true), ("待审核", true), ("已批准/公示/拨付", true), ("金额（万元）", true)],
                                  rows: m.policies.enumerated().map { k, pp in
                                      var counts = [MatchOutcome: Int]()
                                      for i in 0..<min(cube.firmCount, m.outcomes[k].count) where inScope[i] { counts[m.outcomes[k][i], default: 0] += 1 }
@@ -187,7 +192,7 @@ extension Portal {
                                              .init(text: "\(pp.record.status(in: cube.lastMonth).nameZh)（\(pp.record.validFrom) 至 \(pp.record.validUntil)）",
                                                    cls: pp.record.status(in: cube.lastMonth) == .inForce ? "" : "down"),
                                              .num(String(counts[.eligible] ?? 0)), .num(String(counts[.incomplete] ?? 0)), .num(String(counts[.ineligible] ?? 0)),
-                                             .num(String(mine.count)), .num(p.can(.readIndicators) || mine.count >= 3 ? NumberFormat.amount(mine.amount, decimals: 2) : "—")]
+                                             .num(String(waiting[pp.record.id]?.count ?? 0)), .num(String(mine.count)), .num(p.can(.readIndicators) || mine.count >= 3 ? NumberFormat.amount(mine.amount, decimals: 2) : "—")]
                                  }))
         if let id = selected, let k = m.policies.firstIndex(where: { $0.record.id == id }) {
             let pp = m.policies[k]
@@ -201,16 +206,17 @@ extension Portal {
             let regions = (r.regions ?? []).map { services.catalog.region($0)?.name ?? $0 }.joined(separator: "、")
             page.tables.append(.init(title: "\(r.name)：政策要素", headers: [("要素", false), ("内容", false)],
                                      rows: [("发文单位", r.issuer), ("文号", r.documentNo ?? "—"), ("适用地区", regions.isEmpty ? "全省" : regions),
-                                            ("政策内容", r.summary.isEmpty ? "—" : r.summary), ("金额（万元）", r.formula),
-                                            ("条件", pp.rule.criteria.joined(separator: "；"))].map { [.init(text: $0.0), .init(text: $0.1)] }))
-            let stateName = ["granted": "已兑现", "applied": "已申报", "approved": "已批准", "rejected": "未通过", "paid": "已拨付"]
+                                            ("有效期", "\(r.validFrom) 至 \(r.validUntil)"),
+                                            ("政策内容", r.summary.isEmpty ? "—" : r.summary), ("奖励标准", pp.formula.sentence()),
+                                            ("条件", pp.rule.sentences(names).joined(separator: "；"))].map { [.init(text: $0.0), .init(text: $0.1)] }))
             page.tables.append(.init(title: "\(pp.record.name)：符合及缺数据的企业", headers: [("企业", false), ("结果", false), ("金额（万元）", true), ("兑现状态", false), ("缺少的数据", false)],
                                      rows: eligible.prefix(200).map { i in
                                          let e = cube.firms[i]
-                                         let unknown = pp.rule.evaluate(m.facts[i]).filter { $0.state == .unknown }.map(\.reason).joined(separator: "；")
+                                         let unknown = pp.rule.evaluate(m.facts[i], names: names).filter { $0.state == .unknown }.map(\.reason).joined(separator: "；")
                                          return [.init(text: e.name, href: "/enterprises/\(e.uscc)"), .init(text: m.outcomes[k][i] == .eligible ? "符合" : "缺数据"),
                                                  .num(m.amounts[k][i].isNaN ? "—" : NumberFormat.amount(m.amounts[k][i], decimals: 2)),
-                                                 .init(text: byFirm[e.uscc].map { stateName[$0.state] ?? $0.state } ?? "—"), .init(text: unknown)]
+                                                 .init(text: byFirm[e.uscc].map { (AwardState(stored: $0.state)?.nameZh ?? $0.state) } ?? "—",
+                                                       href: byFirm[e.uscc].flatMap { p.can(.reviewAwards) ? "/policies/awards/\($0.id)" : nil }), .init(text: unknown)]
                                      }, note: eligible.count > 200 ? "共 \(eligible.count) 家，显示前 200 家；导出 CSV 同样为前 200 家。" : nil))
         }
         return page.respond(self, request, context, title: "企业发展政策", active: "/policies", file: "policies")

@@ -187,6 +187,7 @@ struct Portal: Sendable {
         registerBatchPage(pages)
         registerImportJobPage(pages)
         registerAccountPages(pages)
+        registerAwardPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -47,17 +47,7 @@ extension BrainServer {
                 throw e.description.hasPrefix("no policy") ? APIError.notFound(e.description) : APIError(.conflict, code: "cannot_apply", message: e.description)
             }
         }
-        for action in ["approve", "reject", "pay"] {
-            let state = action == "approve" ? "approved" : action == "reject" ? "rejected" : "paid"
-            api.post("/api/v1/awards/:id/\(action)", RouteDoc(method: "post", path: "/api/v1/awards/:id/\(action)",
-                                                             summary: "\(action.capitalized) a policy award (who and when are recorded)", tag: "policies",
-                                                             params: [.path("id", "award id")], requestBody: .json(AwardActionBody.self), access: .permission(.reviewAwards), errors: [400, 401, 403, 404, 409])) { request, context in
-                let buffer = try await request.body.collect(upTo: 64 * 1024)
-                let body = buffer.readableBytes == 0 ? AwardActionBody(note: nil, amount: nil) : try BodyDecoder.decode(AwardActionBody.self, from: Data(buffer: buffer))
-                return try await services.policyOffice.advance(award: try context.parameters.require("id"), to: state, note: body.note,
-                                                                                     amount: body.amount, by: try context.caller(), cube: services.cubes.cube)
-            }
-        }
+        addAwardRoutes(api)
     }
 
     /// The credit code in the path, when the enterprise exists and the caller may read its data.

@@ -28,10 +28,20 @@ struct NoteBody: Codable, Sendable {
     let note: String?
 }
 
-/// A reviewer's step on an award: a note and, when paying, the amount in 万元.
+/// A reviewer's step on an award: a note (the reason, required to reject), the amount in 万元 (approving only) and the
+/// 公示 working days (publishing only, default 5).
 struct AwardActionBody: Codable, Sendable {
     let note: String?
     let amount: Double?
+    var days: Int? = nil
+}
+
+/// One step on several awards.
+struct AwardBatchBody: Codable, Sendable {
+    let action: String
+    let ids: [String]
+    let note: String?
+    let days: Int?
 }
 
 /// `POST /api/v1/auth/login`.

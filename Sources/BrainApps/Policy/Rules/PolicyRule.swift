@@ -8,13 +8,23 @@ public struct CriterionResult: Codable, Sendable, Equatable {
     /// The criterion's source text, trimmed (lines of a multi-line criterion joined by a space, comments dropped).
     public let criterion: String
     public let state: CriterionState
-    /// Why, in Chinese, e.g. "上年营业收入 1850 万元，要求 ≥ 2000 万元" or "缺少数据：研发费用占比".
+    /// Why, in Chinese, e.g. "上年营业收入 1850万元，要求 ≥ 2000万元" or "缺少数据：研发费用占比".
     public let reason: String
+    /// The criterion as a plain Chinese sentence with names ("上年营业收入不低于2000万元", "位于宜春市"); absent in
+    /// results stored before the wording existed.
+    public var sentence: String? = nil
+    /// The enterprise's own values of the facts the criterion reads, by name ("上年营业收入 1850万元").
+    public var value: String? = nil
+    /// The keys of the facts the criterion needs that the enterprise lacks (empty unless the state is unknown).
+    public var missing: [String]? = nil
 
-    public init(criterion: String, state: CriterionState, reason: String) {
+    public init(criterion: String, state: CriterionState, reason: String, sentence: String? = nil, value: String? = nil, missing: [String]? = nil) {
         self.criterion = criterion
         self.state = state
         self.reason = reason
+        self.sentence = sentence
+        self.value = value
+        self.missing = missing
     }
 }
 
@@ -55,11 +65,13 @@ public struct PolicyRule: Sendable {
         return PolicyRule(source: source, criteria: parsed.map(\.text), expressions: parsed.map(\.expression))
     }
 
-    /// Reads every criterion for one enterprise, in order, with its state and Chinese reason.
-    public func evaluate(_ facts: Facts) -> [CriterionResult] {
+    /// Reads every criterion for one enterprise, in order, with its state, Chinese reason, sentence and the firm's values
+    /// (codes named through `names`).
+    public func evaluate(_ facts: Facts, names: FactNames = .codes) -> [CriterionResult] {
         zip(criteria, expressions).map { text, expression in
             let state = expression.state(facts)
-            return CriterionResult(criterion: text, state: state, reason: expression.reason(facts, state))
+            return CriterionResult(criterion: text, state: state, reason: expression.reason(facts, state, names), sentence: expression.sentence(names, nested: false),
+                                   value: expression.values(facts, names), missing: state == .unknown ? expression.missing(facts) : [])
         }
     }
 

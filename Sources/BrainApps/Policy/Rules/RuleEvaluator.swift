@@ -30,12 +30,12 @@ extension RuleExpr {
     /// The reason for `state`: a comparison's own sentence, or the deciding parts' reasons joined by "；" — the unmet
     /// parts of an unmet `and`, the unknown parts of an unknown `and`, the met parts of a met `or`, and every part of an
     /// `or` that is not met (or an `and` that is met).
-    func reason(_ facts: Facts, _ state: CriterionState) -> String {
+    func reason(_ facts: Facts, _ state: CriterionState, _ names: FactNames = .codes) -> String {
         let parts: [RuleExpr]
         let keep: (CriterionState) -> Bool
         switch self {
         case .compare(let c):
-            return c.reason(facts, state)
+            return c.reason(facts, state, names)
         case .all(let p):
             parts = p
             keep = { state == .met || $0 == state }
@@ -47,7 +47,7 @@ extension RuleExpr {
         for p in parts {
             let s = p.state(facts)
             guard keep(s) else { continue }
-            let r = p.reason(facts, s)
+            let r = p.reason(facts, s, names)
             if !reasons.contains(r) { reasons.append(r) }
         }
         return reasons.joined(separator: "；")
@@ -108,30 +108,31 @@ extension RuleComparison {
     }
 
     /// E.g. "上年营业收入 1850 万元，要求 ≥ 2000 万元", "资质 无，要求 包含 高新技术企业", "缺少数据：上年营业收入".
-    func reason(_ facts: Facts, _ state: CriterionState) -> String {
+    func reason(_ facts: Facts, _ state: CriterionState, _ names: FactNames = .codes) -> String {
         guard state != .unknown, let value = facts[field.key] else { return "缺少数据：\(field.nameZh)" }
-        var text = "\(field.nameZh) \(describe(value))，\(state == .met ? "满足" : "要求") \(condition)"
+        var text = "\(field.nameZh) \(reasonValue(value, names))，\(state == .met ? "满足" : "要求") \(condition(names))"
         if op == .hasAll, !negated, state == .unmet, case .texts(let ts) = target, case .list(let xs) = value {
-            text += "（尚缺 \(RuleFormat.list(ts.filter { !xs.contains($0) }.map(field.display)))）"
+            text += "（尚缺 \(RuleFormat.list(ts.filter { !xs.contains($0) }.map { names.name(field, $0) }))）"
         }
         return text
     }
 
-    func describe(_ value: FactValue) -> String {
+    /// A value as reasons show it: numbers with a spaced unit, every list element, codes by name when `names` knows them.
+    func reasonValue(_ value: FactValue, _ names: FactNames) -> String {
         switch value {
         case .number(let x): field.display(x)
-        case .text(let s): field.display(s)
+        case .text(let s): names.name(field, s)
         case .flag(let b): b ? "是" : "否"
-        case .list(let xs): xs.isEmpty ? "无" : RuleFormat.list(xs.map(field.display))
+        case .list(let xs): xs.isEmpty ? "无" : RuleFormat.list(xs.map { names.name(field, $0) })
         }
     }
 
-    /// The requirement in Chinese, e.g. "≥ 2000 万元", "属于 小型、中型", "以 38、39 之一开头".
-    var condition: String {
+    /// The requirement in Chinese, e.g. "≥ 2000万元", "属于 小型、中型", "以 38、39 之一开头".
+    func condition(_ names: FactNames = .codes) -> String {
         let shown: [String]
         switch target {
         case .numbers(let ns): shown = ns.map(field.display)
-        case .texts(let ts): shown = ts.map(field.display)
+        case .texts(let ts): shown = ts.map { names.name(field, $0) }
         case .flag(let b): return "\(symbol) \(b ? "是" : "否")"
         }
         let values = RuleFormat.list(shown)
