@@ -6,18 +6,22 @@ import Foundation
 /// The figures a bureau reports, as the dashboard shows them: units scaled to 亿元 where sums are large, one rounding
 /// rule, 当月 and 环比 beside 累计 for every indicator, 增加值增速 with its method, 目标完成率 against time elapsed.
 enum BureauFigures {
-    /// A unit for a row of figures: 万元 (1 decimal) until the largest figure reaches 1 亿元, then 亿元 (2 decimals);
-    /// 万千瓦时 likewise to 亿千瓦时; 人 whole.
+    /// A unit for a row or column of figures: 万元 (1 decimal) until the largest figure reaches 1 亿元, then 亿元
+    /// (2 decimals) unless a figure of the set would show as less than 0.10 亿元 (then 万元 stays, so that no small
+    /// figure reads 0.00); 万千瓦时 likewise to 亿千瓦时; 人 whole.
     struct Scale {
         let divisor: Double
         let unit: String
         let decimals: Int
 
         init(unit: String, values: [Double]) {
-            let largest = values.filter(\.isFinite).map(abs).max() ?? 0
+            let sizes = values.filter(\.isFinite).map(abs)
+            let largest = sizes.max() ?? 0
+            let smallest = sizes.filter { $0 > 0 }.min() ?? 0
+            let large = largest >= 10_000 && (smallest == 0 || smallest >= 1_000)
             switch unit {
-            case "万元" where largest >= 10_000: (divisor, self.unit, decimals) = (10_000, "亿元", 2)
-            case "万千瓦时" where largest >= 10_000: (divisor, self.unit, decimals) = (10_000, "亿千瓦时", 2)
+            case "万元" where large: (divisor, self.unit, decimals) = (10_000, "亿元", 2)
+            case "万千瓦时" where large: (divisor, self.unit, decimals) = (10_000, "亿千瓦时", 2)
             case "人": (divisor, self.unit, decimals) = (1, unit, 0)
             default: (divisor, self.unit, decimals) = (1, unit, 1)
             }

@@ -153,7 +153,7 @@ extension Portal {
         c["crumbs"] = crumbs
         c["here"] = scope.zone.flatMap { catalog.zone($0)?.shortName } ?? o.scope.regionName
         // One point per reporting period: 1–2月 is one (labelled 1-2月), never an empty January and a February spike.
-        let labels = o.series.map(\.label)
+        let labels = o.series.map { $0.months == 2 ? "\($0.period.prefix(4)).1-2" : $0.period.replacingOccurrences(of: "-", with: ".") }
         c["trendChart"] = LineChart(title: "规上工业增加值增速（近24期）", unit: "%", labels: labels,
                                     series: [LineSeries(name: "当月同比", values: o.series.map(\.valueAddedYoy)),
                                              LineSeries(name: "1–N月累计同比", values: o.series.map(\.cumulativeValueAddedYoy))]).svg()
@@ -171,15 +171,19 @@ extension Portal {
                                    catalog: catalog).svg()
         }
         c["childLevel"] = childLevel
-        // One unit for the whole table, chosen by its largest figure.
-        let rowScale = BureauFigures.Scale(unit: "万元", values: children.flatMap { [$0.outputValue, $0.revenue, $0.profit] })
-        c["rowUnit"] = rowScale.unit
+        // One unit per column, chosen by its figures.
+        let outputScale = BureauFigures.Scale(unit: "万元", values: children.map(\.outputValue))
+        let revenueScale = BureauFigures.Scale(unit: "万元", values: children.map(\.revenue))
+        let profitScale = BureauFigures.Scale(unit: "万元", values: children.map(\.profit))
+        c["outputUnit"] = outputScale.unit
+        c["revenueUnit"] = revenueScale.unit
+        c["profitUnit"] = profitScale.unit
         c["csvHref"] = "/dashboard.csv?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "") + kept
         c["xlsxHref"] = "/dashboard.xlsx?region=\(scope.region)" + (scope.zone.map { "&zone=\($0)" } ?? "") + kept
         c["rows"] = children.map { r -> [String: Any] in
-            compact(["name": r.name, "href": href(r.code), "firms": r.firms, "output": rowScale.format(r.outputValue), "outputYoy": NumberFormat.percent(r.outputYoy),
-             "outputClass": DashboardFigures.trendClass(r.outputYoy), "revenue": rowScale.format(r.revenue), "revenueYoy": NumberFormat.percent(r.revenueYoy),
-             "profit": rowScale.format(r.profit), "lossShare": NumberFormat.percent(r.lossShare, signed: false)])
+            compact(["name": r.name, "href": href(r.code), "firms": r.firms, "output": outputScale.format(r.outputValue), "outputYoy": NumberFormat.percent(r.outputYoy),
+             "outputClass": DashboardFigures.trendClass(r.outputYoy), "revenue": revenueScale.format(r.revenue), "revenueYoy": NumberFormat.percent(r.revenueYoy),
+             "profit": profitScale.format(r.profit), "lossShare": NumberFormat.percent(r.lossShare, signed: false)])
         }
         if level == .county || scope.zone != nil {
             let firms = scope.firms(in: cube).sorted { cube.firms[$0].revenue > cube.firms[$1].revenue }.prefix(30)
