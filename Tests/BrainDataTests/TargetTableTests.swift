@@ -47,6 +47,19 @@ import Testing
         #expect(throws: ImportFileError.self) { try TargetTable.read(csv: "region,year,indicator,target\n", catalog: .jiangxi) }
     }
 
+    @Test func aWorkbookReadsLikeTheCSV() throws {
+        let rows: [[XLSXCell]] = [
+            [.text("地区代码"), .text("年度"), .text("指标"), .text("目标值")],
+            [.text("360000"), .number(2026), .text("规上工业增加值增速"), .number(8.5)],
+            [.number(360100), .number(2026), .text("营业收入"), .number(1_000_000)],
+        ]
+        let data = try XLSXWriter.workbook([(name: "目标", rows: rows)])
+        let (targets, count) = try TargetTable.read(data: data, fileName: "目标.xlsx", catalog: .jiangxi)
+        #expect(count == 2)
+        #expect(targets == [AnnualTarget(region: "360000", year: 2026, measure: .valueAddedGrowth, value: 8.5),
+                            AnnualTarget(region: "360100", year: 2026, measure: .amount(.revenue), value: 1_000_000)])
+    }
+
     @Test func measuresReadByCodeOrChineseName() {
         #expect(TargetMeasure("工业总产值") == .amount(.outputValue))
         #expect(TargetMeasure("VALUE_ADDED_GROWTH") == .valueAddedGrowth)

@@ -110,6 +110,7 @@ extension Portal {
         c["period"] = o.period
         c["periodLabel"] = o.periodLabel
         c["cumulativeLabel"] = o.cumulativeLabel
+        c["periodLine"] = o.periodLabel == o.cumulativeLabel ? o.periodLabel : "当月 \(o.periodLabel) · 累计 \(o.cumulativeLabel)"
         c["firms"] = o.firms.aboveScale
         if let q = o.dataQuality, q.poor {
             c["qualityNote"] = "本期数据完整率 \(NumberFormat.amount(q.completeness * 100))%（应报 \(q.expected) 家，已报 \(q.reporting) 家），数据矛盾 \(q.inconsistent) 家：以下数字可能偏低或失真。"
