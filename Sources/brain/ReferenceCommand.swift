@@ -9,20 +9,20 @@ import Foundation
 /// `brain reference import|export|versions chains`: the province's own reference tables.
 struct ReferenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reference", abstract: "The province's reference data: chain definitions (产业链定义表), development zones (开发区表), policies (政策表), the tile map's city layout (城市瓦片图表) the service catalogue (服务资源目录表) and the diagnosis questionnaire (问诊问卷表).",
+        commandName: "reference", abstract: "The province's reference data: chain definitions (产业链定义表), development zones (开发区表), policies (政策表), the tile map's city layout (城市瓦片图表) the service catalogue (服务资源目录表), the diagnosis questionnaire (问诊问卷表) and the annual targets (年度目标表).",
         subcommands: [Import.self, Export.self, Versions.self])
 
-    /// `brain reference import chains|zones|policies|tiles|catalogue|questionnaire FILE`
+    /// `brain reference import chains|zones|policies|tiles|catalogue|questionnaire|targets FILE`
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a chain definition table (CSV: chain_code, chain_name, cluster, link_code, link_name, stage, feeds, products, industries), a zone table (CSV: code, name, short_name, level, kind, region, chains) a policy table (CSV: id, name, issuer, document_no, kind, category, summary, amount, valid_from, valid_until, regions, criteria) a city tile table (CSV: city_code, row, column) or a service catalogue table (CSV: solution_id, title, category, tags, chains, areas, price_min, price_max, summary, cases, provider_id, provider_name, provider_kind, provider_region, provider_contact, provider_description) or a questionnaire table (CSV: version, title, area_code, area_name, area_weight, subarea_code, subarea_name, subarea_weight, question_id, question_text, maturity_level, advice, option_label, option_points) as a new version.",
+            abstract: "Import a chain definition table (CSV: chain_code, chain_name, cluster, link_code, link_name, stage, feeds, products, industries), a zone table (CSV: code, name, short_name, level, kind, region, chains) a policy table (CSV: id, name, issuer, document_no, kind, category, summary, amount, valid_from, valid_until, regions, criteria) a city tile table (CSV: city_code, row, column) or a service catalogue table (CSV: solution_id, title, category, tags, chains, areas, price_min, price_max, summary, cases, provider_id, provider_name, provider_kind, provider_region, provider_contact, provider_description) or a questionnaire table (CSV: version, title, area_code, area_name, area_weight, subarea_code, subarea_name, subarea_weight, question_id, question_text, maturity_level, advice, option_label, option_points) or an annual target table (CSV: region, year, indicator, target) as a new version.",
             discussion: "Nothing is stored when a row is wrong; every problem is printed with its row and column (exit status 3). Policies the new policy table no longer lists are withdrawn, never deleted (their awards stay). A running server picks the new version up at its next start or through the API import.")
         @OptionGroup var store: StoreOptions
-        @Argument(help: "chains, zones, policies, tiles, catalogue or questionnaire") var kind: String
+        @Argument(help: "chains, zones, policies, tiles, catalogue, questionnaire or targets") var kind: String
         @Argument(help: "CSV file (UTF-8 with or without BOM, or GBK)") var file: String
 
         func run() async throws {
-            guard let k = ReferenceDesk.Kind(rawValue: kind) else { throw ValidationError("unknown reference kind \(kind); use chains, zones, policies, tiles, catalogue or questionnaire") }
+            guard let k = ReferenceDesk.Kind(rawValue: kind) else { throw ValidationError("unknown reference kind \(kind); use chains, zones, policies, tiles, catalogue, questionnaire or targets") }
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let (db, catalog) = try await store.openProvince()
             let desk = ReferenceDesk(store: db, catalog: catalog)
@@ -50,6 +50,9 @@ struct ReferenceCommand: AsyncParsableCommand {
                 case .questionnaire:
                     let parsed = try QuestionnaireTable.read(data: data, fileName: fileName)
                     result = try await desk.store(questionnaire: parsed.questionnaire, rows: parsed.rows, fileName: fileName, actor: actor, into: nil)
+                case .targets:
+                    let parsed = try TargetTable.read(data: data, fileName: fileName, catalog: catalog)
+                    result = try await desk.store(targets: parsed.targets, rows: parsed.rows, fileName: fileName, actor: actor, shelf: nil)
                 }
             } catch let e as ChainTableError {
                 try? await refused(db, actor: actor, fileName: fileName, reason: "\(e.problems.count) problem(s): \(e.problems.first?.description ?? "")")
@@ -81,6 +84,7 @@ struct ReferenceCommand: AsyncParsableCommand {
                     if let ids, !ids.isEmpty { print("  \(what): \(ids.joined(separator: ", "))") }
                 }
             case .questionnaire: print("questionnaire version \(result.version) of province \(catalog.provinceCode): \(result.entries) questions from \(result.rows) rows; new diagnoses use it, earlier results keep theirs")
+            case .targets: print("annual target table version \(result.version) of province \(catalog.provinceCode): \(result.entries) targets from \(result.rows) rows")
             }
         }
 
@@ -97,16 +101,16 @@ struct ReferenceCommand: AsyncParsableCommand {
         }
     }
 
-    /// `brain reference export chains|zones|policies|tiles|catalogue|questionnaire [--version N] [--out FILE]`
+    /// `brain reference export chains|zones|policies|tiles|catalogue|questionnaire|targets [--version N] [--out FILE]`
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the chain definitions, zones, policies, city tiles, service catalogue or questionnaire in force (or a stored version) as the same CSV table.")
         @OptionGroup var store: StoreOptions
-        @Argument(help: "chains, zones, policies, tiles, catalogue or questionnaire") var kind: String
+        @Argument(help: "chains, zones, policies, tiles, catalogue, questionnaire or targets") var kind: String
         @Option(help: "A stored version (default: the one in force).") var version: Int?
         @Option(help: "Write to this file instead of standard output.") var out: String?
 
         func run() async throws {
-            guard let k = ReferenceDesk.Kind(rawValue: kind) else { throw ValidationError("unknown reference kind \(kind); use chains, zones, policies, tiles, catalogue or questionnaire") }
+            guard let k = ReferenceDesk.Kind(rawValue: kind) else { throw ValidationError("unknown reference kind \(kind); use chains, zones, policies, tiles, catalogue, questionnaire or targets") }
             let (db, catalog) = try await store.openProvince()
             var text: String
             switch k {
@@ -118,6 +122,10 @@ struct ReferenceCommand: AsyncParsableCommand {
                 let catalogue = CatalogueDesk(store: db, cipher: try FieldCipher.load(dataDirectory: store.data))
                 text = CatalogueTable.csv(providers: try await catalogue.providers(), solutions: try await catalogue.solutions())
             case .questionnaire: text = QuestionnaireTable.csv(try await DiagnosisDesk.storedQuestionnaire(in: db))
+            case .targets:
+                let shelf = TargetShelf()
+                try await ReferenceDesk.loadTargets(from: db, catalog: catalog, into: shelf)
+                text = TargetTable.csv(shelf.targets)
             }
             if let version {
                 guard let stored = try await db.referenceContent(kind: kind, version: version) else {
@@ -131,14 +139,14 @@ struct ReferenceCommand: AsyncParsableCommand {
         }
     }
 
-    /// `brain reference versions chains|zones|policies|tiles|catalogue|questionnaire`
+    /// `brain reference versions chains|zones|policies|tiles|catalogue|questionnaire|targets`
     struct Versions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the stored versions of the chain definitions, zones, policies, city tiles, service catalogue or questionnaire (who, when, rows).")
         @OptionGroup var store: StoreOptions
-        @Argument(help: "chains, zones, policies, tiles, catalogue or questionnaire") var kind: String
+        @Argument(help: "chains, zones, policies, tiles, catalogue, questionnaire or targets") var kind: String
 
         func run() async throws {
-            guard let k = ReferenceDesk.Kind(rawValue: kind) else { throw ValidationError("unknown reference kind \(kind); use chains, zones, policies, tiles, catalogue or questionnaire") }
+            guard let k = ReferenceDesk.Kind(rawValue: kind) else { throw ValidationError("unknown reference kind \(kind); use chains, zones, policies, tiles, catalogue, questionnaire or targets") }
             let (db, catalog) = try await store.openProvince()
             let versions = try await db.referenceVersions(kind: kind)
             let inForce = try await ReferenceDesk(store: db, catalog: catalog).inForce(k)

@@ -9,6 +9,11 @@ struct Aggregate {
     var previous = [Double](repeating: 0, count: Indicator.allCases.count)
     var cumulative = [Double](repeating: 0, count: Indicator.allCases.count)
     var cumulativeLastYear = [Double](repeating: 0, count: Indicator.allCases.count)
+    /// Comparable-basis (可比口径) sums behind 同比 of the month, 环比 and 同比 of 1–N月累计.
+    var monthPairs = [ComparablePair](repeating: ComparablePair(), count: Indicator.allCases.count)
+    var momPairs = [ComparablePair](repeating: ComparablePair(), count: Indicator.allCases.count)
+    var cumulativePairs = [ComparablePair](repeating: ComparablePair(), count: Indicator.allCases.count)
+    var hasMom = true
     var lossFirms = 0
     var lossAmount = 0.0
     var lossAmountLastYear = 0.0
@@ -23,8 +28,10 @@ struct Aggregate {
         let previous: [Month]
         let cumulative: [Month]
         let cumulativeLastYear: [Month]
+        let period: ReportingPeriod
 
         init(_ p: ReportingPeriod) {
+            period = p
             current = p.currentMonths
             currentLastYear = p.sameLastYear.currentMonths
             previous = p.previous.currentMonths
@@ -40,6 +47,9 @@ struct Aggregate {
         var previous = [Double](repeating: 0, count: Indicator.allCases.count)
         var cumulative = [Double](repeating: 0, count: Indicator.allCases.count)
         var cumulativeLastYear = [Double](repeating: 0, count: Indicator.allCases.count)
+        var monthPairs = [ComparablePair](repeating: ComparablePair(), count: Indicator.allCases.count)
+        var momPairs: [ComparablePair]? = nil
+        var cumulativePairs = [ComparablePair](repeating: ComparablePair(), count: Indicator.allCases.count)
         var profitReported = false
         var loss = 0.0
         var lossLastYear = 0.0
@@ -55,6 +65,13 @@ struct Aggregate {
                 previous[k] = nz(cube.periodValue(ind, firm: i, months: months.previous))
                 cumulative[k] = nz(cube.periodValue(ind, firm: i, months: months.cumulative))
                 cumulativeLastYear[k] = nz(cube.periodValue(ind, firm: i, months: months.cumulativeLastYear))
+                let pairs = Growth.firmPairs(months.period, aggregation: ind.aggregation) { cube.value(ind, firm: i, month: $0) }
+                monthPairs[k] = pairs.month
+                cumulativePairs[k] = pairs.cumulative
+                if let mom = pairs.mom {
+                    if momPairs == nil { momPairs = [ComparablePair](repeating: ComparablePair(), count: Indicator.allCases.count) }
+                    momPairs![k] = mom
+                }
             }
             let profit = cube.periodValue(.profit, firm: i, months: months.cumulative)
             if !profit.isNaN {
@@ -80,7 +97,11 @@ struct Aggregate {
             previous[k] += f.previous[k]
             cumulative[k] += f.cumulative[k]
             cumulativeLastYear[k] += f.cumulativeLastYear[k]
+            monthPairs[k].add(f.monthPairs[k])
+            cumulativePairs[k].add(f.cumulativePairs[k])
+            if let mom = f.momPairs { momPairs[k].add(mom[k]) }
         }
+        if f.momPairs == nil { hasMom = false }
         if f.profitReported {
             profitReporters += 1
             if f.loss > 0 { lossFirms += 1; lossAmount += f.loss }
@@ -95,7 +116,7 @@ struct Aggregate {
     /// The breakdown row of this group.
     func row(code: String, name: String) -> BreakdownRow {
         func c(_ i: Indicator) -> Double { (cumulative[i.index] * 100).rounded() / 100 }
-        func g(_ i: Indicator) -> Double? { Aggregate.growth(cumulative[i.index], cumulativeLastYear[i.index]) }
+        func g(_ i: Indicator) -> Double? { cumulativePairs[i.index].growth }
         return BreakdownRow(code: code, name: name, firms: firms, outputValue: c(.outputValue), outputYoy: g(.outputValue),
                             revenue: c(.revenue), revenueYoy: g(.revenue), profit: c(.profit), profitYoy: g(.profit),
                             electricity: c(.electricity), electricityYoy: g(.electricity),
@@ -103,10 +124,7 @@ struct Aggregate {
     }
 
     /// Growth in percent, nil when the base is zero.
-    static func growth(_ now: Double, _ before: Double) -> Double? {
-        guard before != 0 else { return nil }
-        return ((now / before - 1) * 1000).rounded() / 10
-    }
+    static func growth(_ now: Double, _ before: Double) -> Double? { Growth.percent(now, before) }
 
     static func share(_ part: Int, _ whole: Int) -> Double? {
         guard whole > 0 else { return nil }

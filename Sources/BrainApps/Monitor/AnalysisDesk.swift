@@ -18,6 +18,8 @@ public final class AnalysisDesk: Sendable {
     public let chainAnalyses = ResultCache<ChainAnalysis>(capacity: 512)
     /// 电力看经济 analyses of the current cube, by slice.
     public let electricityAnalyses = ResultCache<ElectricityAnalysis>(capacity: 128)
+    /// The annual targets and price indices in force (年度目标表), read by the overview's 目标完成率 and 增加值增速.
+    public let targets = TargetShelf()
 
     public init(cubes: CubeHolder, networks: SupplyNetworkHolder, catalog: RegionCatalog, diagnoses: DiagnosisDesk, programmes: ProgrammeDesk,
                 datasets: DatasetDesk? = nil) {
@@ -32,15 +34,32 @@ public final class AnalysisDesk: Sendable {
     /// The overview of a slice, computed once per cube (aggregates only; nothing to cut).
     public func overview(_ scope: AnalysisScope) -> MonitorOverview {
         let cube = cubes.cube
-        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)"
-        return overviews.value(version: ResultCache<MonitorOverview>.version(of: cube), key: key) {
-            var o = MonitorService(cube: cube, catalog: catalog).overview(scope)
+        let prices = priceIndices(region: scope.region, through: scope.period.end.year)
+        let key = "\(scope.region)|\(scope.zone ?? "")|\(scope.chain ?? "")|\(scope.industry ?? "")|\(scope.period)|"
+            + prices.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        var overview = overviews.value(version: ResultCache<MonitorOverview>.version(of: cube), key: key) {
+            var o = MonitorService(cube: cube, catalog: catalog, priceIndices: prices).overview(scope)
             let (q, _) = QualityDesk(catalog: catalog).measure(scope.firms(in: cube), month: scope.period.end, cube: cube, firmsToo: false)
             let inconsistentShare = q.reporting == 0 ? 0 : Double(q.inconsistent) / Double(q.reporting)
             o.dataQuality = OverviewQuality(expected: q.expected, reporting: q.reporting, completeness: q.completeness, inconsistent: q.inconsistent,
                                             score: q.score, poor: q.completeness < 0.95 || inconsistentShare > 0.05)
             return o
         }
+        overview.targets = TargetProgress.of(overview, scope: scope, targets: targets)
+        return overview
+    }
+
+    /// The producer price index of each year up to `through` for a region: its own row of the target table, else its
+    /// city's, else the province's.
+    func priceIndices(region: String, through year: Int) -> [Int: Double] {
+        var places = [region]
+        if let city = catalog.city(of: region), city != region { places.append(city) }
+        if catalog.province.code != region { places.append(catalog.province.code) }
+        var out: [Int: Double] = [:]
+        for y in (year - 3)...year {
+            if let v = places.lazy.compactMap({ self.targets.value(.producerPriceIndex, region: $0, year: y) }).first { out[y] = v }
+        }
+        return out
     }
 
     /// The chain analysis as computed, for internal use (investment leads rank links by it).

@@ -1,16 +1,25 @@
 import BrainCore
 import BrainData
 import BrainStore
+import Foundation
 
 /// 工业运行管理: the monitoring overview computed from the indicator cube.
 public struct MonitorService: Sendable {
     public let cube: IndicatorCube
     public let catalog: RegionCatalog
 
-    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil) {
+    /// Producer price index (上年 = 100) by year for the slice's region, the deflator of 增加值增速; a year without one
+    /// reads output at current prices (100).
+    public let priceIndices: [Int: Double]
+
+    public init(cube: IndicatorCube, catalog: RegionCatalog? = nil, priceIndices: [Int: Double] = [:]) {
         self.cube = cube
         self.catalog = catalog ?? cube.catalog
+        self.priceIndices = priceIndices
     }
+
+    /// The deflator of a year (100 when none was imported).
+    func priceIndex(_ year: Int) -> Double { priceIndices[year] ?? 100 }
 
     /// The overview of a slice for its period: totals with 同比/环比, loss and negative-growth shares, firm counts,
     /// breakdowns and a 24-month series.
@@ -44,11 +53,22 @@ public struct MonitorService: Sendable {
             func r(_ v: Double) -> Double { (v * 100).rounded() / 100 }
             return IndicatorFigures(indicator: ind.rawValue, name: ind.nameZh, unit: ind.unit,
                                     month: r(total.current[k]), monthLastYear: r(total.currentLastYear[k]),
-                                    monthYoy: Aggregate.growth(total.current[k], total.currentLastYear[k]),
-                                    previous: r(total.previous[k]), monthMom: Aggregate.growth(total.current[k], total.previous[k]),
+                                    monthYoy: total.monthPairs[k].growth,
+                                    previous: r(total.previous[k]), monthMom: total.hasMom ? total.momPairs[k].growth : nil,
                                     cumulative: r(total.cumulative[k]), cumulativeLastYear: r(total.cumulativeLastYear[k]),
-                                    cumulativeYoy: Aggregate.growth(total.cumulative[k], total.cumulativeLastYear[k]))
+                                    cumulativeYoy: total.cumulativePairs[k].growth)
         }
+        let year = scope.period.end.year
+        let ppi = priceIndex(year)
+        let out = Indicator.outputValue.index
+        let valueAdded = ValueAddedFigures(
+            method: "constant-price-output",
+            methodZh: "规上工业增加值增速按不变价产值法测算：规上工业总产值（现价）按工业生产者出厂价格指数（上年同期=100，\(String(format: "%.1f", ppi))）缩减为不变价后，与上年同期可比口径产值比较；只计两年同期均有报数的企业和月份。",
+            priceIndex: ppi,
+            priceIndexSource: priceIndices[year] != nil ? "target table (\(year))" : "default 100 (no index imported; current prices)",
+            monthYoy: Growth.constantPrice(total.monthPairs[out], priceIndex: ppi),
+            monthMom: total.hasMom ? total.momPairs[out].growth : nil,
+            cumulativeYoy: Growth.constantPrice(total.cumulativePairs[out], priceIndex: ppi))
         let loss = MonitorOverview.Loss(lossMakingFirms: total.lossFirms, lossShare: Aggregate.share(total.lossFirms, total.profitReporters),
                                         lossAmount: (total.lossAmount * 100).rounded() / 100,
                                         lossAmountLastYear: (total.lossAmountLastYear * 100).rounded() / 100,
@@ -73,7 +93,7 @@ public struct MonitorService: Sendable {
             firms: .init(aboveScale: selected.count, reporting: counts.reporting, newlyAbove: counts.newlyAbove, droppedOut: counts.droppedOut),
             indicators: indicators, loss: loss,
             breakdown: .init(regions: regionRows, zones: zoneRows, chains: chainRows, divisions: divisionRows),
-            series: series(firms: selected, end: scope.period))
+            series: series(firms: selected, end: scope.period), valueAdded: valueAdded)
     }
 
     /// Annual revenue of a firm for a calendar year, nil unless every reporting month (Feb–Dec, January folded in) has data.
@@ -100,38 +120,41 @@ public struct MonitorService: Sendable {
         return (reporting, newly, dropped)
     }
 
-    /// The 24 reporting periods up to `end`: 当月 figures and growth.
+    /// The 24 reporting periods up to `end` (1–2月 one point): 当月 figures and growth on the comparable basis of the
+    /// overview, so that each point's 累计同比 is the overview's of its own period.
     func series(firms: [Int], end: ReportingPeriod) -> [SeriesPoint] {
-        let flows: [Indicator] = [.outputValue, .revenue, .profit, .electricity]
-        var sums: [Indicator: [Int: Double]] = [:]
-        // 24 periods back, each with up to 11 earlier months of its 1–N月累计, and the same a year before.
-        let firstMonth = end.end.adding(months: -(23 + 11 + 12))
-        for ind in flows {
-            var perMonth: [Int: Double] = [:]
-            for m in Month.range(firstMonth, end.end) {
-                perMonth[m.ordinal] = cube.withMonth(ind, m) { column in
-                    guard column.count > 0 else { return 0 }
-                    var s = 0.0
-                    for i in firms { let v = column[i]; if !v.isNaN { s += v } }
-                    return s
-                }
-            }
-            sums[ind] = perMonth
-        }
-        func total(_ ind: Indicator, _ months: [Month]) -> Double { months.reduce(0) { $0 + (sums[ind]?[$1.ordinal] ?? 0) } }
         var periods: [ReportingPeriod] = []
         var p = end
         while periods.count < 24 { periods.append(p); p = p.previous }
-        return periods.reversed().map { p in
-            let ly = p.sameLastYear
-            func r(_ v: Double) -> Double { (v * 100).rounded() / 100 }
-            let out = total(.outputValue, p.currentMonths), outLY = total(.outputValue, ly.currentMonths)
-            let rev = total(.revenue, p.currentMonths), revLY = total(.revenue, ly.currentMonths)
-            let el = total(.electricity, p.currentMonths), elLY = total(.electricity, ly.currentMonths)
-            return SeriesPoint(period: p.description, label: p.label, outputValue: r(out), outputYoy: Aggregate.growth(out, outLY),
-                               revenue: r(rev), revenueYoy: Aggregate.growth(rev, revLY), profit: r(total(.profit, p.currentMonths)),
-                               electricity: r(el), electricityYoy: Aggregate.growth(el, elLY),
-                               cumulativeOutputYoy: Aggregate.growth(total(.outputValue, p.cumulativeMonths), total(.outputValue, ly.cumulativeMonths)))
+        periods.reverse()
+        // Every reporting period a point needs for its 1–N月累计 (back to 1–2月 of the first point's year).
+        let units = ReportingPeriod.periods(Month(year: periods[0].end.year, month: 2)!, end.end)
+        struct UnitSums { var level = [Double](repeating: 0, count: 4); var pairs = [ComparablePair](repeating: ComparablePair(), count: 4) }
+        let flows: [Indicator] = [.outputValue, .revenue, .profit, .electricity]
+        var sums: [ReportingPeriod: UnitSums] = [:]
+        for u in units {
+            var s = UnitSums()
+            let base = u.sameLastYear
+            for (k, ind) in flows.enumerated() {
+                for i in firms {
+                    let now = Growth.flow(u.currentMonths) { cube.value(ind, firm: i, month: $0) }
+                    if !now.isNaN { s.level[k] += now }
+                    s.pairs[k].add(now: now, base: Growth.flow(base.currentMonths) { cube.value(ind, firm: i, month: $0) })
+                }
+            }
+            sums[u] = s
+        }
+        func r(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+        return periods.map { p in
+            let s = sums[p] ?? UnitSums()
+            var cumulative = ComparablePair()
+            for u in Growth.units(of: p) { cumulative.add(sums[u]?.pairs[0] ?? ComparablePair()) }
+            return SeriesPoint(period: p.description, label: p.label, months: p.currentMonths.count, outputValue: r(s.level[0]),
+                               outputYoy: s.pairs[0].growth, revenue: r(s.level[1]), revenueYoy: s.pairs[1].growth,
+                               profit: r(s.level[2]), electricity: r(s.level[3]), electricityYoy: s.pairs[3].growth,
+                               cumulativeOutputYoy: cumulative.growth,
+                               valueAddedYoy: Growth.constantPrice(s.pairs[0], priceIndex: priceIndex(p.end.year)),
+                               cumulativeValueAddedYoy: Growth.constantPrice(cumulative, priceIndex: priceIndex(p.end.year)))
         }
     }
 }

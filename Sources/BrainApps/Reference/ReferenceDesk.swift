@@ -44,7 +44,7 @@ public struct ReferenceDesk: Sendable {
 
     /// The kinds of reference table.
     public enum Kind: String, Sendable, CaseIterable {
-        case chains, zones, policies, tiles, catalogue, questionnaire
+        case chains, zones, policies, tiles, catalogue, questionnaire, targets
 
         /// The table's name in messages.
         public var table: String {
@@ -55,6 +55,7 @@ public struct ReferenceDesk: Sendable {
             case .tiles: return "city tile layout"
             case .catalogue: return "service catalogue"
             case .questionnaire: return "diagnosis questionnaire"
+            case .targets: return "annual target table"
             }
         }
     }
@@ -138,6 +139,9 @@ public struct ReferenceDesk: Sendable {
         case .questionnaire:
             let newest = try await store.referenceVersions(kind: Kind.questionnaire.rawValue).first
             return newest.map { "imported version \($0.version)" } ?? "bundled questionnaire-miit-2024.json (\(Questionnaire.standard.version))"
+        case .targets:
+            let newest = try await store.referenceVersions(kind: Kind.targets.rawValue).first
+            return newest.map { "imported version \($0.version)" } ?? "none"
         }
     }
 

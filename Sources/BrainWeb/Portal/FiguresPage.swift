@@ -80,10 +80,11 @@ extension Portal {
         </div>
         """
         let shown: [Indicator] = [.outputValue, .revenue, .profit, .electricity, .tax, .employees, .rdExpense]
+        // One row per reporting period: 1–2月 is one row (January reported alone or folded into February adds up the same).
         page.tables.append(.init(title: "近12个月", headers: [("月份", false)] + shown.map { ("\($0.nameZh)（\($0.unit)）", true) },
-                                 rows: (0..<12).map { latest.adding(months: -$0) }.filter { $0.month != 1 }.map { m in
-                                     [.init(text: m.description)] + shown.map { ind in
-                                         let v = cube.value(ind, firm: i, month: m)
+                                 rows: (0..<12).map { latest.adding(months: -$0) }.compactMap { try? ReportingPeriod($0) }.map { p in
+                                     [.init(text: p.end.month == 2 ? "\(p.end.year)-01~02" : p.description)] + shown.map { ind in
+                                         let v = cube.periodValue(ind, firm: i, months: p.currentMonths)
                                          return .num(v.isNaN ? "—" : NumberFormat.amount(v, decimals: ind == .employees ? 0 : 1))
                                      }
                                  }))

@@ -71,10 +71,12 @@ extension Portal {
             html += "</div>"
         }
         html += "</div><p class=\"muted\">深绿：强；浅绿：较强；橙：弱；红色虚线：缺（补链对象）。</p></div>"
-        var page = ReportPage(heading: "产业链分析 · \(chain.name)", sub: "\(a.regionName) · 链上企业 \(a.firms) 家 · 近12个月产值 \(a.output.map { NumberFormat.amount($0) + " 万元" } ?? "不予显示（统计保密）") · 截至 \(a.period)")
+        var page = ReportPage(heading: "产业链分析 · \(chain.name)", sub: "\(a.regionName) · 链上企业 \(a.firms) 家（含规下企业） · 近12个月产值 \(a.output.map { BureauFigures.Scale(unit: "万元", values: [$0]).format($0) + " " + BureauFigures.Scale(unit: "万元", values: [$0]).unit } ?? "不予显示（统计保密）")（跨环节企业按环节均分） · 截至 \(a.period)")
+        let scopeNote = "<p class=\"muted\">口径说明：本页计链上全部企业（含规下）、近12个月产值；工业运行页的产业链数字只计规上企业、1–N月累计产值，两处因此不同。"
+            + "规上口径见 <a href=\"/dashboard?region=\(scope.region)&chain=\(chain.code)\">工业运行 · \(SVGText.escape(chain.name))</a>。</p>"
         page.selects = [.init(name: "chain", label: "产业链", options: chainOptions, selected: chain.code)]
         page.action = "/chains"
-        page.html = html
+        page.html = scopeNote + html
         page.tables.append(.init(title: "各环节", headers: [("环节", false), ("阶段", false), ("强度", false), ("企业", true), ("产值（万元）", true), ("本地配套率", true),
                                                           ("供应商集中度 HHI", true), ("链主候选", false), ("说明", false)],
                                  rows: a.links.map { l in

@@ -13,6 +13,8 @@ enum ScopeReasonsZh {
         (#"^region (\S+) is outside your zone (.+) \((.+)\)$"#, "地区 $1 不在您所在的开发区 $2（$3）范围内"),
         (#"^(\S+) is not a known development zone code$"#, "$1 不是已登记的开发区代码"),
         (#"^your account has no data scope$"#, "您的账号没有设置数据范围，请联系管理员"),
+        (#"^(\S+) is not a chain code; see /api/v1/chains$"#, "$1 不是已登记的产业链代码"),
+        (#"^(\S+) is not a GB/T 4754-2017 division or class$"#, "$1 不是国民经济行业分类（GB/T 4754-2017）的大类或小类代码"),
     ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
 
     static func translate(_ message: String) -> String {

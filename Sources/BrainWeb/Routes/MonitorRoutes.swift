@@ -8,7 +8,7 @@ extension BrainServer {
     static let sliceParams: [ParamDoc] = [
         .query("region", "GB/T 2260 code (default: the caller's region, or the province)"), .query("zone", "development zone code"),
         .query("chain", "chain code such as NFM"), .query("industry", "GB/T 4754 division or class"),
-        .query("period", "reporting month YYYY-MM (default: the latest month with data; January is reported with February)"),
+        .query("period", "reporting period YYYY-MM: its 当月 and 1–N月累计 (default: the latest month with data; January is reported with February, so 2026-02 is 1–2月 and 2026-01 is refused)"),
     ]
 
     /// Reads the slice parameters and resolves them against the caller's scope and the cube's latest month.
@@ -27,7 +27,7 @@ extension BrainServer {
     func addMonitorRoutes(_ api: APIRoutes) {
         let services = self.services
         api.get("/api/v1/monitor/overview", RouteDoc(method: "get", path: "/api/v1/monitor/overview",
-                                                     summary: "工业运行 overview: totals for the month and 1–N月累计 with 同比/环比, 亏损面, 负增长面, firm counts, breakdowns and a 24-month series",
+                                                     summary: "工业运行 overview: the ten indicators for the month and 1–N月累计 with 同比/环比 (comparable basis), 规上工业增加值增速 (constant-price output method), 目标完成率 against imported annual targets, 亏损面, 负增长面, firm counts, breakdowns and a 24-period series",
                                                      tag: "monitor", params: Self.sliceParams,
                                                      access: .permission(.readStatistics))) { request, context in
             let scope = try self.slice(request, context)

@@ -20,6 +20,8 @@ extension BrainServer {
              "solution_id, title, category, tags, chains, areas, price_min, price_max, summary, cases, provider_id, provider_name, provider_kind, provider_region, provider_contact, provider_description"),
             (.questionnaire, "diagnosis questionnaire table (问诊问卷表, one row per option; new diagnoses use it, results keep their version)",
              "version, title, area_code, area_name, area_weight, subarea_code, subarea_name, subarea_weight, question_id, question_text, maturity_level, advice, option_label, option_points"),
+            (.targets, "annual target table (年度目标表: annual amounts of the ten indicators, the 增加值 growth target, the producer price index that deflates output)",
+             "region, year, indicator, target"),
         ]
         for (kind, what, columns) in tables {
             let path = "/api/v1/reference/\(kind.rawValue)"
@@ -51,6 +53,9 @@ extension BrainServer {
                     case .questionnaire:
                         return try await services.importQuestionnaire(Data(buffer: buffer), fileName: name, by: principal,
                                                                       source: request.clientAddress(context), via: "api")
+                    case .targets:
+                        return try await services.importTargets(Data(buffer: buffer), fileName: name, by: principal,
+                                                                source: request.clientAddress(context), via: "api")
                     }
                 } catch let e as ChainTableError {
                     throw APIError(.badRequest, code: "bad_rows", message: e.description)
@@ -78,6 +83,7 @@ extension BrainServer {
                     case .tiles: text = try services.reference.exportTiles(by: principal)
                     case .catalogue: text = try await services.reference.exportCatalogue(by: principal, catalogue: services.catalogue)
                     case .questionnaire: text = try services.reference.exportQuestionnaire(by: principal, diagnoses: services.diagnoses)
+                    case .targets: text = try services.reference.exportTargets(by: principal, shelf: services.analyses.targets)
                     }
                 }
                 var headers = HTTPFields()

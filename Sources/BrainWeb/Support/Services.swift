@@ -191,9 +191,20 @@ public struct Services: Sendable {
         return result
     }
 
-    /// Loads the reference data kept as stored versions that the desks hold in memory (the questionnaire in force).
+    /// Loads the reference data kept as stored versions that the desks hold in memory (the questionnaire and the annual
+    /// targets in force).
     public func loadReference() async throws {
         diagnoses.replace(questionnaire: try await DiagnosisDesk.storedQuestionnaire(in: store))
+        try await ReferenceDesk.loadTargets(from: store, catalog: catalog, into: analyses.targets)
+    }
+
+    /// Imports the annual target table; the dashboard's 目标完成率 and 增加值增速 read it at once.
+    public func importTargets(_ data: Data, fileName: String, by p: Principal, source: String, via: String) async throws -> ReferenceImportResult {
+        let result = try await reference.importTargets(data, fileName: fileName, by: p, shelf: analyses.targets)
+        try await ledger.record(AuditEvent(actor: p.username, action: "import reference targets", target: "reference:targets:\(result.version)",
+                                           source: source, detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)),
+                                                                                             "rows": String(result.rows), "targets": String(result.entries)])))
+        return result
     }
 
     /// Gives trade matching the trading relations of the current supply network.
