@@ -75,6 +75,12 @@ import Testing
                 #expect(Self.strength(a, link) != "missing", "seed \(seed): \(link) is 缺 province-wide")
             }
             #expect(Set(w.manifest.dominantSupplierLinks.map(\.link)) == ["PETROCHEM-02", "AVIATION-08", "AVIATION-09"], "seed \(seed)")
+            // Only the planted gaps are 缺 province-wide, even in the small demo.
+            var missing = Set<String>()
+            for chain in ChainCatalog.all {
+                missing.formUnion(try Self.analysis(w, chain: chain.code, region: "360000").links.filter { $0.strength == "missing" }.map(\.code))
+            }
+            #expect(missing == Set(w.manifest.gapLinks.map(\.link)), "seed \(seed)")
         }
     }
 

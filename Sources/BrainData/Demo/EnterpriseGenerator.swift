@@ -98,8 +98,38 @@ struct EnterpriseGenerator {
             firms.append(makeFirm(county: county, chain: chain, link: link, revenue: revenue, above: above, anchor: false,
                                   rng: &rng, names: &names, codes: &codes))
         }
+        fillEmptyLinks(&firms, gaps: gaps, dominant: dominant, focus: focusWeights, rng: &rng, names: &names)
         calibrate(&firms)
         return (firms, gaps, dominant)
+    }
+
+    /// Only the planted gaps may be empty: a link the random draw left without firms (likely in the small demo) gets a
+    /// firm of its chain moved onto it from a link with at least three, chosen where the link fits the firm's city.
+    private func fillEmptyLinks(_ firms: inout [DemoFirm], gaps: Set<String>, dominant: Set<String>, focus: [String: [String: Double]],
+                                rng: inout SeededRandom, names: inout Set<String>) {
+        var count: [String: Int] = [:]
+        for f in firms { for l in f.enterprise.chainLinks { count[l, default: 0] += 1 } }
+        for chain in chains {
+            for link in chain.links where count[link.code, default: 0] == 0 && !gaps.contains(link.code) {
+                let movable = firms.indices.filter {
+                    firms[$0].chain == chain.code && !firms[$0].anchor && firms[$0].enterprise.chainLinks == [firms[$0].link]
+                        && count[firms[$0].link, default: 0] >= 3 && !dominant.contains(firms[$0].link)
+                }
+                guard !movable.isEmpty else { continue }
+                let i = movable[rng.weighted(movable.map { focus[catalog.city(of: firms[$0].enterprise.region) ?? ""]?[link.code] ?? 1 })]
+                let old = firms[i].enterprise
+                count[firms[i].link, default: 0] -= 1
+                count[link.code, default: 0] += 1
+                names.remove(old.name)
+                let name = makeName(county: old.region, link: link, chain: chain.code, above: old.aboveScale, rng: &rng, taken: &names)
+                let e = Enterprise(uscc: old.uscc, name: name, region: old.region, zone: old.zone, industry: rng.pick(link.industries),
+                                   employees: old.employees, revenue: old.revenue, chainLinks: [link.code], founded: old.founded)
+                var moved = DemoFirm(enterprise: e, chain: chain.code, link: link.code, growth: firms[i].growth, margin: firms[i].margin,
+                                     exports: firms[i].exports, startIndex: firms[i].startIndex)
+                moved.struggling = firms[i].struggling
+                firms[i] = moved
+            }
+        }
     }
 
     /// One firm on `link` in `county` with the given yearly revenue (万元).
