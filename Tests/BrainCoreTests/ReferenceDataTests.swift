@@ -119,4 +119,27 @@ import Testing
         #expect(message(file(share: 0.5)) == "broken.json: the cities' firm shares do not sum to 1")
         #expect(message(Data(#"{"about":"","cities":[{"city":"360100","name":"南昌市","firmShare":"1"}]}"#.utf8))?.hasPrefix("broken.json: at cities[0].firmShare: ") == true)
     }
+
+    func anchored(_ anchor: String, focus: String = #"{"words":["LED"],"weight":3}"#) -> Data {
+        Data(#"{"about":"test","cities":[{"city":"360100","name":"南昌市","firmShare":1,"chainWeights":{"ELEC":1},"countyWeights":{"360111":1},"linkFocus":[\#(focus)],"anchors":[\#(anchor)]}]}"#.utf8)
+    }
+
+    @Test func basesAndLinkFocusAreChecked() throws {
+        let good = #"{"county":"360111","link":"ELEC-09","firms":1,"revenueShare":0.04,"note":"手机"}"#
+        let f = try CityProfilesFile.decode(anchored(good), file: "small.json", regions: ZoneCatalogFileTests.regions)
+        #expect(f.cities.first?.profile.anchors == [AnchorBase(county: "360111", link: "ELEC-09", firms: 1, revenueShare: 0.04, note: "手机")])
+        #expect(f.cities.first?.profile.linkFocus == [LinkFocus(words: ["LED"], weight: 3)])
+        #expect(message(anchored(#"{"county":"360425","link":"ELEC-09","firms":1,"revenueShare":0.04,"note":""}"#))
+                == "broken.json: city 360100: anchor county 360425 is not a county of the city")
+        #expect(message(anchored(#"{"county":"360111","link":"ELEC-99","firms":1,"revenueShare":0.04,"note":""}"#))
+                == "broken.json: city 360100: anchor link ELEC-99 is not a link of the catalogue")
+        #expect(message(anchored(#"{"county":"360111","link":"ELEC-09","firms":0,"revenueShare":0.04,"note":""}"#))
+                == "broken.json: city 360100: anchor ELEC-09 needs 1 to 10 firms and a revenue share above 0 and at most 0.5")
+        #expect(message(anchored(good, focus: #"{"words":[],"weight":3}"#))
+                == "broken.json: city 360100: a link focus needs words and a weight above 0 and at most 20")
+        // The bundled file plants 赣州's rare-earth separation and tungsten mining, and a cement plant in every city.
+        let ganzhou = try #require(CityProfiles.jiangxi.first { $0.city == "360700" })
+        #expect(ganzhou.anchors.contains { $0.link == "NFM-06" } && ganzhou.anchors.contains { $0.link == "NFM-02" })
+        #expect(CityProfiles.jiangxi.allSatisfy { p in p.anchors.contains { $0.link == "BUILDMAT-02" } })
+    }
 }

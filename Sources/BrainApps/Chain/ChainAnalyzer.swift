@@ -25,6 +25,10 @@ public struct ChainAnalyzer: Sendable {
         return s
     }
 
+    /// A region below the province holding at least this share (%) of the province's output on a link, with the link at
+    /// least 0.6 times its average link, is strong in it.
+    static let provinceBaseShare = 30.0
+
     public func analyze(_ chain: IndustryChain, scope: AnalysisScope) -> ChainAnalysis {
         let end = scope.period.end
         let isProvince = catalog.region(scope.region)?.level == .province
@@ -53,13 +57,18 @@ public struct ChainAnalyzer: Sendable {
             let share = chainOutput > 0 ? output / chainOutput * 100 : 0
             let q = share / 100 * linkCount
             let strength: LinkStrength
-            let reason: String
+            var reason: String
+            // Below the province, a region holding a large part of the province's output on the link is strong in it
+            // even when its chain is spread over many links (赣州's rare earths beside its tungsten).
+            let provinceShare = !isProvince && (provinceOutput[link.code] ?? 0) > 0 ? output / provinceOutput[link.code]! * 100 : 0
             if m.isEmpty {
                 strength = .missing
                 reason = "本地无\(link.name)企业"
             } else {
-                strength = q >= 1.5 ? .strong : q >= 0.6 ? .fair : .weak
+                let base = q >= 0.6 && provinceShare >= Self.provinceBaseShare
+                strength = q >= 1.5 || base ? .strong : q >= 0.6 ? .fair : .weak
                 reason = String(format: "本地%d家企业，环节产值占全链%.1f%%，为各环节平均水平的%.1f倍", m.count, share, q)
+                if base, q < 1.5 { reason += String(format: "；占全省该环节产值%.1f%%，是全省主要基地", provinceShare) }
             }
             let leaders = m.prefix(3).map { item -> LeadFirm in
                 let e = cube.firms[item.firm]

@@ -47,6 +47,23 @@ public enum EvaluationComponent: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Whether the component is scored on its logarithm (sizes and ratios that spread over orders of magnitude).
+    var logScale: Bool { self == .scale || self == .energyProductivity || self == .landEfficiency }
+
+    /// The benchmark spread: the smallest typical difference between cells that matters, in the unit scored (log10 for
+    /// `logScale` components). Robust scaling never divides by less, so nearly equal cells get nearly equal scores.
+    var benchmarkSpread: Double {
+        switch self {
+        case .scale: return 0.1              // output ×1.26
+        case .growth: return 2               // 2 percentage points of 同比
+        case .profitability: return 1        // 1 point of margin
+        case .rdIntensity: return 0.3        // 0.3 point of R&D intensity
+        case .digitalLevel: return 5         // 5 points of the 0–100 diagnosis score
+        case .energyProductivity: return 0.05 // ×1.12
+        case .landEfficiency: return 0.05    // ×1.12
+        }
+    }
+
     public var defaultWeight: Double {
         switch self {
         case .scale, .growth: return 20
@@ -210,8 +227,8 @@ public struct EvaluationIndex: Sendable {
             }
             var scores: [EvaluationComponent: [Double?]] = [:]
             for comp in EvaluationComponent.allCases {
-                let values = raw[comp]!.map { v in comp == .scale ? v.map { log10(max($0, 1)) } : v }
-                scores[comp] = Self.normalise(values)
+                let values = raw[comp]!.map { v in comp.logScale ? v.map { log10(max($0, 1e-9)) } : v }
+                scores[comp] = Self.normalise(values, benchmark: comp.benchmarkSpread)
             }
             var rows: [(key: String, index: Double, comps: [ComponentScore], notes: [String])] = []
             for (j, k) in keys.enumerated() {
@@ -253,7 +270,7 @@ public struct EvaluationIndex: Sendable {
             EvaluationRanking.WeightInfo(component: $0.rawValue, name: $0.nameZh, weight: weights.weight($0), definition: $0.definition, unit: $0.unit)
         }
         return EvaluationRanking(period: period.description, by: area, weights: info,
-                                 method: "各指标在同一产业链的全部\(area == .city ? "设区市" : "开发区")间按最小–最大法折算为0–100分（规模取对数），按权重加权平均；缺失指标不计入并按比例重分权重；规上企业少于\(minimumFirms)家的单元不参与评价。",
+                                 method: "各指标在同一产业链的全部\(area == .city ? "设区市" : "开发区")间稳健标准化为0–100分：中位数得50分，每高（低）一个离散度加（减）25分，截断于0和100分；离散度取四分位距÷1.349，且不小于该指标的基准差（增速2个百分点、利润率1个百分点、研发强度0.3个百分点、数字化5分，规模、能源产出率和亩均效益取对数后分别为0.1、0.05和0.05），相差无几的单元得分也相差无几，个别极端值不压缩其他单元的分差。按权重加权平均；缺失指标不计入并按比例重分权重；规上企业少于\(minimumFirms)家的单元不参与评价。",
                                  cells: out, skippedCells: skipped)
     }
 
@@ -269,11 +286,23 @@ public struct EvaluationIndex: Sendable {
         }
     }
 
-    /// Min–max to 0–100 over the present values; all equal → 50.
-    static func normalise(_ values: [Double?]) -> [Double?] {
-        let present = values.compactMap { $0 }
-        guard let lo = present.min(), let hi = present.max() else { return values.map { _ in nil } }
-        return values.map { v in v.map { hi > lo ? ($0 - lo) / (hi - lo) * 100 : 50 } }
+    /// Robust scaling to 0–100 over the present values: the median scores 50, each spread above (below) it adds
+    /// (takes) 25 points, clipped to 0 and 100. The spread is the interquartile range ÷ 1.349 (the standard deviation of a
+    /// normal sample), never less than `benchmark`, so nearly equal values score nearly equal and one outlier does not
+    /// squeeze the others together. Missing values stay missing.
+    static func normalise(_ values: [Double?], benchmark: Double) -> [Double?] {
+        let present = values.compactMap { $0 }.sorted()
+        guard !present.isEmpty else { return values.map { _ in nil } }
+        let median = quantile(present, 0.5)
+        let spread = max((quantile(present, 0.75) - quantile(present, 0.25)) / 1.349, benchmark)
+        return values.map { v in v.map { min(100, max(0, 50 + 25 * ($0 - median) / spread)) } }
+    }
+
+    /// The `p` quantile of sorted values, interpolated linearly between order statistics.
+    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
+        let h = Double(sorted.count - 1) * p
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 }
 

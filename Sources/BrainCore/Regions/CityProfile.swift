@@ -11,13 +11,51 @@ public struct CityProfile: Codable, Sendable, Hashable {
     public let chainWeights: [String: Double]
     /// Relative weight of each county of the city as a home of industrial firms (sums to 1).
     public let countyWeights: [String: Double]
+    /// Links the city is known for within its chains (宜春 lithium, 鹰潭 copper …).
+    public let linkFocus: [LinkFocus]
+    /// The city's well-known bases on single links (江铜 in 贵溪, 稀土分离 in 龙南 …), planted as named-size firms.
+    public let anchors: [AnchorBase]
 
     /// Creates a city profile.
-    public init(city: String, firmShare: Double, chainWeights: [String: Double], countyWeights: [String: Double]) {
+    public init(city: String, firmShare: Double, chainWeights: [String: Double], countyWeights: [String: Double],
+                linkFocus: [LinkFocus] = [], anchors: [AnchorBase] = []) {
         self.city = city
         self.firmShare = firmShare
         self.chainWeights = chainWeights
         self.countyWeights = countyWeights
+        self.linkFocus = linkFocus
+        self.anchors = anchors
+    }
+}
+
+/// Links a city is known for: words matched against a link's name and products, and how many times more likely a firm
+/// of that link's chain in the city sits on such a link.
+public struct LinkFocus: Codable, Sendable, Hashable {
+    public let words: [String]
+    public let weight: Double
+
+    public init(words: [String], weight: Double) {
+        self.words = words
+        self.weight = weight
+    }
+}
+
+/// A well-known base of a city on one chain link: `firms` 规上 firms in `county` on `link` whose revenue together is
+/// `revenueShare` of the chain's province-wide 规上 revenue (split unevenly among them, the first the largest).
+public struct AnchorBase: Codable, Sendable, Hashable {
+    public let county: String
+    public let link: String
+    public let firms: Int
+    public let revenueShare: Double
+    /// What the base stands for (for the reader of the file).
+    public let note: String
+
+    public init(county: String, link: String, firms: Int, revenueShare: Double, note: String) {
+        self.county = county
+        self.link = link
+        self.firms = firms
+        self.revenueShare = revenueShare
+        self.note = note
     }
 }
 
@@ -45,9 +83,12 @@ struct CityProfilesFile: Codable, Sendable, Hashable {
         var firmShare: Double
         var chainWeights: [String: Double]
         var countyWeights: [String: Double]
+        var linkFocus: [LinkFocus]?
+        var anchors: [AnchorBase]?
 
         var profile: CityProfile {
-            CityProfile(city: city, firmShare: firmShare, chainWeights: chainWeights, countyWeights: countyWeights)
+            CityProfile(city: city, firmShare: firmShare, chainWeights: chainWeights, countyWeights: countyWeights,
+                        linkFocus: linkFocus ?? [], anchors: anchors ?? [])
         }
     }
 
@@ -99,6 +140,17 @@ struct CityProfilesFile: Codable, Sendable, Hashable {
             }
             if !sumsToOne(profile.chainWeights.values) { problems.append("city \(c): the chain weights do not sum to 1") }
             if !sumsToOne(profile.countyWeights.values) { problems.append("city \(c): the county weights do not sum to 1") }
+            for f in profile.linkFocus ?? [] where f.words.isEmpty || !(f.weight > 0 && f.weight <= 20) {
+                problems.append("city \(c): a link focus needs words and a weight above 0 and at most 20")
+            }
+            for a in profile.anchors ?? [] {
+                if byCode[a.county]?.level != .county || byCode[a.county]?.parent != c { problems.append("city \(c): anchor county \(a.county) is not a county of the city") }
+                let chain = ChainCatalog.chain(String(a.link.split(separator: "-").first ?? ""))
+                if chain?.link(a.link) == nil { problems.append("city \(c): anchor link \(a.link) is not a link of the catalogue") }
+                if !(1...10).contains(a.firms) || !(a.revenueShare > 0 && a.revenueShare <= 0.5) {
+                    problems.append("city \(c): anchor \(a.link) needs 1 to 10 firms and a revenue share above 0 and at most 0.5")
+                }
+            }
         }
         if !cities.isEmpty, !sumsToOne(cities.map(\.firmShare)) { problems.append("the cities' firm shares do not sum to 1") }
         return problems

@@ -9,6 +9,8 @@ public enum DemoScale: String, Sendable, CaseIterable, Codable {
     case small
 
     var aboveScaleFirms: Int { self == .province ? 18_000 : 380 }
+    /// The generated 规上 firms as a share of the province's ≈ 18,000.
+    var share: Double { Double(aboveScaleFirms) / 18_000 }
     var smallerFirms: Int { self == .province ? 6_000 : 120 }
 }
 
@@ -63,6 +65,16 @@ public struct DemoManifest: Codable, Sendable {
     /// Chain links whose local supply rests on one firm with more than half the link's output.
     public let dominantSupplierLinks: [PlantedLink]
     public let generatedAt: String
+}
+
+/// The chain structure the demo plants on purpose, so analyses can be checked against known truth.
+enum PlantedStructure {
+    /// Links with no firm in the province: high-end links Jiangxi really lacks (advanced chips, high-end CNC machine tools
+    /// and robots, aero-engine parts, polysilicon), never the links it is known for.
+    static let gaps: Set<String> = ["ELEC-02", "EQUIP-07", "AVIATION-05", "NEWENERGY-02"]
+    /// Links whose local output rests on one firm (九江's refinery, 南昌's maker of trainers, 景德镇's of helicopters):
+    /// the city profiles plant that firm, and at most two smaller firms join it.
+    static let dominant: Set<String> = ["PETROCHEM-02", "AVIATION-08", "AVIATION-09"]
 }
 
 /// Economics of a chain used to shape its firms' series.

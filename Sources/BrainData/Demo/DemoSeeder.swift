@@ -79,7 +79,7 @@ public struct DemoSeeder: Sendable {
         let perKind = max(4, Int(Double(scale.aboveScaleFirms) * 0.012))
         var taken = Set<Int>()
         var planted: [PlantedDistress] = []
-        let above = firms.indices.filter { firms[$0].enterprise.aboveScale && !dominant.contains(firms[$0].link) }
+        let above = firms.indices.filter { firms[$0].enterprise.aboveScale && !dominant.contains(firms[$0].link) && !firms[$0].anchor }
         for kind in DistressKind.allCases {
             let pool = kind == .exitRisk ? above.filter { firms[$0].enterprise.revenue < 3_500 } : above
             var chosen = 0, guardCount = 0
@@ -103,8 +103,9 @@ public struct DemoSeeder: Sendable {
                 chosen += 1
             }
         }
-        // About one healthy firm in eight loses money over the year without a losing streak.
-        for i in firms.indices where firms[i].distress == nil && rng.chance(0.125) { firms[i].struggling = true }
+        // About one healthy firm in six has a thin margin: it loses money in 1–2月 and most such firms stay in loss over
+        // the year, without a losing streak.
+        for i in firms.indices where firms[i].distress == nil && rng.chance(0.16) && !firms[i].anchor { firms[i].struggling = true }
         // Healthy firms grow or shrink gently, so that a warning on them would be a false alarm.
         for i in firms.indices where firms[i].distress == nil {
             firms[i].growth = max(firms[i].growth, firms[i].enterprise.aboveScale && firms[i].enterprise.revenue < 4_000 ? 0.01 : -0.03)

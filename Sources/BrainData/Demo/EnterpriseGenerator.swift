@@ -17,6 +17,8 @@ struct DemoFirm: Sendable {
     /// in a row), so that 亏损面 looks like a real province's.
     var struggling = false
     var distressOnset: Int = 0
+    /// One of a city's planted well-known bases (`CityProfile.anchors`): kept clear of planted distress.
+    var anchor = false
 }
 
 /// Places firms on cities, counties, zones and chain links following each city's signature industries.
@@ -28,19 +30,11 @@ struct EnterpriseGenerator {
     let months: Int
     let firstMonth: Month
 
-    /// Links deliberately left without local firms, and links given one dominant firm.
+    /// Links deliberately left without local firms (high-end links Jiangxi really lacks), and links whose local output
+    /// rests on one firm (one refinery, one maker of trainers, one of helicopters).
     func plantedLinks() -> (gaps: Set<String>, dominant: Set<String>) {
-        var rng = SeededRandom(seed: seed, stream: 0xA11)
-        var gaps = Set<String>(), dominant = Set<String>()
-        for chain in chains {
-            let middle = chain.links.filter { $0.stage == .midstream }
-            let candidates = middle.isEmpty ? Array(chain.links.dropFirst().dropLast()) : middle
-            guard candidates.count >= 2 else { continue }
-            if rng.chance(0.5) { gaps.insert(rng.pick(candidates).code) }
-            let rest = candidates.filter { !gaps.contains($0.code) }
-            if rng.chance(0.6), !rest.isEmpty { dominant.insert(rng.pick(rest).code) }
-        }
-        return (gaps, dominant)
+        let known = Set(chains.flatMap { $0.links.map(\.code) })
+        return (PlantedStructure.gaps.intersection(known), PlantedStructure.dominant.intersection(known))
     }
 
     func generate() -> (firms: [DemoFirm], gaps: Set<String>, dominant: Set<String>) {
@@ -55,12 +49,28 @@ struct EnterpriseGenerator {
         let cityWeights = profiles.map(\.firmShare)
         // Link weights per city, matched once rather than per firm.
         var focusWeights: [String: [String: Double]] = [:]
-        for (city, focus) in Self.linkFocus {
+        for profile in profiles {
             var weights: [String: Double] = [:]
-            for chain in chains { for link in chain.links { weights[link.code] = Self.focusWeight(link, focus) } }
-            focusWeights[city] = weights
+            for chain in chains { for link in chain.links { weights[link.code] = Self.focusWeight(link, profile.linkFocus) } }
+            focusWeights[profile.city] = weights
         }
-        for i in 0..<total {
+        // The cities' well-known bases come first, at their planted size.
+        for profile in profiles {
+            for anchor in profile.anchors where !gaps.contains(anchor.link) {
+                guard let chain = chains.first(where: { $0.link(anchor.link) != nil }), let link = chain.link(anchor.link) else { continue }
+                for k in 0..<anchor.firms where firms.count < scale.aboveScaleFirms {
+                    // Split unevenly: the first firm of a base is the largest.
+                    let weights = (0..<anchor.firms).map { 1 / Double($0 + 1) }
+                    let part = weights[k] / weights.reduce(0, +)
+                    let revenue = max(2_500, anchor.revenueShare * part * (Self.chainRevenueTargets[chain.code] ?? 1_000) * 10_000 * scale.share)
+                    firms.append(makeFirm(county: anchor.county, chain: chain, link: link, revenue: revenue, above: true, anchor: true,
+                                          rng: &rng, names: &names, codes: &codes))
+                    if dominant.contains(link.code) { dominantCount[link.code, default: 0] += 1 }
+                }
+            }
+        }
+        let anchors = firms.count
+        for i in anchors..<total {
             let above = i < scale.aboveScaleFirms
             let profile = profiles[rng.weighted(cityWeights)]
             let counties = profile.countyWeights.keys.sorted()
@@ -74,7 +84,6 @@ struct EnterpriseGenerator {
             let focus = focusWeights[profile.city] ?? [:]
             let link = eligible[rng.weighted(eligible.map { focus[$0.code] ?? 1 })]
             if dominant.contains(link.code) { dominantCount[link.code, default: 0] += 1 }
-            let industry = rng.pick(link.industries)
             var revenue: Double
             // The very largest firms (over 50 亿元) belong to a city's signature chains, like 江铜 in 贵溪.
             let maxWeight = profile.chainWeights.values.max() ?? 1
@@ -84,28 +93,69 @@ struct EnterpriseGenerator {
             } else {
                 revenue = exp(rng.uniform(log(150), log(1_950)))
             }
-            if dominant.contains(link.code) && dominantCount[link.code] == 1 && above {
-                revenue = max(revenue, 600_000)
-            }
-            let econ = ChainEconomics.of(chain.code)
-            let employees = max(8, Int(revenue / (econ.productivity * exp(rng.normal(0, 0.35)))))
-            var links = [link.code]
-            if rng.chance(0.2), let next = link.feeds.first, !gaps.contains(next) { links.append(next) }
-            let zone = pickZone(county: county, chain: chain.code, rng: &rng)
-            let uscc = makeCode(county: county, rng: &rng, taken: &codes)
-            let name = makeName(county: county, link: link, chain: chain.code, above: above, rng: &rng, taken: &names)
-            let founded = Int(rng.uniform(1992, 2026))
-            // Firms founded inside the window start reporting then (only smaller firms, to keep 规上 history whole).
-            let foundedMonth = Month(year: founded, month: 1 + Int(rng.next() % 12))!
-            let start = above ? 0 : max(0, foundedMonth.ordinal - firstMonth.ordinal)
-            let e = Enterprise(uscc: uscc, name: name, region: county, zone: zone, industry: industry, employees: employees,
-                               revenue: (revenue * 10).rounded() / 10, chainLinks: links, founded: founded)
-            firms.append(DemoFirm(enterprise: e, chain: chain.code, link: link.code,
-                                  growth: rng.normal(econ.growth, 0.05), margin: max(0.015, rng.normal(econ.margin, 0.02)),
-                                  exports: rng.chance(0.4), startIndex: min(start, months - 6)))
+            // Beside the one firm a dominant link rests on, only small ones.
+            if dominant.contains(link.code) { revenue = min(revenue, 3_000) }
+            firms.append(makeFirm(county: county, chain: chain, link: link, revenue: revenue, above: above, anchor: false,
+                                  rng: &rng, names: &names, codes: &codes))
         }
+        fillEmptyLinks(&firms, gaps: gaps, dominant: dominant, focus: focusWeights, rng: &rng, names: &names)
         calibrate(&firms)
         return (firms, gaps, dominant)
+    }
+
+    /// Only the planted gaps may be empty: a link the random draw left without firms (likely in the small demo) gets a
+    /// firm of its chain moved onto it from a link with at least three, chosen where the link fits the firm's city.
+    private func fillEmptyLinks(_ firms: inout [DemoFirm], gaps: Set<String>, dominant: Set<String>, focus: [String: [String: Double]],
+                                rng: inout SeededRandom, names: inout Set<String>) {
+        var count: [String: Int] = [:]
+        for f in firms { for l in f.enterprise.chainLinks { count[l, default: 0] += 1 } }
+        for chain in chains {
+            for link in chain.links where count[link.code, default: 0] == 0 && !gaps.contains(link.code) {
+                let movable = firms.indices.filter {
+                    firms[$0].chain == chain.code && !firms[$0].anchor && firms[$0].enterprise.chainLinks == [firms[$0].link]
+                        && count[firms[$0].link, default: 0] >= 3 && !dominant.contains(firms[$0].link)
+                }
+                guard !movable.isEmpty else { continue }
+                let i = movable[rng.weighted(movable.map { focus[catalog.city(of: firms[$0].enterprise.region) ?? ""]?[link.code] ?? 1 })]
+                let old = firms[i].enterprise
+                count[firms[i].link, default: 0] -= 1
+                count[link.code, default: 0] += 1
+                names.remove(old.name)
+                let name = makeName(county: old.region, link: link, chain: chain.code, above: old.aboveScale, rng: &rng, taken: &names)
+                let e = Enterprise(uscc: old.uscc, name: name, region: old.region, zone: old.zone, industry: rng.pick(link.industries),
+                                   employees: old.employees, revenue: old.revenue, chainLinks: [link.code], founded: old.founded)
+                var moved = DemoFirm(enterprise: e, chain: chain.code, link: link.code, growth: firms[i].growth, margin: firms[i].margin,
+                                     exports: firms[i].exports, startIndex: firms[i].startIndex)
+                moved.struggling = firms[i].struggling
+                firms[i] = moved
+            }
+        }
+    }
+
+    /// One firm on `link` in `county` with the given yearly revenue (万元).
+    private func makeFirm(county: String, chain: IndustryChain, link: ChainLink, revenue: Double, above: Bool, anchor: Bool,
+                          rng: inout SeededRandom, names: inout Set<String>, codes: inout Set<String>) -> DemoFirm {
+        let (gaps, _) = plantedLinks()
+        let industry = rng.pick(link.industries)
+        let econ = ChainEconomics.of(chain.code)
+        let employees = max(8, Int(revenue / (econ.productivity * exp(rng.normal(0, 0.35)))))
+        var links = [link.code]
+        if !anchor, rng.chance(0.2), let next = link.feeds.first, !gaps.contains(next), !PlantedStructure.dominant.contains(next) { links.append(next) }
+        let zone = pickZone(county: county, chain: chain.code, rng: &rng)
+        let uscc = makeCode(county: county, rng: &rng, taken: &codes)
+        let name = makeName(county: county, link: link, chain: chain.code, above: above, rng: &rng, taken: &names)
+        // The bases are old firms; others were founded any time since 1992.
+        let founded = anchor ? Int(rng.uniform(1958, 2012)) : Int(rng.uniform(1992, 2026))
+        // Firms founded inside the window start reporting then (only smaller firms, to keep 规上 history whole).
+        let foundedMonth = Month(year: founded, month: 1 + Int(rng.next() % 12))!
+        let start = above ? 0 : max(0, foundedMonth.ordinal - firstMonth.ordinal)
+        let e = Enterprise(uscc: uscc, name: name, region: county, zone: zone, industry: industry, employees: employees,
+                           revenue: (revenue * 10).rounded() / 10, chainLinks: links, founded: founded)
+        var firm = DemoFirm(enterprise: e, chain: chain.code, link: link.code,
+                            growth: rng.normal(econ.growth, anchor ? 0.03 : 0.05), margin: max(0.015, rng.normal(econ.margin, 0.02)),
+                            exports: rng.chance(0.4), startIndex: min(start, months - 6))
+        firm.anchor = anchor
+        return firm
     }
 
     /// Approximate 2025 营业收入 of each chain's 规上 firms in Jiangxi (亿元), after the province's published figures
@@ -118,16 +168,20 @@ struct EnterpriseGenerator {
     /// Stretches each chain's 规上 revenues above the threshold so that the chain totals land near the targets
     /// (scaled to the number of firms generated); employees follow revenue.
     private func calibrate(_ firms: inout [DemoFirm]) {
-        let share = Double(scale.aboveScaleFirms) / 18_000
+        let share = scale.share
         let floor = 2_300.0
         var sums: [String: (n: Int, excess: Double)] = [:]
+        var anchored: [String: Double] = [:]
         for f in firms where f.enterprise.aboveScale {
+            if f.anchor { anchored[f.chain, default: 0] += f.enterprise.revenue; continue }
             let s = sums[f.chain] ?? (0, 0)
             sums[f.chain] = (s.n + 1, s.excess + max(0, f.enterprise.revenue - floor))
         }
-        for i in firms.indices where firms[i].enterprise.aboveScale {
+        // The planted bases keep their size; the other firms share what is left of the chain's target.
+        for i in firms.indices where firms[i].enterprise.aboveScale && !firms[i].anchor {
             guard let s = sums[firms[i].chain], s.excess > 0, let target = Self.chainRevenueTargets[firms[i].chain] else { continue }
-            let k = min(8, max(0.2, (target * 10_000 * share - Double(s.n) * floor) / s.excess))
+            let rest = max(target * 10_000 * share * 0.3, target * 10_000 * share - anchored[firms[i].chain, default: 0])
+            let k = min(8, max(0.2, (rest - Double(s.n) * floor) / s.excess))
             var e = firms[i].enterprise
             let before = e.revenue
             let after = floor + max(0, before - floor) * k
@@ -153,21 +207,9 @@ struct EnterpriseGenerator {
         }
     }
 
-    /// Links a city is known for within its chains (宜春 lithium, 上饶 photovoltaics, 鹰潭 copper …): words matched
-    /// against a link's name and products, and how much more likely a firm of that chain sits on such a link.
-    static let linkFocus: [String: [(words: [String], weight: Double)]] = [
-        "360900": [(["锂"], 6), (["正负极", "电解液", "电芯", "储能电池"], 3)],
-        "360500": [(["锂"], 4), (["正负极", "电芯"], 2)],
-        "361100": [(["光伏", "硅"], 6)],
-        "360600": [(["铜"], 6)],
-        "360700": [(["稀土", "钨"], 6)],
-        "360100": [(["LED", "手机", "智能终端", "教练机", "大飞机"], 3)],
-        "360200": [(["直升机"], 5), (["陶瓷"], 4)],
-        "360300": [(["陶瓷"], 4)],
-        "360400": [(["炼油", "芳烃", "乙烯", "有机硅"], 3)],
-    ]
-
-    static func focusWeight(_ link: ChainLink, _ focus: [(words: [String], weight: Double)]) -> Double {
+    /// How much more likely a firm of the link's chain sits on the link, given a city's focus (`CityProfile.linkFocus`):
+    /// words matched against the link's name and products.
+    static func focusWeight(_ link: ChainLink, _ focus: [LinkFocus]) -> Double {
         let text = link.name + link.products.joined()
         return focus.reduce(1.0) { w, f in f.words.contains { text.contains($0) } ? w * f.weight : w }
     }

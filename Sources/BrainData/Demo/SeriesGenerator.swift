@@ -20,6 +20,11 @@ struct SeriesGenerator {
         let recvRatio = rng.uniform(1.2, 2.6)
         let invRatio = rng.uniform(0.35, 0.9)
         let exportShare = firm.exports ? min(0.9, econ.exportShare * exp(rng.normal(0, 0.5))) : 0
+        // Fixed costs (wages, depreciation, interest) as a share of a normal month's revenue: they do not fall with the
+        // Spring Festival dip, so many firms lose money in 1–2月 and earn it back over the year.
+        let fixedCost = rng.uniform(0.04, 0.14)
+        // A struggling firm's margin before fixed costs hovers around what just covers them.
+        let strugglingMargin = rng.uniform(-0.05, 0.015)
         // A few smaller firms leave R&D expense unreported (not reported ≠ zero).
         let reportsRD = firm.enterprise.aboveScale || rng.chance(0.75)
         let last = months - 1
@@ -37,7 +42,6 @@ struct SeriesGenerator {
         }
         var values: [[Double]] = []
         values.reserveCapacity(months)
-        var profitSigns: [Bool] = []
         for t in 0..<months {
             let month = firstMonth.adding(months: t)
             var level = annual / 12 * pow(1 + firm.growth, (Double(t) - (Double(last) - 5.5)) / 12)
@@ -55,12 +59,15 @@ struct SeriesGenerator {
                 case .consecutiveLosses: break
                 }
             }
+            let normalMonth = level
             let season = Seasonality.factors[month.month - 1]
             let output = level * outputRatio * season * exp(rng.normal(0, 0.035))
             let revenue = level * season * exp(rng.normal(0, 0.03))
-            var margin = firm.struggling ? rng.normal(-0.05, 0.015) : firm.margin + rng.normal(0, 0.012)
+            // Margin on a normal month; the fixed part is earned on revenue and paid on the normal month's level.
+            var margin = (firm.struggling ? strugglingMargin : firm.margin) + rng.normal(0, 0.012)
             if firm.distress == .consecutiveLosses, t >= onset { margin = -distressFactor * rng.uniform(0.8, 1.2) }
-            let profit = revenue * margin
+            let profit = firm.distress == .consecutiveLosses && t >= onset ? revenue * margin
+                : revenue * (margin + fixedCost) - normalMonth * fixedCost
             let electricity = output * intensity * elecFactor * exp(rng.normal(0, 0.03))
             let tax = revenue * taxRate * exp(rng.normal(0, 0.05))
             let employees = (Double(e.employees) * pow(1 + firm.growth * 0.3, (Double(t) - Double(last)) / 12) * staffFactor * exp(rng.normal(0, 0.01))).rounded()
@@ -69,42 +76,42 @@ struct SeriesGenerator {
             let receivables = level * recvRatio * recvFactor * exp(rng.normal(0, 0.025))
             let inventory = level * invRatio * exp(rng.normal(0, 0.04))
             values.append([output, revenue, profit, electricity, tax, max(1, employees), export, rd, receivables, inventory])
-            profitSigns.append(profit < 0)
         }
-        // Healthy firms never show three losing months in a row: that pattern is reserved for planted distress.
-        if firm.distress != .consecutiveLosses {
-            var run = 0
-            for t in 0..<months {
-                run = values[t][2] < 0 ? run + 1 : 0
-                if run == 3 {
-                    values[t - 1][2] = abs(values[t - 1][2])
-                    run = values[t][2] < 0 ? 1 : 0
-                }
-            }
-        }
-        var out: [MonthlyReport] = []
-        out.reserveCapacity(months)
+        // The rows as reported: January folded into February (if February is in the window).
+        var rows: [(month: Month, values: [Double])] = []
+        rows.reserveCapacity(months)
         var t = firm.startIndex
         while t < months {
             let month = firstMonth.adding(months: t)
             if month.month == 1 {
-                // January is reported together with February: fold it in if February is in the window.
                 if t + 1 < months {
-                    var row: [Double?] = []
-                    for (i, indicator) in Indicator.allCases.enumerated() {
-                        let v = indicator.aggregation == .sum ? values[t][i] + values[t + 1][i] : values[t + 1][i]
-                        row.append(round2(v))
+                    let row = Indicator.allCases.enumerated().map { i, indicator in
+                        indicator.aggregation == .sum ? values[t][i] + values[t + 1][i] : values[t + 1][i]
                     }
-                    if !reportsRD { row[Indicator.rdExpense.index] = nil }
-                    out.append(MonthlyReport(uscc: e.uscc, month: month.next, values: row))
+                    rows.append((month.next, row))
                 }
                 t += 2
                 continue
             }
-            var row = values[t].map(round2)
-            if !reportsRD { row[Indicator.rdExpense.index] = nil }
-            out.append(MonthlyReport(uscc: e.uscc, month: month, values: row))
+            rows.append((month, values[t]))
             t += 1
+        }
+        // Healthy firms never report three losing periods in a row: that pattern is reserved for planted distress.
+        let profit = Indicator.profit.index
+        if firm.distress != .consecutiveLosses {
+            var run = 0
+            for k in rows.indices {
+                run = rows[k].values[profit] < 0 ? run + 1 : 0
+                if run == 3 {
+                    rows[k - 1].values[profit] = abs(rows[k - 1].values[profit])
+                    run = rows[k].values[profit] < 0 ? 1 : 0
+                }
+            }
+        }
+        let out = rows.map { row -> MonthlyReport in
+            var values = row.values.map(round2)
+            if !reportsRD { values[Indicator.rdExpense.index] = nil }
+            return MonthlyReport(uscc: e.uscc, month: row.month, values: values)
         }
         return out
     }

@@ -15,6 +15,9 @@ struct SupplyGenerator {
         ("340100", "合肥"), ("370200", "青岛"), ("110108", "北京海淀"), ("510100", "成都"), ("610100", "西安"),
     ]
 
+    /// The largest yearly order (万元) one buyer places with one outside supplier.
+    static let largestOutsideOrder = 200_000.0
+
     func generate(firms: [DemoFirm], gaps: Set<String>) -> [SupplyLink] {
         var rng = SeededRandom(seed: seed, stream: 0x5077)
         var byLink: [String: [Int]] = [:]
@@ -27,7 +30,9 @@ struct SupplyGenerator {
             var acc = 0.0
             cumulative[link] = members.map { acc += firms[$0].enterprise.revenue.squareRoot(); return acc }
         }
-        var outsideFirms: [String: (code: String, name: String, region: String)] = [:]
+        // Outside suppliers per link, each with what it can still sell into the province in a year (万元): a share of
+        // its own revenue, so no outside firm supplies more than a firm of its size could.
+        var outsideFirms: [String: [(code: String, name: String, region: String, room: Double)]] = [:]
         var out: [SupplyLink] = []
         var seen = Set<String>()
         for f in firms {
@@ -49,18 +54,28 @@ struct SupplyGenerator {
                     while lo < hi { let mid = (lo + hi) / 2; if weights[mid] < x { lo = mid + 1 } else { hi = mid } }
                     let s = firms[members[lo]].enterprise
                     guard s.uscc != f.enterprise.uscc, seen.insert(s.uscc + f.enterprise.uscc + product).inserted else { continue }
+                    // A supplier sells one customer at most half its own revenue.
                     out.append(SupplyLink(supplier: s.uscc, supplierName: s.name, supplierRegion: s.region, customer: f.enterprise.uscc,
-                                          product: product, chain: chain.code, link: link.code, annualValue: value))
+                                          product: product, chain: chain.code, link: link.code, annualValue: min(value, (s.revenue * 5).rounded() / 10)))
                 } else {
-                    let slot = "\(link.code)#\(k % 3)"
-                    let o = outsideFirms[slot] ?? {
+                    // One order from outside is at most 20 亿元 a year: a very large buyer spreads its purchases.
+                    let value = min(value, Self.largestOutsideOrder)
+                    var open = outsideFirms[link.code, default: []].indices.filter { outsideFirms[link.code]![$0].room >= value }
+                    if open.isEmpty || rng.chance(0.25) {
+                        // A new outside supplier: revenue from 2 亿 up (most between 2 and 30 亿元, a few up to 500 亿),
+                        // big enough for this order, selling 5–25 % of it into the province.
                         let place = rng.pick(Self.outside)
                         let body = String((0..<8).map { _ in CreditCode.alphabet[Int(rng.next() % 31)] })
                         let code = CreditCode.make(region: place.region, body: body)!.value
                         let name = place.place + String([rng.pick(EnterpriseGenerator.brands), rng.pick(EnterpriseGenerator.brands)]) + String(link.name.split(separator: "与").first ?? Substring(link.name)).prefix(6) + "有限公司"
-                        return (code, name, place.region)
-                    }()
-                    outsideFirms[slot] = o
+                        let intoProvince = rng.uniform(0.05, 0.25)
+                        let revenue = max(min(rng.pareto(xm: 20_000, alpha: 1.1), 5_000_000), value / intoProvince)
+                        outsideFirms[link.code, default: []].append((code, name, place.region, revenue * intoProvince))
+                        open = [outsideFirms[link.code]!.count - 1]
+                    }
+                    let slot = rng.pick(open)
+                    outsideFirms[link.code]![slot].room -= value
+                    let o = outsideFirms[link.code]![slot]
                     guard seen.insert(o.code + f.enterprise.uscc + product).inserted else { continue }
                     out.append(SupplyLink(supplier: o.code, supplierName: o.name, supplierRegion: o.region, customer: f.enterprise.uscc,
                                           product: product, chain: chain.code, link: link.code, annualValue: value))
