@@ -62,7 +62,8 @@ public struct ServiceDemoSeeder: Sendable {
                 let month = 1 + Int(rng.next() % 10) + (v == 1 ? 0 : 0)
                 let time = String(format: "%04d-%02d-%02dT%02d:00:00Z", v == 0 ? lastYear - 1 : lastYear, month, 1 + Int(rng.next() % 27), 1 + Int(rng.next() % 9))
                 let chain = e.chains.first
-                let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { ChainCatalog.chain($0)?.name }, candidates: candidates, limit: 5)
+                let fitting = candidates.filter { c in c.chains.isEmpty || chain.map { c.chains.contains($0) } == true }
+                let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { ChainCatalog.chain($0)?.name }, candidates: fitting, limit: 5)
                 let id = "DG-\(e.uscc)-\(time.filter(\.isNumber))"
                 var refIds: [String] = []
                 if v == visits - 1 {
