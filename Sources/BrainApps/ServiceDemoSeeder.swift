@@ -69,8 +69,10 @@ public struct ServiceDemoSeeder: Sendable {
                 if v == visits - 1 {
                     for (k, r) in recs.prefix(2).enumerated() {
                         let roll = rng.unit()
-                        let states = roll < 0.5 ? ["referred"] : roll < 0.8 ? ["referred", "contacted"] : roll < 0.93 ? ["referred", "contacted", "adopted"] : ["referred", "declined"]
-                        let by = ["referred": "system", "contacted": "provider", "adopted": "enterprise", "declined": "enterprise"]
+                        // Proposed by the diagnosis, then agreed (or refused) by the enterprise before a provider sees it.
+                        let states = roll < 0.15 ? ["proposed"] : roll < 0.22 ? ["proposed", "declined"] : roll < 0.5 ? ["proposed", "referred"]
+                            : roll < 0.8 ? ["proposed", "referred", "contacted"] : roll < 0.93 ? ["proposed", "referred", "contacted", "adopted"] : ["proposed", "referred", "declined"]
+                        let by = ["proposed": "system", "referred": "enterprise", "contacted": "provider", "adopted": "enterprise", "declined": "enterprise"]
                         let ref = Referral(id: "R-\(e.uscc)-\(r.solutionId)-\(k)", uscc: e.uscc, solutionId: r.solutionId,
                                            providerId: solutions.first { $0.id == r.solutionId }?.providerId ?? "", diagnosisId: id, reason: r.reason,
                                            state: states.last!, history: states.map { .init(state: $0, by: by[$0]!, at: time, note: nil) },

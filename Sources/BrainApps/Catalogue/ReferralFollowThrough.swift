@@ -55,7 +55,7 @@ extension CatalogueDesk {
     /// The consented referrals addressed to the provider a `provider` account answers for, newest first; an account
     /// not linked to a provider sees none.
     public func inbox(for p: Principal) async throws -> (provider: ServiceProvider?, referrals: [Referral]) {
-        guard p.role == .provider || p.role == .admin else { throw AppError.forbidden("only a service provider's account has a referral inbox") }
+        guard p.servesReferrals || p.can(.manageUsers) else { throw AppError.forbidden("only a service provider's account has a referral inbox") }
         guard let link = try await store.providerAccount(p.username) else { return (nil, []) }
         let provider = try await providers().first { $0.id == link.providerId }
         return (provider, try await referrals(provider: link.providerId).filter(\.isConsented).sorted { $0.createdAt > $1.createdAt })
@@ -64,7 +64,7 @@ extension CatalogueDesk {
     /// The provider named on a consented referral marks it contacted or declined; anyone else's answers as missing.
     public func answer(referral id: String, to state: String, by p: Principal, note: String?) async throws -> Referral {
         guard ["contacted", "declined"].contains(state) else { throw AppError.bad("state", "a provider marks a referral contacted or declined") }
-        guard p.role == .provider, let link = try await store.providerAccount(p.username), let r = try await referral(id),
+        guard p.servesReferrals, let link = try await store.providerAccount(p.username), let r = try await referral(id),
               r.providerId == link.providerId, r.isConsented else { throw AppError.notFound("no referral \(id)") }
         return try await advance(referral: r.id, to: state, by: p.username, note: note)
     }

@@ -39,11 +39,11 @@ public struct EnterpriseAgenda: Sendable {
 
     /// The caller's to-do items, the most pressing first; empty for other roles.
     public func items(for p: Principal, cube: IndicatorCube) async throws -> [AgendaItem] {
-        if p.role == .provider {
+        if p.servesReferrals {
             let waiting = try await catalogue.inbox(for: p).referrals.filter { $0.state == "referred" }.count
             return waiting == 0 ? [] : [AgendaItem(kind: "referrals", text: "\(waiting) 家企业同意对接，等待您联系", count: waiting, href: "/provider/referrals")]
         }
-        guard p.role == .enterprise, let uscc = p.ownEnterprise, let i = cube.firmIndex[uscc] else { return [] }
+        guard let uscc = p.ownEnterprise, let i = cube.firmIndex[uscc] else { return [] }
         var out: [AgendaItem] = []
         let months = Self.monthsToReport(firm: i, cube: cube)
         if !months.isEmpty {

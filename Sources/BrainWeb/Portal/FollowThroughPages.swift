@@ -18,6 +18,12 @@ extension Portal {
         pages.post("/provider/referrals/:id/contacted", .signedIn) { request, context in try await self.providerAnswer(request, context) }
     }
 
+    /// The name of a provider's seat: a region of the province, else any mainland region (杭州市), else its code.
+    func placeName(_ code: String) -> String {
+        services.catalog.region(code)?.name ?? RegionCatalog.national.first { $0.code == code }?.name
+            ?? RegionCatalog.national.first { $0.code == String(code.prefix(2)) + "0000" }?.name ?? code
+    }
+
     /// A table of raw HTML cells inside a card (for rows that carry forms).
     func formTable(_ title: String, id: String? = nil, headers: [String], rows: [[String]], empty: String) -> String {
         var h = "<div class=\"card\"\(id.map { " id=\"\($0)\"" } ?? "")><h2>\(SVGText.escape(title))</h2>"
@@ -36,7 +42,7 @@ extension Portal {
         let token = csrf.token(session: context.sessionID ?? "")
         let rows = referrals.prefix(20).map { r -> [String] in
             let provider = providers[r.providerId]
-            let where_ = provider.map { "\(SVGText.escape($0.name))<br><span class=\"muted\">\(CatalogueDesk.kindName(of: $0, province: services.catalog.provinceCode)) · \(SVGText.escape(services.catalog.region($0.region)?.name ?? $0.region))</span>" } ?? SVGText.escape(r.providerId)
+            let where_ = provider.map { "\(SVGText.escape($0.name))<br><span class=\"muted\">\(CatalogueDesk.kindName(of: $0, province: services.catalog.provinceCode)) · \(SVGText.escape(placeName($0.region)))</span>" } ?? SVGText.escape(r.providerId)
             var action = SVGText.escape(Referral.stateNames[r.state] ?? r.state)
             if r.state == "proposed" {
                 action = ["1": "同意对接", "0": "暂不需要"].sorted { $0.key > $1.key }.map { value, label in
@@ -142,7 +148,7 @@ extension Portal {
     /// A provider's account: the referrals enterprises agreed to or asked for, with 已联系.
     func providerInbox(_ request: Request, _ context: BrainContext, error: String?) async throws -> Response {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
-        guard p.role == .provider || p.role == .admin else { return message(context, "仅限服务商账号", "此页面面向服务资源目录中的服务商。", status: .forbidden) }
+        guard p.servesReferrals || p.can(.manageUsers) else { return message(context, "仅限服务商账号", "此页面面向服务资源目录中的服务商。", status: .forbidden) }
         let (provider, referrals) = try await services.catalogue.inbox(for: p)
         let cube = services.cubes.cube
         let solutions = Dictionary(try await services.catalogue.solutions(includingWithdrawn: true).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
@@ -165,7 +171,7 @@ extension Portal {
         guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         let form = try await FormBody.parse(request)
         guard checkCSRF(form, context) else { return csrfRefusal(context) }
-        guard p.role == .provider else { return message(context, "仅限服务商账号", "只有被推荐的服务商可以标记已联系。", status: .forbidden) }
+        guard p.servesReferrals else { return message(context, "仅限服务商账号", "只有被推荐的服务商可以标记已联系。", status: .forbidden) }
         do {
             let r = try await services.catalogue.answer(referral: context.parameters.get("id") ?? "", to: "contacted", by: p, note: form["note"])
             try await services.ledger.record(AuditEvent(actor: p.username, action: "POST /provider/referrals/{id}/contacted", target: "referral:\(r.id)", source: request.clientAddress(context),

@@ -87,7 +87,7 @@ extension Portal {
             return message(context, "未找到", "服务资源目录中没有这个方案。", status: .notFound)
         }
         let questionnaire = services.diagnoses.questionnaire
-        var page = ReportPage(heading: s.title, sub: "\(s.category) · \(provider.name)（\(CatalogueDesk.kindName(of: provider, province: services.catalog.provinceCode))，\(services.catalog.region(provider.region)?.name ?? RegionCatalog.national.first { $0.code == provider.region }?.name ?? RegionCatalog.national.first { $0.code == String(provider.region.prefix(2)) + "0000" }?.name ?? provider.region)）")
+        var page = ReportPage(heading: s.title, sub: "\(s.category) · \(provider.name)（\(CatalogueDesk.kindName(of: provider, province: services.catalog.provinceCode))，\(placeName(provider.region))）")
         page.crumbs = [(href: "/services", label: "服务资源目录")]
         page.here = s.title
         let price = s.priceMin.map { lo in s.priceMax.map { hi in lo == hi ? NumberFormat.amount(lo, decimals: 0) : "\(NumberFormat.amount(lo, decimals: 0))–\(NumberFormat.amount(hi, decimals: 0))" } ?? NumberFormat.amount(lo, decimals: 0) }.map { $0 + " 万元" } ?? "面议"
