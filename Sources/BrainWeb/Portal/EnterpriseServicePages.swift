@@ -48,6 +48,10 @@ extension Portal {
             html += "<h2 style=\"margin-top:12px\">改进建议</h2><ul>" + r.result.weakPoints.map { "<li>\(SVGText.escape($0.question))：\(SVGText.escape($0.advice))</li>" }.joined() + "</ul></div>"
         }
         html += try await consentCard(firm: firm, context: context)
+        // The history before the long form, so a returning firm sees how it moved.
+        html += formTable("问诊记录", headers: ["时间（北京时间）", "得分", "等级", "最薄弱领域"],
+                          rows: history.map { [PortalTime.beijing($0.submittedAt), NumberFormat.amount($0.result.total), SVGText.escape($0.result.levelName), SVGText.escape($0.result.weakestAreaName)] },
+                          empty: "还没有问诊记录。")
         if let last = history.first {
             html += "<p class=\"muted\">\(prefill ? "下面的问卷已按 \(PortalTime.beijing(last.submittedAt)) 的答案预填，修改有变化的题目后提交即可。" : "再次问诊可<a href=\"/my/diagnosis?prefill=last#form\">按上次答案预填问卷</a>，只改有变化的题目。")</p>"
         }
@@ -68,8 +72,6 @@ extension Portal {
         page.error = error
         page.notice = request.uri.queryParameters["consented"].map { $0 == "1" ? "已同意对接，服务商将与您联系。" : "已记录：暂不对接该方案。" }
         page.html = html
-        page.tables.append(.init(title: "问诊记录", headers: [("时间（北京时间）", false), ("得分", true), ("等级", false), ("最薄弱领域", false)],
-                                 rows: history.map { [.init(text: PortalTime.beijing($0.submittedAt)), .num(NumberFormat.amount($0.result.total)), .init(text: $0.result.levelName), .init(text: $0.result.weakestAreaName)] }))
         return page.respond(self, request, context, title: "转型问诊", active: "/my/diagnosis", file: "diagnoses")
     }
 

@@ -40,18 +40,21 @@ extension Portal {
         let solutions = Dictionary(try await services.catalogue.solutions(includingWithdrawn: true).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let providers = Dictionary(try await services.catalogue.providers().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let token = csrf.token(session: context.sessionID ?? "")
-        let rows = referrals.prefix(20).map { r -> [String] in
+        // One block per referral (not a table): the reason is long and the buttons must stay reachable on a phone.
+        let items = referrals.prefix(20).map { r -> String in
             let provider = providers[r.providerId]
-            let where_ = provider.map { "\(SVGText.escape($0.name))<br><span class=\"muted\">\(CatalogueDesk.kindName(of: $0, province: services.catalog.provinceCode)) · \(SVGText.escape(placeName($0.region)))</span>" } ?? SVGText.escape(r.providerId)
-            var action = SVGText.escape(Referral.stateNames[r.state] ?? r.state)
+            let seat = provider.map { "\(SVGText.escape($0.name))（\(CatalogueDesk.kindName(of: $0, province: services.catalog.provinceCode))，\(SVGText.escape(placeName($0.region)))）" } ?? SVGText.escape(r.providerId)
+            var action = "<span class=\"muted\">\(SVGText.escape(Referral.stateNames[r.state] ?? r.state))</span>"
             if r.state == "proposed" {
                 action = ["1": "同意对接", "0": "暂不需要"].sorted { $0.key > $1.key }.map { value, label in
-                    "<form class=\"inline\" method=\"post\" action=\"/my/referrals/\(SVGText.escape(r.id))/consent\" style=\"display:inline-block;margin:2px\"><input type=\"hidden\" name=\"_csrf\" value=\"\(token)\"><input type=\"hidden\" name=\"agree\" value=\"\(value)\"><button type=\"submit\"\(value == "1" ? " class=\"primary\"" : "")>\(label)</button></form>"
+                    "<form class=\"inline\" method=\"post\" action=\"/my/referrals/\(SVGText.escape(r.id))/consent\" style=\"display:inline-block;margin:4px 8px 0 0\"><input type=\"hidden\" name=\"_csrf\" value=\"\(token)\"><input type=\"hidden\" name=\"agree\" value=\"\(value)\"><button type=\"submit\"\(value == "1" ? " class=\"primary\"" : "")>\(label)</button></form>"
                 }.joined()
             }
-            return [SVGText.escape(solutions[r.solutionId]?.title ?? r.solutionId), where_, SVGText.escape(r.reason), action]
+            return "<li style=\"margin:0 0 12px\"><b>\(SVGText.escape(solutions[r.solutionId]?.title ?? r.solutionId))</b> · \(seat)<br><span class=\"muted\">\(SVGText.escape(r.reason))</span><br>\(action)</li>"
         }
-        return formTable("推荐服务方案（同意后服务商才会看到并联系您）", id: "consent", headers: ["方案", "服务商", "推荐理由", "对接"], rows: rows, empty: "")
+        let waiting = referrals.filter { $0.state == "proposed" }.count
+        return "<div class=\"card\" id=\"consent\"><h2>推荐服务方案</h2><p class=\"muted\">\(waiting > 0 ? "有 \(waiting) 个方案等待您确认。" : "")同意对接后，服务商才会看到本企业的名称和推荐理由并与您联系；经营数据不随之提供。</p>"
+            + "<ul style=\"margin:0;padding-left:18px\">" + items.joined() + "</ul></div>"
     }
 
     func consentReferral(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -96,7 +96,8 @@ extension Portal {
             + "<p class=\"muted\">服务商简介：\(SVGText.escape(provider.description))</p></div>"
         if let mine = p.ownEnterprise {
             if let r = try await services.catalogue.referrals(uscc: mine).first(where: { $0.solutionId == s.id && $0.state != "declined" && $0.state != "proposed" }) {
-                html += "<div class=\"notice\">已申请对接（\(Referral.stateNames[r.state] ?? r.state)，\(PortalTime.beijing(r.createdAt))）。</div>"
+                let how = r.history.first?.state == "proposed" ? "已同意问诊推荐的对接" : "已申请对接"
+                html += "<div class=\"notice\">\(how)（\(Referral.stateNames[r.state] ?? r.state)，推荐或申请于 \(PortalTime.beijing(r.createdAt))）。</div>"
             } else {
                 html += """
                 <form method="post" action="/services/\(SVGText.escape(s.id))/connect" class="card"><input type="hidden" name="_csrf" value="\(csrf.token(session: context.sessionID ?? ""))"><h2>申请对接</h2>
