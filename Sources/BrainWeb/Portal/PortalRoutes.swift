@@ -274,6 +274,8 @@ struct Portal: Sendable {
             c["scopeLine"] = p.role.nameZh
         }
         if p.ownEnterprise != nil || p.servesReferrals {
+            // A provider's account is greeted by the provider it answers for.
+            if p.servesReferrals, let provider = try await services.catalogue.inbox(for: p).provider { c["greeting"] = "\(provider.name)，您好" }
             let todos = try await services.agenda.items(for: p, cube: services.cubes.cube)
             c["showTodos"] = true
             c["hasTodos"] = !todos.isEmpty
