@@ -62,14 +62,17 @@ public struct ServiceDemoSeeder: Sendable {
                 let month = 1 + Int(rng.next() % 10) + (v == 1 ? 0 : 0)
                 let time = String(format: "%04d-%02d-%02dT%02d:00:00Z", v == 0 ? lastYear - 1 : lastYear, month, 1 + Int(rng.next() % 27), 1 + Int(rng.next() % 9))
                 let chain = e.chains.first
-                let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { ChainCatalog.chain($0)?.name }, candidates: candidates, limit: 5)
+                let fitting = candidates.filter { c in c.chains.isEmpty || chain.map { c.chains.contains($0) } == true }
+                let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { ChainCatalog.chain($0)?.name }, candidates: fitting, limit: 5)
                 let id = "DG-\(e.uscc)-\(time.filter(\.isNumber))"
                 var refIds: [String] = []
                 if v == visits - 1 {
                     for (k, r) in recs.prefix(2).enumerated() {
                         let roll = rng.unit()
-                        let states = roll < 0.5 ? ["referred"] : roll < 0.8 ? ["referred", "contacted"] : roll < 0.93 ? ["referred", "contacted", "adopted"] : ["referred", "declined"]
-                        let by = ["referred": "system", "contacted": "provider", "adopted": "enterprise", "declined": "enterprise"]
+                        // Proposed by the diagnosis, then agreed (or refused) by the enterprise before a provider sees it.
+                        let states = roll < 0.15 ? ["proposed"] : roll < 0.22 ? ["proposed", "declined"] : roll < 0.5 ? ["proposed", "referred"]
+                            : roll < 0.8 ? ["proposed", "referred", "contacted"] : roll < 0.93 ? ["proposed", "referred", "contacted", "adopted"] : ["proposed", "referred", "declined"]
+                        let by = ["proposed": "system", "referred": "enterprise", "contacted": "provider", "adopted": "enterprise", "declined": "enterprise"]
                         let ref = Referral(id: "R-\(e.uscc)-\(r.solutionId)-\(k)", uscc: e.uscc, solutionId: r.solutionId,
                                            providerId: solutions.first { $0.id == r.solutionId }?.providerId ?? "", diagnosisId: id, reason: r.reason,
                                            state: states.last!, history: states.map { .init(state: $0, by: by[$0]!, at: time, note: nil) },

@@ -23,6 +23,8 @@ public struct Principal: Sendable, Hashable, Codable {
     /// True for roles that read enterprise data only when enterprises grant it (providers and experts): the portal offers
     /// them the service catalogue and the data granted to them.
     public var readsThroughGrants: Bool { role == .provider || role == .expert }
+    /// True for a service provider's account: it answers the referrals addressed to the catalogue provider it is linked to.
+    public var servesReferrals: Bool { role == .provider }
 
     /// True when the caller's scope is the whole province (administrators, province officials, experts, providers).
     public var seesProvince: Bool { role.scopeKind == .none || role.scopeKind == .province }

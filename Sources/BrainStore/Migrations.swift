@@ -300,6 +300,15 @@ enum Migrations {
             "ALTER TABLE policy_awards ADD COLUMN publicity_until TEXT",
             "UPDATE policy_awards SET state = 'pending' WHERE state IN ('granted', 'applied')",
         ]),
+        // Enterprise follow-through: which catalogue provider a provider account answers for, and 贸易撮合 contact
+        // exchanges (a request, then the counterpart's answer; contacts are shown only once both agreed).
+        Migration(version: 24, name: "provider accounts and market contact exchanges", statements: [
+            "CREATE TABLE provider_accounts (username TEXT PRIMARY KEY, provider_id TEXT NOT NULL, linked_by TEXT NOT NULL, linked_at TEXT NOT NULL)",
+            "CREATE INDEX provider_accounts_provider ON provider_accounts (provider_id)",
+            "CREATE TABLE market_contacts (id TEXT PRIMARY KEY, from_uscc TEXT NOT NULL, to_uscc TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX market_contacts_from ON market_contacts (from_uscc)",
+            "CREATE INDEX market_contacts_to ON market_contacts (to_uscc)",
+        ]),
     ]
 }
 

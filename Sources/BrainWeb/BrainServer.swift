@@ -102,5 +102,6 @@ public struct BrainServer: Sendable {
         addEvaluationRoutes(api)
         addGrantRoutes(api)
         addNewsRoutes(api)
+        addFollowThroughRoutes(api)
     }
 }

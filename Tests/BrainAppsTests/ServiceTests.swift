@@ -46,13 +46,15 @@ enum ServiceFixture {
         let refs = try await CatalogueDesk(store: f.store).referrals(uscc: firm.uscc)
         #expect(Set(refs.map(\.id)).isSuperset(of: record.referrals))
         #expect(try await desk.history(uscc: firm.uscc).first?.id == record.id)
-        // A referral moves referred → contacted → adopted, and cannot skip or go back.
+        // A referral is proposed, agreed by the firm, then moves referred → contacted → adopted, and cannot skip or go back.
         let catalogue = CatalogueDesk(store: f.store)
         let id = try #require(record.referrals.first)
+        await #expect(throws: AppError.self) { try await catalogue.advance(referral: id, to: "contacted", by: "provider", note: nil) }
+        _ = try await catalogue.consent(referral: id, agree: true, by: Principal(username: "firm-user", role: .enterprise, scope: firm.uscc))
         await #expect(throws: AppError.self) { try await catalogue.advance(referral: id, to: "adopted", by: "x", note: nil) }
         _ = try await catalogue.advance(referral: id, to: "contacted", by: "provider", note: "已电话联系")
         let adopted = try await catalogue.advance(referral: id, to: "adopted", by: "firm-user", note: nil)
-        #expect(adopted.history.map(\.state) == ["referred", "contacted", "adopted"])
+        #expect(adopted.history.map(\.state) == ["proposed", "referred", "contacted", "adopted"])
     }
 
     @Test func badAnswersNameEveryFieldAndSaveNothing() async throws {

@@ -215,9 +215,14 @@ import Testing
         // Revoking a grant twice: the second answer is 409; another firm's grant id is 404.
         let firmToken = try await s.login("firm", "Firm#20262026")
         let me = try #require(try await s.get("/api/v1/me", token: firmToken).object["scope"] as? String)
-        let grant = try await s.request("POST", "/api/v1/enterprises/\(me)/grants", token: firmToken,
-                                        body: Data(#"{"grantee":"yichun","datasets":["indicators"],"purpose":"供应链核查","days":30}"#.utf8))
-        let grantId = try #require(grant.object["id"] as? String, "\(grant.object)")
+        // The portal and the API offer only the providers a firm deals with; a grant to an official (made here directly)
+        // must still open no more than the granted data.
+        #expect(try await s.request("POST", "/api/v1/enterprises/\(me)/grants", token: firmToken,
+                                    body: Data(#"{"grantee":"yichun","datasets":["indicators"],"purpose":"供应链核查","days":30}"#.utf8)).status == 400)
+        let grantId = "G-hardening"
+        try await s.services.grants.create(DataGrant(id: grantId, owner: me, grantee: "yichun", datasets: [.indicators], purpose: "供应链核查",
+                                                     expiresAt: Timestamp.string(Date().addingTimeInterval(30 * 86_400)), createdBy: "firm",
+                                                     createdAt: Timestamp.now(), revokedAt: nil, revokedBy: nil))
         // The 宜春 official (a scoped user) reads the 南昌 firm's figures under the grant, on the detail route too.
         let detail = try await s.get("/api/v1/enterprises/\(me)", token: yc)
         #expect(detail.status == 200 && detail.object["indicatorsVisible"] as? Bool == true, "\(detail.status) \(detail.errorMessage)")

@@ -48,9 +48,10 @@ extension APITests {
         #expect((recs[0]["subarea"] as? String)?.hasPrefix("management.") == true)
         let history = try await s.get("/api/v1/enterprises/\(uscc)/diagnoses", token: firm)
         #expect((history.object["items"] as? [Any])?.count == 1)
-        // Referrals were opened; the enterprise marks one contacted; a wrong step is refused.
+        // Referrals were proposed; the enterprise agrees to one, then marks it contacted; a wrong step is refused.
         let refs = try #require(try await s.get("/api/v1/enterprises/\(uscc)/referrals", token: firm).object["items"] as? [[String: Any]])
-        let ref = try #require(refs.first?["id"] as? String)
+        let ref = try #require(refs.first { $0["state"] as? String == "proposed" }?["id"] as? String)
+        #expect(try await s.request("POST", "/api/v1/referrals/\(ref)/consent", token: firm, body: try json(["agree": true])).status == 200)
         #expect(try await s.request("POST", "/api/v1/referrals/\(ref)/adopted", token: firm).status == 400)
         #expect(try await s.request("POST", "/api/v1/referrals/\(ref)/contacted", token: firm, body: try json(["note": "已对接"])).status == 200)
         // Officials of another city cannot read the firm's diagnosis.

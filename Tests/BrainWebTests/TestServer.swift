@@ -45,6 +45,11 @@ final class TestServer: Sendable {
         _ = try await accounts.add(username: "provider", password: "Provider#2026", role: .provider, scope: nil, cost: 4)
         let firm = try await store.enterprises({ var q = EnterpriseQuery(); q.regions = Set(RegionCatalog.jiangxi.counties(within: "360100")); q.limit = 1; return q }(), scope: .all).items[0]
         _ = try await accounts.add(username: "firm", password: "Firm#20262026", role: .enterprise, scope: firm.uscc, cost: 4)
+        // The provider account answers for 江西赣数智能科技 (P019), which the firm asked to be put in touch with: the firm may
+        // grant it data (grantees are the providers a firm deals with).
+        try await services.catalogue.seedIfEmpty()
+        try await store.linkProviderAccount(ProviderAccount(username: "provider", providerId: "P019", linkedBy: "test", linkedAt: Timestamp.now()))
+        _ = try await services.catalogue.refer(uscc: firm.uscc, items: [("S001", "企业申请对接")], diagnosisId: nil, by: "firm")
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = try BrainServer(services: services).application(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
         let task = Task { try await app.run() }

@@ -22,6 +22,8 @@ public struct CatalogueQuery: Sendable {
     public var region: String?
     /// Only solutions whose lower price is at most this (万元).
     public var maxPrice: Double?
+    /// The province's two-digit code: a `local` provider counts as 本地服务商 only when seated in it.
+    public var province: String?
     public init(text: String? = nil, category: String? = nil, chain: String? = nil, area: String? = nil, kind: String? = nil,
                 region: String? = nil, maxPrice: Double? = nil) {
         self.text = text; self.category = category; self.chain = chain; self.area = area; self.kind = kind; self.region = region
@@ -29,8 +31,9 @@ public struct CatalogueQuery: Sendable {
     }
 }
 
-/// A referral from a diagnosis (or a direct request) to a solution, followed through referred → contacted → adopted
-/// (or declined), each step with who and when.
+/// A referral from a diagnosis (or a direct request) to a solution, followed through proposed (a diagnosis suggested
+/// it; the provider sees nothing until the enterprise agrees) → referred → contacted → adopted (or declined), each step
+/// with who and when.
 public struct Referral: Codable, Sendable, Hashable {
     /// One step of a referral.
     public struct Step: Codable, Sendable, Hashable {
@@ -50,9 +53,13 @@ public struct Referral: Codable, Sendable, Hashable {
     public var createdAt: String
     public var updatedAt: String
 
-    public static let states = ["referred", "contacted", "adopted", "declined"]
+    public static let states = ["proposed", "referred", "contacted", "adopted", "declined"]
     /// Which states may follow which.
-    public static let next: [String: [String]] = ["referred": ["contacted", "declined"], "contacted": ["adopted", "declined"]]
+    public static let next: [String: [String]] = ["proposed": ["referred", "declined"], "referred": ["contacted", "declined"], "contacted": ["adopted", "declined"]]
+    /// Chinese names of the states.
+    public static let stateNames = ["proposed": "待企业同意", "referred": "待联系", "contacted": "已联系", "adopted": "已采纳", "declined": "未采纳"]
+    /// True once the enterprise agreed (a direct request or a consented proposal): the provider may see it.
+    public var isConsented: Bool { history.first?.state != "proposed" || history.contains { $0.state == "referred" } }
 }
 
 /// 服务资源目录: providers and their solutions, search and filter, and referrals from diagnoses.
@@ -164,7 +171,7 @@ public struct CatalogueDesk: Sendable {
             if let c = q.category, s.category != c { continue }
             if let c = q.chain, !s.chains.isEmpty, !s.chains.contains(c) { continue }
             if let a = q.area, !s.areas.contains(a) && !s.areas.contains(where: { $0.hasPrefix(a + ".") }) { continue }
-            if let k = q.kind, p.kind != k { continue }
+            if let k = q.kind, p.kind != k || (k == "local" && q.province.map { !Self.isInProvince(p, province: $0) } == true) { continue }
             if let r = q.region, !p.region.hasPrefix(String(r.prefix(r.hasSuffix("0000") ? 2 : r.hasSuffix("00") ? 4 : 6))) { continue }
             if let m = q.maxPrice, let lo = s.priceMin, lo > m { continue }
             var score = 0
@@ -176,13 +183,14 @@ public struct CatalogueDesk: Sendable {
             }
             if !terms.isEmpty && score == 0 { continue }
             if let c = q.chain, s.chains.contains(c) { score += 1 }
-            hits.append((CatalogueEntry(solution: s, provider: p, kindName: Self.kindNames[p.kind] ?? p.kind), score))
+            hits.append((CatalogueEntry(solution: s, provider: p, kindName: q.province.map { Self.kindName(of: p, province: $0) } ?? Self.kindNames[p.kind] ?? p.kind), score))
         }
         return hits.sorted { ($0.score, $1.entry.solution.id) > ($1.score, $0.entry.solution.id) }.map(\.entry)
     }
 
     /// Refers an enterprise to solutions (from a diagnosis or on request); existing open referrals are kept.
-    public func refer(uscc: String, items: [(solutionId: String, reason: String)], diagnosisId: String?, by user: String) async throws -> [Referral] {
+    public func refer(uscc: String, items: [(solutionId: String, reason: String)], diagnosisId: String?, by user: String,
+                      state: String = "referred") async throws -> [Referral] {
         let solutions = Dictionary(uniqueKeysWithValues: try await solutions().map { ($0.id, $0) })
         let existing = Set(try await referrals(uscc: uscc).filter { $0.state != "declined" }.map(\.solutionId))
         let now = Timestamp.now()
@@ -190,7 +198,7 @@ public struct CatalogueDesk: Sendable {
         for item in items where !existing.contains(item.solutionId) {
             guard let s = solutions[item.solutionId] else { throw AppError.bad("solutionId", "no solution \(item.solutionId) in the catalogue") }
             fresh.append(Referral(id: "R-\(uscc)-\(s.id)-\(Self.stamp())", uscc: uscc, solutionId: s.id, providerId: s.providerId, diagnosisId: diagnosisId,
-                                  reason: item.reason, state: "referred", history: [.init(state: "referred", by: user, at: now, note: item.reason)],
+                                  reason: item.reason, state: state, history: [.init(state: state, by: user, at: now, note: item.reason)],
                                   createdAt: now, updatedAt: now))
         }
         try await save(referrals: fresh)
@@ -200,7 +208,7 @@ public struct CatalogueDesk: Sendable {
     /// Moves a referral on (contacted, adopted or declined).
     public func advance(referral id: String, to state: String, by user: String, note: String?) async throws -> Referral {
         guard var r = try await store.document(.referrals, key: id, as: Referral.self) else { throw AppError.notFound("no referral \(id)") }
-        guard Referral.states.contains(state), state != "referred" else { throw AppError.bad("state", "must be contacted, adopted or declined") }
+        guard Referral.states.contains(state), state != "referred", state != "proposed" else { throw AppError.bad("state", "must be contacted, adopted or declined") }
         guard Referral.next[r.state]?.contains(state) == true else {
             throw AppError.bad("state", "referral \(id) is \(r.state); it can become \((Referral.next[r.state] ?? []).joined(separator: " or ").nilIfEmpty ?? "nothing else")")
         }

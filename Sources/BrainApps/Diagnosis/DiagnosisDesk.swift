@@ -19,7 +19,7 @@ public struct DiagnosisRecord: Codable, Sendable {
     public let percentile: Double?
     public let peers: Int
     public let recommendations: [SolutionRecommendation]
-    /// Referrals opened from the recommendations.
+    /// Referrals proposed from the recommendations; each waits for the enterprise's consent before its provider sees it.
     public let referrals: [String]
 }
 
@@ -53,8 +53,8 @@ extension Questionnaire {
     public func isAreaCode(_ code: String) -> Bool { area(code) != nil || subarea(code) != nil }
 }
 
-/// 转型问诊: scores submitted questionnaires, places them among peers, recommends catalogue solutions and opens
-/// referrals; keeps each enterprise's history.
+/// 转型问诊: scores submitted questionnaires, places them among peers, recommends catalogue solutions of the firm's
+/// chain and proposes referrals the enterprise agrees to one by one; keeps each enterprise's history.
 public final class DiagnosisDesk: Sendable {
     public let store: Store
     public let catalogue: CatalogueDesk
@@ -113,14 +113,16 @@ public final class DiagnosisDesk: Sendable {
         let chain = e.chains.first
         let city = catalog.city(of: e.region)
         let peers = try await latestRecords().values.filter { $0.uscc != e.uscc && $0.chain == chain && $0.city == city }.map(\.result.total)
-        let candidates = try await catalogue.solutions().map {
+        // Only solutions for the firm's chain (or for any chain) are offered.
+        let candidates = try await catalogue.solutions().filter { CatalogueDesk.fits($0, chain: chain) }.map {
             SolutionCandidate(id: $0.id, title: $0.title, areas: $0.areas, chains: $0.chains, priceMin: $0.priceMin, priceMax: $0.priceMax)
         }
         let recs = recommend(for: result, chain: chain, chainName: chain.flatMap { catalog.chains.chain($0)?.name }, candidates: candidates, limit: 5)
         let id = "DG-\(e.uscc)-\(time.filter(\.isNumber))"
         var referrals: [String] = []
         if refer, !recs.isEmpty {
-            referrals = try await catalogue.refer(uscc: e.uscc, items: recs.prefix(3).map { ($0.solutionId, $0.reason) }, diagnosisId: id, by: "system").map(\.id)
+            referrals = try await catalogue.refer(uscc: e.uscc, items: recs.prefix(3).map { ($0.solutionId, $0.reason) }, diagnosisId: id, by: "system",
+                                                  state: "proposed").map(\.id)
         }
         let record = DiagnosisRecord(id: id, uscc: e.uscc, company: e.name, chain: chain, city: city, submittedBy: user, submittedAt: time,
                                      answers: answers, result: result, percentile: Questionnaire.percentile(result.total, among: peers),

@@ -86,7 +86,7 @@ extension Portal {
         case .referrals:
             let referrals = try await services.catalogue.referrals(uscc: uscc).sorted { $0.createdAt > $1.createdAt }
             let solutions = Dictionary(uniqueKeysWithValues: try await services.catalogue.solutions(includingWithdrawn: true).map { ($0.id, $0.title) })
-            let stateName = ["referred": "待联系", "contacted": "已联系", "adopted": "已采纳", "declined": "未采纳"]
+            let stateName = Referral.stateNames
             page.tables.append(.init(title: "服务对接记录", headers: [("时间", false), ("方案", false), ("缘由", false), ("状态", false), ("经过", false)],
                                      rows: referrals.map { r in
                                          [.init(text: String(r.createdAt.prefix(10))), .init(text: solutions[r.solutionId] ?? r.solutionId), .init(text: r.reason),

@@ -9,6 +9,7 @@ extension Portal {
     func registerMorePages(_ pages: PortalPages) {
         pages.get("/electricity", .permission(.readStatistics)) { request, context in try await self.electricityPage(request, context) }
         pages.get("/services", .signedIn) { request, context in try await self.servicesPage(request, context) }
+        pages.get("/services/:id", .signedIn) { request, context in try await self.solutionPage(request, context) }
     }
 
     /// 电力看经济: power against output by region and chain, and the firms whose power fell while their output did not.
@@ -39,12 +40,19 @@ extension Portal {
 
     /// 服务资源目录: solutions of government, industry and local providers, filtered by category, chain and area.
     func servicesPage(_ request: Request, _ context: BrainContext) async throws -> Response {
-        guard context.principal != nil else { return PortalRenderer.redirect("/login") }
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
         let q = request.uri.queryParameters
         let category = q["category"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let chain = q["chain"].map(String.init).flatMap { $0.isEmpty ? nil : services.catalog.chains.chain($0.uppercased())?.code }
         let area = q["area"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let entries = try await services.catalogue.search(CatalogueQuery(category: category, chain: chain, area: area))
+        var query = CatalogueQuery(category: category, chain: chain, area: area)
+        query.province = services.catalog.provinceCode
+        let entries = try await services.catalogue.search(query)
+        // An enterprise sees which solutions it already asked for, and a 申请对接 link on the others.
+        var open: [String: String] = [:]
+        if let mine = p.ownEnterprise {
+            open = Dictionary(try await services.catalogue.referrals(uscc: mine).filter { $0.state != "declined" && $0.state != "proposed" }.map { ($0.solutionId, $0.state) }, uniquingKeysWith: { a, _ in a })
+        }
         let all = try await services.catalogue.solutions()
         let questionnaire = services.diagnoses.questionnaire
         var page = ReportPage(heading: "服务资源目录", sub: "政府资源、行业资源与本地服务商提供的智能化改造、数字化转型和共性技术服务 · 共 \(entries.count) 项")
@@ -52,20 +60,59 @@ extension Portal {
                         .init(name: "chain", label: "产业链", options: [("", "全部")] + chainOptions, selected: chain ?? ""),
                         .init(name: "area", label: "解决的问题", options: [("", "全部")] + questionnaire.areas.flatMap { $0.subareas.map { ($0.code, $0.name) } }, selected: area ?? "")]
         page.action = "/services"
-        page.tables.append(.init(title: "解决方案", headers: [("方案", false), ("类别", false), ("服务商", false), ("类型", false), ("价格（万元）", true), ("适用产业链", false), ("解决的问题", false), ("案例", false)],
+        if let solution = q["connected"] { page.notice = "已申请对接“\(entries.first { $0.solution.id == String(solution) }?.solution.title ?? String(solution))”，服务商将与您联系；进展见“转型问诊”页的推荐服务方案。" }
+        let connectHeader: [(String, Bool)] = p.ownEnterprise == nil ? [] : [("对接", false)]
+        page.tables.append(.init(title: "解决方案", headers: [("方案", false), ("类别", false), ("服务商", false), ("类型", false), ("价格（万元）", true), ("适用产业链", false), ("解决的问题", false), ("案例", false)] + connectHeader,
                                  rows: entries.map { e in
                                      let s = e.solution
                                      let price = s.priceMin.map { lo in s.priceMax.map { hi in lo == hi ? NumberFormat.amount(lo, decimals: 0) : "\(NumberFormat.amount(lo, decimals: 0))–\(NumberFormat.amount(hi, decimals: 0))" } ?? NumberFormat.amount(lo, decimals: 0) } ?? "面议"
-                                     return [.init(text: s.title), .init(text: s.category), .init(text: e.provider.name), .init(text: e.kindName), .num(price),
+                                     let connect: [ReportPage.Cell] = p.ownEnterprise == nil ? [] : [open[s.id].map { .init(text: Referral.stateNames[$0] ?? $0, cls: "muted") } ?? .init(text: "申请对接", href: "/services/\(s.id)")]
+                                     return [.init(text: s.title, href: "/services/\(s.id)"), .init(text: s.category), .init(text: e.provider.name), .init(text: e.kindName), .num(price),
                                              .init(text: s.chains.isEmpty ? "通用" : s.chains.compactMap { services.catalog.chains.chain($0)?.name }.joined(separator: "、")),
                                              .init(text: s.areas.compactMap { questionnaire.subarea($0)?.subarea.name }.joined(separator: "、")),
-                                             .init(text: s.cases.first.map { "\($0.client)：\($0.result)" } ?? "—")]
+                                             .init(text: s.cases.first.map { "\($0.client)：\($0.result)" } ?? "—")] + connect
                                  }))
         return page.respond(self, request, context, title: "服务资源目录", active: "/services", file: "services")
     }
 }
 
 extension Portal {
+    /// One solution of the catalogue: what it does, for which chains and problems, its cases and provider (本地 only
+    /// when seated in the province), and for an enterprise the 申请对接 form.
+    func solutionPage(_ request: Request, _ context: BrainContext) async throws -> Response {
+        guard let p = context.principal else { return PortalRenderer.redirect("/login") }
+        let id = context.parameters.get("id") ?? ""
+        guard let s = try await services.catalogue.solutions().first(where: { $0.id == id }),
+              let provider = try await services.catalogue.providers().first(where: { $0.id == s.providerId }) else {
+            return message(context, "未找到", "服务资源目录中没有这个方案。", status: .notFound)
+        }
+        let questionnaire = services.diagnoses.questionnaire
+        var page = ReportPage(heading: s.title, sub: "\(s.category) · \(provider.name)（\(CatalogueDesk.kindName(of: provider, province: services.catalog.provinceCode))，\(placeName(provider.region))）")
+        page.crumbs = [(href: "/services", label: "服务资源目录")]
+        page.here = s.title
+        let price = s.priceMin.map { lo in s.priceMax.map { hi in lo == hi ? NumberFormat.amount(lo, decimals: 0) : "\(NumberFormat.amount(lo, decimals: 0))–\(NumberFormat.amount(hi, decimals: 0))" } ?? NumberFormat.amount(lo, decimals: 0) }.map { $0 + " 万元" } ?? "面议"
+        var html = "<div class=\"card\"><p>\(SVGText.escape(s.summary))</p><p class=\"muted\">价格：\(price) · 适用产业链：\(SVGText.escape(s.chains.isEmpty ? "通用" : s.chains.compactMap { services.catalog.chains.chain($0)?.name }.joined(separator: "、")))"
+            + " · 解决的问题：\(SVGText.escape(s.areas.compactMap { questionnaire.subarea($0)?.subarea.name }.joined(separator: "、")))</p>"
+            + "<p class=\"muted\">服务商简介：\(SVGText.escape(provider.description))</p></div>"
+        if let mine = p.ownEnterprise {
+            if let r = try await services.catalogue.referrals(uscc: mine).first(where: { $0.solutionId == s.id && $0.state != "declined" && $0.state != "proposed" }) {
+                let how = r.history.first?.state == "proposed" ? "已同意问诊推荐的对接" : "已申请对接"
+                html += "<div class=\"notice\">\(how)（\(Referral.stateNames[r.state] ?? r.state)，推荐或申请于 \(PortalTime.beijing(r.createdAt))）。</div>"
+            } else {
+                html += """
+                <form method="post" action="/services/\(SVGText.escape(s.id))/connect" class="card"><input type="hidden" name="_csrf" value="\(csrf.token(session: context.sessionID ?? ""))"><h2>申请对接</h2>
+                <p class="muted">提交后服务商会看到本企业的名称和您的说明并与您联系；经营数据不会随之提供，需要时请在“数据授权”中单独授权。</p>
+                <div class="field"><label for="note">需求说明（可选，200 字以内）</label><input id="note" name="note" maxlength="200" placeholder="例如：希望改造两条装配线的数据采集"></div>
+                <button class="primary" type="submit">申请对接</button></form>
+                """
+            }
+        }
+        page.html = html
+        page.tables.append(.init(title: "案例", headers: [("客户", false), ("做法", false), ("成效", false)],
+                                 rows: s.cases.map { [.init(text: $0.client), .init(text: $0.summary), .init(text: $0.result)] }))
+        return page.respond(self, request, context, title: s.title, active: "/services", file: "solution-\(s.id)")
+    }
+
     func registerLinkPage(_ pages: PortalPages) {
         pages.get("/chains/link", .permission(.readStatistics)) { request, context in try await self.linkNetworkPage(request, context) }
     }

@@ -57,6 +57,7 @@ struct Portal: Sendable {
                       Link(href: "/my/market", label: "贸易撮合", desc: ""), Link(href: "/my/grants", label: "数据授权", desc: "")]
         }
         if p.readsThroughGrants { links += [Link(href: "/services", label: "服务资源", desc: ""), Link(href: "/granted", label: "授权数据", desc: "")] }
+        if p.servesReferrals { links.append(Link(href: "/provider/referrals", label: "对接需求", desc: "")) }
         if p.can(.manageUsers) { links.append(Link(href: "/console", label: "中控台", desc: "")) }
         if p.can(.publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
         if p.can(.createAccounts) { links.append(Link(href: "/accounts", label: "账号", desc: "")) }
@@ -91,6 +92,7 @@ struct Portal: Sendable {
                                        Link(href: "/demonstration", label: "示范项目", desc: "本企业登记的示范项目与成效"),
                                        Link(href: "/my/grants", label: "数据授权", desc: "授权才可用，查看谁读取了我的数据")]))
         } else {
+            if p.servesReferrals { groups.append(("服务商", [Link(href: "/provider/referrals", label: "对接需求", desc: "企业同意对接或申请对接的需求，标记已联系")])) }
             groups.append(("服务", [Link(href: "/services", label: "服务资源目录", desc: "智能化改造与共性技术服务"),
                                    Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的问诊结果、供需、经营数据"),
                                    Link(href: "/demonstration", label: "科技创新示范", desc: "示范工厂、数字化车间等项目及成效")]))
@@ -188,6 +190,7 @@ struct Portal: Sendable {
         registerImportJobPage(pages)
         registerAccountPages(pages)
         registerAwardPages(pages)
+        registerFollowThroughPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {
@@ -265,10 +268,21 @@ struct Portal: Sendable {
             c["scopeLine"] = "\(o.scope.regionName) · \(o.periodLabel)（\(o.cumulativeLabel)）· 规上工业企业 \(o.firms.aboveScale) 家"
             c["kpis"] = DashboardFigures.kpis(o)
             c["hasKpis"] = true
-        } else if p.ownEnterprise != nil {
+        } else if let uscc = p.ownEnterprise {
+            // An enterprise is greeted by its name, with what it has to do.
+            let cube = services.cubes.cube
+            if let i = cube.firmIndex[uscc] { c["greeting"] = "\(cube.firms[i].name)，您好" }
             c["scopeLine"] = "企业端 · 我的政策、转型问诊、贸易撮合"
         } else {
             c["scopeLine"] = p.role.nameZh
+        }
+        if p.ownEnterprise != nil || p.servesReferrals {
+            // A provider's account is greeted by the provider it answers for.
+            if p.servesReferrals, let provider = try await services.catalogue.inbox(for: p).provider { c["greeting"] = "\(provider.name)，您好" }
+            let todos = try await services.agenda.items(for: p, cube: services.cubes.cube)
+            c["showTodos"] = true
+            c["hasTodos"] = !todos.isEmpty
+            c["todos"] = todos.map { ["text": $0.text, "href": $0.href] }
         }
         return renderer.page("home", c)
     }

@@ -78,9 +78,9 @@ extension Portal {
             for (k, bit) in chainBits.enumerated() where mask & bit != 0 { byChain[k].add(d) }
             byLevel[min(max(d.level, 0), 4)] += 1
         }
-        // Referrals of the region's firms by provider and state.
+        // Referrals of the region's firms by provider and state (only those the firms agreed to or asked for).
         var byProvider: [String: [String: Int]] = [:]
-        for r in try await services.catalogue.referrals() where firmIndex(r.uscc, in: scope) != nil { byProvider[r.providerId, default: [:]][r.state, default: 0] += 1 }
+        for r in try await services.catalogue.referrals() where r.isConsented && firmIndex(r.uscc, in: scope) != nil { byProvider[r.providerId, default: [:]][r.state, default: 0] += 1 }
         func count(_ state: String) -> Int { byProvider.values.reduce(0) { $0 + ($1[state] ?? 0) } }
         let referred = byProvider.values.reduce(0) { $0 + $1.values.reduce(0, +) }
         let adopted = count("adopted"), closed = adopted + count("declined")

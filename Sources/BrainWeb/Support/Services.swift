@@ -27,6 +27,10 @@ public struct Services: Sendable {
     public let diagnoses: DiagnosisDesk
     /// Trade matching.
     public let market: MarketDesk
+    /// 贸易撮合 contact exchanges (contacts shown once both firms agreed).
+    public let contacts: ContactExchangeDesk
+    /// The home page's to-do list of enterprises and providers.
+    public let agenda: EnterpriseAgenda
     /// The tamper-evident audit ledger.
     public let ledger: AuditLedger
     /// Enterprise data grants and the access log.
@@ -100,6 +104,8 @@ public struct Services: Sendable {
         self.catalogue = CatalogueDesk(store: store, cipher: cipher)
         self.diagnoses = DiagnosisDesk(store: store)
         self.market = MarketDesk(store: store, catalog: catalog)
+        self.contacts = ContactExchangeDesk(store: store, market: market, cipher: cipher)
+        self.agenda = EnterpriseAgenda(catalogue: catalogue, contacts: contacts, policies: policies)
         self.ledger = AuditLedger(store: store)
         self.grants = DataGrants(store: store)
         self.monitor = SecurityMonitor(store: store)
