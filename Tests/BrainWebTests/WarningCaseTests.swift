@@ -20,7 +20,7 @@ import Testing
         all.limit = 10_000
         all.state = .unresolved
         let cases = try await desk.cases(for: nc, all).items
-        #expect(cases.count >= 5)
+        #expect(cases.count >= 2, "the fixture gives 南昌 at least two firms to work through")
         // One row per firm and period, every risk warning of the scope in exactly one row, no data check among them.
         #expect(Set(cases.map { $0.subject + $0.period }).count == cases.count)
         var raw = WarningFilter()
@@ -38,11 +38,13 @@ import Testing
                     "\(a.subjectName) before \(b.subjectName)")
         }
         // Paging: the second page starts where the first ends, with the same total.
+        let size = max(1, cases.count / 2)
         var p1 = all, p2 = all
-        p1.limit = 7; p2.limit = 7; p2.offset = 7
+        p1.limit = size; p2.limit = size; p2.offset = size
         let first = try await desk.cases(for: nc, p1), second = try await desk.cases(for: nc, p2)
         #expect(first.total == cases.count && second.total == cases.count)
-        #expect(first.items.map(\.leadID) == cases.prefix(7).map(\.leadID) && second.items.map(\.leadID) == cases.dropFirst(7).prefix(7).map(\.leadID))
+        #expect(first.items.map(\.leadID) == cases.prefix(size).map(\.leadID) && second.items.map(\.leadID) == cases.dropFirst(size).prefix(size).map(\.leadID))
+        #expect(!second.items.isEmpty)
         // Filters: county, name, kind, level.
         let county = try #require(cases.first?.region)
         var byCounty = all; byCounty.region = county
@@ -117,9 +119,9 @@ import Testing
         let nc = try await s.login("nanchang", "Nanchang#2026")
         #expect(try await s.get("/api/v1/warnings/cases?colour=red", token: nc).status == 400)
         #expect(try await s.get("/api/v1/warnings/cases?state=closed", token: nc).errorMessage.contains("state"))
-        let page = try await s.get("/api/v1/warnings/cases?state=unresolved&limit=5", token: nc).object
+        let page = try await s.get("/api/v1/warnings/cases?state=unresolved&limit=2", token: nc).object
         let items = try #require(page["items"] as? [[String: Any]])
-        #expect(items.count == 5 && (page["total"] as? Int ?? 0) >= 5)
+        #expect(items.count == 2 && (page["total"] as? Int ?? 0) >= 2)
         let lead = try #require(items[0]["leadID"] as? String), county = try #require(items[0]["region"] as? String)
         #expect(items[0]["regionName"] is String && items[0]["reasons"] is [Any])
         let checks = try #require(try await s.get("/api/v1/warnings?category=data-check&limit=500", token: nc).object["items"] as? [[String: Any]])

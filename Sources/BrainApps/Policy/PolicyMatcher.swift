@@ -65,6 +65,10 @@ public final class PolicyMatcher: Sendable {
             records = try PolicyTable.demo(year: cube.lastMonth.year)
             try await store.upsertPolicies(records)
             try await store.setSetting(Self.demoPoliciesKey, PolicyTable.demoFile)
+        } else if records.isEmpty {
+            // Another refresh may have seeded the examples between our read and the setting's: it writes the policies
+            // before the setting, so reading again sees them.
+            records = try await store.policies()
         }
         var parsed: [ParsedPolicy] = [], broken: [(id: String, problem: String)] = []
         for r in records {
