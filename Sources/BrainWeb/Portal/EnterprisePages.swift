@@ -44,11 +44,12 @@ extension Portal {
         }
         if visible {
             let months = (0..<24).map { cube.lastMonth.adding(months: $0 - 23) }
-            func values(_ ind: Indicator) -> [Double?] { months.map { let v = cube.value(ind, firm: i, month: $0); return v.isNaN ? nil : v } }
-            body += "<div class=\"grid g2\"><div class=\"card\">" + LineChart(title: "工业总产值与营业收入（近24个月）", unit: "万元", labels: months.map(\.description),
-                series: [LineSeries(name: "工业总产值", values: values(.outputValue)), LineSeries(name: "营业收入", values: values(.revenue))]).svg() + "</div>"
-            body += "<div class=\"card\">" + LineChart(title: "用电量（近24个月）", unit: "万千瓦时", labels: months.map(\.description),
-                series: [LineSeries(name: "用电量", values: values(.electricity))]).svg() + "</div></div>"
+            let series = FirmSeries(last: cube.lastMonth, count: 24)
+            body += "<div class=\"grid g2\"><div class=\"card\">" + LineChart(title: "工业总产值与营业收入（近24个月，1–2月取两月平均）", unit: "万元", labels: series.labels,
+                series: [LineSeries(name: "工业总产值", values: series.values(.outputValue, firm: i, in: cube)),
+                         LineSeries(name: "营业收入", values: series.values(.revenue, firm: i, in: cube))]).svg() + "</div>"
+            body += "<div class=\"card\">" + LineChart(title: "用电量（近24个月，1–2月取两月平均）", unit: "万千瓦时", labels: series.labels,
+                series: [LineSeries(name: "用电量", values: series.values(.electricity, firm: i, in: cube))]).svg() + "</div></div>"
             body += "<div class=\"card\"><h2>月度数据</h2><table><thead><tr><th>月份</th>"
             let shown: [Indicator] = [.outputValue, .revenue, .profit, .electricity, .employees]
             body += shown.map { "<th class=\"num\">\($0.nameZh)（\($0.unit)）</th>" }.joined() + "</tr></thead><tbody>"

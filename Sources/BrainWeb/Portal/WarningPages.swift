@@ -100,6 +100,7 @@ extension Portal {
             top.limit = 5
             let first = try await warningDesk.cases(for: p, top)
             c["top"] = first.items.map(caseRow)
+            c["topCount"] = first.items.count
             c["hasTop"] = !first.items.isEmpty
         }
         c["items"] = page.items.map(caseRow)
@@ -206,11 +207,11 @@ extension Portal {
         }
         let cube = services.cubes.cube
         if s.subjectType == "enterprise", let i = cube.firmIndex[s.subject] {
-            let months = (0..<24).map { cube.lastMonth.adding(months: $0 - 23) }
+            let series = FirmSeries(last: cube.lastMonth, count: 24)
             let power = s.reasons.first?.kind == WarningKind.powerDrop.rawValue
             let (ind, name) = power ? (Indicator.electricity, "用电量") : (Indicator.outputValue, "工业总产值")
-            c["chart"] = LineChart(title: "\(s.subjectName) \(name)（近24个月）", unit: ind.unit, labels: months.map(\.description),
-                                   series: [LineSeries(name: name, values: months.map { let v = cube.value(ind, firm: i, month: $0); return v.isNaN ? nil : v })]).svg()
+            c["chart"] = LineChart(title: "\(s.subjectName) \(name)（近24个月，1–2月取两月平均）", unit: ind.unit, labels: series.labels,
+                                   series: [LineSeries(name: name, values: series.values(ind, firm: i, in: cube))]).svg()
         } else {
             c["chart"] = "<p class=\"muted\">该预警针对地区或产业链，详见预警原因中的指标。</p>"
         }
