@@ -18,7 +18,7 @@ struct Portal: Sendable {
     /// The page frame every template gets: title, navigation by role, the caller and the form token.
     func frame(_ context: BrainContext, title: String, active: String) -> [String: Any] {
         // The relaxed second factor concerns administrators and officials only: enterprises and providers are not shown it.
-        let mfaWarning = services.mfaPolicy == .optional && context.principal?.role == .admin  // the administrator set it; nobody else can act on it
+        let mfaWarning = services.mfaPolicy == .optional && context.principal?.can(.manageUsers) == true  // said to those who run the accounts: nobody else can act on it
         var out: [String: Any] = ["title": title, "mfaWarning": mfaWarning, "demoData": services.demo.holdsDemoData,
                                   "generatedAt": Self.printedAt(), "platform": services.catalog.province.name + "产业大脑"]
         if let p = context.principal {
