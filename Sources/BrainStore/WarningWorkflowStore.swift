@@ -53,7 +53,25 @@ extension Store {
     static let warningActionColumns = ["id", "warning_id", "subject", "period", "action", "actor", "at", "note", "assignee_region",
                                        "assignee_user", "due_date", "outcome"]
 
-    static func insertActions(_ db: any SQLDatabase, _ actions: [WarningActionRecord]) async throws {
+    /// Writes timeline rows. A case's timeline is read in time order, so a step is never stamped at or before the case's
+    /// latest stored step: two steps within one millisecond (an acknowledgement and the rescan right after it) would
+    /// otherwise come back in the order of their random ids.
+    static func insertActions(_ db: any SQLDatabase, _ given: [WarningActionRecord]) async throws {
+        var actions = given
+        var latest: [String: Date] = [:]
+        for i in actions.indices {
+            let key = actions[i].subject + "|" + actions[i].period
+            if latest[key] == nil {
+                let row = try await db.select().column(SQLFunction("MAX", args: SQLColumn("at")), as: "latest").from("warning_actions")
+                    .where("subject", .equal, actions[i].subject).where("period", .equal, actions[i].period).first()
+                latest[key] = try row?.decode(column: "latest", as: String?.self).flatMap(Timestamp.date) ?? .distantPast
+            }
+            let at = Timestamp.date(actions[i].at) ?? Date()
+            if let before = latest[key], at <= before {
+                actions[i].at = Timestamp.precise(before.addingTimeInterval(0.001))
+            }
+            latest[key] = max(at, latest[key] ?? at, Timestamp.date(actions[i].at) ?? at)
+        }
         for chunk in actions.chunked(maxBinds: warningActionColumns.count, dialect: .sqlite) {
             var insert = db.insert(into: "warning_actions").columns(warningActionColumns)
             for a in chunk {

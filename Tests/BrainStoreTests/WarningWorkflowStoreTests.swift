@@ -43,6 +43,14 @@ extension StoreSuite {
         steps = try await store.warningActions(subject: a.subject, period: "2026-10")
         #expect(steps.last?.action == "close" && steps.last?.outcome == "helped")
         #expect(try await store.warningActions(subject: other.subject, period: "2026-10").isEmpty)
+        // Two steps stamped in the same millisecond (or a clock behind the stored steps) keep the order they were taken in.
+        for (n, text) in ["第一条", "第二条", "第三条"].enumerated() {
+            try await store.addWarningNote(WarningActionRecord(id: "z\(9 - n)", warningID: other.id, subject: other.subject, period: "2026-10",
+                                                               action: "note", actor: "nanchang", at: "2026-11-01T06:00:00.000Z", note: text))
+        }
+        let notes = try await store.warningActions(subject: other.subject, period: "2026-10")
+        #expect(notes.map(\.note) == ["第一条", "第二条", "第三条"] && notes.map(\.at) == ["2026-11-01T06:00:00.000Z", "2026-11-01T06:00:00.001Z", "2026-11-01T06:00:00.002Z"],
+                "\(notes.map(\.at))")
         await store.close()
     }
 }

@@ -170,7 +170,10 @@ def crawl(who, user, password, shots):
             return 0
         d.get_log("browser")
         menu_opens(d, who)
+        # Pages reached through a form rather than a link: the header's enterprise search, where the user has it.
         seen, queue, visited = set(), ["/"], 0
+        if d.find_elements(By.CSS_SELECTOR, "header.top form.search"):
+            queue.append("/search?q=" + urllib.parse.quote("科技"))
         while queue and visited < PAGE_LIMIT:
             path = queue.pop(0)
             key = pattern(path)
