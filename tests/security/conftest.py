@@ -338,6 +338,28 @@ def parties(tokens):
     p["nc_award"] = find_award(admin, "360100", "granted")
     nc_warnings = items(get("/api/v1/warnings?region=360100&state=open&limit=500", admin))
     p["nc_warnings"] = [w["id"] for w in nc_warnings]
+    # Grants go only to the providers a firm deals with: the victim answers for a catalogue provider, and both the 宜春
+    # firm and the attackers' 南昌 firm ask that provider for a connection (申请对接).
+    # The attackers' provider account answers for another provider, which only the 南昌 firm deals with.
+    yc_referral = next((r for r in refs if r["id"] == p["yc_referral"]), {})
+    solutions = [x["solution"] for x in items(get("/api/v1/services/solutions", admin))]
+    sol = solutions[0]
+    other = _first([x for x in solutions if x["providerId"] not in (sol["providerId"], yc_referral.get("providerId"))], "a second provider")
+    for account, solution, firms in ((USERS["victim"], sol, ("enterprise-yc", "enterprise")), (USERS["provider"], other, ("enterprise",))):
+        r = post_json(f"/api/v1/services/providers/{solution['providerId']}/accounts", admin, {"username": account})
+        assert r.status in (200, 201), f"could not link {account} to provider {solution['providerId']}: {r.short()}"
+        for who in firms:
+            r = post_json(f"/api/v1/services/solutions/{solution['id']}/connect", tokens[who], {"note": "安全测试：申请对接"})
+            assert r.status in (200, 201), f"{who} could not ask {solution['providerId']} for a connection: {r.short()}"
+    p["provider_id"], p["solution_id"] = sol["providerId"], sol["id"]
+    # A contact exchange the 宜春 firm asked of a third firm (neither side is an attacker's).
+    mine = next(x for x in listings if x["id"] == p["yc_listing"])
+    counterparts = [x for x in items(get("/api/v1/market/listings?state=open&limit=500", admin))
+                    if x.get("kind") != mine.get("kind") and x.get("uscc") not in (yc, p["nc_firm"], p.get("nc_firm2"))]
+    r = post_json("/api/v1/market/contacts", tokens["enterprise-yc"],
+                  {"fromListing": p["yc_listing"], "toListing": _first(counterparts, "a counterpart listing")["id"], "contact": "宜春联系人 0795-1234567"})
+    assert r.status == 201, f"could not ask for a 宜春 contact exchange: {r.short()}"
+    p["yc_contact"] = r.json()["id"]
     # A grant of the 宜春 firm (to the victim account, so no attacker holds it).
     r = post_json(f"/api/v1/enterprises/{yc}/grants", tokens["enterprise-yc"],
                   {"grantee": USERS["victim"], "datasets": ["diagnosis"], "purpose": "安全测试：他方授权", "days": 30})

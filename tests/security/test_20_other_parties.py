@@ -37,6 +37,9 @@ def other_party_target(route, p):
             ("/diagnoses/{id}", "/diagnoses/" + p["yc_diagnosis"], True), ("/referrals/{id}", "/referrals/" + p["yc_referral"], True),
             ("/market/listings/{id}", "/market/listings/" + p["yc_listing"], True), ("/grants/{id}", "/grants/" + p["yc_grant"], True),
             ("/awards/{id}", "/awards/" + p["yc_award"], True), ("{jti}", p["victim_jti"], True),
+            ("/market/contacts/{id}", "/market/contacts/" + p["yc_contact"], True),
+            ("/services/providers/{id}", "/services/providers/" + p["provider_id"], False),
+            ("/services/solutions/{id}", "/services/solutions/" + p["solution_id"], False),
             ("{username}", USERS["victim"], True), ("/policies/{id}", "/policies/" + p["policy"], False),
             ("/chains/{code}", "/chains/" + p["chain"], False), ("/announcements/{id}", "/announcements/" + (p["announcement"] or "N-none"), False),
             ("/security/events/{id}", "/security/events/" + p["security_event"], False)]
