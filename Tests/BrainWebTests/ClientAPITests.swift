@@ -133,3 +133,34 @@ extension APITests {
         #expect(FieldCipher.isEncrypted(stored) && !stored.contains(signing))
     }
 }
+
+extension APITests {
+    @Test func clientPagesTest() async throws { try await withServer { s, _ in try await clientPages(s) } }
+
+    /// 服务中枢 › 接口客户端与密钥 as an administrator: create a client with the form, see the key once, use it, revoke it.
+    func clientPages(_ s: TestServer) async throws {
+        let admin = PortalClient(base: s.base)
+        #expect(try await admin.login("admin", "Admin#20262026").status == 303)
+        let page = try await admin.get("/hub/clients")
+        #expect(page.status == 200 && page.html.contains("开设客户端") && page.html.contains("月度指标"))
+        let token = try #require(page.csrf)
+        let made = try await admin.post("/hub/clients", ["_csrf": token, "id": "power-nc", "name": "国网南昌供电公司", "region": "360100", "w_daily-electricity": "1"])
+        #expect(made.status == 200 && made.html.contains("此密钥不会再次显示"), "\(made.status)")
+        let key = try #require(made.html.range(of: "bk_").map { String(made.html[$0.lowerBound...].prefix { $0 != "<" }) })
+        #expect(try await s.get("/api/v1/me", token: key).object["username"] as? String == "client:power-nc")
+        // Listed afterwards without the secret.
+        let listed = try await admin.get("/hub/clients")
+        #expect(listed.html.contains("国网南昌供电公司") && listed.html.contains("日用电量") && !listed.html.contains(key))
+        // A bad id is explained and nothing is created.
+        let bad = try await admin.post("/hub/clients", ["_csrf": token, "id": "Bad Id", "name": "x"])
+        #expect(bad.html.contains("无法开设") && bad.html.contains("id"))
+        #expect(try await admin.post("/hub/clients/power-nc/revoke", ["_csrf": token]).status == 303)
+        #expect(try await s.get("/api/v1/me", token: key).status == 401)
+        #expect(try await admin.get("/hub/clients").html.contains("已吊销"))
+        // A city official has no such page; the provider has, for its own clients.
+        let official = PortalClient(base: s.base)
+        #expect(try await official.login("nanchang", "Nanchang#2026").status == 303)
+        #expect(try await official.get("/hub/clients").status == 403)
+        #expect(try await admin.get("/hub").html.contains("接口客户端与密钥"))
+    }
+}

@@ -68,7 +68,8 @@ public final class ClientKeyring: Sendable {
         public let signingSecret: String?
     }
     struct Key: Sendable { let clientID: String; let hash: String; let expires: Date?; let revoked: Bool }
-    struct State: Sendable { var keys: [String: Key] = [:]; var clients: [String: Client] = [:]; var loaded = false }
+    struct State: Sendable { var keys: [String: Key] = [:]; var clients: [String: Client] = [:]; var loaded = false
+        var reloadedAt: Double = 0; var refreshing = false }
 
     private let state = Mutex(State())
     private let store: Store
@@ -83,6 +84,7 @@ public final class ClientKeyring: Sendable {
     public func reload() async throws {
         var next = State()
         next.loaded = true
+        next.reloadedAt = Date().timeIntervalSince1970
         for c in try await store.serviceClients() {
             let secret = try c.signingSecret.map { try cipher?.decrypt($0) ?? $0 }
             next.clients[c.id] = Client(grant: ClientGrant(id: c.id, owner: c.owner, writes: Set(c.writes), reads: Set(c.reads)), region: c.region,
@@ -95,10 +97,26 @@ public final class ClientKeyring: Sendable {
         state.withLock { $0 = loaded }
     }
 
-    /// Loads the keys on first use.
+    /// Seconds after which a request starts a reload in the background, so that a key revoked from another process (the
+    /// command line, another server on the same PostgreSQL) stops within this time; changes through this server's
+    /// `ClientDesk` take effect at once.
+    public static let refreshSeconds: Double = 10
+
+    /// Loads the keys on first use; later, starts a background reload when the copy is older than `refreshSeconds`.
     public func ensureLoaded() async throws {
-        if state.withLock({ $0.loaded }) { return }
-        try await reload()
+        let now = Date().timeIntervalSince1970
+        let (loaded, stale) = state.withLock { s -> (Bool, Bool) in
+            guard s.loaded else { return (false, false) }
+            guard now - s.reloadedAt > Self.refreshSeconds, !s.refreshing else { return (true, false) }
+            s.refreshing = true
+            return (true, true)
+        }
+        if !loaded { return try await reload() }
+        if stale {
+            Task {
+                do { try await self.reload() } catch { self.state.withLock { $0.refreshing = false } }
+            }
+        }
     }
 
     /// The client a key belongs to, or why the key is refused (unknown, wrong secret, revoked, expired, client revoked
