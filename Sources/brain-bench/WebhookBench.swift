@@ -34,6 +34,10 @@ enum WebhookBench {
         let t0 = clock.now
         try await store.recordScan(records, period: "2099-01")
         var rounds = 0, delivered = 0, attempted = 0, created = 0
+        let fanned = try await hub.fanOut()
+        created += fanned.deliveriesCreated
+        let fanOutTime = clock.now - t0
+        print("fan-out (scan event → \(fanned.deliveriesCreated) deliveries in the outbox): \(fanOutTime)")
         while true {
             let r = try await hub.runOnce(limit: 1000)
             rounds += 1; delivered += r.delivered; attempted += r.attempted; created += r.deliveriesCreated

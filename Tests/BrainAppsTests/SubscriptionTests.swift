@@ -163,6 +163,28 @@ final class TestClock: Sendable {
         #expect(gone.posts.withLock { $0.isEmpty })
     }
 
+    /// A client receives within its region: region and chain warnings always, warnings about single firms only with the
+    /// read scope of the warnings service; never another city's; it has no inbox.
+    @Test func aClientReceivesWithinItsRegionAndItsReadScope() async throws {
+        let store = try await store()
+        let desk = SubscriptionDesk(store: store, catalog: .jiangxi, policy: AddressPolicy(allowLoopback: true))
+        let plain = Principal.client(ClientGrant(id: "city-system", owner: "admin", writes: [], reads: []), region: "360100")
+        let reader = Principal.client(ClientGrant(id: "city-reader", owner: "admin", writes: [], reads: ["warnings"]), region: "360100")
+        _ = try await desk.create(SubscriptionDraft(name: "a", topic: .warnings, channel: .webhook, target: "http://127.0.0.1:9/plain"), by: plain)
+        _ = try await desk.create(SubscriptionDraft(name: "b", topic: .warnings, channel: .webhook, target: "http://127.0.0.1:9/reader"), by: reader)
+        await #expect(throws: AppError.self) { _ = try await desk.create(SubscriptionDraft(name: "c", topic: .warnings, channel: .inbox), by: plain) }
+        await #expect(throws: AppError.self) {
+            _ = try await desk.create(SubscriptionDraft(name: "d", topic: .warnings, channel: .webhook, target: "http://127.0.0.1:9/x", regions: ["360900"]), by: plain)
+        }
+        var area = Self.warning("R1", region: "360102")
+        area.subjectType = "region"
+        try await store.recordScan([area, Self.warning("N1", region: "360102"), Self.warning("Y1", region: "360902")], period: "2026-10")
+        let transport = RecordingTransport()
+        _ = try await hub(store, transport, owners: [plain, reader]).runOnce()
+        #expect(transport.warningIDs(to: "http://127.0.0.1:9/plain") == ["R1"])
+        #expect(Set(transport.warningIDs(to: "http://127.0.0.1:9/reader")) == ["R1", "N1"])
+    }
+
     /// A receiver that keeps failing: retried on the schedule until the window ends, then dead; redelivered by hand it
     /// arrives once, signed so that the receiver's own check passes; only a 2xx counts.
     @Test func deadLetterAfterTheWindowAndRedeliveryByHand() async throws {

@@ -374,6 +374,10 @@ def parties(tokens):
     # An administrator's draft (publishing is not party-scoped, but the route must still answer sanely).
     r = post_json("/api/v1/announcements", admin, {"title": "安全测试草稿", "body": "草稿正文", "draft": True})
     p["announcement"] = (r.json() or {}).get("id") if r.status in (200, 201) else None
+    # A subscription of the 宜春 official (its id must answer 404 to everyone else but administrators).
+    r = post_json("/api/v1/subscriptions", tokens["city-yc"], {"name": "安全测试：宜春消息", "topic": "warnings", "channel": "inbox"})
+    assert r.status == 201, f"could not create the 宜春 subscription: {r.short()}"
+    p["yc_subscription"] = r.json()["subscription"]["id"]
     events = items(get("/api/v1/security/events", admin))
     p["security_event"] = events[0]["id"] if events else "SE-does-not-exist"
     return p
@@ -382,7 +386,7 @@ def parties(tokens):
 def victim_markers(p):
     """Strings that must not appear in a 2xx answer given to an attacker: the other party's ids."""
     return [p["yc_firm"], p["yc_diagnosis"], p["yc_referral"], p["yc_listing"], p["yc_warning"], p["yc_award"],
-            p["yc_grant"], p["victim_jti"]]
+            p["yc_grant"], p["victim_jti"], p.get("yc_subscription")]
 
 
 # --------------------------------------------------------------------------------------------------------------------

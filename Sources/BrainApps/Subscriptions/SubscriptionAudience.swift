@@ -9,8 +9,12 @@ public struct SubscriptionAudience: Sendable {
     public let catalog: RegionCatalog
     public init(catalog: RegionCatalog) { self.catalog = catalog }
 
-    /// True for a machine client (its user name is `client:<id>`).
-    public static func isClient(_ p: Principal) -> Bool { p.username.hasPrefix("client:") }
+    /// True for a machine client (`Principal.client`; its user name is `client:<id>`).
+    public static func isClient(_ p: Principal) -> Bool { p.clientID != nil }
+
+    /// The published service whose read scope lets a client receive warnings about single firms (their figures); without
+    /// it a client receives the region and chain warnings of its region only.
+    public static let firmWarningsService = "warnings"
 
     /// Why the caller may not subscribe to a topic; nil when it may. Officials (statistics:read) subscribe to warnings,
     /// those who import (data:import) to import completions; a client to both, within its region.
@@ -49,6 +53,7 @@ public struct SubscriptionAudience: Sendable {
     /// True when the subscriber may receive this warning.
     public func receives(_ w: WarningRecord, by p: Principal) -> Bool {
         if Self.isClient(p) {
+            if w.subjectType == "enterprise", !p.mayRead(service: Self.firmWarningsService) { return false }
             guard let mine = clientCounties(p) else { return true }
             guard let region = w.region else { return false }
             return mine.contains(region)

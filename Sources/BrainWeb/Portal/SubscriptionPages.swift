@@ -20,6 +20,12 @@ extension Portal {
         pages.post("/inbox/read", .signedIn) { request, context in try await self.markInboxRead(request, context) }
     }
 
+    /// A delivery's last error, short enough for a table cell on a phone.
+    static func shortError(_ e: String?) -> String {
+        guard let e else { return "" }
+        return e.count > 60 ? String(e.prefix(60)) + "…" : e
+    }
+
     static let deliveryStateZh = ["pending": "待投递", "delivered": "已送达", "dead": "死信", "cancelled": "已取消"]
 
     /// The caller's subscriptions, the form for a new one, and the dead-letter list.
@@ -47,7 +53,7 @@ extension Portal {
         let dead = try await desk.deliveries(subscription: nil, state: "dead", by: p, limit: 50)
         if !dead.isEmpty {
             page.after += "<div class=\"card\"><h2>死信（重试 24 小时仍未送达）</h2><table><tr><th>投递</th><th>事件数</th><th>尝试次数</th><th>最后错误</th><th>创建时间</th><th></th></tr>" + dead.map { d in
-                "<tr><td>\(SVGText.escape(d.id))</td><td>\(d.eventCount)</td><td>\(d.attempts)</td><td>\(SVGText.escape(d.lastError ?? ""))</td><td>\(PortalTime.beijing(d.createdAt))</td>"
+                "<tr><td>\(SVGText.escape(String(d.id.prefix(12))))…</td><td>\(d.eventCount)</td><td>\(d.attempts)</td><td>\(SVGText.escape(Self.shortError(d.lastError)))</td><td>\(PortalTime.beijing(d.createdAt))</td>"
                     + "<td><form class=\"inline\" method=\"post\" action=\"/hub/deliveries/\(d.id)/redeliver\"><input type=\"hidden\" name=\"_csrf\" value=\"\(token)\"><button type=\"submit\">重新投递</button></form></td></tr>"
             }.joined() + "</table></div>"
         }
@@ -77,7 +83,7 @@ extension Portal {
         <div class="grid g3"><div class="field"><label for="region">地区</label><select id="region" name="region"><option value="">本辖区全部</option>\(options(regions.map { ($0.code, $0.name) }))</select></div>
         <div class="field"><label for="chain">产业链</label><select id="chain" name="chain"><option value="">全部</option>\(options(catalog.chains.chains.map { ($0.code, $0.name) }))</select></div>
         <div class="field"><label for="kind">预警类型 / 导入类型</label><select id="kind" name="kind"><option value="">全部</option>\(options(WarningKind.allCases.map { ($0.rawValue, $0.nameZh) } + ImportKind.allCases.map { ($0.rawValue, "导入：" + $0.rawValue) }))</select></div></div>
-        <div class="field"><label>预警级别（不选为全部）</label><label><input type="checkbox" name="level_red" value="1"> 红色</label> <label><input type="checkbox" name="level_orange" value="1"> 橙色</label> <label><input type="checkbox" name="level_yellow" value="1"> 黄色</label></div>
+        <div style="margin-bottom:12px"><b>预警级别（不选为全部）</b><br>\([("red", "红色"), ("orange", "橙色"), ("yellow", "黄色")].map { "<label style=\"margin-right:12px\"><input type=\"checkbox\" name=\"level_\($0.0)\" value=\"1\"> \($0.1)</label>" }.joined())</div>
         <button class="primary" type="submit">创建订阅</button></form>
         """
     }
@@ -125,8 +131,8 @@ extension Portal {
         page.tables.append(.init(title: "投递记录", headers: [("投递", false), ("事件数", true), ("状态", false), ("尝试", true), ("下次尝试", false),
                                                            ("最后错误", false), ("创建时间", false), ("送达时间", false)],
                                  rows: deliveries.map { d in
-            [.init(text: d.id), .init(text: String(d.eventCount)), .init(text: Self.deliveryStateZh[d.state] ?? d.state, cls: d.state == "dead" ? "bad" : ""),
-             .init(text: String(d.attempts)), .init(text: d.nextAttemptAt.map(PortalTime.beijing) ?? "—"), .init(text: d.lastError ?? ""),
+            [.init(text: String(d.id.prefix(12)) + "…"), .init(text: String(d.eventCount)), .init(text: Self.deliveryStateZh[d.state] ?? d.state, cls: d.state == "dead" ? "bad" : ""),
+             .init(text: String(d.attempts)), .init(text: d.nextAttemptAt.map(PortalTime.beijing) ?? "—"), .init(text: Self.shortError(d.lastError)),
              .init(text: PortalTime.beijing(d.createdAt)), .init(text: d.deliveredAt.map(PortalTime.beijing) ?? "—")]
         }, note: deliveries.isEmpty ? (s.channel == .inbox ? "站内消息直接进入收件人的消息箱，不经投递队列。" : "还没有投递。") : nil))
         let redeliverable = deliveries.filter { $0.state == "dead" || $0.state == "delivered" }.prefix(50)
