@@ -586,6 +586,10 @@ def valid_requests(tokens, p):
     award = p["nc_award"] or p["yc_award"]
     return {
         ("POST", "/api/v1/announcements"): ("admin", "/api/v1/announcements", {"title": "安全测试公告", "body": "正文", "draft": True}),
+        ("POST", "/api/v1/subscriptions"): ("city", "/api/v1/subscriptions",
+                                            {"name": "安全测试订阅", "topic": "warnings", "channel": "webhook", "target": "https://hooks.example.gov.cn/brain",
+                                             "regions": ["360100"], "levels": ["red"], "kinds": ["output-drop"]}),
+        ("POST", "/api/v1/inbox/read"): ("city", "/api/v1/inbox/read", {"ids": ["m-none"]}),
         ("POST", "/api/v1/auth/login"): (None, "/api/v1/auth/login", {"username": USERS["lockable"], "password": "Wrong#Password1"}),
         ("POST", "/api/v1/awards/{id}/approve"): ("admin", f"/api/v1/awards/{award}/approve", {"note": "审核", "amount": 10}),
         ("POST", "/api/v1/awards/{id}/pay"): ("admin", f"/api/v1/awards/{award}/pay", {"note": "拨付", "amount": 10}),
