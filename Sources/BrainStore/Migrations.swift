@@ -324,6 +324,21 @@ enum Migrations {
             """,
             "CREATE INDEX client_keys_client ON client_keys (client_id)",
         ]),
+        // Subscriptions (issue 15 part 4): who wants warnings or import completions, and how (webhook, inbox, email,
+        // SMS); the events waiting to be fanned out; the delivery outbox with its retries and dead letters; the portal
+        // inbox (消息).
+        Migration(version: 28, name: "subscriptions, events, deliveries and inbox", statements: [
+            "CREATE TABLE subscriptions (id TEXT PRIMARY KEY, owner TEXT NOT NULL, topic TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX subscriptions_owner ON subscriptions (owner)",
+            "CREATE INDEX subscriptions_topic ON subscriptions (topic, state)",
+            "CREATE TABLE subscription_events (id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL, fanned_out_at TEXT)",
+            "CREATE INDEX subscription_events_pending ON subscription_events (fanned_out_at, created_at)",
+            "CREATE TABLE subscription_deliveries (id TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, owner TEXT NOT NULL, channel TEXT NOT NULL, event_count INTEGER NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, window_started_at TEXT NOT NULL, last_error TEXT, created_at TEXT NOT NULL, delivered_at TEXT)",
+            "CREATE INDEX subscription_deliveries_due ON subscription_deliveries (state, next_attempt_at)",
+            "CREATE INDEX subscription_deliveries_subscription ON subscription_deliveries (subscription_id, created_at)",
+            "CREATE TABLE inbox_messages (id TEXT PRIMARY KEY, username TEXT NOT NULL, subscription_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, link TEXT, created_at TEXT NOT NULL, read_at TEXT)",
+            "CREATE INDEX inbox_messages_user ON inbox_messages (username, created_at)",
+        ]),
     ]
 }
 

@@ -112,6 +112,8 @@ extension Store {
     public static let systemResolver = "system"
     public static let systemNote = "condition no longer holds after a data update"
     static let systemNoteSeparator = "；"
+    /// The kind of the event a scan writes for its new warnings.
+    public static let warningsRaisedEvent = "warnings.raised"
 
     /// A note without the system's resolution reason (nil when nothing else was written).
     public static func withoutSystemNote(_ note: String?) -> String? {
@@ -158,6 +160,12 @@ extension Store {
                                             SQLBind(String?.none), SQLBind(String?.none)])
                 }
                 try await insert.run()
+            }
+            // Subscribers learn of new warnings through one event per scan, written with the warnings (migration 28):
+            // the delivery worker fans it out, so a warning is announced once even if the process stops right after.
+            if !fresh.isEmpty {
+                let ids = String(decoding: try JSONEncoder().encode(["warningIDs": fresh.map(\.id)]), as: UTF8.self)
+                try await Self.insertEvent(db, StoredEvent(kind: Self.warningsRaisedEvent, payload: ids))
             }
             var updated = 0
             for w in warnings where states[w.id] != nil {

@@ -105,5 +105,6 @@ public struct BrainServer: Sendable {
         addNewsRoutes(api)
         addFollowThroughRoutes(api)
         addClientRoutes(api)
+        addSubscriptionRoutes(api)
     }
 }

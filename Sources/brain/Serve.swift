@@ -54,7 +54,8 @@ struct Serve: AsyncParsableCommand {
         if let seeded = try await ServiceDemoSeeder(store: db, seed: seed, cipher: cipher).seedIfDemo(cube: cubes.cube, network: networks.network, catalog: catalog) {
             note("demo services: \(seeded) in \(clock.now - servicesStart)")
         }
-        let services = Services(store: db, catalog: catalog, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
+        let services = Services(store: db, catalog: catalog, signer: signer, cubes: cubes, networks: networks, cipher: cipher,
+                                notifications: URL(fileURLWithPath: store.data).appendingPathComponent("notifications"))
         try await services.sessions.reload(from: db)
         try await services.loadReference()
         try await services.demo.load(from: db)
@@ -119,7 +120,20 @@ struct Serve: AsyncParsableCommand {
                 note("stopping, but could not seal the audit ledger: \(error)")
             }
         })
-        return [refresh, revocations, sealing]
+        // Subscriptions: fan new events out and send due deliveries (BRAIN_DELIVERY_POLL seconds, default 1); a round that
+        // has begun finishes on a graceful stop, and what it had not sent stays in the outbox for the next start.
+        let poll = ProcessInfo.processInfo.environment["BRAIN_DELIVERY_POLL"].flatMap(Double.init).map { max(0.05, $0) } ?? 1
+        let hub = services.subscriptionHub
+        let deliveries = PeriodicWork(name: "deliveries", every: .milliseconds(Int(poll * 1000)), runAtStart: true) {
+            do {
+                // Keep going while a round was full, so a burst drains without waiting a poll interval per batch.
+                while true {
+                    let r = try await hub.runOnce()
+                    if r.events == 0 && r.attempted < 500 || Task.isCancelled { break }
+                }
+            } catch { note("subscription deliveries: \(error)") }
+        }
+        return [refresh, revocations, sealing, deliveries]
     }
 
     /// Verifies the ledger (at start and hourly); a failure becomes a critical security event.

@@ -378,6 +378,10 @@ def parties(tokens):
     r = post_json("/api/v1/clients", admin, {"id": "sec-yc-client", "name": "宜春市统计局数据交换", "region": "360900", "writes": ["indicators"]})
     assert r.status == 201, f"could not create the 宜春 client: {r.short()}"
     p["yc_client"], p["yc_client_key"] = "sec-yc-client", r.json()["keyID"]
+    # A subscription of the 宜春 official (its id must answer 404 to everyone else but administrators).
+    r = post_json("/api/v1/subscriptions", tokens["city-yc"], {"name": "安全测试：宜春消息", "topic": "warnings", "channel": "inbox"})
+    assert r.status == 201, f"could not create the 宜春 subscription: {r.short()}"
+    p["yc_subscription"] = r.json()["subscription"]["id"]
     events = items(get("/api/v1/security/events", admin))
     p["security_event"] = events[0]["id"] if events else "SE-does-not-exist"
     return p
@@ -386,7 +390,7 @@ def parties(tokens):
 def victim_markers(p):
     """Strings that must not appear in a 2xx answer given to an attacker: the other party's ids."""
     return [p["yc_firm"], p["yc_diagnosis"], p["yc_referral"], p["yc_listing"], p["yc_warning"], p["yc_award"],
-            p["yc_grant"], p["victim_jti"], p["yc_client"], p["yc_client_key"]]
+            p["yc_grant"], p["victim_jti"], p["yc_client"], p["yc_client_key"], p.get("yc_subscription")]
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -586,6 +590,10 @@ def valid_requests(tokens, p):
     award = p["nc_award"] or p["yc_award"]
     return {
         ("POST", "/api/v1/announcements"): ("admin", "/api/v1/announcements", {"title": "安全测试公告", "body": "正文", "draft": True}),
+        ("POST", "/api/v1/subscriptions"): ("city", "/api/v1/subscriptions",
+                                            {"name": "安全测试订阅", "topic": "warnings", "channel": "webhook", "target": "https://hooks.example.gov.cn/brain",
+                                             "regions": ["360100"], "levels": ["red"], "kinds": ["output-drop"]}),
+        ("POST", "/api/v1/inbox/read"): ("city", "/api/v1/inbox/read", {"ids": ["m-none"]}),
         ("POST", "/api/v1/auth/login"): (None, "/api/v1/auth/login", {"username": USERS["lockable"], "password": "Wrong#Password1"}),
         ("POST", "/api/v1/awards/{id}/approve"): ("admin", f"/api/v1/awards/{award}/approve", {"note": "审核", "amount": 10}),
         ("POST", "/api/v1/awards/{id}/pay"): ("admin", f"/api/v1/awards/{award}/pay", {"note": "拨付", "amount": 10}),

@@ -119,6 +119,12 @@ public final class ClientKeyring: Sendable {
         }
     }
 
+    /// A client as it stands now (nil when unknown, revoked or expired): subscriptions judge a client's deliveries by it.
+    public func principal(ofClient id: String, now: Date = Date()) -> Principal? {
+        guard let c = state.withLock({ $0.clients[id] }), !c.revoked, c.expires.map({ $0 > now }) ?? true else { return nil }
+        return Principal.client(c.grant, region: c.region)
+    }
+
     /// The client a key belongs to, or why the key is refused (unknown, wrong secret, revoked, expired, client revoked
     /// or expired). Unknown ids and wrong secrets read alike.
     public func authenticate(_ presented: String, now: Date = Date()) -> Result<(Principal, Client), ClientKeyRefusal> {

@@ -20,6 +20,8 @@ extension Portal {
     static func hubLinks(for p: Principal) -> [Link] {
         var links: [Link] = []
         if p.can(.manageClients) { links.append(Link(href: "/hub/clients", label: "接口客户端与密钥", desc: "为外部系统开设客户端，发放、轮换、吊销 API 密钥")) }
+        links.append(Link(href: "/hub/subscriptions", label: "订阅与推送", desc: "订阅预警和数据入库通知：Webhook、站内消息、邮件、短信"))
+        links.append(Link(href: "/inbox", label: "消息", desc: "订阅推送到站内的预警与通知"))
         return links
     }
 

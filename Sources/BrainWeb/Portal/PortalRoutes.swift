@@ -25,6 +25,8 @@ struct Portal: Sendable {
             let scopeName = p.scope.flatMap { services.catalog.region($0)?.name ?? services.catalog.zone($0)?.shortName ?? services.cubes.cube.firmIndex[$0].map { services.cubes.cube.firms[$0].name } }
             out["user"] = compact(["name": p.username, "roleName": p.role.nameZh, "scopeName": scopeName, "csrf": csrf.token(session: context.sessionID ?? "")])
             out["csrf"] = csrf.token(session: context.sessionID ?? "")
+            // 消息: the unread count of the inbox, as last known (no database wait while rendering).
+            if let n = services.subscriptions.unreadHint(for: p), n > 0 { out["inboxUnread"] = n > 99 ? "99+" : String(n) }
             out["nav"] = Self.nav(for: p).map { ["href": $0.href, "label": $0.label, "on": $0.href == active] }
             // The enterprise search in the header, for the roles that look firms up (officials, zone managers, administrators).
             out["searchBox"] = p.can(.readEnterprises) && p.can(.readIndicators) && p.ownEnterprise == nil
@@ -194,6 +196,7 @@ struct Portal: Sendable {
         registerAwardPages(pages)
         registerFollowThroughPages(pages)
         registerClientPages(pages)
+        registerSubscriptionPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -37,6 +37,7 @@ extension Services {
                                            detail: BrainServer.auditDetail(["via": via, "file": String(fileName.prefix(200)), "dataSource": dataSource.code,
                                                                             "accepted": String(report.rowsAccepted),
                                                                             "rejected": String(report.rowsRejected), "changed": String(report.rowsChanged)])))
+        await announceImport(report, fileName: fileName, by: principal, via: via)
         for m in report.moves {
             try await ledger.record(AuditEvent(actor: principal.username, action: "relocate enterprise", target: m.uscc, source: source,
                                                detail: BrainServer.auditDetail(["batch": report.batchKey, "row": String(m.row), "fromRegion": m.fromRegion,
@@ -76,6 +77,17 @@ extension Services {
 }
 
 extension Services {
+    /// Tells the subscribers of import completions that a batch finished (a failure to record the event is logged; the
+    /// import itself stands).
+    func announceImport(_ report: ImportReport, fileName: String, by principal: Principal, via: String) async {
+        let notice = ImportNotice(batch: report.batchKey, kind: report.kind.rawValue, fileName: String(fileName.prefix(200)), actor: principal.username,
+                                  via: via, accepted: report.rowsAccepted, rejected: report.rowsRejected, changed: report.rowsChanged,
+                                  link: "/data/batches/" + (report.batchKey.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? report.batchKey))
+        do { try await subscriptionHub.publish(.importCompleted(notice)) } catch {
+            Logger(label: "brain.subscriptions").error("could not announce import \(report.batchKey) to subscribers: \(error)")
+        }
+    }
+
     /// Appends to the ledger; a failure is logged as an error (the operator must know an outcome went unrecorded) and does
     /// not hide the error being reported.
     func recordOrLog(_ event: AuditEvent) async {

@@ -73,6 +73,10 @@ public struct Services: Sendable {
     public let datasets: DatasetDesk
     /// The province's reference tables (chain definitions, zones): import, export, versions.
     public let reference: ReferenceDesk
+    /// Subscriptions (warnings, import completions), their deliveries and the portal inbox (消息).
+    public let subscriptions: SubscriptionDesk
+    /// Fans events out to subscribers and sends the deliveries; `brain serve` runs it as the delivery worker.
+    public let subscriptionHub: SubscriptionHub
     /// Talent maps, by the data they were built from.
     public let talentMaps = ResultCache<TalentMap>(capacity: 64)
 
@@ -92,7 +96,8 @@ public struct Services: Sendable {
 
     public init(store: Store, catalog: RegionCatalog, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
                 networks: SupplyNetworkHolder, cipher: FieldCipher? = nil, mfaPolicy: MFAPolicy = .fromEnvironment(),
-                rateLimits: RateLimits = .fromEnvironment()) {
+                rateLimits: RateLimits = .fromEnvironment(), notifications: URL? = nil, webhookTransport: (any WebhookTransport)? = nil,
+                resolveClient: (@Sendable (String) async throws -> Principal?)? = nil) {
         self.store = store
         self.catalog = catalog
         self.industries = industries
@@ -133,6 +138,21 @@ public struct Services: Sendable {
         self.datasets = DatasetDesk(store: store, catalog: catalog)
         self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes, datasets: datasets)
         self.reference = ReferenceDesk(store: store, catalog: catalog)
+        let unread = UnreadCounter()
+        var subscriptionDesk = SubscriptionDesk(store: store, catalog: catalog, unreadCounts: unread)
+        subscriptionDesk.cipher = cipher
+        self.subscriptions = subscriptionDesk
+        let keyring = self.keyring
+        let owners = SubscriptionOwners(store: store, resolveClient: resolveClient ?? { owner in
+            try await keyring.ensureLoaded()
+            return keyring.principal(ofClient: String(owner.dropFirst("client:".count)))
+        })
+        var hub = SubscriptionHub(store: store, catalog: catalog, transport: webhookTransport ?? URLSessionWebhookTransport(),
+                                               notifier: FileNotifier(directory: notifications ?? FileManager.default.temporaryDirectory.appendingPathComponent("brain-notifications")),
+                                               resolveOwner: { try await owners.principal($0) })
+        hub.unreadCounts = unread
+        hub.cipher = cipher
+        self.subscriptionHub = hub
         refreshMarketRelations()
     }
 
