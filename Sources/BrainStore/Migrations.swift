@@ -309,6 +309,16 @@ enum Migrations {
             "CREATE INDEX market_contacts_from ON market_contacts (from_uscc)",
             "CREATE INDEX market_contacts_to ON market_contacts (to_uscc)",
         ]),
+        // The ingestion interface's idempotency keys: per caller and key, the request's hash, and once answered the answer
+        // (a retry gets it again and writes nothing); kept until `expires_at`.
+        Migration(version: 26, name: "ingestion idempotency keys", statements: [
+            """
+            CREATE TABLE ingest_requests (caller TEXT NOT NULL, request_key TEXT NOT NULL, dataset TEXT NOT NULL, body_hash TEXT NOT NULL,
+              token TEXT NOT NULL, state TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL,
+              expires_at TEXT NOT NULL, PRIMARY KEY (caller, request_key))
+            """,
+            "CREATE INDEX ingest_requests_expiry ON ingest_requests (expires_at)",
+        ]),
     ]
 }
 

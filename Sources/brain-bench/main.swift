@@ -12,6 +12,7 @@ import Foundation
 ///     swift run -c release brain-bench policies [--data DIR]
 ///     swift run -c release brain-bench market [--data DIR] [--listings N] [--queries N]
 ///     swift run -c release brain-bench evaluation [--data DIR]
+///     swift run -c release brain-bench ingest --url URL [--user U --password P] [--rows N] [--batch N] [--clients N] [--data DIR]
 ///     swift run -c release brain-bench xlsx-write FILE [--rows N]; brain-bench xlsx-read FILE [--sheet NAME]
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ fallback: String) -> String {
@@ -150,6 +151,11 @@ case "evaluation":
         print(String(format: "evaluation by %@: %d chain × %@ cells (%d firms with a diagnosis) in median %.1f ms over 5 runs", by.rawValue, cells, by.rawValue, scores.count, times[2] * 1000))
     }
     await store.close()
+case "ingest":
+    try await IngestBench.run(url: option("--url", "http://127.0.0.1:8080"), user: option("--user", "admin"),
+                              password: option("--password", ProcessInfo.processInfo.environment["BRAIN_ADMIN_PASSWORD"] ?? ""),
+                              rows: Int(option("--rows", "1000000")) ?? 1_000_000, batch: Int(option("--batch", "5000")) ?? 5_000,
+                              clients: Int(option("--clients", "4")) ?? 4, data: data)
 case "xlsx-write":
     try XLSXBench.write(args.count > 1 ? args[1] : "indicators.xlsx", rows: Int(option("--rows", "1000000")) ?? 1_000_000)
 case "csv-to-xlsx":
@@ -157,5 +163,5 @@ case "csv-to-xlsx":
 case "xlsx-read":
     try XLSXBench.read(args.count > 1 ? args[1] : "indicators.xlsx", sheet: args.contains("--sheet") ? option("--sheet", "") : nil)
 default:
-    print("usage: brain-bench risk|monitor|policies|market|evaluation|xlsx-write FILE|xlsx-read FILE [--data DIR] [--verbose] [--runs N] [--region CODE] [--listings N] [--queries N]")
+    print("usage: brain-bench risk|monitor|policies|market|evaluation|ingest --url URL|xlsx-write FILE|xlsx-read FILE [--data DIR] [--verbose] [--runs N] [--region CODE] [--listings N] [--queries N]")
 }

@@ -75,6 +75,10 @@ public struct Services: Sendable {
     public let reference: ReferenceDesk
     /// Talent maps, by the data they were built from.
     public let talentMaps = ResultCache<TalentMap>(capacity: 64)
+    /// The ingestion interface (统一数据接口): its datasets, limits and idempotency keys (see `runIngest`).
+    public let ingest: IngestDesk
+    /// The in-memory views rebuilt after ingested batches, at most once per `IngestViewRefresh.delay`.
+    public let ingestViews = IngestViewRefresh()
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -125,6 +129,7 @@ public struct Services: Sendable {
         self.datasets = DatasetDesk(store: store, catalog: catalog)
         self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes, datasets: datasets)
         self.reference = ReferenceDesk(store: store, catalog: catalog)
+        self.ingest = IngestDesk(store: store)
         refreshMarketRelations()
     }
 
@@ -222,15 +227,20 @@ public struct Services: Sendable {
     /// indicators, the supply network and trading relations for supply links and enterprises.
     public func apply(_ report: ImportReport) async throws {
         guard report.rowsChanged > 0 else { return }
-        if report.kind == .enterprises || report.kind == .indicators {
+        try await refreshViews(after: [report.kind])
+    }
+
+    /// Rebuilds the in-memory views that read the kinds of data changed.
+    public func refreshViews(after kinds: Set<ImportKind>) async throws {
+        if kinds.contains(.enterprises) || kinds.contains(.indicators) {
             try await cubes.refresh(from: store, catalog: catalog)
             try await refreshAnalyses()
         }
-        if report.kind == .qualifications || report.kind == .investments {
+        if kinds.contains(.qualifications) || kinds.contains(.investments) {
             // Qualifications and 技改 investment are policy facts (免申即享 on 高新技术企业, 技改补助 …): match again.
             try await policies.refresh(cube: cubes.cube, catalog: catalog)
         }
-        if report.kind == .supplyLinks || report.kind == .enterprises {
+        if kinds.contains(.supplyLinks) || kinds.contains(.enterprises) {
             try await networks.refresh(from: store)
             refreshMarketRelations()
         }
