@@ -42,7 +42,8 @@ def other_party_target(route, p):
             ("/services/solutions/{id}", "/services/solutions/" + p["solution_id"], False),
             ("{username}", USERS["victim"], True), ("/policies/{id}", "/policies/" + p["policy"], False),
             ("/chains/{code}", "/chains/" + p["chain"], False), ("/announcements/{id}", "/announcements/" + (p["announcement"] or "N-none"), False),
-            ("/security/events/{id}", "/security/events/" + p["security_event"], False)]
+            ("/security/events/{id}", "/security/events/" + p["security_event"], False),
+            ("{dataset}", "indicators", False)]
     owned = False
     for pattern, value, own in subs:
         if pattern in route:
