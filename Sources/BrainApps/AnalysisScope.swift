@@ -21,7 +21,9 @@ public struct AnalysisScope: Sendable {
         var regionCode = region
         var zoneCode = zone
         switch principal.role {
-        case .cityOfficial, .countyOfficial:
+        case .client where principal.scope == catalog.province.code:
+            break
+        case .cityOfficial, .countyOfficial, .client:
             guard let mine = principal.scope else { throw AppError.forbidden("your account has no data scope") }
             if let r = regionCode {
                 guard catalog.region(r) != nil else { throw AppError.bad("region", "\(r) is not a GB/T 2260 code of \(catalog.province.name)") }

@@ -8,11 +8,40 @@ public struct Principal: Sendable, Hashable, Codable {
     public let role: Role
     /// Region code, zone code or credit code, as the role requires; nil for roles without a data scope.
     public let scope: String?
+    /// A service client's grant (what it may write and read); nil for people.
+    public let client: ClientGrant?
 
     public init(username: String, role: Role, scope: String?) {
         self.username = username
         self.role = role
         self.scope = scope
+        self.client = nil
+    }
+
+    private init(client: ClientGrant, region: String) {
+        username = ClientGrant.actor(client.id)
+        role = .client
+        scope = region
+        self.client = client
+    }
+
+    /// A service client acting within `region` (the province, a city or a county code).
+    public static func client(_ grant: ClientGrant, region: String) -> Principal { Principal(client: grant, region: region) }
+
+    /// The client's id, or nil for a person.
+    public var clientID: String? { client?.id }
+
+    /// True when the caller may write the dataset: people with `data:import`, clients holding the dataset's write scope.
+    public func mayWrite(dataset: String) -> Bool {
+        if let client { return client.writes.contains(dataset) }
+        return can(.importData)
+    }
+
+    /// True when the caller may read the published service: clients holding its read scope; people always (the
+    /// service's own access rules apply on top).
+    public func mayRead(service: String) -> Bool {
+        if let client { return client.reads.contains(service) }
+        return true
     }
 
     public func can(_ permission: Permission) -> Bool { AccessPolicy.allows(role, permission) }
@@ -27,7 +56,9 @@ public struct Principal: Sendable, Hashable, Codable {
     public var servesReferrals: Bool { role == .provider }
 
     /// True when the caller's scope is the whole province (administrators, province officials, experts, providers).
-    public var seesProvince: Bool { role.scopeKind == .none || role.scopeKind == .province }
+    public var seesProvince: Bool {
+        role.scopeKind == .none || role.scopeKind == .province || (role == .client && scope.map { $0.hasSuffix("0000") } ?? false)
+    }
 
     /// The region cells (city or zone codes) of an area ranking this caller may see: officials of a city or county their
     /// city's (and the zones touching it), zone managers their zone; nil when the caller may see every cell, and an empty
@@ -40,6 +71,11 @@ public struct Principal: Sendable, Hashable, Codable {
         case .zoneManager:
             guard let mine = scope else { return { _ in false } }
             return byCity ? { _ in false } : { $0 == mine }
+        case .client:
+            guard let mine = scope else { return { _ in false } }
+            if mine == catalog.province.code { return nil }
+            guard let city = catalog.city(of: mine) else { return { _ in false } }
+            return byCity ? { $0 == city } : { z in catalog.zone(z)?.cities.contains(city) ?? false }
         case .admin, .provinceOfficial, .enterprise, .provider, .expert:
             return nil
         }
@@ -56,6 +92,10 @@ public struct Principal: Sendable, Hashable, Codable {
             return .all
         case .cityOfficial, .countyOfficial:
             guard let scope else { return .nothing }
+            return .regions(Set([scope] + catalog.counties(within: scope)))
+        case .client:
+            guard let scope else { return .nothing }
+            if scope == catalog.province.code { return .all }
             return .regions(Set([scope] + catalog.counties(within: scope)))
         case .zoneManager:
             guard let scope else { return .nothing }
@@ -93,6 +133,8 @@ public enum ScopeValidator {
     public static func validate(role: Role, scope: String?, catalog: RegionCatalog) -> Result<String?, ScopeProblem> {
         let code = scope?.trimmingCharacters(in: .whitespaces)
         switch role.scopeKind {
+        case .region:
+            return .failure(ScopeProblem("role client is for service clients, not people: create one with `brain clients add` or POST /api/v1/clients"))
         case .none:
             if let code, !code.isEmpty { return .failure(ScopeProblem("role \(role.rawValue) has no data scope; drop --scope")) }
             return .success(nil)
@@ -124,6 +166,18 @@ public enum ScopeValidator {
                 return .failure(ScopeProblem("--scope \(c) is not a valid credit code: \(error)"))
             }
         }
+    }
+}
+
+extension ScopeValidator {
+    /// Checks a service client's region: the province, a city or a county of the catalogue; returns it or says why not.
+    public static func clientRegion(_ code: String?, catalog: RegionCatalog) -> Result<String, ScopeProblem> {
+        let c = (code ?? catalog.province.code).trimmingCharacters(in: .whitespaces)
+        guard let r = catalog.region(c) else {
+            return .failure(ScopeProblem("region: \(c) is not a GB/T 2260 code of \(catalog.province.name) (the province \(catalog.province.code), a city or a county)"))
+        }
+        _ = r
+        return .success(c)
     }
 }
 

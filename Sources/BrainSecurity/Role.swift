@@ -8,6 +8,12 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case enterprise
     case provider
     case expert
+    /// A machine caller (a service client with API keys: a statistics bureau's system, a sub-brain, an edge box); never
+    /// a person's account. Its scope is a region of the province; what it may write and read is its `ClientGrant`.
+    case client
+
+    /// The roles a person's account may hold (every role but `client`).
+    public static var people: [Role] { allCases.filter { $0 != .client } }
 
     /// Chinese name shown in the portal.
     public var nameZh: String {
@@ -20,6 +26,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .enterprise: return "企业用户"
         case .provider: return "数字化服务商"
         case .expert: return "产业智库专家"
+        case .client: return "接口客户端"
         }
     }
 
@@ -33,6 +40,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .zoneManager: return .zone
         case .enterprise: return .enterprise
         case .provider, .expert: return .none
+        case .client: return .region
         }
     }
 }
@@ -40,6 +48,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 /// The kind of code a role's scope is given in.
 public enum ScopeKind: String, Sendable {
     case none, province, city, county, zone, enterprise
+    /// Any region of the province: the province itself, a city or a county (service clients).
+    case region
 }
 
 /// Actions guarded by the role × permission table.
@@ -81,6 +91,11 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Creating accounts: administrators any, officials and zone managers only below their own level and inside their
     /// own scope (delegated administration, `AccountDelegation`); listing the accounts inside that scope.
     case createAccounts = "accounts:create"
+    /// Creating service clients and their API keys, rotating and revoking keys: administrators any client, providers
+    /// only clients of their own that read their own published services.
+    case manageClients = "clients:manage"
+    /// Publishing a dataset or an analysis in the service catalogue (服务资源目录) and deciding who may use it.
+    case publishServices = "services:publish"
 }
 
 /// The single role × permission table; every route asks it, no handler decides on its own.
@@ -93,8 +108,9 @@ public enum AccessPolicy {
         .countyOfficial: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .createAccounts],
         .zoneManager: [.readCatalog, .readEnterprises, .readIndicators, .importData, .readStatistics, .handleWarnings, .reviewAwards, .createAccounts],
         .enterprise: [.readCatalog, .readEnterprises, .readIndicators, .applyPolicies, .submitDiagnosis, .trade, .grantData],
-        .provider: [.readCatalog, .readEnterprises],
         .expert: [.readCatalog, .readEnterprises, .readStatistics],
+        .provider: [.readCatalog, .readEnterprises, .manageClients, .publishServices],
+        .client: [.readCatalog],
     ]
 
     /// True when the role holds the permission.

@@ -12,7 +12,7 @@ struct UserCommand: AsyncParsableCommand {
 
     /// `brain user add NAME --role ROLE [--scope CODE] --password-stdin`
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an account. Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        static let configuration = CommandConfiguration(abstract: "Create an account. Roles: \(Role.people.map(\.rawValue).joined(separator: ", ")).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         @Option(help: "Role.") var role: String
@@ -24,7 +24,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let r = Role(rawValue: role) else {
-                throw ValidationError("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("unknown role \(role); use one of \(Role.people.map(\.rawValue).joined(separator: ", "))")
             }
             guard passwordStdin else { throw ValidationError("give the password on standard input with --password-stdin") }
             guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw Failure("no password on standard input") }

@@ -159,8 +159,8 @@ extension AccountDesk {
             throw Accounts.Problem("role \(p.role.rawValue) lacks permission \(Permission.createAccounts.rawValue)", code: "forbidden", field: "role")
         }
         let roleName = new.role.trimmingCharacters(in: .whitespaces)
-        guard let role = Role(rawValue: roleName) ?? Role.allCases.first(where: { $0.nameZh == roleName }) else {
-            throw Accounts.Problem("role: \(roleName.isEmpty ? "required" : "unknown role \(roleName)"); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))", field: "role")
+        guard let role = Role(rawValue: roleName) ?? Role.people.first(where: { $0.nameZh == roleName }) else {
+            throw Accounts.Problem("role: \(roleName.isEmpty ? "required" : "unknown role \(roleName)"); use one of \(Role.people.map(\.rawValue).joined(separator: ", "))", field: "role")
         }
         let scope = new.scope.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let given = new.password.flatMap { $0.isEmpty ? nil : $0 }

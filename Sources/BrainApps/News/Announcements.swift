@@ -35,7 +35,7 @@ public struct AnnouncementDesk: Sendable {
         switch author.role {
         case .admin, .provinceOfficial: return nil
         case .cityOfficial, .countyOfficial, .zoneManager: return author.scope
-        case .enterprise, .provider, .expert: return author.scope ?? "none"
+        case .enterprise, .provider, .expert, .client: return author.scope ?? "none"
         }
     }
 
@@ -55,7 +55,7 @@ public struct AnnouncementDesk: Sendable {
         case .enterprise:
             guard let place = firmPlace else { return false }
             return audience == place.region || audience == catalog.city(of: place.region) || (place.zone != nil && audience == place.zone)
-        case .provider, .expert: return false
+        case .provider, .expert, .client: return false
         }
     }
 

@@ -19,6 +19,7 @@ public struct TalentDesk: Sendable {
         switch p.role {
         case .cityOfficial, .countyOfficial: return p.scope.flatMap { catalog.city(of: $0) }.map { [$0] } ?? []
         case .zoneManager: return Set(p.scope.flatMap { catalog.zone($0)?.cities } ?? [])
+        case .client: return p.seesProvince ? nil : p.scope.flatMap { catalog.city(of: $0) }.map { [$0] } ?? []
         case .admin, .provinceOfficial, .enterprise, .provider, .expert: return nil
         }
     }

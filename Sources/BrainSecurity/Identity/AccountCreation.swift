@@ -12,11 +12,11 @@ public enum AccountDelegation {
     /// The roles a creator may give.
     public static func creatable(by creator: Role) -> [Role] {
         switch creator {
-        case .admin: return Role.allCases
+        case .admin: return Role.people
         case .provinceOfficial: return [.cityOfficial, .countyOfficial, .zoneManager, .enterprise]
         case .cityOfficial: return [.countyOfficial, .zoneManager, .enterprise]
         case .countyOfficial, .zoneManager: return [.enterprise]
-        case .enterprise, .provider, .expert: return []
+        case .enterprise, .provider, .expert, .client: return []
         }
     }
 

@@ -17,7 +17,7 @@ public enum MFAPolicy: String, Sendable {
     public static func roleNeedsSecondFactor(_ role: Role) -> Bool {
         switch role {
         case .admin, .provinceOfficial, .cityOfficial, .countyOfficial, .zoneManager: return true
-        case .enterprise, .provider, .expert: return false
+        case .enterprise, .provider, .expert, .client: return false
         }
     }
 }
