@@ -161,11 +161,40 @@ extension TestServer {
     }
 
     @Test func aClientPrincipalIsHeldToItsScopes() async throws {
-        // Until service clients exist: people without data:import are refused; with it, their region holds.
-        let p = Principal(username: "yichun", role: .cityOfficial, scope: "360900")
-        #expect(IngestDesk.mayWrite(p, .indicators))
-        #expect(!IngestDesk.mayWrite(Principal(username: "e", role: .expert, scope: nil), .indicators))
-        #expect(throws: AppError.self) { try IngestDesk.authorize(Principal(username: "f", role: .enterprise, scope: "x"), .indicators) }
+        try await withServer { s in
+            let (nc, yc) = firms(s)
+            let grant = ClientGrant(id: "power-nc", owner: "admin", writes: ["monthly-indicators"], reads: [])
+            let client = Principal.client(grant, region: "360100")
+            #expect(IngestDesk.mayWrite(client, .indicators), "the contract's name of the dataset counts")
+            #expect(!IngestDesk.mayWrite(client, .enterprises))
+            let body = Data(#"[{"uscc":"\#(nc)","month":"2026-10","electricity":1234},{"uscc":"\#(yc)","month":"2026-10","electricity":99}]"#.utf8)
+            let answer = try await s.services.runIngest(body, ndjson: false, dataset: .indicators, idempotencyKey: "c-1", by: client,
+                                                        source: "127.0.0.1", dataSource: nil)
+            let o = try #require(try JSONSerialization.jsonObject(with: answer.body) as? [String: Any])
+            #expect(o["source"] as? String == "client:power-nc")
+            #expect(o["accepted"] as? Int == 1 && o["rejected"] as? Int == 1, "a 南昌 client cannot write a 宜春 firm: \(o)")
+            let values = try await s.services.store.sourcedValues(uscc: nc, month: Month("2026-10")!, order: .standard)
+            #expect(values["electricity"]?.contains { $0.source == "client:power-nc" && $0.value == 1234 } == true)
+            #expect(values["electricity"]?.first?.source != "client:power-nc", "a client's value never outranks the bureau's")
+            // The same key from a person is another key.
+            let person = Principal(username: "nanchang", role: .cityOfficial, scope: "360100")
+            let mine = try await s.services.runIngest(Data("[]".utf8), ndjson: false, dataset: .indicators, idempotencyKey: "c-1", by: person,
+                                                      source: "127.0.0.1", dataSource: nil)
+            #expect(!mine.replayed)
+            // Without the dataset's scope: refused naming it; a client may not claim another source.
+            await #expect(throws: AppError.self) {
+                _ = try await s.services.runIngest(body, ndjson: false, dataset: .enterprises, idempotencyKey: "c-2", by: client, source: "x", dataSource: nil)
+            }
+            do {
+                _ = try await s.services.runIngest(body, ndjson: false, dataset: .enterprises, idempotencyKey: "c-2", by: client, source: "x", dataSource: nil)
+            } catch let e as AppError {
+                #expect(e.message == "client power-nc lacks write scope for dataset enterprises")
+            }
+            await #expect(throws: AppError.self) {
+                _ = try await s.services.runIngest(body, ndjson: false, dataset: .indicators, idempotencyKey: "c-3", by: client, source: "x", dataSource: .statistics)
+            }
+            #expect(!IngestDesk.mayWrite(Principal(username: "e", role: .expert, scope: nil), .indicators))
+        }
     }
 
     func gzip(_ data: Data) throws -> Data {

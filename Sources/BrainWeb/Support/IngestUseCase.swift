@@ -69,10 +69,17 @@ extension Services {
         }
     }
 
-    /// Where ingested values come from: for a person as for a file import (the source asked, else 统计局 for officials and
-    /// 企业自报 for an enterprise).
+    /// Where ingested values come from: a client's own source (`client:<id>`; it may not name another), for a person as
+    /// for a file import (the source asked, else 统计局 for officials and 企业自报 for an enterprise).
     static func ingestSource(_ asked: DataSource?, for principal: Principal) throws -> DataSource {
-        try dataSource(asked, for: principal)
+        if let id = principal.clientID {
+            let own = IngestDesk.source(ofClient: id)
+            if let asked, asked != own {
+                throw AppError.forbidden("client \(id) delivers as its own source \(own.code); source \(asked.code) is for the bodies that own it")
+            }
+            return own
+        }
+        return try dataSource(asked, for: principal)
     }
 }
 
