@@ -17,8 +17,12 @@ extension Importer {
         let key = Self.hex(hasher.finalize())
         let encoding = "JSON"
         if kind == .indicators {
+            // Only the request's firms are looked up (a request is small next to the registry).
+            // The credit code is the first column (required fields come first); the importer reads it trimmed, upper case.
+            let firms = Set(table.records.compactMap { $0.fields.first.map { $0.trimmingCharacters(in: .whitespaces).uppercased() } })
+            let known = try await store.registeredPlaces(of: firms)
             return try await importIndicators(table, encoding: encoding, fileName: name, key: key, actor: actor, scope: scope, source: source,
-                                              progress: nil, sink: sink, secondHeader: false)
+                                              progress: nil, sink: sink, secondHeader: false, known: known)
         }
         let map = try HeaderMap(header: table.header, elements: kind.elements)
         let rows = table.records.map { (line: $0.line, fields: $0.fields) }
