@@ -83,7 +83,7 @@ extension BrainServer {
         case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines": return true
         default:
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           message: "Content-Type \(type) is not read here: send application/json (an array of row objects) or application/x-ndjson (one row object a line); CSV and XLSX files go to POST /api/v1/imports/{kind}")
+                           message: "Content-Type \(type) is not read here: send application/json (an array of row objects; with curl: -H 'Content-Type: application/json') or application/x-ndjson (one row object a line); CSV and XLSX files go to POST /api/v1/imports/{kind}")
         }
     }
 
