@@ -309,6 +309,21 @@ enum Migrations {
             "CREATE INDEX market_contacts_from ON market_contacts (from_uscc)",
             "CREATE INDEX market_contacts_to ON market_contacts (to_uscc)",
         ]),
+        // Service clients (统一数据接口): machine callers with a region, write and read scopes, an expiry and optional
+        // request signing; their API keys are stored as SHA-256 hashes, rotated with an overlap, revoked at once.
+        Migration(version: 25, name: "service clients and API keys", statements: [
+            """
+            CREATE TABLE service_clients (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, region TEXT NOT NULL,
+              writes TEXT NOT NULL, reads TEXT NOT NULL, description TEXT NOT NULL, expires_at TEXT, signing_secret TEXT,
+              created_by TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, revoked_by TEXT)
+            """,
+            "CREATE INDEX service_clients_owner ON service_clients (owner)",
+            """
+            CREATE TABLE client_keys (key_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, secret_hash TEXT NOT NULL,
+              created_by TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, revoked_by TEXT)
+            """,
+            "CREATE INDEX client_keys_client ON client_keys (client_id)",
+        ]),
         // The ingestion interface's idempotency keys: per caller and key, the request's hash, and once answered the answer
         // (a retry gets it again and writes nothing); kept until `expires_at`.
         Migration(version: 26, name: "ingestion idempotency keys", statements: [

@@ -197,6 +197,33 @@ extension TestServer {
         }
     }
 
+    @Test func aClientWithAKeyDeliversWithCurlsHeadersAndARepeatChangesNothing() async throws {
+        try await withServer { s in
+            let (nc, yc) = firms(s)
+            let power = try await s.makeClient(writes: ["indicators"], region: "360100")
+            let body = Data(#"[{"uscc":"\#(nc)","month":"2026-10","electricity":4321},{"uscc":"\#(yc)","month":"2026-10","electricity":5}]"#.utf8)
+            let first = try await s.ingest("indicators", body, token: power.key, key: "power-2026-10")
+            #expect(first.status == 200, "\(first.errorMessage)")
+            #expect(first.object["source"] as? String == "client:\(power.id)")
+            #expect(first.object["accepted"] as? Int == 1 && first.object["rejected"] as? Int == 1, "the client's region holds: \(first.object)")
+            let again = try await s.ingest("indicators", body, token: power.key, key: "power-2026-10")
+            #expect(again.status == 200 && again.data == first.data && again.headers["idempotent-replayed"] == "true")
+            let batch = try #require(first.object["batch"] as? String)
+            let entries = try await s.services.ledger.entries(actor: "client:\(power.id)", target: "import:\(batch)")
+            #expect(entries.count == 1, "one import in the ledger, the repeat wrote none")
+            // A client without the dataset's scope: 403 naming it, in the ledger under the client.
+            let reader = try await s.makeClient(writes: [], region: "360100")
+            let refused = try await s.ingest("indicators", body, token: reader.key, key: "r-1")
+            #expect(refused.status == 403 && refused.errorMessage == "client \(reader.id) lacks write scope for dataset indicators", "\(refused.errorMessage)")
+            let denied = try await s.services.ledger.entries(actor: "client:\(reader.id)")
+            #expect(denied.contains { $0.outcome == "denied" && $0.target.contains("/api/v1/ingest/indicators") }, "\(denied.map { ($0.action, $0.outcome, $0.target) })")
+            // The list says what the client may write.
+            let list = try await s.get("/api/v1/ingest", token: reader.key)
+            let items = try #require(list.json as? [[String: Any]], "\(list.status) \(list.errorMessage)")
+            #expect(items.allSatisfy { $0["writable"] as? Bool == false })
+        }
+    }
+
     func gzip(_ data: Data) throws -> Data {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
