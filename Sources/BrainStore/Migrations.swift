@@ -324,6 +324,16 @@ enum Migrations {
             """,
             "CREATE INDEX client_keys_client ON client_keys (client_id)",
         ]),
+        // The ingestion interface's idempotency keys: per caller and key, the request's hash, and once answered the answer
+        // (a retry gets it again and writes nothing); kept until `expires_at`.
+        Migration(version: 26, name: "ingestion idempotency keys", statements: [
+            """
+            CREATE TABLE ingest_requests (caller TEXT NOT NULL, request_key TEXT NOT NULL, dataset TEXT NOT NULL, body_hash TEXT NOT NULL,
+              token TEXT NOT NULL, state TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL,
+              expires_at TEXT NOT NULL, PRIMARY KEY (caller, request_key))
+            """,
+            "CREATE INDEX ingest_requests_expiry ON ingest_requests (expires_at)",
+        ]),
         // Subscriptions (issue 15 part 4): who wants warnings or import completions, and how (webhook, inbox, email,
         // SMS); the events waiting to be fanned out; the delivery outbox with its retries and dead letters; the portal
         // inbox (消息).

@@ -58,7 +58,7 @@ public final class Store: Sendable {
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-                       "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"] {
+                       "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536", "PRAGMA busy_timeout = 5000"] {
             try await conn.query(pragma, [])
         }
         let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil)

@@ -106,5 +106,6 @@ public struct BrainServer: Sendable {
         addFollowThroughRoutes(api)
         addClientRoutes(api)
         addSubscriptionRoutes(api)
+        addIngestRoutes(api)
     }
 }

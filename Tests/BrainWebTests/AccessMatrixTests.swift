@@ -35,6 +35,7 @@ extension APITests {
             let path = route.path.replacingOccurrences(of: "{uscc}", with: firm).replacingOccurrences(of: "{code}", with: "NFM")
                 .replacingOccurrences(of: "{kind}", with: "enterprises").replacingOccurrences(of: "{username}", with: "nobody-here")
                 .replacingOccurrences(of: "{jti}", with: "no-such-session").replacingOccurrences(of: "{id}", with: "no-such-id")
+                .replacingOccurrences(of: "{dataset}", with: "indicators")
             for role in Role.allCases {
                 let token = tokens[role]!
                 let body: Data? = route.method == "get" ? nil : Data("{}".utf8)

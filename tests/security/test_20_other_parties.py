@@ -45,7 +45,8 @@ def other_party_target(route, p):
             ("/chains/{code}", "/chains/" + p["chain"], False), ("/announcements/{id}", "/announcements/" + (p["announcement"] or "N-none"), False),
             ("/security/events/{id}", "/security/events/" + p["security_event"], False),
             ("/subscriptions/{id}", "/subscriptions/" + p["yc_subscription"], True),
-            ("/deliveries/{id}", "/deliveries/dlv_does-not-exist", False)]
+            ("/deliveries/{id}", "/deliveries/dlv_does-not-exist", False),
+            ("{dataset}", "indicators", False)]
     owned = False
     for pattern, value, own in subs:
         if pattern in route:

@@ -85,6 +85,15 @@ public struct Importer: Sendable {
         var (rows, encoding) = try ImportTable.rows(data: data, fileName: fileName, sheet: sheet)
         guard !rows.isEmpty else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
         let map = try HeaderMap.read(&rows, elements: kind.elements)
+        return try await importRows(rows, map: map, encoding: encoding, key: key, kind: kind, fileName: fileName, actor: actor, scope: scope,
+                                    mayRelocate: mayRelocate, source: source, bytes: data.count, progress: progress)
+    }
+
+    /// The rows of a table already read (a file's, or the records of an ingestion request): validated, scoped and written
+    /// as `importData` says. Indicators go through `importIndicators`.
+    func importRows(_ rows: [(line: Int, fields: [String])], map: HeaderMap, encoding: String, key: String, kind: ImportKind, fileName: String,
+                    actor: String, scope: ScopeRestriction, mayRelocate: Bool, source: DataSource, bytes: Int,
+                    progress: ImportProgressSink?) async throws -> ImportReport {
         let seenBefore = try await store.batch(key) != nil
 
         var problems: [RejectedRow] = []
@@ -141,7 +150,7 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
+                                        actor: actor, bytes: bytes, progress: progress) { db, slice in
                 try await store.upsertEnterprises(slice, in: db)
             }
         case .indicators:
@@ -170,7 +179,7 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
+                                        actor: actor, bytes: bytes, progress: progress) { db, slice in
                 try await store.upsertSupplyLinks(slice, in: db)
             }
         case .qualifications:
@@ -209,12 +218,12 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
+                                        actor: actor, bytes: bytes, progress: progress) { db, slice in
                 try await store.upsertQualifications(slice, in: db)
             }
         case .investments, .land, .dailyElectricity:
             // Datasets of their own tables: see Importer+Datasets.swift.
-            let job = DatasetImport(importer: self, rows: rows, map: map, key: key, fileName: fileName, actor: actor, scope: scope, bytes: data.count,
+            let job = DatasetImport(importer: self, rows: rows, map: map, key: key, fileName: fileName, actor: actor, scope: scope, bytes: bytes,
                                     progress: progress)
             let outcome: (accepted: Int, changed: Int, checks: [RowCheck])
             switch kind {
@@ -256,7 +265,7 @@ public struct Importer: Sendable {
             }
             accepted = good.count
             changed = try await write(good, total: rows.count, rejected: rejectedRows.count, key: key, kind: kind, fileName: fileName,
-                                        actor: actor, bytes: data.count, progress: progress) { db, slice in
+                                        actor: actor, bytes: bytes, progress: progress) { db, slice in
                 try await store.upsertTalent(slice, in: db)
                 return slice.count
             }

@@ -154,15 +154,18 @@ extension Importer {
     /// process nothing) with its batch record. Memory stays bounded by one part whatever the file's size.
     func importIndicators<Rows: TableRows>(_ rows: Rows, encoding: String, fileName: String, key: String, actor: String,
                                            scope: ScopeRestriction, source: DataSource, progress: ImportProgressSink?,
-                                           sink: ProblemSink?) async throws -> ImportReport {
+                                           sink: ProblemSink?, secondHeader: Bool = true,
+                                           known given: [String: (region: String, zone: String?)]? = nil) async throws -> ImportReport {
         var rows = rows
         guard let header = try rows.next() else { throw ImportFileError("\(fileName) is empty: expected a header row and data rows") }
         var map = try HeaderMap(header: header.fields, elements: ImportKind.indicators.elements)
         // A second header row (names or units, as statistical forms have) is skipped; any other first row is data.
         var first = try rows.next()
-        if let row = first, try map.absorbSecondHeader(row.fields, line: row.line) { first = nil }
+        if secondHeader, let row = first, try map.absorbSecondHeader(row.fields, line: row.line) { first = nil }
         let seenBefore = try await store.batch(key) != nil
-        let job = IndicatorImportJob(rows: rows, first: first, map: map, importer: self, known: try await registeredEnterprises(), scope: scope,
+        let known: [String: (region: String, zone: String?)]
+        if let given { known = given } else { known = try await registeredEnterprises() }
+        let job = IndicatorImportJob(rows: rows, first: first, map: map, importer: self, known: known, scope: scope,
                                      progress: progress, sink: sink)
         let changed = try await store.bulkMerge(source: source.code, batch: key, actor: actor) { session in
             try await job.run(session)

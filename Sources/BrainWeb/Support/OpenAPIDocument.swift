@@ -87,6 +87,8 @@ enum OpenAPIDocument {
         case 404: return "No such resource"
         case 409: return "The resource's state does not allow this (already done, already exists)"
         case 413: return "Body too large"
+        case 415: return "The body's Content-Type or Content-Encoding is not one the route reads"
+        case 422: return "The request reuses an idempotency key with a different body"
         case 429: return "Too many requests from this address or caller; wait Retry-After seconds"
         case 503: return "The service is starting or a dependency is unavailable"
         default: return "Error"

@@ -79,6 +79,10 @@ public struct Services: Sendable {
     public let subscriptionHub: SubscriptionHub
     /// Talent maps, by the data they were built from.
     public let talentMaps = ResultCache<TalentMap>(capacity: 64)
+    /// The ingestion interface (统一数据接口): its datasets, limits and idempotency keys (see `runIngest`).
+    public let ingest: IngestDesk
+    /// The in-memory views rebuilt after ingested batches, at most once per `IngestViewRefresh.delay`.
+    public let ingestViews = IngestViewRefresh()
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -153,6 +157,7 @@ public struct Services: Sendable {
         hub.unreadCounts = unread
         hub.cipher = cipher
         self.subscriptionHub = hub
+        self.ingest = IngestDesk(store: store)
         refreshMarketRelations()
     }
 
@@ -250,15 +255,20 @@ public struct Services: Sendable {
     /// indicators, the supply network and trading relations for supply links and enterprises.
     public func apply(_ report: ImportReport) async throws {
         guard report.rowsChanged > 0 else { return }
-        if report.kind == .enterprises || report.kind == .indicators {
+        try await refreshViews(after: [report.kind])
+    }
+
+    /// Rebuilds the in-memory views that read the kinds of data changed.
+    public func refreshViews(after kinds: Set<ImportKind>) async throws {
+        if kinds.contains(.enterprises) || kinds.contains(.indicators) {
             try await cubes.refresh(from: store, catalog: catalog)
             try await refreshAnalyses()
         }
-        if report.kind == .qualifications || report.kind == .investments {
+        if kinds.contains(.qualifications) || kinds.contains(.investments) {
             // Qualifications and 技改 investment are policy facts (免申即享 on 高新技术企业, 技改补助 …): match again.
             try await policies.refresh(cube: cubes.cube, catalog: catalog)
         }
-        if report.kind == .supplyLinks || report.kind == .enterprises {
+        if kinds.contains(.supplyLinks) || kinds.contains(.enterprises) {
             try await networks.refresh(from: store)
             refreshMarketRelations()
         }
