@@ -103,5 +103,6 @@ public struct BrainServer: Sendable {
         addGrantRoutes(api)
         addNewsRoutes(api)
         addFollowThroughRoutes(api)
+        addHubRoutes(api)
     }
 }

@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
             note("demo services: \(seeded) in \(clock.now - servicesStart)")
         }
         let services = Services(store: db, catalog: catalog, signer: signer, cubes: cubes, networks: networks, cipher: cipher)
+        if let published = try await HubDemoSeeder(store: db).seedIfDemo() { note("demo service catalogue: \(published) published services") }
         try await services.sessions.reload(from: db)
         try await services.loadReference()
         try await services.demo.load(from: db)
@@ -84,7 +85,8 @@ struct Serve: AsyncParsableCommand {
     ///   (`brain import` on the same data, another server on the same PostgreSQL database);
     /// - every 15 s, reload the revoked sessions (revocations made by another server);
     /// - every 10 minutes, seal the audit entries written since the last checkpoint (full blocks of 256 are sealed as they
-    ///   fill), verify the ledger at start and hourly, and seal once more on a graceful stop.
+    ///   fill), verify the ledger at start and hourly, and seal once more on a graceful stop;
+    /// - every 5 s, write the metered calls of published services (and once more on a graceful stop).
     func backgroundWork(_ services: Services, _ db: Store) -> [any Service] {
         let seen = Mutex<String?>(nil)
         let refresh = PeriodicWork(name: "outside-imports", every: .seconds(30), runAtStart: true) {
@@ -119,7 +121,14 @@ struct Serve: AsyncParsableCommand {
                 note("stopping, but could not seal the audit ledger: \(error)")
             }
         })
-        return [refresh, revocations, sealing]
+        // Metered calls of published services are counted in memory and added to the store every 5 s (and on a stop).
+        let hub = services.hub
+        let metering = PeriodicWork(name: "metering", every: .seconds(5), work: {
+            do { try await hub.meter.flush() } catch { note("could not write service metering: \(error)") }
+        }, onStop: {
+            do { try await hub.meter.flush() } catch { note("stopping, but could not write service metering: \(error)") }
+        })
+        return [refresh, revocations, sealing, metering]
     }
 
     /// Verifies the ledger (at start and hourly); a failure becomes a critical security event.

@@ -43,6 +43,8 @@ def other_party_target(route, p):
             ("{username}", USERS["victim"], True), ("/policies/{id}", "/policies/" + p["policy"], False),
             ("/chains/{code}", "/chains/" + p["chain"], False), ("/announcements/{id}", "/announcements/" + (p["announcement"] or "N-none"), False),
             ("/security/events/{id}", "/security/events/" + p["security_event"], False)]
+    # 服务资源目录: a published service is public; an access request is its consumer's (the 宜春 official's).
+    subs += [("/hub/services/{id}", "/hub/services/" + p["hub_service"], False), ("/hub/requests/{id}", "/hub/requests/" + p["yc_hub_request"], True)]
     owned = False
     for pattern, value, own in subs:
         if pattern in route:

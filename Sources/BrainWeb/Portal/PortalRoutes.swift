@@ -191,6 +191,7 @@ struct Portal: Sendable {
         registerAccountPages(pages)
         registerAwardPages(pages)
         registerFollowThroughPages(pages)
+        registerHubPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

@@ -75,6 +75,8 @@ public struct Services: Sendable {
     public let reference: ReferenceDesk
     /// Talent maps, by the data they were built from.
     public let talentMaps = ResultCache<TalentMap>(capacity: 64)
+    /// 服务资源目录: published services, access requests, calls within quotas and their metering.
+    public let hub: HubDesk
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -125,6 +127,8 @@ public struct Services: Sendable {
         self.datasets = DatasetDesk(store: store, catalog: catalog)
         self.analyses = AnalysisDesk(cubes: cubes, networks: networks, catalog: catalog, diagnoses: diagnoses, programmes: programmes, datasets: datasets)
         self.reference = ReferenceDesk(store: store, catalog: catalog)
+        self.hub = HubDesk(store: store, catalog: catalog, cubes: cubes, analyses: analyses, warnings: warningDesk, policies: policyOffice,
+                           enterprises: enterpriseDesk, ledger: ledger)
         refreshMarketRelations()
     }
 
