@@ -220,7 +220,8 @@ extension Portal {
         let bytes = items.reduce(0) { $0 + $1.bytes }, refused = items.reduce(0) { $0 + $1.refused }
         page.html = kpiCards([("调用次数", NumberFormat.amount(Double(calls), decimals: 0), "次", "\(Set(items.map(\.consumer)).count) 个调用方"),
                               ("返回条数", NumberFormat.amount(Double(rows), decimals: 0), "条", "\(Set(items.map(\.serviceId)).count) 项服务"),
-                              ("返回数据量", NumberFormat.amount(Double(bytes) / 1_048_576, decimals: 2), "MB", "JSON 字节"),
+                              bytes < 1_048_576 ? ("返回数据量", NumberFormat.amount(Double(bytes) / 1_024, decimals: 1), "KB", "JSON 字节")
+                                  : ("返回数据量", NumberFormat.amount(Double(bytes) / 1_048_576, decimals: 1), "MB", "JSON 字节"),
                               ("超配额被拒", NumberFormat.amount(Double(refused), decimals: 0), "次", "返回 429")])
         var labels: [String] = []
         for k in stride(from: days - 1, through: 0, by: -1) { labels.append(BeijingDay.minus(k, from: today) ?? today) }
