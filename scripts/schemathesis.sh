@@ -18,6 +18,8 @@ port=${BRAIN_ST_PORT:-18093}
 # user is added once the demo has its firms.
 echo 'Official#2026x' | "$brain" user add --data "$data" st-official --role city-official --scope 360100 --password-stdin --no-force-change >/dev/null
 echo 'Provider#2026x' | "$brain" user add --data "$data" st-provider --role provider --password-stdin --no-force-change >/dev/null
+# A service client of 南昌 that may deliver monthly indicators and enterprises: the interface's routes as a machine calls them.
+client_key=$("$brain" clients add --data "$data" st-client --name "schemathesis 客户端" --region 360100 --writes indicators,enterprises | grep '^bk_')
 BRAIN_MFA=optional BRAIN_RATE_LIMIT=1000000,1000000,100000,1000000 BRAIN_ADMIN_PASSWORD='Admin#Schemathesis1' \
   "$brain" serve --data "$data" --demo small --port "$port" > "$data/serve.log" 2>&1 &
 pid=$!
@@ -35,12 +37,16 @@ echo 'Enterprise#2026x' | "$brain" user add --data "$data" st-firm --role enterp
 # Routes that end the caller's own session are left out (they would log the run out). Each role gets its own run: what
 # one role may do (write listings, grants, diagnoses) another is refused, and every answer must match the document.
 status=0
-for account in "st-official Official#2026x" "st-firm Enterprise#2026x" "st-provider Provider#2026x"; do
-  set -- $account
+run() {
   echo "== schemathesis as $1"
-  "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" -H "Authorization: Bearer $(token "$1" "$2")" \
+  "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" -H "Authorization: Bearer $2" \
     --checks not_a_server_error,response_schema_conformance --max-examples "${BRAIN_ST_EXAMPLES:-15}" --phases examples,coverage,fuzzing \
     --exclude-path /api/v1/auth/logout --exclude-path /api/v1/me/password --exclude-path-regex 'sessions/\{jti\}/revoke' \
     --seed 2026 || status=1
+}
+for account in "st-official Official#2026x" "st-firm Enterprise#2026x" "st-provider Provider#2026x"; do
+  set -- $account
+  run "$1" "$(token "$1" "$2")"
 done
+run "client st-client" "$client_key"
 exit $status

@@ -309,6 +309,21 @@ enum Migrations {
             "CREATE INDEX market_contacts_from ON market_contacts (from_uscc)",
             "CREATE INDEX market_contacts_to ON market_contacts (to_uscc)",
         ]),
+        // Service clients (统一数据接口): machine callers with a region, write and read scopes, an expiry and optional
+        // request signing; their API keys are stored as SHA-256 hashes, rotated with an overlap, revoked at once.
+        Migration(version: 25, name: "service clients and API keys", statements: [
+            """
+            CREATE TABLE service_clients (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, region TEXT NOT NULL,
+              writes TEXT NOT NULL, reads TEXT NOT NULL, description TEXT NOT NULL, expires_at TEXT, signing_secret TEXT,
+              created_by TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT, revoked_by TEXT)
+            """,
+            "CREATE INDEX service_clients_owner ON service_clients (owner)",
+            """
+            CREATE TABLE client_keys (key_id TEXT PRIMARY KEY, client_id TEXT NOT NULL, secret_hash TEXT NOT NULL,
+              created_by TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, revoked_by TEXT)
+            """,
+            "CREATE INDEX client_keys_client ON client_keys (client_id)",
+        ]),
         // 服务资源目录 (issue 15, part 3): published services, consumers' access requests and grants, and metering per
         // consumer, service and Beijing day (added to in batches by the in-memory meter, never one write per call).
         Migration(version: 27, name: "published services, access requests and daily metering", statements: [

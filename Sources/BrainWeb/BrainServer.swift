@@ -37,7 +37,8 @@ public struct BrainServer: Sendable {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: RateLimitMiddleware(stage: .beforeAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
-        router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, open: ["/api/v1/auth/login"],
+        router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, keyring: services.keyring, signatures: services.signatures,
+                                              open: ["/api/v1/auth/login"],
                                               refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger,
                                                                                individuallyRecorded: services.rateLimiter.limits.refusalsRecordedPerAddressPerMinute)))
         router.add(middleware: PortalAuthMiddleware(signer: services.signer, sessions: services.sessions))
@@ -103,6 +104,7 @@ public struct BrainServer: Sendable {
         addGrantRoutes(api)
         addNewsRoutes(api)
         addFollowThroughRoutes(api)
+        addClientRoutes(api)
         addHubRoutes(api)
     }
 }

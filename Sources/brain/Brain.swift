@@ -15,7 +15,7 @@ struct Brain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "brain",
         abstract: "Industry Brain (产业大脑): the province industry platform.",
-        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DemoCommand.self, StatsCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self, ReferenceCommand.self])
+        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DemoCommand.self, StatsCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self, ReferenceCommand.self, ClientsCommand.self])
 }
 
 /// Options every command shares: where data lives.

@@ -24,6 +24,8 @@ extension APITests {
             _ = try await s.services.accounts.add(username: name, password: "Matrix#2026x", role: role, scope: scopes[role] ?? nil, cost: 4)
             tokens[role] = try await s.login(name, "Matrix#2026x")
         }
+        // A service client calls with its API key (a city's client, with a dataset's write scope).
+        tokens[.client] = try await s.makeClient(id: "matrix-client", writes: ["indicators"], region: "360100").key
         // Routes that end the caller's own session would log the walk out; they are tested in identityFlows.
         let skipped: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me/password"]
         let routes = BrainServer(services: s.services).documentedRoutes().filter { !skipped.contains($0.path) }
@@ -33,7 +35,7 @@ extension APITests {
             let path = route.path.replacingOccurrences(of: "{uscc}", with: firm).replacingOccurrences(of: "{code}", with: "NFM")
                 .replacingOccurrences(of: "{kind}", with: "enterprises").replacingOccurrences(of: "{username}", with: "nobody-here")
                 .replacingOccurrences(of: "{jti}", with: "no-such-session").replacingOccurrences(of: "{id}", with: "no-such-id")
-            for role in Role.people {
+            for role in Role.allCases {
                 let token = tokens[role]!
                 let body: Data? = route.method == "get" ? nil : Data("{}".utf8)
                 let r = try await s.request(route.method.uppercased(), path, token: token, body: body)
@@ -50,7 +52,7 @@ extension APITests {
                 checked += 1
             }
         }
-        #expect(checked == routes.count * Role.people.count)
+        #expect(checked == routes.count * Role.allCases.count)
 
         // No row outside the scope: lists answered to the city, county and zone officials.
         func region(of uscc: String) -> String? { cube.firmIndex[uscc].map { cube.firms[$0].region } }

@@ -58,6 +58,14 @@ final class TestServer: Sendable {
         return TestServer(base: "http://127.0.0.1:\(port)", services: services, task: task, manifest: manifest)
     }
 
+    /// A service client created by the administrator: its id, its API key and (when `signed`) its signing secret.
+    func makeClient(id: String = "test-\(UUID().uuidString.prefix(8).lowercased())", writes: [String] = [], reads: [String] = [],
+                    region: String = "360000", signed: Bool = false) async throws -> (id: String, key: String, signingSecret: String?) {
+        let issued = try await services.clients.create(ClientRequest(id: id, name: "测试客户端 \(id)", region: region, writes: writes, reads: reads, signed: signed),
+                                                       by: Principal(username: "admin", role: .admin, scope: nil))
+        return (id, issued.key, issued.signingSecret)
+    }
+
     func stop() async {
         task.cancel()
         _ = await task.result

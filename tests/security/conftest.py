@@ -374,6 +374,10 @@ def parties(tokens):
     # An administrator's draft (publishing is not party-scoped, but the route must still answer sanely).
     r = post_json("/api/v1/announcements", admin, {"title": "安全测试草稿", "body": "草稿正文", "draft": True})
     p["announcement"] = (r.json() or {}).get("id") if r.status in (200, 201) else None
+    # A service client of 宜春 that the administrator owns (providers manage only their own).
+    r = post_json("/api/v1/clients", admin, {"id": "sec-yc-client", "name": "宜春市统计局数据交换", "region": "360900", "writes": ["indicators"]})
+    assert r.status == 201, f"could not create the 宜春 client: {r.short()}"
+    p["yc_client"], p["yc_client_key"] = "sec-yc-client", r.json()["keyID"]
     events = items(get("/api/v1/security/events", admin))
     p["security_event"] = events[0]["id"] if events else "SE-does-not-exist"
     # 服务资源目录: a service the administrator publishes, and the 宜春 official's request for access to it.
@@ -389,7 +393,7 @@ def parties(tokens):
 def victim_markers(p):
     """Strings that must not appear in a 2xx answer given to an attacker: the other party's ids."""
     return [p["yc_firm"], p["yc_diagnosis"], p["yc_referral"], p["yc_listing"], p["yc_warning"], p["yc_award"],
-            p["yc_grant"], p["victim_jti"], p["yc_hub_request"]]
+            p["yc_grant"], p["victim_jti"], p["yc_client"], p["yc_client_key"], p["yc_hub_request"]]
 
 
 # --------------------------------------------------------------------------------------------------------------------

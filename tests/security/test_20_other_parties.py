@@ -38,6 +38,7 @@ def other_party_target(route, p):
             ("/market/listings/{id}", "/market/listings/" + p["yc_listing"], True), ("/grants/{id}", "/grants/" + p["yc_grant"], True),
             ("/awards/{id}", "/awards/" + p["yc_award"], True), ("{jti}", p["victim_jti"], True),
             ("/market/contacts/{id}", "/market/contacts/" + p["yc_contact"], True),
+            ("/clients/{id}", "/clients/" + p["yc_client"], True), ("{key}", p["yc_client_key"], True),
             ("/services/providers/{id}", "/services/providers/" + p["provider_id"], False),
             ("/services/solutions/{id}", "/services/solutions/" + p["solution_id"], False),
             ("{username}", USERS["victim"], True), ("/policies/{id}", "/policies/" + p["policy"], False),

@@ -129,10 +129,20 @@ public struct AuditLedger: Sendable {
     /// Entries per checkpoint block.
     public let blockSize: Int
     static let genesis = String(repeating: "0", count: 64)
+    /// Events waiting for the next group commit (`recordGrouped`).
+    let group = AuditGroupCommit()
 
     public init(store: Store, blockSize: Int = 256) {
         self.store = store
         self.blockSize = blockSize
+    }
+
+    /// Records one event together with the events other requests record meanwhile: the first caller appends, and every
+    /// event that arrives while an append runs goes into the next one (group commit). Each caller returns once its event
+    /// is stored, so an answer never leaves before its ledger entry; entries keep the order in which they arrived.
+    public func recordGrouped(_ event: AuditEvent) async throws {
+        let named = event.naming(request: ServiceContext.current?.requestID)
+        try await group.submit(named) { batch in _ = try await self.append(batch) }
     }
 
     static func framed(_ fields: [String]) -> String { fields.map { "\($0.utf8.count):\($0)" }.joined() }

@@ -58,6 +58,7 @@ struct Portal: Sendable {
         }
         if p.readsThroughGrants { links += [Link(href: "/services", label: "服务资源", desc: ""), Link(href: "/granted", label: "授权数据", desc: "")] }
         if p.servesReferrals { links.append(Link(href: "/provider/referrals", label: "对接需求", desc: "")) }
+        if !hubLinks(for: p).isEmpty { links.append(Link(href: "/hub", label: "服务中枢", desc: "")) }
         if p.can(.manageUsers) { links.append(Link(href: "/console", label: "中控台", desc: "")) }
         if p.can(.publishNews) { links.append(Link(href: "/news", label: "公告", desc: "")) }
         if p.can(.createAccounts) { links.append(Link(href: "/accounts", label: "账号", desc: "")) }
@@ -108,6 +109,7 @@ struct Portal: Sendable {
         if p.can(.manageUsers) { platform.append(Link(href: "/console", label: "中控台", desc: "组件健康、数据新鲜度、导入速率、预警、账本、用户会话与安全事件")) }
         if p.readsThroughGrants, p.can(.readStatistics) { platform.append(Link(href: "/granted", label: "授权给我的数据", desc: "企业授权您读取的数据")) }
         if !platform.isEmpty { groups.append(("平台", platform)) }
+        if !hubLinks(for: p).isEmpty { groups.append(("服务中枢", hubLinks(for: p))) }
         return groups
     }
 
@@ -191,6 +193,7 @@ struct Portal: Sendable {
         registerAccountPages(pages)
         registerAwardPages(pages)
         registerFollowThroughPages(pages)
+        registerClientPages(pages)
         registerHubPages(pages)
     }
 

@@ -83,12 +83,13 @@ struct AuditMiddleware: RouterMiddleware {
         } catch {
             // Every failed write and every refusal is recorded, including errors that end in 500 after rows were written.
             status = APIError.status(of: error)
-            if write || Self.isSensitiveRead(path) || status == 401 || status == 403 || status >= 500 {
+            if write || Self.isSensitiveRead(path) || status == 401 || status == 403 || status >= 500 || context.principal?.client != nil {
                 await record(request, context, status: status, bodyHash: bodyHash, bodyBytes: bodyBytes, write: write)
             }
             throw error
         }
-        if write || Self.isSensitiveRead(path) {
+        // Every call of a service client is recorded under its id, reads included.
+        if write || Self.isSensitiveRead(path) || context.principal?.client != nil {
             await record(request, context, status: status, bodyHash: bodyHash, bodyBytes: bodyBytes, write: write)
         }
         return response
@@ -141,7 +142,7 @@ struct AuditMiddleware: RouterMiddleware {
         let outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "denied" : status < 500 ? "rejected" : "failed"
         let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(Self.clip(context.endpointPath ?? request.uri.path))",
                                target: Self.clip(request.uri.path), source: request.clientAddress(context), outcome: outcome, detail: text)
-        do { try await ledger.record(event) } catch { logger.error("could not append to the audit ledger: \(error)") }
+        do { try await ledger.recordGrouped(event) } catch { logger.error("could not append to the audit ledger: \(error)") }
         await monitor.observe(actor: event.actor, source: event.source, action: event.action, target: event.target, outcome: outcome,
                               sensitiveRead: !write && Self.isSensitiveRead(request.uri.path))
     }

@@ -1,13 +1,17 @@
 import BrainSecurity
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// Requires a valid, unrevoked bearer token on every /api/v1 route except login, and records the caller in the
-/// context. A token issued before second-factor enrolment only reaches the enrolment routes.
+/// Requires a valid, unrevoked bearer token or a service client's API key on every /api/v1 route except login, and
+/// records the caller in the context. A token issued before second-factor enrolment only reaches the enrolment routes;
+/// a client that signs its requests must sign every one (`RequestSigning`).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = BrainContext
     let signer: TokenSigner
     let sessions: SessionGuard
+    let keyring: ClientKeyring
+    let signatures: SignatureMemory
     let open: Set<String>
     /// Records every refusal (to the audit ledger and the security monitor).
     let refused: @Sendable (_ request: Request, _ context: BrainContext, _ actor: String, _ status: Int, _ reason: String) async -> Void
@@ -21,6 +25,9 @@ struct AuthMiddleware: RouterMiddleware {
         guard path.hasPrefix("/api/v1/"), !open.contains(path) else { return try await next(request, context) }
         var actor = "anonymous"
         do {
+            if let key = Self.apiKey(request) {
+                return try await client(key, request, context: context, actor: &actor, next: next)
+            }
             guard let header = request.headers[.authorization] else {
                 throw APIError.unauthorized("this route needs Authorization: Bearer <token>; get one from POST /api/v1/auth/login")
             }
@@ -53,5 +60,45 @@ struct AuthMiddleware: RouterMiddleware {
             await refused(request, context, actor, Int(e.status.code), e.message)
             throw e
         }
+    }
+
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
+    static let timestampHeader = HTTPField.Name("X-Brain-Timestamp")!
+    static let signatureHeader = HTTPField.Name("X-Brain-Signature")!
+
+    /// The API key a request carries: `X-API-Key: bk_…` or `Authorization: Bearer bk_…`.
+    static func apiKey(_ request: Request) -> String? {
+        if let k = request.headers[apiKeyHeader] { return k.trimmingCharacters(in: .whitespaces) }
+        if let h = request.headers[.authorization], h.lowercased().hasPrefix("bearer "),
+           case let t = h.dropFirst(7).trimmingCharacters(in: .whitespaces), t.hasPrefix(APIKeyFormat.prefix) {
+            return t
+        }
+        return nil
+    }
+
+    /// A service client's call: the key, then (for a signing client) the signature over the body.
+    private func client(_ key: String, _ request: Request, context: BrainContext, actor: inout String,
+                        next: (Request, BrainContext) async throws -> Response) async throws -> Response {
+        do { try await keyring.ensureLoaded() } catch { throw APIError(.serviceUnavailable, code: "keys_unavailable", message: "API keys cannot be checked right now") }
+        let (principal, client): (Principal, ClientKeyring.Client)
+        switch keyring.authenticate(key) {
+        case .success(let found): (principal, client) = found
+        case .failure(let refusal):
+            if let id = refusal.clientID { actor = ClientGrant.actor(id) }
+            throw APIError.unauthorized(refusal.description)
+        }
+        actor = principal.username
+        var request = request
+        if let secret = client.signingSecret {
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            request.body = .init(buffer: body)
+            if let why = RequestSigning.refusal(secret: secret, timestamp: request.headers[Self.timestampHeader], signature: request.headers[Self.signatureHeader],
+                                                method: request.method.rawValue, target: request.uri.description, body: Data(buffer: body), seen: signatures) {
+                throw APIError.unauthorized(why)
+            }
+        }
+        var context = context
+        context.principal = principal
+        return try await next(request, context)
     }
 }

@@ -30,22 +30,33 @@ public struct RateLimits: Sendable {
     /// Unauthenticated refusals (401 before a route runs) of one address written to the ledger one by one in a minute;
     /// past them one note says the rest are counted, not written.
     public var refusalsRecordedPerAddressPerMinute: Int
+    /// Requests of one service client (API key) a minute. Key-bearing requests are limited per client, not per
+    /// address: a statistics bureau's system or a sub-brain calls from one gateway at machine speed; published services
+    /// add their daily quotas on top.
+    public var perClientPerMinute: Int
 
     public init(perAddressPerMinute: Int = 1200, perUserPerMinute: Int = 600, loginsPerAddressPerMinute: Int = 20,
-                refusalsRecordedPerAddressPerMinute: Int = 20) {
+                refusalsRecordedPerAddressPerMinute: Int = 20, perClientPerMinute: Int = 600_000) {
+        self.perClientPerMinute = perClientPerMinute
         self.perAddressPerMinute = perAddressPerMinute
         self.perUserPerMinute = perUserPerMinute
         self.loginsPerAddressPerMinute = loginsPerAddressPerMinute
         self.refusalsRecordedPerAddressPerMinute = refusalsRecordedPerAddressPerMinute
     }
 
-    /// From `BRAIN_RATE_LIMIT` (`address,user,login[,refusals]` per minute), else the defaults.
+    /// From `BRAIN_RATE_LIMIT` (`address,user,login[,refusals]` per minute) and `BRAIN_CLIENT_RATE_LIMIT` (requests of
+    /// one service client a minute), else the defaults.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> RateLimits {
-        guard let raw = env["BRAIN_RATE_LIMIT"] else { return RateLimits() }
-        let n = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard n.count == 3 || n.count == 4, n.allSatisfy({ $0 > 0 }) else { return RateLimits() }
-        return RateLimits(perAddressPerMinute: n[0], perUserPerMinute: n[1], loginsPerAddressPerMinute: n[2],
-                          refusalsRecordedPerAddressPerMinute: n.count == 4 ? n[3] : 20)
+        var limits = RateLimits()
+        if let raw = env["BRAIN_RATE_LIMIT"] {
+            let n = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if n.count == 3 || n.count == 4, n.allSatisfy({ $0 > 0 }) {
+                limits = RateLimits(perAddressPerMinute: n[0], perUserPerMinute: n[1], loginsPerAddressPerMinute: n[2],
+                                    refusalsRecordedPerAddressPerMinute: n.count == 4 ? n[3] : 20)
+            }
+        }
+        if let raw = env["BRAIN_CLIENT_RATE_LIMIT"], let n = Int(raw.trimmingCharacters(in: .whitespaces)), n > 0 { limits.perClientPerMinute = n }
+        return limits
     }
 }
 
@@ -99,19 +110,25 @@ struct RateLimitMiddleware: RouterMiddleware {
         var wait: Double?
         switch stage {
         case .beforeAuthentication:
+            // A service client's key is limited per client after it is checked (a bad key costs a hash, and its
+            // refusals are recorded under the per-address refusal throttle).
+            guard AuthMiddleware.apiKey(request) == nil else { return try await next(request, context) }
             wait = limiter.take(key, perMinute: l.perAddressPerMinute)
             if wait == nil, request.uri.path == "/api/v1/auth/login" || (request.uri.path == "/login" && request.method == .post) {
                 key = "l:" + address
                 wait = limiter.take(key, perMinute: l.loginsPerAddressPerMinute)
             }
         case .afterAuthentication:
-            if let user = context.principal?.username { key = "u:" + user; wait = limiter.take(key, perMinute: l.perUserPerMinute) }
+            if let client = context.principal?.clientID {
+                key = "c:" + client
+                wait = limiter.take(key, perMinute: l.perClientPerMinute)
+            } else if let user = context.principal?.username { key = "u:" + user; wait = limiter.take(key, perMinute: l.perUserPerMinute) }
         }
         if let wait {
             let actor = context.principal?.username ?? "anonymous", action = "\(request.method.rawValue) \(request.uri.path)"
             await monitor.observe(actor: actor, source: address, action: action, target: request.uri.path, outcome: "denied", sensitiveRead: false)
             if recorded.first(key) {
-                let limit = ["a": "address", "l": "logins", "u": "user"][String(key.prefix(1))] ?? key
+                let limit = ["a": "address", "l": "logins", "u": "user", "c": "client"][String(key.prefix(1))] ?? key
                 do { try await ledger.record(AuditEvent(actor: actor, action: "RATE_LIMITED " + action, target: request.uri.path, source: address, outcome: "denied",
                                                     detail: BrainServer.auditDetail(["limit": limit, "retryAfter": String(Int(wait.rounded(.up))),
                                                                                      "note": "first refusal of this limit in the minute; later ones are counted, not recorded"])))

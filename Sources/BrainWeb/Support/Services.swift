@@ -85,6 +85,12 @@ public struct Services: Sendable {
     public let sessions: SessionGuard
     /// Request limits per address and user.
     public let rateLimiter: RateLimiter
+    /// Service clients' keys and grants in memory (checked on every API-key request).
+    public let keyring: ClientKeyring
+    /// Service clients and their API keys.
+    public let clients: ClientDesk
+    /// Signatures of signed client requests seen inside the replay window.
+    public let signatures = SignatureMemory()
 
     public init(store: Store, catalog: RegionCatalog, industries: IndustryCatalog = .standard, signer: TokenSigner, cubes: CubeHolder,
                 networks: SupplyNetworkHolder, cipher: FieldCipher? = nil, mfaPolicy: MFAPolicy = .fromEnvironment(),
@@ -97,6 +103,8 @@ public struct Services: Sendable {
         self.mfaPolicy = mfaPolicy
         self.sessions = SessionGuard()
         self.rateLimiter = RateLimiter(limits: rateLimits)
+        self.keyring = ClientKeyring(store: store, cipher: cipher)
+        self.clients = ClientDesk(store: store, keyring: keyring, catalog: catalog, cipher: cipher)
         self.accounts = Accounts(store: store, catalog: catalog, cipher: cipher, mfaPolicy: mfaPolicy)
         self.importer = Importer(store: store, catalog: catalog, industries: industries)
         self.startedAt = Date()
