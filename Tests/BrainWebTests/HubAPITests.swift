@@ -59,6 +59,18 @@ extension APITests {
         #expect((try await s.get("/api/v1/hub/usage", token: nanchang).object["items"] as? [[String: Any]])?.count == 1)
         #expect((try await s.get("/api/v1/hub/usage", token: yichun).object["items"] as? [[String: Any]])?.isEmpty == true)
         #expect(try await s.get("/api/v1/hub/usage?from=2026-13-01", token: yichun).status == 400)
+        // A service client (API key, region 南昌) asks, is approved, and reads within its region only.
+        let client = try await s.makeClient(region: "360100")
+        _ = try await s.request("POST", "/api/v1/hub/services", token: admin, body: try json(["id": "api-registry", "title": "名录接口", "description": "企业名录",
+                                                                                             "source": "enterprises", "parameters": ["limit"]]))
+        let before = try await s.get("/api/v1/hub/services/api-registry/data", token: client.key)
+        #expect(before.status == 403 && before.errorMessage.contains("client:\(client.id) has no approved access"), "\(before.status) \(before.errorMessage)")
+        let clientAsk = try await s.request("POST", "/api/v1/hub/services/api-registry/requests", token: client.key, body: try json(["reason": "南昌市统计局系统读取名录"]))
+        #expect(clientAsk.status == 201 && clientAsk.object["consumer"] as? String == "client:\(client.id)")
+        _ = try await s.request("POST", "/api/v1/hub/requests/\(try #require(clientAsk.object["id"] as? String))/approve", token: admin, body: nil)
+        let read = try #require(try await s.get("/api/v1/hub/services/api-registry/data?limit=200", token: client.key).object["items"] as? [[String: Any]])
+        let nanchangCounties = Set(["360100"] + RegionCatalog.jiangxi.counties(within: "360100"))
+        #expect(!read.isEmpty && read.allSatisfy { nanchangCounties.contains($0["region"] as? String ?? "") })
         // Withdrawn: gone from the catalogue, calls 404; revoking works on approved access only.
         #expect(try await s.request("POST", "/api/v1/hub/services/api-overview/withdraw", token: admin, body: nil).object["state"] as? String == "withdrawn")
         #expect(try await s.get("/api/v1/hub/services/api-overview/data", token: nanchang).status == 404)
