@@ -44,6 +44,13 @@ public struct Principal: Sendable, Hashable, Codable {
         return true
     }
 
+    /// True when the caller may read what services of this source expose: clients approved for at least one such
+    /// published service; people always (their role's own data scope applies on top).
+    public func mayRead(source: String) -> Bool {
+        if let client { return client.readSources.contains(source) }
+        return true
+    }
+
     public func can(_ permission: Permission) -> Bool { AccessPolicy.allows(role, permission) }
 
     /// The caller's own enterprise (an enterprise user's credit code); nil for every other role.

@@ -1,15 +1,15 @@
 import Foundation
 import SQLKit
 
-/// A service client as stored (migration 25): a machine caller with a region, the datasets it writes and the published
-/// services it reads. The signing secret is stored as the caller gives it (encrypted by the use case when a data key exists).
+/// A service client as stored (migration 25): a machine caller with a region and the datasets it writes. The services it
+/// reads are its approved access in `hub_access` (migration 27), the one record of read access; the table's `reads`
+/// column is no longer written (kept empty). The signing secret is stored as the caller gives it (encrypted by the use case when a data key exists).
 public struct ServiceClientRecord: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
     public var owner: String
     public var region: String
     public var writes: [String]
-    public var reads: [String]
     public var description: String
     public var expiresAt: String?
     public var signingSecret: String?
@@ -18,9 +18,9 @@ public struct ServiceClientRecord: Sendable, Hashable, Codable {
     public var revokedAt: String?
     public var revokedBy: String?
 
-    public init(id: String, name: String, owner: String, region: String, writes: [String], reads: [String], description: String,
+    public init(id: String, name: String, owner: String, region: String, writes: [String], description: String,
                 expiresAt: String?, signingSecret: String?, createdBy: String, createdAt: String, revokedAt: String? = nil, revokedBy: String? = nil) {
-        self.id = id; self.name = name; self.owner = owner; self.region = region; self.writes = writes; self.reads = reads
+        self.id = id; self.name = name; self.owner = owner; self.region = region; self.writes = writes
         self.description = description; self.expiresAt = expiresAt; self.signingSecret = signingSecret
         self.createdBy = createdBy; self.createdAt = createdAt; self.revokedAt = revokedAt; self.revokedBy = revokedBy
     }
@@ -46,7 +46,7 @@ public struct ClientKeyRecord: Sendable, Hashable, Codable {
 }
 
 private struct ClientRow: Decodable {
-    let id: String, name: String, owner: String, region: String, writes: String, reads: String, description: String
+    let id: String, name: String, owner: String, region: String, writes: String, description: String
     let expires_at: String?, signing_secret: String?, created_by: String, created_at: String, revoked_at: String?, revoked_by: String?
 }
 
@@ -58,6 +58,7 @@ private struct KeyRow: Decodable {
 extension Store {
     private static let clientColumns = ["id", "name", "owner", "region", "writes", "reads", "description", "expires_at", "signing_secret",
                                         "created_by", "created_at", "revoked_at", "revoked_by"]
+    private static var readColumns: [String] { clientColumns.filter { $0 != "reads" } }
     private static let keyColumns = ["key_id", "client_id", "secret_hash", "created_by", "created_at", "expires_at", "revoked_at", "revoked_by"]
 
     private static func list(_ values: [String]) -> String {
@@ -77,7 +78,7 @@ extension Store {
     public func updateServiceClient(_ c: ServiceClientRecord) async throws {
         try await sql.update("service_clients")
             .set("name", to: SQLBind(c.name)).set("region", to: SQLBind(c.region)).set("writes", to: SQLBind(Self.list(c.writes)))
-            .set("reads", to: SQLBind(Self.list(c.reads))).set("description", to: SQLBind(c.description))
+            .set("description", to: SQLBind(c.description))
             .set("expires_at", to: SQLBind(c.expiresAt)).set("signing_secret", to: SQLBind(c.signingSecret))
             .set("revoked_at", to: SQLBind(c.revokedAt)).set("revoked_by", to: SQLBind(c.revokedBy))
             .where("id", .equal, c.id).run()
@@ -85,14 +86,14 @@ extension Store {
 
     /// Every client (owner filter optional), by id.
     public func serviceClients(owner: String? = nil) async throws -> [ServiceClientRecord] {
-        var q = sql.select().columns(Self.clientColumns.map { SQLColumn($0) }).from("service_clients")
+        var q = sql.select().columns(Self.readColumns.map { SQLColumn($0) }).from("service_clients")
         if let owner { q = q.where("owner", .equal, owner) }
         return try await q.orderBy("id").all(decoding: ClientRow.self).map(Self.client)
     }
 
     /// One client, or nil.
     public func serviceClient(_ id: String) async throws -> ServiceClientRecord? {
-        try await sql.select().columns(Self.clientColumns.map { SQLColumn($0) }).from("service_clients").where("id", .equal, id)
+        try await sql.select().columns(Self.readColumns.map { SQLColumn($0) }).from("service_clients").where("id", .equal, id)
             .first(decoding: ClientRow.self).map(Self.client)
     }
 
@@ -128,13 +129,13 @@ extension Store {
     }
 
     private static func client(_ r: ClientRow) -> ServiceClientRecord {
-        ServiceClientRecord(id: r.id, name: r.name, owner: r.owner, region: r.region, writes: unlist(r.writes), reads: unlist(r.reads),
+        ServiceClientRecord(id: r.id, name: r.name, owner: r.owner, region: r.region, writes: unlist(r.writes),
                             description: r.description, expiresAt: r.expires_at, signingSecret: r.signing_secret, createdBy: r.created_by,
                             createdAt: r.created_at, revokedAt: r.revoked_at, revokedBy: r.revoked_by)
     }
 
     private static func binds(_ c: ServiceClientRecord) -> [any SQLExpression] {
-        [SQLBind(c.id), SQLBind(c.name), SQLBind(c.owner), SQLBind(c.region), SQLBind(list(c.writes)), SQLBind(list(c.reads)), SQLBind(c.description),
+        [SQLBind(c.id), SQLBind(c.name), SQLBind(c.owner), SQLBind(c.region), SQLBind(list(c.writes)), SQLBind("[]"), SQLBind(c.description),
          SQLBind(c.expiresAt), SQLBind(c.signingSecret), SQLBind(c.createdBy), SQLBind(c.createdAt), SQLBind(c.revokedAt), SQLBind(c.revokedBy)]
     }
 

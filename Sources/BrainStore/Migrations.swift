@@ -334,6 +334,20 @@ enum Migrations {
             """,
             "CREATE INDEX ingest_requests_expiry ON ingest_requests (expires_at)",
         ]),
+        // 服务资源目录 (issue 15, part 3): published services, consumers' access requests and grants, and metering per
+        // consumer, service and Beijing day (added to in batches by the in-memory meter, never one write per call).
+        Migration(version: 27, name: "published services, access requests and daily metering", statements: [
+            "CREATE TABLE hub_services (id TEXT PRIMARY KEY, owner TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX hub_services_owner ON hub_services (owner)",
+            "CREATE TABLE hub_access (id TEXT PRIMARY KEY, service_id TEXT NOT NULL, consumer TEXT NOT NULL, state TEXT NOT NULL, doc TEXT NOT NULL)",
+            "CREATE INDEX hub_access_service ON hub_access (service_id)",
+            "CREATE INDEX hub_access_consumer ON hub_access (consumer)",
+            """
+            CREATE TABLE hub_usage (day TEXT NOT NULL, service_id TEXT NOT NULL, consumer TEXT NOT NULL, calls BIGINT NOT NULL,
+              rows_out BIGINT NOT NULL, bytes_out BIGINT NOT NULL, refused BIGINT NOT NULL, PRIMARY KEY (day, service_id, consumer))
+            """,
+            "CREATE INDEX hub_usage_consumer ON hub_usage (consumer, day)",
+        ]),
         // Subscriptions (issue 15 part 4): who wants warnings or import completions, and how (webhook, inbox, email,
         // SMS); the events waiting to be fanned out; the delivery outbox with its retries and dead letters; the portal
         // inbox (消息).

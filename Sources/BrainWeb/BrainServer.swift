@@ -107,5 +107,6 @@ public struct BrainServer: Sendable {
         addClientRoutes(api)
         addSubscriptionRoutes(api)
         addIngestRoutes(api)
+        addHubRoutes(api)
     }
 }

@@ -15,8 +15,7 @@ struct ClientsCommand: AsyncParsableCommand {
     static func desk(_ store: StoreOptions) async throws -> (ClientDesk, Store) {
         let (db, catalog) = try await store.openProvince()
         let cipher = try FieldCipher.load(dataDirectory: store.data)
-        return (ClientDesk(store: db, keyring: ClientKeyring(store: db, cipher: cipher), catalog: catalog, cipher: cipher,
-                           serviceOwner: { _ in nil }), db)
+        return (ClientDesk(store: db, keyring: ClientKeyring(store: db, cipher: cipher), catalog: catalog, cipher: cipher), db)
     }
 
     static func run<T>(_ store: StoreOptions, action: String, target: String, _ body: (ClientDesk) async throws -> T) async throws -> T {

@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         }
         let services = Services(store: db, catalog: catalog, signer: signer, cubes: cubes, networks: networks, cipher: cipher,
                                 notifications: URL(fileURLWithPath: store.data).appendingPathComponent("notifications"))
+        if let published = try await HubDemoSeeder(store: db).seedIfDemo() { note("demo service catalogue: \(published) published services") }
         try await services.sessions.reload(from: db)
         try await services.loadReference()
         try await services.demo.load(from: db)
@@ -85,7 +86,8 @@ struct Serve: AsyncParsableCommand {
     ///   (`brain import` on the same data, another server on the same PostgreSQL database);
     /// - every 15 s, reload the revoked sessions (revocations made by another server);
     /// - every 10 minutes, seal the audit entries written since the last checkpoint (full blocks of 256 are sealed as they
-    ///   fill), verify the ledger at start and hourly, and seal once more on a graceful stop.
+    ///   fill), verify the ledger at start and hourly, and seal once more on a graceful stop;
+    /// - every 5 s, write the metered calls of published services (and once more on a graceful stop).
     func backgroundWork(_ services: Services, _ db: Store) -> [any Service] {
         let seen = Mutex<String?>(nil)
         let refresh = PeriodicWork(name: "outside-imports", every: .seconds(30), runAtStart: true) {
@@ -123,17 +125,24 @@ struct Serve: AsyncParsableCommand {
         // Subscriptions: fan new events out and send due deliveries (BRAIN_DELIVERY_POLL seconds, default 1); a round that
         // has begun finishes on a graceful stop, and what it had not sent stays in the outbox for the next start.
         let poll = ProcessInfo.processInfo.environment["BRAIN_DELIVERY_POLL"].flatMap(Double.init).map { max(0.05, $0) } ?? 1
-        let hub = services.subscriptionHub
+        let subscriptionHub = services.subscriptionHub
         let deliveries = PeriodicWork(name: "deliveries", every: .milliseconds(Int(poll * 1000)), runAtStart: true) {
             do {
                 // Keep going while a round was full, so a burst drains without waiting a poll interval per batch.
                 while true {
-                    let r = try await hub.runOnce()
+                    let r = try await subscriptionHub.runOnce()
                     if r.events == 0 && r.attempted < 500 || Task.isCancelled { break }
                 }
             } catch { note("subscription deliveries: \(error)") }
         }
-        return [refresh, revocations, sealing, deliveries]
+        // Metered calls of published services are counted in memory and added to the store every 5 s (and on a stop).
+        let hub = services.hub
+        let metering = PeriodicWork(name: "metering", every: .seconds(5), work: {
+            do { try await hub.meter.flush() } catch { note("could not write service metering: \(error)") }
+        }, onStop: {
+            do { try await hub.meter.flush() } catch { note("stopping, but could not write service metering: \(error)") }
+        })
+        return [refresh, revocations, sealing, deliveries, metering]
     }
 
     /// Verifies the ledger (at start and hourly); a failure becomes a critical security event.

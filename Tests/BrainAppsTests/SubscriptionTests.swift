@@ -164,12 +164,12 @@ final class TestClock: Sendable {
     }
 
     /// A client receives within its region: region and chain warnings always, warnings about single firms only with the
-    /// read scope of the warnings service; never another city's; it has no inbox.
+    /// approved access to a warning-list service; never another city's; it has no inbox.
     @Test func aClientReceivesWithinItsRegionAndItsReadScope() async throws {
         let store = try await store()
         let desk = SubscriptionDesk(store: store, catalog: .jiangxi, policy: AddressPolicy(allowLoopback: true))
         let plain = Principal.client(ClientGrant(id: "city-system", owner: "admin", writes: [], reads: []), region: "360100")
-        let reader = Principal.client(ClientGrant(id: "city-reader", owner: "admin", writes: [], reads: ["warnings"]), region: "360100")
+        let reader = Principal.client(ClientGrant(id: "city-reader", owner: "admin", writes: [], reads: ["warnings-list"], readSources: ["warnings"]), region: "360100")
         _ = try await desk.create(SubscriptionDraft(name: "a", topic: .warnings, channel: .webhook, target: "http://127.0.0.1:9/plain"), by: plain)
         _ = try await desk.create(SubscriptionDraft(name: "b", topic: .warnings, channel: .webhook, target: "http://127.0.0.1:9/reader"), by: reader)
         await #expect(throws: AppError.self) { _ = try await desk.create(SubscriptionDraft(name: "c", topic: .warnings, channel: .inbox), by: plain) }

@@ -174,6 +174,8 @@ def crawl(who, user, password, shots):
         seen, queue, visited = set(), ["/"], 0
         if d.find_elements(By.CSS_SELECTOR, "header.top form.search"):
             queue.append("/search?q=" + urllib.parse.quote("科技"))
+        # 服务中枢: the service catalogue, access requests and usage (every signed-in user has them).
+        queue.extend(["/hub/services", "/hub/requests", "/hub/usage"])
         while queue and visited < PAGE_LIMIT:
             path = queue.pop(0)
             key = pattern(path)

@@ -384,13 +384,20 @@ def parties(tokens):
     p["yc_subscription"] = r.json()["subscription"]["id"]
     events = items(get("/api/v1/security/events", admin))
     p["security_event"] = events[0]["id"] if events else "SE-does-not-exist"
+    # 服务资源目录: a service the administrator publishes, and the 宜春 official's request for access to it.
+    r = post_json("/api/v1/hub/services", admin, {"id": "sec-registry", "title": "安全测试名录", "description": "安全测试", "source": "enterprises"})
+    assert r.status in (201, 409), f"could not publish the test service: {r.short()}"
+    p["hub_service"] = "sec-registry"
+    r = post_json("/api/v1/hub/services/sec-registry/requests", tokens["city-yc"], {"reason": "安全测试：宜春的申请"})
+    assert r.status == 201, f"the 宜春 official could not ask for access: {r.short()}"
+    p["yc_hub_request"] = r.json()["id"]
     return p
 
 
 def victim_markers(p):
     """Strings that must not appear in a 2xx answer given to an attacker: the other party's ids."""
     return [p["yc_firm"], p["yc_diagnosis"], p["yc_referral"], p["yc_listing"], p["yc_warning"], p["yc_award"],
-            p["yc_grant"], p["victim_jti"], p["yc_client"], p["yc_client_key"], p.get("yc_subscription")]
+            p["yc_grant"], p["victim_jti"], p["yc_client"], p["yc_client_key"], p.get("yc_subscription"), p["yc_hub_request"]]
 
 
 # --------------------------------------------------------------------------------------------------------------------

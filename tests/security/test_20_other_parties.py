@@ -47,6 +47,8 @@ def other_party_target(route, p):
             ("/subscriptions/{id}", "/subscriptions/" + p["yc_subscription"], True),
             ("/deliveries/{id}", "/deliveries/dlv_does-not-exist", False),
             ("{dataset}", "indicators", False)]
+    # 服务资源目录: a published service is public; an access request is its consumer's (the 宜春 official's).
+    subs += [("/hub/services/{id}", "/hub/services/" + p["hub_service"], False), ("/hub/requests/{id}", "/hub/requests/" + p["yc_hub_request"], True)]
     owned = False
     for pattern, value, own in subs:
         if pattern in route:

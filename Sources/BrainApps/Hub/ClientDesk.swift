@@ -94,12 +94,12 @@ public struct ClientDesk: Sendable {
     let keyring: ClientKeyring
     let catalog: RegionCatalog
     let cipher: FieldCipher?
-    /// The owner of a published service, or nil when there is none (answered by the service catalogue).
-    let serviceOwner: @Sendable (String) async throws -> String?
+    /// Called after the client's read access changed (the server reloads the service catalogue's in-memory copy).
+    let accessChanged: @Sendable () async throws -> Void
 
     public init(store: Store, keyring: ClientKeyring, catalog: RegionCatalog, cipher: FieldCipher?,
-                serviceOwner: @escaping @Sendable (String) async throws -> String? = { _ in nil }) {
-        self.store = store; self.keyring = keyring; self.catalog = catalog; self.cipher = cipher; self.serviceOwner = serviceOwner
+                accessChanged: @escaping @Sendable () async throws -> Void = {}) {
+        self.store = store; self.keyring = keyring; self.catalog = catalog; self.cipher = cipher; self.accessChanged = accessChanged
     }
 
     /// The dataset ids a client may be given write scope for (the data centre's import kinds).
@@ -130,12 +130,13 @@ public struct ClientDesk: Sendable {
         if try await store.serviceClient(id) != nil { throw AppError.conflict("exists", "a client with id \(id) already exists") }
         let signing = r.signed == true ? APIKeyFormat.signingSecret() : nil
         let stamp = Timestamp.now()
-        let record = ServiceClientRecord(id: id, name: name, owner: caller.username, region: region, writes: writes, reads: reads, description: description,
+        let record = ServiceClientRecord(id: id, name: name, owner: caller.username, region: region, writes: writes, description: description,
                                          expiresAt: Timestamp.string(expires), signingSecret: try signing.map { try cipher?.encrypt($0) ?? $0 },
                                          createdBy: caller.username, createdAt: stamp)
         let key = APIKeyFormat.generate()
         try await store.addServiceClient(record, key: ClientKeyRecord(keyID: key.keyID, clientID: id, secretHash: key.hash, createdBy: caller.username,
                                                                       createdAt: stamp, expiresAt: nil))
+        try await setReads(reads, of: id, by: caller)
         try await keyring.reload()
         return IssuedClientKey(client: try await view(id), keyID: key.keyID, key: key.key, signingSecret: signing, previousKeysExpireAt: nil)
     }
@@ -145,7 +146,10 @@ public struct ClientDesk: Sendable {
         try caller.require(.manageClients)
         let owner: String? = caller.can(.manageUsers) ? nil : caller.username
         let keys = Dictionary(grouping: try await store.clientKeys(), by: \.clientID)
-        return try await store.serviceClients(owner: owner).map { Self.view($0, keys: keys[$0.id] ?? [], catalog: catalog) }
+        let access = try await store.approvedPublishedServices()
+        return try await store.serviceClients(owner: owner).map {
+            Self.view($0, keys: keys[$0.id] ?? [], reads: (access[ClientGrant.actor($0.id)] ?? [:]).keys.sorted(), catalog: catalog)
+        }
     }
 
     /// One client the caller manages; a client it may not manage answers as a missing one.
@@ -199,28 +203,42 @@ public struct ClientDesk: Sendable {
         if let n = change.name { c.name = try Self.text(n, field: "name", limit: 100, required: true) }
         if let d = change.description { c.description = try Self.text(d, field: "description", limit: 500, required: false) }
         if let w = change.writes { c.writes = try validWrites(w, by: caller) }
-        if let r = change.reads { c.reads = try await validReads(r, by: caller) }
+        var reads: [String]?
+        if let r = change.reads { reads = try await validReads(r, by: caller) }
         if let e = change.expires { c.expiresAt = Timestamp.string(try Self.expiry(e, now: now)) }
         try await store.updateServiceClient(c)
+        if let reads { try await setReads(reads, of: id, by: caller) }
         try await keyring.reload()
         return try await view(id)
     }
 
-    /// Adds a published service to a client's read scope (the service owner's approval of an access request).
-    public func grantRead(_ service: String, to id: String) async throws {
-        guard var c = try await store.serviceClient(id) else { throw AppError.notFound("no client \(id)") }
-        guard !c.reads.contains(service) else { return }
-        c.reads.append(service)
-        try await store.updateServiceClient(c)
-        try await keyring.reload()
-    }
-
-    /// Takes a published service out of a client's read scope (access withdrawn).
-    public func withdrawRead(_ service: String, from id: String) async throws {
-        guard var c = try await store.serviceClient(id), c.reads.contains(service) else { return }
-        c.reads.removeAll { $0 == service }
-        try await store.updateServiceClient(c)
-        try await keyring.reload()
+    /// Makes the services the caller manages that the client may read exactly `reads`: each missing one is approved in
+    /// `hub_access` (the record an approved access request writes, so the catalogue's owner sees it and may revoke it),
+    /// each approved one no longer listed is revoked. Access to services the caller does not manage is left alone.
+    func setReads(_ reads: [String], of id: String, by caller: Principal) async throws {
+        let consumer = ClientGrant.actor(id)
+        let wanted = Set(reads)
+        let now = Timestamp.now()
+        var changed = false
+        for a in try await store.serviceAccesses(consumer: consumer) where a.state == "approved" && !wanted.contains(a.serviceId) {
+            guard let s = try await store.publishedService(a.serviceId), caller.can(.manageUsers) || s.owner == caller.username else { continue }
+            var revoked = a
+            revoked.history.append("\(a.decidedAt ?? a.requestedAt) approved by \(a.decidedBy ?? "-")")
+            revoked.state = "revoked"; revoked.decidedBy = caller.username; revoked.decidedAt = now; revoked.note = "客户端读取范围变更"
+            try await store.putServiceAccess(revoked)
+            changed = true
+        }
+        for service in wanted.sorted() {
+            let existing = try await store.serviceAccess(service: service, consumer: consumer)
+            if existing?.state == "approved" { continue }
+            var a = existing ?? ServiceAccess(id: ServiceAccess.newID(), serviceId: service, consumer: consumer, reason: "接口客户端读取范围（由 \(caller.username) 授予）",
+                                               state: "approved", requestedAt: now)
+            if let e = existing { a.history.append("\(e.decidedAt ?? e.requestedAt) \(e.state) by \(e.decidedBy ?? "-")") }
+            a.state = "approved"; a.decidedBy = caller.username; a.decidedAt = now; a.note = "创建或修改接口客户端时授予"
+            try await store.putServiceAccess(a)
+            changed = true
+        }
+        if changed { try await accessChanged() }
     }
 
     // MARK: - checks
@@ -246,8 +264,10 @@ public struct ClientDesk: Sendable {
 
     private func validReads(_ reads: [String], by caller: Principal) async throws -> [String] {
         for r in Set(reads) {
-            guard let owner = try await serviceOwner(r) else { throw AppError.bad("reads", "\(r.prefix(60)) is not a published service") }
-            if !caller.can(.manageUsers), owner != caller.username {
+            guard let s = try await store.publishedService(r), s.state == "published" else {
+                throw AppError.bad("reads", "\(r.prefix(60)) is not a published service")
+            }
+            if !caller.can(.manageUsers), s.owner != caller.username {
                 throw AppError.forbidden("reads: \(r) is not a service you publish; its consumers request access from its owner")
             }
         }
@@ -281,10 +301,11 @@ public struct ClientDesk: Sendable {
 
     private func view(_ id: String) async throws -> ClientView {
         guard let c = try await store.serviceClient(id) else { throw AppError.notFound("no client \(id)") }
-        return Self.view(c, keys: try await store.clientKeys(of: id), catalog: catalog)
+        let reads = try await store.approvedPublishedServices()[ClientGrant.actor(id)] ?? [:]
+        return Self.view(c, keys: try await store.clientKeys(of: id), reads: reads.keys.sorted(), catalog: catalog)
     }
 
-    static func view(_ c: ServiceClientRecord, keys: [ClientKeyRecord], catalog: RegionCatalog, now: Date = Date()) -> ClientView {
+    static func view(_ c: ServiceClientRecord, keys: [ClientKeyRecord], reads: [String], catalog: RegionCatalog, now: Date = Date()) -> ClientView {
         let expired = c.expiresAt.flatMap(Timestamp.date).map { $0 <= now } ?? false
         let keyViews = keys.map { k -> ClientKeyView in
             let ends = k.expiresAt.flatMap(Timestamp.date)
@@ -293,7 +314,7 @@ public struct ClientDesk: Sendable {
                                  expiresAt: k.expiresAt, revokedAt: k.revokedAt, state: state)
         }
         return ClientView(id: c.id, name: c.name, owner: c.owner, description: c.description, region: c.region,
-                          regionName: catalog.region(c.region)?.name ?? c.region, writes: c.writes, reads: c.reads, expiresAt: c.expiresAt,
+                          regionName: catalog.region(c.region)?.name ?? c.region, writes: c.writes, reads: reads, expiresAt: c.expiresAt,
                           signed: c.signingSecret != nil, createdAt: c.createdAt, createdBy: c.createdBy, revokedAt: c.revokedAt,
                           state: c.revokedAt != nil ? "revoked" : expired ? "expired" : "active", keys: keyViews)
     }

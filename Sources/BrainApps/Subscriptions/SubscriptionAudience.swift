@@ -12,9 +12,10 @@ public struct SubscriptionAudience: Sendable {
     /// True for a machine client (`Principal.client`; its user name is `client:<id>`).
     public static func isClient(_ p: Principal) -> Bool { p.clientID != nil }
 
-    /// The published service whose read scope lets a client receive warnings about single firms (their figures); without
-    /// it a client receives the region and chain warnings of its region only.
-    public static let firmWarningsService = "warnings"
+    /// The service source whose approved access lets a client receive warnings about single firms (their figures): access
+    /// to any published warning-list service (`ServiceSource.warnings`, e.g. the demo's `warnings-list`); without it a
+    /// client receives the region and chain warnings of its region only.
+    public static let firmWarningsSource = "warnings"
 
     /// Why the caller may not subscribe to a topic; nil when it may. Officials (statistics:read) subscribe to warnings,
     /// those who import (data:import) to import completions; a client to both, within its region.
@@ -53,7 +54,7 @@ public struct SubscriptionAudience: Sendable {
     /// True when the subscriber may receive this warning.
     public func receives(_ w: WarningRecord, by p: Principal) -> Bool {
         if Self.isClient(p) {
-            if w.subjectType == "enterprise", !p.mayRead(service: Self.firmWarningsService) { return false }
+            if w.subjectType == "enterprise", !p.mayRead(source: Self.firmWarningsSource) { return false }
             guard let mine = clientCounties(p) else { return true }
             guard let region = w.region else { return false }
             return mine.contains(region)

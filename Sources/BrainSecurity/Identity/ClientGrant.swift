@@ -9,14 +9,18 @@ public struct ClientGrant: Sendable, Hashable, Codable {
     public let owner: String
     /// Dataset ids the client may write (`monthly-indicators`, `enterprises`, …).
     public let writes: Set<String>
-    /// Published service ids the client may read.
+    /// Published service ids the client may read: its approved access (`hub_access`) to services still published.
     public let reads: Set<String>
+    /// The sources of those services (`overview`, `warnings`, …): a client approved for a warning-list service may also
+    /// subscribe to warnings about single firms.
+    public let readSources: Set<String>
 
-    public init(id: String, owner: String, writes: Set<String>, reads: Set<String>) {
+    public init(id: String, owner: String, writes: Set<String>, reads: Set<String>, readSources: Set<String> = []) {
         self.id = id
         self.owner = owner
         self.writes = writes
         self.reads = reads
+        self.readSources = readSources
     }
 
     /// The ledger actor and `Principal.username` of a client.

@@ -85,9 +85,12 @@ public final class ClientKeyring: Sendable {
         var next = State()
         next.loaded = true
         next.reloadedAt = Date().timeIntervalSince1970
+        let access = try await store.approvedPublishedServices()
         for c in try await store.serviceClients() {
             let secret = try c.signingSecret.map { try cipher?.decrypt($0) ?? $0 }
-            next.clients[c.id] = Client(grant: ClientGrant(id: c.id, owner: c.owner, writes: Set(c.writes), reads: Set(c.reads)), region: c.region,
+            let reads = access[ClientGrant.actor(c.id)] ?? [:]
+            next.clients[c.id] = Client(grant: ClientGrant(id: c.id, owner: c.owner, writes: Set(c.writes), reads: Set(reads.keys), readSources: Set(reads.values)),
+                                        region: c.region,
                                         expires: c.expiresAt.flatMap(Timestamp.date), revoked: c.revokedAt != nil, signingSecret: secret)
         }
         for k in try await store.clientKeys() {

@@ -18,7 +18,9 @@ extension Portal {
 
     /// The entries of 服务中枢 a caller may use.
     static func hubLinks(for p: Principal) -> [Link] {
-        var links: [Link] = []
+        var links: [Link] = [Link(href: "/hub/services", label: "服务资源目录", desc: "已发布的数据与分析服务：浏览、申请使用、调用说明"),
+                             Link(href: "/hub/requests", label: "使用申请", desc: "我的申请，以及待我审批的他人申请"),
+                             Link(href: "/hub/usage", label: "调用量统计", desc: "按日、服务和调用方的调用次数、条数、流量")]
         if p.can(.manageClients) { links.append(Link(href: "/hub/clients", label: "接口客户端与密钥", desc: "为外部系统开设客户端，发放、轮换、吊销 API 密钥")) }
         links.append(Link(href: "/hub/subscriptions", label: "订阅与推送", desc: "订阅预警和数据入库通知：Webhook、站内消息、邮件、短信"))
         links.append(Link(href: "/inbox", label: "消息", desc: "订阅推送到站内的预警与通知"))

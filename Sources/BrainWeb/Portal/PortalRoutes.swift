@@ -197,6 +197,7 @@ struct Portal: Sendable {
         registerFollowThroughPages(pages)
         registerClientPages(pages)
         registerSubscriptionPages(pages)
+        registerHubPages(pages)
     }
 
     func login(_ request: Request, _ context: BrainContext) async throws -> Response {

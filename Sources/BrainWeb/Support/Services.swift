@@ -83,6 +83,8 @@ public struct Services: Sendable {
     public let ingest: IngestDesk
     /// The in-memory views rebuilt after ingested batches, at most once per `IngestViewRefresh.delay`.
     public let ingestViews = IngestViewRefresh()
+    /// 服务资源目录: published services, access requests, calls within quotas and their metering.
+    public let hub: HubDesk
 
     /// Encrypts sensitive fields at rest.
     public let cipher: FieldCipher?
@@ -111,7 +113,6 @@ public struct Services: Sendable {
         self.sessions = SessionGuard()
         self.rateLimiter = RateLimiter(limits: rateLimits)
         self.keyring = ClientKeyring(store: store, cipher: cipher)
-        self.clients = ClientDesk(store: store, keyring: keyring, catalog: catalog, cipher: cipher)
         self.accounts = Accounts(store: store, catalog: catalog, cipher: cipher, mfaPolicy: mfaPolicy)
         self.importer = Importer(store: store, catalog: catalog, industries: industries)
         self.startedAt = Date()
@@ -151,13 +152,19 @@ public struct Services: Sendable {
             try await keyring.ensureLoaded()
             return keyring.principal(ofClient: String(owner.dropFirst("client:".count)))
         })
-        var hub = SubscriptionHub(store: store, catalog: catalog, transport: webhookTransport ?? URLSessionWebhookTransport(),
+        var subscriptionHub = SubscriptionHub(store: store, catalog: catalog, transport: webhookTransport ?? URLSessionWebhookTransport(),
                                                notifier: FileNotifier(directory: notifications ?? FileManager.default.temporaryDirectory.appendingPathComponent("brain-notifications")),
                                                resolveOwner: { try await owners.principal($0) })
-        hub.unreadCounts = unread
-        hub.cipher = cipher
-        self.subscriptionHub = hub
+        subscriptionHub.unreadCounts = unread
+        subscriptionHub.cipher = cipher
+        self.subscriptionHub = subscriptionHub
         self.ingest = IngestDesk(store: store)
+        // Read access has one record (`hub_access`): a decision in the catalogue reloads the clients' grants, and a
+        // client's read scope set through its desk reloads the catalogue's in-memory copy.
+        let serviceHub = HubDesk(store: store, catalog: catalog, cubes: cubes, analyses: analyses, warnings: warningDesk, policies: policyOffice,
+                                 enterprises: enterpriseDesk, ledger: ledger, accessChanged: { try await keyring.reload() })
+        self.hub = serviceHub
+        self.clients = ClientDesk(store: store, keyring: keyring, catalog: catalog, cipher: cipher, accessChanged: { try await serviceHub.refresh() })
         refreshMarketRelations()
     }
 

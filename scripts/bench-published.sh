@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Reads a published overview (服务资源目录, GET /api/v1/hub/services/{id}/data) under wrk at 256 connections with a
+# release build, next to two peers in the same run: GET /healthz and the same overview at /api/v1/monitor/overview.
+# The consumer is a city official whose access the administrator approved (a bearer token); set BENCH_AUTH to another
+# header (e.g. "X-API-Key: bk_…") to read as a service client instead.
+# Usage: [BRAIN=…] bash scripts/bench-published.sh [DATA_DIR] [SECONDS]
+# Needs wrk (Debian: apt-get install wrk). The per-address and per-user rate limits are lifted for the run
+# (BRAIN_RATE_LIMIT), since wrk calls from one address as one consumer; the service's own daily quota stays checked.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-/tmp/brain-bench-published-$$}
+seconds=${2:-20}
+port=${BENCH_PORT:-18131}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+rm -rf "$dir"
+# BRAIN=path/to/brain measures that binary instead of building the release one (e.g. a debug build, to compare).
+if [ -z "${BRAIN:-}" ]; then
+  swift build -c release --product brain >/dev/null
+  bin=$(swift build -c release --show-bin-path)/brain
+else
+  bin=$BRAIN
+fi
+export BRAIN_MFA=optional BRAIN_ADMIN_PASSWORD='Bench#Password1' BRAIN_RATE_LIMIT=1000000000,1000000000,1000 LOG_LEVEL=warning
+"$bin" serve --data "$dir" --demo small --port "$port" > "$dir.serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+echo 'Bench#Nanchang1' | "$bin" user add bench-nanchang --role city-official --scope 360100 --password-stdin --no-force-change --data "$dir" >/dev/null
+api="http://127.0.0.1:$port/api/v1"
+login() { curl -s -XPOST "$api/auth/login" -d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/'; }
+admin=$(login admin 'Bench#Password1')
+consumer=$(login bench-nanchang 'Bench#Nanchang1')
+curl -sf -XPOST -H "Authorization: Bearer $admin" "$api/hub/services" -d '{"id":"bench-overview","title":"基准测试总览","description":"按调用方地区的工业运行总览","source":"overview","dailyCalls":1000000000}' >/dev/null
+request=$(curl -sf -XPOST -H "Authorization: Bearer $consumer" "$api/hub/services/bench-overview/requests" -d '{"reason":"基准测试"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+curl -sf -XPOST -H "Authorization: Bearer $admin" "$api/hub/requests/$request/approve" >/dev/null
+auth=${BENCH_AUTH:-"Authorization: Bearer $consumer"}
+bytes=$(curl -sf -H "$auth" "$api/hub/services/bench-overview/data" | wc -c)
+echo "== published overview answers $bytes bytes to the consumer; $(nproc) cores; wrk -t2 -c256 -d${seconds}s"
+run() {
+  echo "-- $1"
+  wrk -t2 -c256 -d"${seconds}s" --latency -H "$auth" "$2" | grep -E "Requests/sec|Latency  |99%|Non-2xx|Socket errors"
+}
+run "GET /healthz (peer: no authentication)" "http://127.0.0.1:$port/healthz"
+run "GET /api/v1/monitor/overview (peer: the same overview, unpublished)" "$api/monitor/overview"
+run "GET /api/v1/hub/services/bench-overview/data (published, metered, quota checked)" "$api/hub/services/bench-overview/data"
+sleep 6
+usage=$(curl -sf -H "Authorization: Bearer $admin" "$api/hub/usage?service=bench-overview")
+echo "== metered (flushed every 5 s): $(echo "$usage" | grep -o '"calls":[0-9]*' | head -1)"
+echo "server memory after the run: $(grep VmRSS /proc/$pid/status)"
