@@ -111,11 +111,15 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` inside one transaction; everything it wrote is rolled back when it throws.
-    /// Writers are serialized so that SQLite's single connection never mixes two transactions.
+    /// Writers are serialized so that SQLite's single connection never mixes two transactions. On SQLite the transaction
+    /// takes the write lock at its start (`BEGIN IMMEDIATE`, waiting up to the busy timeout): a deferred one that read
+    /// first and wrote later failed at once with SQLITE_BUSY_SNAPSHOT when another connection (another process, or a
+    /// checkpoint after the bulk-merge connection's commit) had written in between.
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await writeGate.run {
+        let begin: SQLQueryString = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await writeGate.run {
             try await self.sql.withSession { db in
-                try await db.raw("BEGIN").run()
+                try await db.raw(begin).run()
                 do {
                     let result = try await body(db)
                     try await db.raw("COMMIT").run()

@@ -1,4 +1,5 @@
 import BrainApps
+import BrainStore
 import Foundation
 import Hummingbird
 import Logging
@@ -99,6 +100,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as DecodingError {
             return try APIError(.badRequest, code: "bad_body", message: "request body is not valid JSON for this route: \(Self.describe(error))")
                 .response(from: request, context: context)
+        } catch where StoreContention.matches(error) {
+            // Another writer held the database past the wait: nothing was written, the same request may be sent again.
+            logger.warning("database busy on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            var response = try APIError(.serviceUnavailable, code: "busy", message: "the database is busy with other writes; nothing was written, send the same request again in \(StoreContention.retryAfterSeconds) s")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = String(StoreContention.retryAfterSeconds)
+            return response
         } catch {
             var log = logger
             if let id = (context as? BrainContext)?.requestID { log[metadataKey: "request_id"] = .string(id) }

@@ -1,0 +1,58 @@
+import Foundation
+import SQLKit
+import Testing
+@testable import BrainStore
+
+/// SQLite under another writer (a second store on the same file, as a second process would be): a transaction waits for
+/// the lock instead of failing at once, and when the wait runs out the error is recognised as contention (the web layer
+/// answers 503 with Retry-After), with nothing written.
+@Suite struct StoreContentionTests {
+    @Test func aTransactionWaitsForAnotherWriterAndReportsContentionWhenTheWaitRunsOut() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("contention-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try await Store.openSQLite(path: dir + "/brain.sqlite")
+        let other = try await Store.openSQLite(path: dir + "/brain.sqlite")
+        try await store.setSetting("contention.before", "1")
+
+        // The other writer holds the write lock for 300 ms: the transaction, which reads first and writes later (a
+        // deferred one failed here with SQLITE_BUSY_SNAPSHOT), waits and then succeeds.
+        let (locked, lockedNow) = AsyncStream.makeStream(of: Void.self)
+        async let held: Void = other.transaction { db in
+            try await db.raw("INSERT INTO settings (key, value) VALUES ('contention.other', 'x')").run()
+            lockedNow.yield()
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        for await _ in locked { break }
+        try await store.transaction { db in
+            _ = try await db.raw("SELECT COUNT(*) AS n FROM settings").all()
+            try await db.raw("INSERT INTO settings (key, value) VALUES ('contention.waited', 'y')").run()
+        }
+        try await held
+        let waited = try await store.setting("contention.waited"), theirs = try await store.setting("contention.other")
+        #expect(waited == "y" && theirs == "x")
+
+        // Held past the busy timeout (5 s): the error is contention, and the transaction wrote nothing.
+        let (locked2, lockedNow2) = AsyncStream.makeStream(of: Void.self)
+        async let heldLong: Void = other.transaction { db in
+            try await db.raw("INSERT INTO settings (key, value) VALUES ('contention.long', 'x')").run()
+            lockedNow2.yield()
+            try await Task.sleep(for: .seconds(7))
+        }
+        for await _ in locked2 { break }
+        let started = Date()
+        do {
+            try await store.transaction { db in try await db.raw("INSERT INTO settings (key, value) VALUES ('contention.lost', 'z')").run() }
+            Issue.record("a transaction succeeded while another connection held the write lock")
+        } catch {
+            #expect(StoreContention.matches(error), "\(String(reflecting: error))")
+            #expect(Date().timeIntervalSince(started) >= 4, "it waited for the lock before giving up")
+        }
+        try await heldLong
+        let lost = try await store.setting("contention.lost")
+        #expect(lost == nil)
+        #expect(!StoreContention.matches(StoreError("unrelated")))
+        #expect(StoreContention.matches(RawSQLiteError(code: 517, message: "database is locked")))  // SQLITE_BUSY_SNAPSHOT
+        await other.close()
+        await store.close()
+    }
+}
