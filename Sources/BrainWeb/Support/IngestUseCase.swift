@@ -123,17 +123,28 @@ public actor IngestViewRefresh {
         running = Task { await self.drain(work) }
     }
 
+    /// How many times a rebuild's own duration the next one waits at least: under a steady stream of batches the
+    /// rebuilds (which read the whole database into the views) take at most a fifth of the server's time, however large
+    /// the database grows; a quiet server still picks up a batch after `delay`.
+    static let quietFactor = 4.0
+    /// The wait before the next rebuild: `delay`, or longer after a slow rebuild.
+    public private(set) var nextWait: Double = 0
+
     private func drain(_ work: @escaping @Sendable (Set<ImportKind>) async -> Void) async {
         while !pending.isEmpty {
             // Waits in short steps so that `settle()` can cut the wait short.
             var waited = 0.0
-            while waited < delay && !hurry {
+            let wait = max(delay, nextWait)
+            while waited < wait && !hurry {
                 try? await Task.sleep(nanoseconds: 100_000_000)
                 waited += 0.1
             }
             let kinds = pending
             pending = []
+            let started = ContinuousClock.now
             await work(kinds)
+            let took = ContinuousClock.now - started
+            nextWait = Self.quietFactor * (Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
         }
         running = nil
     }
