@@ -269,6 +269,15 @@ extension Store {
     }
 
     /// Sends a delivered or dead delivery again: pending now, with a new retry window. False when it is pending already.
+    /// Makes a resumed subscription's held deliveries due now, each with a new retry window (the time paused does not
+    /// count against it); returns how many.
+    public func releaseHeldDeliveries(subscription id: String, at now: String) async throws -> Int {
+        try await transaction { db in
+            try await db.update("subscription_deliveries").set("next_attempt_at", to: now).set("window_started_at", to: now)
+                .where("subscription_id", .equal, id).where("state", .equal, "pending").returning("id").all().count
+        }
+    }
+
     public func redeliver(_ id: String, at now: String) async throws -> Bool {
         try await transaction { db in
             try await db.update("subscription_deliveries").set("state", to: "pending").set("next_attempt_at", to: now)

@@ -225,6 +225,34 @@ final class TestClock: Sendable {
         #expect(transport.posts.withLock { $0.count } == before + 1, "delivered once")
     }
 
+    /// A paused subscription holds its queued deliveries (not sent, no attempt used up, whatever the time); resumed, they
+    /// are sent at once, once.
+    @Test func pausingHoldsQueuedDeliveriesAndResumingSendsThem() async throws {
+        let store = try await store()
+        let desk = SubscriptionDesk(store: store, catalog: .jiangxi, policy: AddressPolicy(allowLoopback: true))
+        let created = try await desk.create(SubscriptionDraft(name: "南昌", topic: .warnings, channel: .webhook, target: "http://127.0.0.1:9/p"), by: Self.nanchang)
+        try await store.recordScan([Self.warning("P1", region: "360102")], period: "2026-10")
+        let transport = RecordingTransport()
+        let clock = TestClock()
+        let hub = hub(store, transport, clock: clock)
+        _ = try await hub.fanOut()
+        let queued = try await desk.deliveries(subscription: created.subscription.id, state: "pending", by: Self.nanchang)
+        #expect(queued.count == 1)
+        _ = try await desk.setState(created.subscription.id, active: false, by: Self.nanchang)
+        for _ in 0..<3 {
+            _ = try await hub.sendDue()
+            clock.advance(SubscriptionHub.pausedRecheck + 1)
+        }
+        #expect(transport.posts.withLock { $0.isEmpty }, "nothing is sent while paused")
+        let held = try await desk.deliveries(subscription: created.subscription.id, state: "pending", by: Self.nanchang)
+        #expect(held.map(\.id) == queued.map(\.id) && held[0].attempts == 0 && held[0].lastError == "subscription paused")
+        _ = try await desk.setState(created.subscription.id, active: true, by: Self.nanchang)
+        let sent = try await hub.sendDue()
+        #expect(sent.delivered == 1 && transport.warningIDs(to: "http://127.0.0.1:9/p") == ["P1"])
+        _ = try await hub.sendDue()
+        #expect(transport.posts.withLock { $0.count } == 1, "sent once")
+    }
+
     /// Import completions reach the importer (and administrators), not another official; e-mail goes to the file sink.
     @Test func importCompletionsReachWhoMaySeeTheBatch() async throws {
         let store = try await store()

@@ -109,11 +109,14 @@ public struct SubscriptionDesk: Sendable {
         return view(s, counts: try await store.deliveryCounts(subscriptions: [s.id]))
     }
 
-    /// Pauses (no new deliveries are made; queued ones still go) or resumes a subscription.
+    /// Pauses a subscription (no new deliveries are made, and queued ones are held, not sent and not used up), or
+    /// resumes it (the held deliveries are sent at once, each with a new 24-hour retry window).
     public func setState(_ id: String, active: Bool, by p: Principal) async throws -> SubscriptionView {
         var s = try await owned(id, by: p)
+        let wasPaused = s.state == "paused"
         s.state = active ? "active" : "paused"
         try await store.saveSubscription(s)
+        if active, wasPaused { _ = try await store.releaseHeldDeliveries(subscription: s.id, at: Timestamp.precise(Date())) }
         return view(s, counts: try await store.deliveryCounts(subscriptions: [s.id]))
     }
 

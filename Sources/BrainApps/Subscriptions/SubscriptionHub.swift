@@ -182,11 +182,20 @@ public struct SubscriptionHub: Sendable {
         return totals
     }
 
+    /// Seconds after which a paused subscription's held delivery is looked at again (resuming releases it at once).
+    static let pausedRecheck: TimeInterval = 300
+
     /// One attempt; returns the state it leaves the delivery in.
     func attempt(_ d: DeliveryRecord, subscription s: SubscriptionRecord?) async throws -> String {
         guard let s else {
             try await store.recordAttempt(d.id, state: "cancelled", attempts: d.attempts, next: d.nextAttemptAt, error: "subscription deleted", deliveredAt: nil)
             return "cancelled"
+        }
+        if s.state == "paused" {
+            // Held while paused: looked at again later, no attempt counted; resuming makes it due at once.
+            try await store.recordAttempt(d.id, state: "pending", attempts: d.attempts, next: Timestamp.precise(clock().addingTimeInterval(Self.pausedRecheck)),
+                                          error: "subscription paused", deliveredAt: nil)
+            return "pending"
         }
         var failure: String?
         switch SubscriptionChannel(rawValue: d.channel) {
