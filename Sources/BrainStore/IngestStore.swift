@@ -30,9 +30,9 @@ extension Store {
                                now: Date = Date(), keep: TimeInterval) async throws -> IngestRequestRecord {
         let at = Timestamp.precise(now)
         // Through the write gate: on SQLite a bulk merge holds the write lock on its own connection meanwhile.
-        try await gatedWrite {
-            try await self.sql.delete(from: "ingest_requests").where("expires_at", .lessThan, at).run()
-            try await self.sql.insert(into: "ingest_requests")
+        try await gatedWrite { db in
+            try await db.delete(from: "ingest_requests").where("expires_at", .lessThan, at).run()
+            try await db.insert(into: "ingest_requests")
                 .columns("caller", "request_key", "dataset", "body_hash", "token", "state", "status", "response", "created_at", "expires_at")
                 .values(SQLBind(caller), SQLBind(key), SQLBind(dataset), SQLBind(bodyHash), SQLBind(token), SQLBind("pending"), SQLBind(0),
                         SQLBind(""), SQLBind(at), SQLBind(Timestamp.precise(now.addingTimeInterval(keep))))
@@ -55,24 +55,24 @@ extension Store {
 
     /// Stores the answer of the request holding the key.
     public func completeIngestKey(caller: String, key: String, token: String, status: Int, response: String) async throws {
-        try await gatedWrite {
-            try await self.sql.update("ingest_requests").set("state", to: "done").set("status", to: status).set("response", to: response)
+        try await gatedWrite { db in
+            try await db.update("ingest_requests").set("state", to: "done").set("status", to: status).set("response", to: response)
                 .where("caller", .equal, caller).where("request_key", .equal, key).where("token", .equal, token).run()
         }
     }
 
     /// Lets the key go (the request failed before it answered): the same key may be sent again.
     public func releaseIngestKey(caller: String, key: String, token: String) async throws {
-        try await gatedWrite {
-            try await self.sql.delete(from: "ingest_requests").where("caller", .equal, caller).where("request_key", .equal, key)
+        try await gatedWrite { db in
+            try await db.delete(from: "ingest_requests").where("caller", .equal, caller).where("request_key", .equal, key)
                 .where("token", .equal, token).run()
         }
     }
 
-    /// Runs writes outside a transaction behind the store's write gate, so that they wait for a bulk merge instead of
-    /// meeting SQLite's lock.
-    func gatedWrite(_ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await writeGate.run { try await body() }
+    /// Runs small writes in one transaction behind the store's write gate, so that they wait for a bulk merge instead of
+    /// meeting SQLite's lock (and wait out a stale read on the server's connection, see `Store.begin`).
+    func gatedWrite(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        try await transaction { db in try await body(db) }
     }
 }
 

@@ -119,7 +119,7 @@ public final class Store: Sendable {
         let begin: SQLQueryString = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         return try await writeGate.run {
             try await self.sql.withSession { db in
-                try await db.raw(begin).run()
+                try await self.begin(db, begin)
                 do {
                     let result = try await body(db)
                     try await db.raw("COMMIT").run()
@@ -128,6 +128,24 @@ public final class Store: Sendable {
                     try? await db.raw("ROLLBACK").run()
                     throw error
                 }
+            }
+        }
+    }
+
+    /// Starts a transaction. On SQLite, `BEGIN IMMEDIATE` fails at once with SQLITE_BUSY_SNAPSHOT (the busy timeout does
+    /// not apply) while another statement on the server's connection is still reading a snapshot older than the bulk-merge
+    /// connection's last commit; nothing is written yet, so it is tried again, 1 ms to 50 ms apart, until that read has
+    /// ended (at most `StoreContention.snapshotWait` seconds, then the error goes up as contention: 503 busy).
+    func begin(_ db: any SQLDatabase, _ statement: SQLQueryString) async throws {
+        let deadline = Date().addingTimeInterval(StoreContention.snapshotWait)
+        var pause: UInt64 = 1_000_000
+        while true {
+            do {
+                try await db.raw(statement).run()
+                return
+            } catch where StoreContention.isStaleSnapshot(error) && Date() < deadline {
+                try await Task.sleep(nanoseconds: pause)
+                pause = min(pause * 2, 50_000_000)
             }
         }
     }

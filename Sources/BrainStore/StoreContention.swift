@@ -20,6 +20,16 @@ public enum StoreContention {
         return false
     }
 
+    /// True for SQLITE_BUSY_SNAPSHOT: this connection's open read is older than another connection's commit.
+    public static func isStaleSnapshot(_ error: any Error) -> Bool {
+        if let e = error as? SQLiteError { return e.reason == .busyInSnapshot }
+        if let e = error as? RawSQLiteError { return e.code == 517 }
+        return false
+    }
+
+    /// Seconds a transaction waits for the server connection's older reads to end before it gives up (see `Store.begin`).
+    public static let snapshotWait: TimeInterval = 30
+
     /// Seconds a client is told to wait before sending the request again.
     public static let retryAfterSeconds = 1
 }

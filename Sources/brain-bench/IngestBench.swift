@@ -64,6 +64,10 @@ enum IngestBench {
                      totals.median * 1000, totals.max * 1000))
         if let e = totals.firstError { print("first error: \(e)") }
 
+        // The server rebuilds its views after the batches (within BRAIN_INGEST_REFRESH s, then about as long again): the
+        // file import waits for that, so that the two writers do not meet.
+        print("waiting \(settleSeconds) s for the server's view rebuild before the file import")
+        try await Task.sleep(for: .seconds(settleSeconds))
         // The same firm-months as one file, through the file importer (a new source, so every value is new again).
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-bench-\(UUID().uuidString).csv").path
         FileManager.default.createFile(atPath: path, contents: nil)
@@ -86,6 +90,9 @@ enum IngestBench {
         print(String(format: "interface / file import = %.2f", ingestRate / fileRate))
         await store.close()
     }
+
+    /// Seconds between the last batch's answer and the file import.
+    static let settleSeconds = 20
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 

@@ -2,6 +2,7 @@ import BrainApps
 import BrainCore
 import BrainData
 import BrainSecurity
+import BrainStore
 import Foundation
 import Logging
 
@@ -56,8 +57,13 @@ extension Services {
             if report.rowsChanged > 0 {
                 let services = self
                 await ingestViews.request(kind) { kinds in
-                    do { try await services.refreshViews(after: kinds) } catch {
-                        Logger(label: "brain.ingest").error("rebuilding the views after ingested batches failed: \(error)")
+                    do {
+                        try await services.refreshViews(after: kinds)
+                        return true
+                    } catch {
+                        let again = StoreContention.matches(error)
+                        Logger(label: "brain.ingest").error("rebuilding the views after ingested batches failed\(again ? " (tried again after the next wait)" : ""): \(error)")
+                        return !again
                     }
                 }
             }
@@ -117,7 +123,9 @@ public actor IngestViewRefresh {
     }
 
     /// Asks for a rebuild for the kind of data changed.
-    public func request(_ kind: ImportKind, _ work: @escaping @Sendable (Set<ImportKind>) async -> Void) {
+    /// `work` answers false when the rebuild met lock contention (another process writing): it is tried again after the
+    /// next wait, at most `retries` times in a row.
+    public func request(_ kind: ImportKind, _ work: @escaping @Sendable (Set<ImportKind>) async -> Bool) {
         pending.insert(kind)
         guard running == nil else { return }
         running = Task { await self.drain(work) }
@@ -130,7 +138,11 @@ public actor IngestViewRefresh {
     /// The wait before the next rebuild: `delay`, or longer after a slow rebuild.
     public private(set) var nextWait: Double = 0
 
-    private func drain(_ work: @escaping @Sendable (Set<ImportKind>) async -> Void) async {
+    /// How many times in a row a rebuild that met contention is tried again.
+    static let retries = 5
+    private var failures = 0
+
+    private func drain(_ work: @escaping @Sendable (Set<ImportKind>) async -> Bool) async {
         while !pending.isEmpty {
             // Waits in short steps so that `settle()` can cut the wait short.
             var waited = 0.0
@@ -142,9 +154,18 @@ public actor IngestViewRefresh {
             let kinds = pending
             pending = []
             let started = ContinuousClock.now
-            await work(kinds)
+            let done = await work(kinds)
             let took = ContinuousClock.now - started
             nextWait = Self.quietFactor * (Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+            if done || failures >= Self.retries {
+                failures = 0
+            } else {
+                failures += 1
+                pending.formUnion(kinds)
+                nextWait = max(nextWait, delay, 1)
+                // A retry after contention waits its turn even while `settle()` hurries the queue.
+                try? await Task.sleep(nanoseconds: UInt64(nextWait * 1e9))
+            }
         }
         running = nil
     }
