@@ -1,3 +1,4 @@
+import Foundation
 import BrainCore
 import SQLKit
 
@@ -100,5 +101,27 @@ extension Store {
         let n = try row?.decode(column: "n", as: Int.self) ?? 0
         let t = try row?.decode(column: "t", as: String?.self) ?? ""
         return "\(n)@\(t ?? "")"
+    }
+}
+
+/// How many import batches this process has written (committed) since it opened the store: the server's watcher for
+/// imports made elsewhere (`brain import`, another server) tells them from its own, which rebuild their views themselves.
+public final class BatchTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+
+    /// Counts one batch written by this process.
+    public func add() { lock.lock(); n += 1; lock.unlock() }
+
+    /// Batches written so far.
+    public var count: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
+
+extension Store {
+    /// The number of import batches recorded and the latest import time (every process's).
+    public func importMark() async throws -> (batches: Int, latest: String) {
+        let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLFunction("MAX", args: SQLColumn("imported_at")), as: "t").from("import_batches").first()
+        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "t", as: String?.self) ?? "")
     }
 }

@@ -73,10 +73,12 @@ extension Store {
                                        _ body: @escaping @Sendable (BulkMergeSession) async throws -> R) async throws -> R {
         switch kind {
         case .postgres:
-            return try await transaction { db in
+            let result = try await transaction { db in
                 let conn = SQLKitMergeConnection(db: db, dialect: .postgres)
                 return try await body(try await BulkMergeSession.open(connection: conn, source: source, batch: batch, actor: actor, order: order))
             }
+            ownBatches.add()
+            return result
         case .sqlite:
             let path = location
             return try await writeGate.run {
@@ -87,6 +89,7 @@ extension Store {
                     let session = try await BulkMergeSession.open(connection: conn, source: source, batch: batch, actor: actor, order: order)
                     let result = try await body(session)
                     try raw.exec("COMMIT")
+                    ownBatches.add()
                     try? raw.exec("PRAGMA wal_checkpoint(PASSIVE)")
                     return result
                 } catch {

@@ -28,6 +28,8 @@ public final class Store: Sendable {
     let sqlite: SQLiteConnection?
     let pool: PoolBox?
     let writeGate = AsyncGate()
+    /// Import batches this process has committed (see `BatchTally`).
+    public let ownBatches = BatchTally()
     /// Decoded document tables kept in memory between writes.
     public let documentCache = DocumentCache()
 

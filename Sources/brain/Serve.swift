@@ -89,12 +89,20 @@ struct Serve: AsyncParsableCommand {
     ///   fill), verify the ledger at start and hourly, and seal once more on a graceful stop;
     /// - every 5 s, write the metered calls of published services (and once more on a graceful stop).
     func backgroundWork(_ services: Services, _ db: Store) -> [any Service] {
-        let seen = Mutex<String?>(nil)
+        // The batches recorded, the latest import time and this process's own batches at the last look: more new batches
+        // than this process wrote, or a newer time with none of its own (a file imported again), is an outside import.
+        // This process's own imports rebuilt their views already (`Services.apply`, `IngestViewRefresh`).
+        let seen = Mutex<(batches: Int, latest: String, own: Int)?>(nil)
         let refresh = PeriodicWork(name: "outside-imports", every: .seconds(30), runAtStart: true) {
             do {
-                let now = try await services.store.importVersion()
-                let before = seen.withLock { v -> String? in let old = v; v = now; return old }
-                guard let before, before != now else { return }
+                let own = services.store.ownBatches.count
+                let totals = try await services.store.importMark()
+                let now = (batches: totals.batches, latest: totals.latest, own: own)
+                let before = seen.withLock { v in let old = v; v = now; return old }
+                guard let before else { return }
+                let outside = now.batches - before.batches > now.own - before.own
+                    || (now.latest != before.latest && now.own == before.own)
+                guard outside else { return }
                 try await services.cubes.refresh(from: services.store, catalog: services.catalog)
                 try await services.refreshAnalyses()
                 try await services.networks.refresh(from: services.store)

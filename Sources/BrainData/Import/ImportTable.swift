@@ -65,6 +65,8 @@ public struct ArrayRows: TableRows {
 
     public init(_ rows: [TableRow]) { self.rows = rows }
 
+    public var recordsTotal: Int? { rows.count }
+
     public mutating func next() throws -> TableRow? {
         guard index < rows.count else { return nil }
         defer { index += 1 }

@@ -287,6 +287,7 @@ public struct Importer: Sendable {
                                     actor: String, bytes: Int, progress: ImportProgressSink?,
                                     _ body: @escaping @Sendable (DatabaseHandle, [T]) async throws -> Int) async throws -> Int {
         let record = batch(key, kind, fileName, total, items.count, rejected, 0, actor)
+        defer { store.ownBatches.add() }
         return try await store.transaction { db in
             var changed = 0
             let step = 5_000

@@ -27,6 +27,13 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
     var cumulative = CumulativeCheck()
     /// Whether the file has any 1–N月累计 column (the common file has none and skips the check).
     let hasCumulative: Bool
+    /// The part being read (validated rows not merged yet).
+    private var part: [StagedDelivery] = []
+    /// Firm-months read so far, with their first line: the whole file's while they fit in memory; past the limit they
+    /// go to the merge's table and this holds one part's.
+    private var seen = FirmMonthLines()
+    /// Whether every row was read and validated before the merge (`readAheadIfSmall`).
+    private(set) var readAhead = false
 
     init(rows: Rows, first: TableRow?, map: HeaderMap, importer: Importer, known: [String: (region: String, zone: String?)], scope: ScopeRestriction,
          progress: ImportProgressSink?, sink: ProblemSink?) {
@@ -60,14 +67,52 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         return try rows.next()
     }
 
-    /// Reads, validates and merges every row, part by part; returns after the last part is merged (the caller commits).
+    /// Reads and validates every row now, before the merge, when the table is known to fit in one part (an ingested
+    /// batch): the work then runs outside the store's write gate while other batches merge, and only the merge is
+    /// serialized. A larger table (a file) is read part by part inside the merge, as before.
+    func readAheadIfSmall() throws {
+        guard let n = rows.recordsTotal, n < importer.partRows else { return }
+        seen = FirmMonthLines(capacity: n + 1)
+        part.reserveCapacity(n)
+        while let row = try nextRow() { take(row) }
+        readAhead = true
+    }
+
+    /// Validates one row: a good one joins the part, a bad one's problems are noted.
+    private func take(_ row: TableRow) {
+        total += 1
+        var check = RowCheck(row: row.line)
+        if let d = importer.parseDelivery(row.fields, map: map, check: &check) {
+            if let place = known[d.uscc] {
+                if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
+                    check.fail("uscc", d.uscc, "enterprise is outside your data scope")
+                } else {
+                    if hasCumulative { cumulative.read(row.fields, map: map, uscc: d.uscc, month: d.month, line: row.line, check: &check) }
+                    if !check.ok {
+                        // A bad 1–N月累计 cell rejects the row like any other field.
+                    } else if let earlier = seen.firstLine(uscc: d.uscc, month: d.month, line: row.line) {
+                        check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
+                    } else {
+                        part.append(StagedDelivery(d, line: row.line))
+                    }
+                }
+            } else {
+                check.fail("uscc", d.uscc, "no enterprise with this credit code is registered; import it first")
+            }
+        }
+        for p in check.problems { note(p) }
+        if check.ok { accepted += 1 } else { rejected += 1 }
+    }
+
+    /// Reads, validates and merges every row, part by part (or merges the rows read ahead); returns after the last part
+    /// is merged (the caller commits).
     func run(_ session: BulkMergeSession) async throws {
-        var part: [StagedDelivery] = []
-        // Firm-months read so far, with their first line: the whole file's while they fit in memory; past the limit they
-        // go to the merge's table and this holds one part's.
-        var seen = FirmMonthLines(capacity: importer.seenInMemory)
+        if !readAhead {
+            // The whole file's firm-months while they fit in memory (pages are touched only as entries arrive).
+            seen = FirmMonthLines(capacity: importer.seenInMemory)
+            part.reserveCapacity(importer.partRows)
+        }
         var spilled = false
-        part.reserveCapacity(importer.partRows)
         // One part is merged while the next is read and validated (two cores at work); never two merges at once.
         var merging: Task<[(line: Int, earlier: Int)], any Error>? = nil
         func settle() async throws {
@@ -100,7 +145,11 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
         }
         report(.reading)
         do {
-            try await readAll()
+            if readAhead {
+                try await flush()
+            } else {
+                try await readAll()
+            }
         } catch {
             // The raw connection must be idle before the transaction rolls back.
             _ = try? await merging?.value
@@ -112,28 +161,7 @@ final class IndicatorImportJob<Rows: TableRows>: @unchecked Sendable {
 
         func readAll() async throws {
             while let row = try nextRow() {
-                total += 1
-                var check = RowCheck(row: row.line)
-                if let d = importer.parseDelivery(row.fields, map: map, check: &check) {
-                    if let place = known[d.uscc] {
-                        if !scope.admits(uscc: d.uscc, region: place.region, zone: place.zone) {
-                            check.fail("uscc", d.uscc, "enterprise is outside your data scope")
-                        } else {
-                            if hasCumulative { cumulative.read(row.fields, map: map, uscc: d.uscc, month: d.month, line: row.line, check: &check) }
-                            if !check.ok {
-                                // A bad 1–N月累计 cell rejects the row like any other field.
-                            } else if let earlier = seen.firstLine(uscc: d.uscc, month: d.month, line: row.line) {
-                                check.fail("month", d.month.description, "this enterprise's \(d.month) already appears on row \(earlier)")
-                            } else {
-                                part.append(StagedDelivery(d, line: row.line))
-                            }
-                        }
-                    } else {
-                        check.fail("uscc", d.uscc, "no enterprise with this credit code is registered; import it first")
-                    }
-                }
-                for p in check.problems { note(p) }
-                if check.ok { accepted += 1 } else { rejected += 1 }
+                take(row)
                 if part.count >= importer.partRows {
                     try await flush()
                 } else if total % Self.progressRows == 0 {
@@ -167,6 +195,7 @@ extension Importer {
         if let given { known = given } else { known = try await registeredEnterprises() }
         let job = IndicatorImportJob(rows: rows, first: first, map: map, importer: self, known: known, scope: scope,
                                      progress: progress, sink: sink)
+        try job.readAheadIfSmall()
         let changed = try await store.bulkMerge(source: source.code, batch: key, actor: actor) { session in
             try await job.run(session)
             let changed = session.outcome.rowsChanged

@@ -43,6 +43,7 @@ public struct IngestTable: TableRows, Sendable {
     /// Row objects in the request, good and refused.
     public let received: Int
     private var cursor = -1
+    public var recordsTotal: Int? { records.count }
 
     init(header: [String], records: [TableRow], problems: [RejectedRow], received: Int) {
         self.header = header

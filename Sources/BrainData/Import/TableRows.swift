@@ -18,9 +18,12 @@ public protocol TableRows {
     var bytesRead: Int { get }
     /// The source's size in the same bytes, or 0 when not known.
     var bytesTotal: Int { get }
+    /// How many records the table holds when that is known before reading (an ingested batch, rows in memory), else nil.
+    var recordsTotal: Int? { get }
 }
 
 extension TableRows {
     public var bytesRead: Int { 0 }
     public var bytesTotal: Int { 0 }
+    public var recordsTotal: Int? { nil }
 }

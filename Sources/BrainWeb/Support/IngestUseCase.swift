@@ -50,9 +50,7 @@ extension Services {
                                                    detail: BrainServer.auditDetail(["batch": report.batchKey, "row": String(m.row), "fromRegion": m.fromRegion,
                                                                                     "toRegion": m.toRegion, "fromZone": m.fromZone ?? "", "toZone": m.toZone ?? ""])))
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let json = try encoder.encode(result)
+            let json = result.encodedJSON()
             try await ingest.finish(caller: principal.username, key: key, token: token, status: 200, body: String(decoding: json, as: UTF8.self))
             if report.rowsChanged > 0 {
                 let services = self
