@@ -82,7 +82,11 @@ extension Store {
         case .sqlite:
             let path = location
             return try await writeGate.run {
-                let raw = try RawSQLite(path: path)
+                // One raw connection is kept between merges (behind the gate, used by one merge at a time): its page cache
+                // stays warm and its statements prepared, which a stream of small ingested batches needs. SQLite's
+                // automatic checkpoint (at 1,000 WAL pages) runs on its commits.
+                let raw = try self.mergeConnection.take(path: path)
+                raw.resetAll()
                 let conn = RawMergeConnection(conn: raw)
                 try raw.exec("BEGIN IMMEDIATE")
                 do {
@@ -90,13 +94,43 @@ extension Store {
                     let result = try await body(session)
                     try raw.exec("COMMIT")
                     ownBatches.add()
-                    try? raw.exec("PRAGMA wal_checkpoint(PASSIVE)")
+                    self.mergeConnection.keep(raw)
                     return result
                 } catch {
-                    try? raw.exec("ROLLBACK")
+                    // A connection whose rollback failed is closed rather than kept.
+                    if (try? raw.exec("ROLLBACK")) != nil { self.mergeConnection.keep(raw) }
                     throw error
                 }
             }
         }
+    }
+}
+
+/// The raw SQLite connection `bulkMerge` keeps between merges (taken and given back behind the store's write gate).
+final class MergeConnectionHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: RawSQLite?
+
+    /// The kept connection, or a new one.
+    func take(path: String) throws -> RawSQLite {
+        lock.lock()
+        let conn = kept
+        kept = nil
+        lock.unlock()
+        return try conn ?? RawSQLite(path: path)
+    }
+
+    /// Keeps `conn` for the next merge.
+    func keep(_ conn: RawSQLite) {
+        lock.lock()
+        kept = conn
+        lock.unlock()
+    }
+
+    /// Closes the kept connection (the store closes).
+    func close() {
+        lock.lock()
+        kept = nil
+        lock.unlock()
     }
 }

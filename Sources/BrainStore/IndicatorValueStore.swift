@@ -43,7 +43,7 @@ extension Store {
     public static let legacySource = DataSource.statistics.code
     static var indicatorNames: [String] { MergeStatements.indicators }
     static var sourceValueColumns: [String] { ["uscc", "month", "source", "mask"] + indicatorNames }
-    static var logColumns: [String] { ["batch", "uscc", "month", "source", "mask", "actor", "at"] + indicatorNames + indicatorNames.map { "was_" + $0 } }
+    static var logColumns: [String] { ["delivery", "batch", "uscc", "month", "source", "mask", "actor", "at"] + indicatorNames + indicatorNames.map { "was_" + $0 } }
 
     /// The correction log with each row's delivery (batch, source, actor, time) joined in, selecting `columns`.
     func logSelect(_ columns: [String] = Store.logColumns) -> SQLSelectBuilder {
@@ -90,12 +90,15 @@ extension Store {
     /// One row of the correction log.
     struct LogRow {
         let batch, uscc, month, source, actor, at: String
+        /// The delivery's id: the order deliveries were committed in (two may share a millisecond).
+        let delivery: Int
         let mask: Int
         let values: [Double?]
         let was: [Double?]
 
         init(_ row: any SQLRow) throws {
             batch = try row.decode(column: "batch", as: String.self)
+            delivery = try row.decode(column: "delivery", as: Int.self)
             uscc = try row.decode(column: "uscc", as: String.self)
             month = try row.decode(column: "month", as: String.self)
             source = try row.decode(column: "source", as: String.self)
@@ -119,7 +122,7 @@ extension Store {
     /// Per (firm, month, source, indicator) the last log row that set it: the batch and time behind a stored value.
     private func lastSetters(_ log: [LogRow]) -> [String: (batch: String, at: String)] {
         var out: [String: (batch: String, at: String)] = [:]
-        for row in log.sorted(by: { ($0.at, $0.batch) < ($1.at, $1.batch) }) {
+        for row in log.sorted(by: { $0.delivery < $1.delivery }) {
             for i in Self.indicatorNames.indices where row.mask & (1 << i) != 0 {
                 out[row.uscc + "|" + row.month + "|" + row.source + "|" + String(i)] = (row.batch, row.at)
             }
@@ -150,7 +153,9 @@ extension Store {
     private func logRows(uscc: String, month: Month?) async throws -> [LogRow] {
         var q = logSelect().where("uscc", .equal, uscc)
         if let month { q = q.where("month", .equal, month.description) }
-        return try await q.orderBy("at").orderBy("batch").all().map(LogRow.init)
+        // In the order the deliveries were committed (their ids are taken under the write lock): two deliveries within
+        // the same millisecond have the same time, and batch keys do not sort in time order.
+        return try await q.orderBy(SQLColumn("delivery", table: "indicator_log")).all().map(LogRow.init)
     }
 
     /// The correction history of one firm (optionally one month), oldest first.

@@ -34,16 +34,17 @@ extension Store {
             let part = Array(codes[start..<min(start + 5_000, codes.count)])
             let rows = try await sql.select().columns(Self.sourceValueColumns.map { SQLColumn($0) }).from("source_values")
                 .where("month", .equal, month.description).where("uscc", .in, part).all().map(SourceRow.init)
-            let log = try await logSelect(["uscc", "source", "batch", "at"])
+            let log = try await logSelect(["uscc", "source", "batch", "delivery"])
                 .where("month", .equal, month.description).where("uscc", .in, part)
                 .where(SQLRaw("(mask & \(bit)) <> 0"))
                 .all()
-            var setter: [String: (batch: String, at: String)] = [:]
+            // The last delivery that set it (deliveries' ids are in commit order; two may share a millisecond).
+            var setter: [String: (batch: String, delivery: Int)] = [:]
             for row in log {
                 let k = try row.decode(column: "uscc", as: String.self) + "|" + row.decode(column: "source", as: String.self)
-                let b = try row.decode(column: "batch", as: String.self), at = try row.decode(column: "at", as: String.self)
-                if let seen = setter[k], seen.at > at { continue }
-                setter[k] = (b, at)
+                let b = try row.decode(column: "batch", as: String.self), d = try row.decode(column: "delivery", as: Int.self)
+                if let seen = setter[k], seen.delivery > d { continue }
+                setter[k] = (b, d)
             }
             for row in rows {
                 sourced.insert(row.uscc)
@@ -82,16 +83,17 @@ extension Store {
     /// were stored before arrival times were kept, and firms whose first value came in a backfill — a batch that also
     /// brought months more than `backfillMonths` before this one (a province loading its history is not reporting late).
     public func firstArrivals(month: Month, backfillMonths: Int = 2) async throws -> [String: String] {
-        var first: [String: (at: String, batch: String)] = [:]
+        var first: [String: (at: String, batch: String, delivery: Int)] = [:]
         // What the legacy source's deliveries set, per firm: the rest of its row was there before sources were kept.
         var legacyLogged: [String: Int] = [:]
-        for row in try await logSelect(["uscc", "at", "batch", "source", "mask"]).where("month", .equal, month.description).all() {
+        for row in try await logSelect(["uscc", "at", "batch", "source", "mask", "delivery"]).where("month", .equal, month.description).all() {
             let uscc = try row.decode(column: "uscc", as: String.self), at = try row.decode(column: "at", as: String.self)
+            let delivery = try row.decode(column: "delivery", as: Int.self)
             if try row.decode(column: "source", as: String.self) == Self.legacySource {
                 legacyLogged[uscc, default: 0] |= try row.decode(column: "mask", as: Int.self)
             }
-            if let seen = first[uscc], seen.at <= at { continue }
-            first[uscc] = (at, try row.decode(column: "batch", as: String.self))
+            if let seen = first[uscc], seen.delivery <= delivery { continue }
+            first[uscc] = (at, try row.decode(column: "batch", as: String.self), delivery)
         }
         // A firm whose month held values before sources were kept (the legacy row a later delivery converted): when its
         // first value arrived is not known, so it is not judged — a power company's file today does not make it late.

@@ -62,6 +62,12 @@ final class RawSQLite {
         return s
     }
 
+    /// Resets every cached statement, so that none holds a read of an old snapshot open (before a new transaction on a
+    /// connection kept between merges).
+    func resetAll() {
+        for s in cache.values { s.reset() }
+    }
+
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite_nio_sqlite3_changes(db)) }
 }

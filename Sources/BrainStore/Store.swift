@@ -28,6 +28,8 @@ public final class Store: Sendable {
     let sqlite: SQLiteConnection?
     let pool: PoolBox?
     let writeGate = AsyncGate()
+    /// The raw connection bulk merges write through on SQLite, kept between merges.
+    let mergeConnection = MergeConnectionHolder()
     /// Import batches this process has committed (see `BatchTally`).
     public let ownBatches = BatchTally()
     /// Decoded document tables kept in memory between writes.
@@ -108,6 +110,7 @@ public final class Store: Sendable {
 
     /// Closes connections; the store is unusable afterwards.
     public func close() async {
+        mergeConnection.close()
         if let sqlite { try? await sqlite.close() }
         if let pool { try? await pool.pool.shutdownAsync() }
     }
