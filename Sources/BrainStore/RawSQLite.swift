@@ -16,7 +16,8 @@ final class RawSQLite {
     private var db: OpaquePointer?
     private var cache: [String: RawStatement] = [:]
 
-    init(path: String) throws {
+    /// Opens `path`; with `autocheckpoint` false the connection leaves checkpoints to `WALCheckpointer`.
+    init(path: String, autocheckpoint: Bool = false) throws {
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite_nio_sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK else {
@@ -28,6 +29,9 @@ final class RawSQLite {
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = FILE", "PRAGMA cache_size = -131072"] {
             try exec(pragma)
         }
+        if !autocheckpoint { try exec("PRAGMA wal_autocheckpoint = 0") }
+        // After a checkpoint resets the log, its file is cut back to 64 MB (a million-row import leaves gigabytes).
+        try exec("PRAGMA journal_size_limit = 67108864")
     }
 
     deinit {

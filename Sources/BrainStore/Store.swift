@@ -28,6 +28,8 @@ public final class Store: Sendable {
     let sqlite: SQLiteConnection?
     let pool: PoolBox?
     let writeGate = AsyncGate()
+    /// Checkpoints the SQLite log in the background (nil on PostgreSQL).
+    nonisolated(unsafe) var checkpointer: WALCheckpointer?
     /// The raw connection bulk merges write through on SQLite, kept between merges.
     let mergeConnection = MergeConnectionHolder()
     /// Import batches this process has committed (see `BatchTally`).
@@ -62,10 +64,12 @@ public final class Store: Sendable {
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-                       "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536", "PRAGMA busy_timeout = 5000"] {
+                       "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536", "PRAGMA busy_timeout = 5000",
+                       "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = 67108864"] {
             try await conn.query(pragma, [])
         }
         let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil)
+        store.checkpointer = WALCheckpointer(path: path, logger: logger)
         try await store.migrate()
         return store
     }
@@ -110,6 +114,7 @@ public final class Store: Sendable {
 
     /// Closes connections; the store is unusable afterwards.
     public func close() async {
+        checkpointer?.stop()
         mergeConnection.close()
         if let sqlite { try? await sqlite.close() }
         if let pool { try? await pool.pool.shutdownAsync() }
