@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reads a published overview (服务资源目录, GET /api/v1/hub/services/{id}/data) under wrk at 256 connections with a
 # release build, next to two peers in the same run: GET /healthz and the same overview at /api/v1/monitor/overview.
-# The consumer is a city official whose access the administrator approved (a bearer token); set BENCH_AUTH to another
-# header (e.g. "X-API-Key: bk_…") to read as a service client instead.
+# Two consumers read it: a 南昌 city official whose request the administrator approved (a bearer token), and a 南昌
+# service client created with the service in its reads (an API key; every call of it is also written to the audit ledger).
 # Usage: [BRAIN=…] bash scripts/bench-published.sh [DATA_DIR] [SECONDS]
 # Needs wrk (Debian: apt-get install wrk). The per-address and per-user rate limits are lifted for the run
 # (BRAIN_RATE_LIMIT), since wrk calls from one address as one consumer; the service's own daily quota stays checked.
@@ -33,17 +33,23 @@ consumer=$(login bench-nanchang 'Bench#Nanchang1')
 curl -sf -XPOST -H "Authorization: Bearer $admin" "$api/hub/services" -d '{"id":"bench-overview","title":"基准测试总览","description":"按调用方地区的工业运行总览","source":"overview","dailyCalls":1000000000}' >/dev/null
 request=$(curl -sf -XPOST -H "Authorization: Bearer $consumer" "$api/hub/services/bench-overview/requests" -d '{"reason":"基准测试"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
 curl -sf -XPOST -H "Authorization: Bearer $admin" "$api/hub/requests/$request/approve" >/dev/null
-auth=${BENCH_AUTH:-"Authorization: Bearer $consumer"}
-bytes=$(curl -sf -H "$auth" "$api/hub/services/bench-overview/data" | wc -c)
-echo "== published overview answers $bytes bytes to the consumer; $(nproc) cores; wrk -t2 -c256 -d${seconds}s"
+key=$(curl -sf -XPOST -H "Authorization: Bearer $admin" "$api/clients" \
+  -d '{"id":"bench-client","name":"基准测试客户端","region":"360100","reads":["bench-overview"]}' | sed 's/.*"key":"\([^"]*\)".*/\1/')
+official="Authorization: Bearer $consumer"
+client="X-API-Key: $key"
+bytes=$(curl -sf -H "$official" "$api/hub/services/bench-overview/data" | wc -c)
+clientBytes=$(curl -sf -H "$client" "$api/hub/services/bench-overview/data" | wc -c)
+echo "== published overview answers $bytes bytes to the official, $clientBytes to the client; $(nproc) cores; wrk -t2 -c256 -d${seconds}s"
 run() {
   echo "-- $1"
-  wrk -t2 -c256 -d"${seconds}s" --latency -H "$auth" "$2" | grep -E "Requests/sec|Latency  |99%|Non-2xx|Socket errors"
+  wrk -t2 -c256 -d"${seconds}s" --latency -H "$2" "$3" | grep -E "Requests/sec|Latency  |99%|Non-2xx|Socket errors"
 }
-run "GET /healthz (peer: no authentication)" "http://127.0.0.1:$port/healthz"
-run "GET /api/v1/monitor/overview (peer: the same overview, unpublished)" "$api/monitor/overview"
-run "GET /api/v1/hub/services/bench-overview/data (published, metered, quota checked)" "$api/hub/services/bench-overview/data"
+run "GET /healthz (peer: no authentication)" "$official" "http://127.0.0.1:$port/healthz"
+run "GET /api/v1/monitor/overview (peer: the same overview, unpublished, official)" "$official" "$api/monitor/overview"
+run "GET /api/v1/hub/services/bench-overview/data (published, metered, quota checked; official's token)" "$official" "$api/hub/services/bench-overview/data"
+run "GET /api/v1/hub/services/bench-overview/data (published; service client's API key, every call audited)" "$client" "$api/hub/services/bench-overview/data"
 sleep 6
 usage=$(curl -sf -H "Authorization: Bearer $admin" "$api/hub/usage?service=bench-overview")
-echo "== metered (flushed every 5 s): $(echo "$usage" | grep -o '"calls":[0-9]*' | head -1)"
+echo "== metered (flushed every 5 s): $(echo "$usage" | grep -o '"consumer":"[^"]*"[^}]*"calls":[0-9]*\|"calls":[0-9]*[^}]*"consumer":"[^"]*"' | tr '\n' ' ')"
+echo "== audit ledger: $("$bin" audit verify --data "$dir" 2>&1 | tail -1)"
 echo "server memory after the run: $(grep VmRSS /proc/$pid/status)"
