@@ -96,11 +96,8 @@ extension Store {
     /// A token that changes whenever any import batch is recorded, by this process or another one (the CLI, a second
     /// server on the same PostgreSQL database).
     public func importVersion() async throws -> String {
-        let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .column(SQLFunction("MAX", args: SQLColumn("imported_at")), as: "t").from("import_batches").first()
-        let n = try row?.decode(column: "n", as: Int.self) ?? 0
-        let t = try row?.decode(column: "t", as: String?.self) ?? ""
-        return "\(n)@\(t ?? "")"
+        let mark = try await importMark()
+        return "\(mark.batches)@\(mark.latest)"
     }
 }
 

@@ -29,7 +29,7 @@ public final class Store: Sendable {
     let pool: PoolBox?
     let writeGate = AsyncGate()
     /// Checkpoints the SQLite log in the background (nil on PostgreSQL).
-    nonisolated(unsafe) var checkpointer: WALCheckpointer?
+    let checkpointer: WALCheckpointer?
     /// The raw connection bulk merges write through on SQLite, kept between merges.
     let mergeConnection = MergeConnectionHolder()
     /// Import batches this process has committed (see `BatchTally`).
@@ -38,7 +38,8 @@ public final class Store: Sendable {
     public let documentCache = DocumentCache()
 
     private init(kind: DatabaseKind, sql: any SQLDatabase, location: String, sqlite: SQLiteConnection?,
-                 pool: PoolBox?) {
+                 pool: PoolBox?, checkpointer: WALCheckpointer? = nil) {
+        self.checkpointer = checkpointer
         self.kind = kind
         self.sql = sql
         self.location = location
@@ -68,8 +69,8 @@ public final class Store: Sendable {
                        "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = 67108864"] {
             try await conn.query(pragma, [])
         }
-        let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil)
-        store.checkpointer = WALCheckpointer(path: path, logger: logger)
+        let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil,
+                          checkpointer: WALCheckpointer(path: path, logger: logger))
         try await store.migrate()
         return store
     }
