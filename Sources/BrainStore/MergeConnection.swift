@@ -63,14 +63,17 @@ protocol MergeConnection {
     /// Serialises delivery numbering between concurrent transactions (PostgreSQL); nothing on SQLite, whose writers are
     /// serialised already.
     func lockDeliveries() async throws
+    /// The engine the statements run on (temporary tables are emptied and analyzed its way).
+    var dialect: DatabaseKind { get }
 }
 
 extension MergeConnection {
     /// Merges staged rows as one source's delivery; the staging table must be empty. See `MergeStatements`.
     func setBasedMerge(_ rows: [StagedDelivery], source: String, delivery: Int, order: SourceOrder,
                        dropDuplicatesOf seen: Bool) async throws -> (outcome: MergeOutcome, duplicates: [(line: Int, earlier: Int)]) {
-        for s in MergeStatements.createTemp { try await run(s, [:]) }
+        for s in MergeStatements.createTemp + MergeStatements.clearTemp(dialect) { try await run(s, [:]) }
         try await stage(rows)
+        for s in MergeStatements.afterStage(dialect) { try await run(s, [:]) }
         var duplicates: [(line: Int, earlier: Int)] = []
         if seen {
             // Rows repeating a firm-month of an earlier part of the same file: the first row wins, as within a part.
@@ -103,7 +106,7 @@ extension MergeConnection {
     /// Prepares the table that finds firm-months repeated across the parts of one file.
     func startSeen() async throws {
         try await run("CREATE TEMP TABLE IF NOT EXISTS merge_seen (uscc TEXT NOT NULL, month TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (uscc, month))", [:])
-        try await run("DELETE FROM merge_seen", [:])
+        try await run(dialect == .postgres ? "TRUNCATE merge_seen" : "DELETE FROM merge_seen", [:])
     }
 }
 
@@ -186,6 +189,7 @@ struct SQLKitMergeConnection: MergeConnection {
 /// A merge on a raw SQLite connection: statements prepared once per connection and reused for every part.
 struct RawMergeConnection: MergeConnection {
     let conn: RawSQLite
+    var dialect: DatabaseKind { .sqlite }
 
     private func prepared(_ template: String, _ params: [String: MergeValue]) throws -> RawStatement {
         let sql = MergeTemplate.pieces(template).map { $0.literal + ($0.param.map { ":" + $0 } ?? "") }.joined()

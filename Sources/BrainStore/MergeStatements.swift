@@ -33,9 +33,21 @@ struct MergeStatements {
     static let createTemp: [String] = [
         "CREATE TEMP TABLE IF NOT EXISTS merge_in (uscc TEXT NOT NULL, month TEXT NOT NULL, line INTEGER NOT NULL, mask INTEGER NOT NULL, changed INTEGER NOT NULL, \(valueColumnsSQL), \(wasColumnsSQL))",
         "CREATE TEMP TABLE IF NOT EXISTS merge_pick (uscc TEXT NOT NULL, month TEXT NOT NULL, differs INTEGER NOT NULL, \(valueColumnsSQL))",
-        "DELETE FROM merge_in",
-        "DELETE FROM merge_pick",
     ]
+
+    /// Empties the staging tables for the next part. On PostgreSQL a DELETE would leave every earlier part's rows behind
+    /// as dead tuples that each later statement scans: a file's parts share one transaction, so nothing can reclaim them,
+    /// and autovacuum never visits temporary tables, so a pooled connection's tables would grow with every batch it ever
+    /// merged. TRUNCATE gives the table fresh, empty storage. SQLite's DELETE without a WHERE clause truncates already.
+    static func clearTemp(_ dialect: DatabaseKind) -> [String] {
+        dialect == .postgres ? ["TRUNCATE merge_in, merge_pick"] : ["DELETE FROM merge_in", "DELETE FROM merge_pick"]
+    }
+
+    /// Run after staging: PostgreSQL's planner learns the staged part's size and keys (temporary tables are never analyzed
+    /// automatically, so it would otherwise plan the joins with `source_values` for a guessed size).
+    static func afterStage(_ dialect: DatabaseKind) -> [String] {
+        dialect == .postgres ? ["ANALYZE merge_in"] : []
+    }
 
     /// The staging insert's columns (values bound per row).
     static let stagedColumns = ["uscc", "month", "line", "mask", "changed"] + indicators
