@@ -177,18 +177,20 @@ enum SVGKit {
     }
 }
 
-/// A value axis with nice ticks (1-2-5 steps) covering the data.
+/// A value axis with nice ticks (1-2-5 steps) covering the data; whole-number data (counts) gets whole-number ticks.
 struct AxisScale {
     let lo: Double, hi: Double, ticks: [Double], decimals: Int
 
-    init(min a: Double, max b: Double, target: Int = 5) {
+    init(min a: Double, max b: Double, target: Int = 5, whole: Bool = false) {
         var lo = a.isFinite ? a : 0, hi = b.isFinite ? b : 1
         if lo > hi { swap(&lo, &hi) }
         if !(hi - lo).isFinite || abs(lo) > 1e15 || abs(hi) > 1e15 { lo = max(lo, -1e15); hi = min(hi, 1e15) }
         if hi - lo <= max(abs(hi), abs(lo)) * 1e-9 {
             if lo == 0 && hi == 0 { hi = 1 } else { let p = max(abs(lo), abs(hi)) * 0.1; lo -= p; hi += p }
         }
-        let step = SVGKit.niceStep((hi - lo) / Double(max(1, target - 1)))
+        let rough = SVGKit.niceStep((hi - lo) / Double(max(1, target - 1)))
+        // Counts of 0, 1 and 2 calls are not drawn against ticks of 0.5.
+        let step = whole ? max(1, rough) : rough
         let first = (lo / step).rounded(.down), last = (hi / step).rounded(.up)
         let count = max(1, min(40, Int(last - first)))
         ticks = (0...count).map { i in let t = (first + Double(i)) * step; return t == 0 ? 0 : t }
@@ -336,8 +338,9 @@ public struct LineChart: Sendable {
         }
 
         let (lo, hi) = (all.min()!, all.max()!)
+        let whole = all.allSatisfy { $0 == $0.rounded() }
         let scale = lo == 0 && hi == 0 ? AxisScale(min: -1, max: 1, target: 3)
-            : AxisScale(min: lo, max: hi, target: bottom - top >= 150 ? 5 : 4)
+            : AxisScale(min: lo, max: hi, target: bottom - top >= 150 ? 5 : 4, whole: whole)
         let tickTexts = scale.ticks.map(scale.tickLabel)
         let left = pad + (tickTexts.map { SVGKit.textWidth($0, 12) }.max() ?? 0) + 8
         var lastPoints: [(index: Int, value: Double, series: Int)] = []
@@ -478,9 +481,10 @@ public struct BarChart: Sendable {
 
         // The most ticks whose labels still fit (tighter axis, less empty space), 1-2-5 steps.
         let (dataLo, dataHi) = (min(0, present.min() ?? 0), max(0, present.max() ?? 1))
-        var scale = AxisScale(min: dataLo, max: dataHi, target: 2)
+        let whole = present.allSatisfy { $0 == $0.rounded() }
+        var scale = AxisScale(min: dataLo, max: dataHi, target: 2, whole: whole)
         for target in stride(from: 8, through: 3, by: -1) {
-            let candidate = AxisScale(min: dataLo, max: dataHi, target: target)
+            let candidate = AxisScale(min: dataLo, max: dataHi, target: target, whole: whole)
             let widest = candidate.ticks.map { SVGKit.textWidth(candidate.tickLabel($0), 12) }.max() ?? 0
             if widest + 12 <= plotW / Double(max(1, candidate.ticks.count - 1)) { scale = candidate; break }
         }
