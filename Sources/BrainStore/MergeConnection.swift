@@ -85,7 +85,7 @@ extension MergeConnection {
             try await run("INSERT INTO merge_seen (uscc, month, line) SELECT uscc, month, line FROM merge_in", [:])
         }
         let params: [String: MergeValue] = ["delivery": .int(delivery), "source": .text(source), "legacy": .text(Store.legacySource)]
-        let statements = MergeStatements(order: order).afterStaging
+        let statements = MergeStatements(order: order, dialect: dialect).afterStaging
         // Converting legacy rows is needed only when the source is not the legacy one or values exist.
         for s in statements { try await run(s, params) }
         let values = try await count(MergeStatements.countChanged, [:])

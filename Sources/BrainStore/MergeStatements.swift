@@ -12,6 +12,8 @@ import BrainCore
 /// and time it was.
 struct MergeStatements {
     let order: SourceOrder
+    /// The engine: PostgreSQL reads `source_values` through `partRows` (see there), SQLite joins the table itself.
+    var dialect: DatabaseKind = .sqlite
     static let indicators = Indicator.allCases.map(\.rawValue)
 
     static func bit(_ i: Int) -> Int { 1 << i }
@@ -52,6 +54,20 @@ struct MergeStatements {
     /// The staging insert's columns (values bound per row).
     static let stagedColumns = ["uscc", "month", "line", "mask", "changed"] + indicators
 
+    /// The source rows of the staged part's firm-months, as a table expression (of `source`'s rows only with
+    /// `ofSource`, of the firm-months whose values changed only with `changedOnly`). On SQLite the table itself (the
+    /// statement's own join conditions pick the rows; its planner probes the primary key per staged row). On PostgreSQL
+    /// the rows are looked up one firm-month at a time by the primary key (a LATERAL subquery that OFFSET 0 keeps from
+    /// being flattened): the planner's statistics of `source_values` lag behind a file's own inserts (one transaction),
+    /// and with a new source's row count estimated at 1 it chose a nested loop over the whole table for every staged row
+    /// — quadratic, 157 s for the fourth part of 20,000 — or hash joins that scanned all 2 million rows per part.
+    func partRows(ofSource: Bool = false, changedOnly: Bool = false) -> String {
+        guard dialect == .postgres else { return "source_values" }
+        return "(SELECT v.* FROM (SELECT DISTINCT uscc, month FROM merge_in\(changedOnly ? " WHERE changed <> 0" : "")) k"
+            + " CROSS JOIN LATERAL (SELECT * FROM source_values v WHERE v.month = k.month AND v.uscc = k.uscc"
+            + (ofSource ? " AND v.source = {source}" : "") + " OFFSET 0) v)"
+    }
+
     /// The statements after staging, in order. `differs` rows of `merge_pick` are the firm-months whose read value changed.
     var afterStaging: [String] {
         let any = cols.map { "i.\($0) IS NOT NULL" }.joined(separator: " OR ")
@@ -70,7 +86,7 @@ struct MergeStatements {
         }.joined(separator: " + ")
         let old = """
             UPDATE merge_in SET changed = \(changed), \(list { "was_\($1) = s.\($1)" })
-            FROM source_values s WHERE s.uscc = merge_in.uscc AND s.month = merge_in.month AND s.source = {source}
+            FROM \(partRows(ofSource: true)) s WHERE s.uscc = merge_in.uscc AND s.month = merge_in.month AND s.source = {source}
             """
         let log = """
             INSERT INTO indicator_log (delivery, uscc, month, mask, \(cols.joined(separator: ", ")), \(list { "was_\($1)" }))
@@ -85,12 +101,16 @@ struct MergeStatements {
               \(list { "\($1) = CASE WHEN (excluded.mask & \(Self.bit($0))) <> 0 THEN excluded.\($1) ELSE source_values.\($1) END" })
             """
         let r = rank("s.source")
+        // The changed firm-months' source rows: joined from the table on SQLite, looked up once into a CTE on PostgreSQL.
+        let (with, rows, rowsOfChanged) = dialect == .postgres
+            ? ("WITH part AS MATERIALIZED \(partRows(changedOnly: true)) ", "part", "part s")
+            : ("", "source_values", "merge_in n JOIN source_values s ON s.uscc = n.uscc AND s.month = n.month WHERE n.changed <> 0")
         let pick = """
-            INSERT INTO merge_pick (uscc, month, differs, \(cols.joined(separator: ", ")))
+            \(with)INSERT INTO merge_pick (uscc, month, differs, \(cols.joined(separator: ", ")))
             SELECT s.uscc, s.month, 0, \(list { "MAX(CASE WHEN s.\($1) IS NOT NULL AND \(r) = b.r\($0) THEN s.\($1) END)" })
             FROM (SELECT s.uscc, s.month, \(list { "MIN(CASE WHEN s.\($1) IS NOT NULL THEN \(r) END) AS r\($0)" })
-                  FROM merge_in n JOIN source_values s ON s.uscc = n.uscc AND s.month = n.month WHERE n.changed <> 0 GROUP BY s.uscc, s.month) b
-            JOIN source_values s ON s.uscc = b.uscc AND s.month = b.month
+                  FROM \(rowsOfChanged) GROUP BY s.uscc, s.month) b
+            JOIN \(rows) s ON s.uscc = b.uscc AND s.month = b.month
             GROUP BY s.uscc, s.month
             """
         // A firm-month whose read values differ from the stored row (a row that would be all empty is not created).
