@@ -175,6 +175,7 @@ struct SQLKitMergeConnection: MergeConnection {
 
     func stage(_ rows: [StagedDelivery]) async throws {
         let columns = MergeStatements.stagedColumns
+        if dialect == .postgres { return try await stageAsArrays(rows) }
         for part in rows.chunked(maxBinds: columns.count, dialect: dialect) {
             var insert = db.insert(into: "merge_in").columns(columns)
             for r in part {
@@ -183,6 +184,31 @@ struct SQLKitMergeConnection: MergeConnection {
             }
             try await insert.run()
         }
+    }
+}
+
+extension SQLKitMergeConnection {
+    /// PostgreSQL: the part as one array per column, unpacked by `unnest` in one statement (a multi-row VALUES insert
+    /// spent 25 µs a row in the client, binding 15 values a row one by one: half a second for a part of 20,000). A
+    /// NULL value travels as NaN (arrays of non-optional numbers bind in binary); values reaching a merge are finite,
+    /// validated by the data dictionary.
+    func stageAsArrays(_ rows: [StagedDelivery]) async throws {
+        guard !rows.isEmpty else { return }
+        let n = MergeStatements.indicators.count
+        var q = SQLQueryString("INSERT INTO merge_in (" + MergeStatements.stagedColumns.joined(separator: ", ") + ") SELECT u, m, l, k, g, ")
+        q.appendLiteral((0..<n).map { "NULLIF(v\($0), 'NaN')" }.joined(separator: ", ") + " FROM unnest(")
+        q.appendInterpolation(bind: rows.map(\.uscc)); q.appendLiteral("::text[], ")
+        q.appendInterpolation(bind: rows.map(\.month)); q.appendLiteral("::text[], ")
+        q.appendInterpolation(bind: rows.map(\.line)); q.appendLiteral("::int8[], ")
+        q.appendInterpolation(bind: rows.map(\.mask)); q.appendLiteral("::int8[], ")
+        q.appendInterpolation(bind: rows.map(\.given)); q.appendLiteral("::int8[]")
+        for i in 0..<n {
+            q.appendLiteral(", ")
+            q.appendInterpolation(bind: rows.map { $0.values[i] ?? .nan })
+            q.appendLiteral("::float8[]")
+        }
+        q.appendLiteral(") AS t(u, m, l, k, g, " + (0..<n).map { "v\($0)" }.joined(separator: ", ") + ")")
+        try await db.raw(q).run()
     }
 }
 
