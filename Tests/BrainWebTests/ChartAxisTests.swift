@@ -20,6 +20,7 @@ import Testing
                             series: [LineSeries(name: "调用次数", values: [0, 1, 2])]).svg()
         #expect(!svg.contains(">0.5<") && !svg.contains(">1.5<"), "half-call ticks")
         #expect(svg.contains(">1<") && svg.contains(">2<"))
+        #expect(!svg.contains(">2.0<") && !svg.contains("最新2.0"), "the last count is labelled 2, not 2.0")
         let amounts = LineChart(title: "产值", unit: "亿元", labels: ["2026-09", "2026-10"], series: [LineSeries(name: "产值", values: [0.4, 1.9])]).svg()
         #expect(amounts.contains(">0.5<"), "fractional data keeps fractional ticks")
     }

@@ -235,10 +235,14 @@ public struct LineChart: Sendable {
         self.series = series
         self.width = min(max(width, 240), 4000)
         self.height = min(max(height, 160), 3000)
+        whole = series.allSatisfy { $0.values.allSatisfy { $0.map { $0 == $0.rounded() } ?? true } }
     }
 
+    /// Every value is a whole number (counts): labelled without decimals, on whole-number ticks.
+    private let whole: Bool
+
     private func format(_ v: Double) -> String {
-        SVGKit.isPercent(unit) ? NumberFormat.percent(v) : NumberFormat.amount(v)
+        SVGKit.isPercent(unit) ? NumberFormat.percent(v) : NumberFormat.amount(v, decimals: whole ? 0 : 1)
     }
 
     /// "2025-01" / "2025-1" / "202501" → (2025, 1).
