@@ -141,7 +141,7 @@ struct DatasetImport {
         let known = try await importer.registeredEnterprises()
         let stored = Dictionary(try await store.landUse().map { ("\($0.uscc)|\($0.year)", $0) }, uniquingKeysWith: { a, _ in a })
         var good: [LandUseRecord] = [], changed = Set<String>(), firstRow: [String: Int] = [:], failed: [RowCheck] = []
-        let lastYear = importer.latestMonth.year
+        let lastYear = importer.latestDayMonth.year
         for (line, fields) in rows {
             var check = RowCheck(row: line)
             let uscc = check.creditCode("uscc", map.value("uscc", in: fields))
@@ -187,7 +187,7 @@ struct DatasetImport {
         let known = try await importer.registeredEnterprises()
         var good: [DailyElectricity] = [], firstRow: [String: Int] = [:], failed: [RowCheck] = []
         good.reserveCapacity(rows.count)
-        let latest = importer.latestMonth
+        let latest = importer.latestDayMonth
         let range = DataDictionary.range("daily_electricity", "electricity")
         let unit = Indicator.electricity.unit
         for (line, fields) in rows {

@@ -11,8 +11,12 @@ public struct Importer: Sendable {
     public let industries: IndustryCatalog
     /// Every region code of the country, for suppliers outside the province.
     public let nationalRegions: Set<String>
-    /// The last month reports may cover (usually the current month).
+    /// The last month monthly figures may cover: by default the last complete month. A month is reported in the first
+    /// days of the next (DOMAIN: 联网直报), and a month in progress stored as a monthly value would read as a collapse
+    /// of output and electricity to the warnings. Daily readings may cover the month after it (see `latestDayMonth`).
     public let latestMonth: Month
+    /// The last month daily readings (the power company's daily electricity) may fall in: the month in progress.
+    public var latestDayMonth: Month { latestMonth.next }
     /// Rows merged at a time in a streamed (indicators) import; the file is still committed once.
     public var partRows = 20_000
     /// Firm-months a streamed import remembers in memory to find repeats across parts; past this many, the earlier ones
@@ -30,7 +34,7 @@ public struct Importer: Sendable {
             preconditionFailure("the bundled national region list china-regions.csv does not load: \(error)")
         }
         let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
-        self.latestMonth = latestMonth ?? Month(year: now.year!, month: now.month!)!
+        self.latestMonth = latestMonth ?? Month(year: now.year!, month: now.month!)!.previous
     }
 
     /// Imports a file from disk.
