@@ -1,3 +1,4 @@
+import BrainCore
 import Crypto
 import Foundation
 
@@ -14,8 +15,7 @@ public enum WebhookSignature {
 
     /// A new signing secret: `whsec_` and 64 hexadecimal digits (256 random bits).
     public static func newSecret() -> String {
-        var g = SystemRandomNumberGenerator()
-        return "whsec_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+        return "whsec_" + Hex.random(bytes: 32)
     }
 
     /// The header value `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
@@ -23,7 +23,7 @@ public enum WebhookSignature {
         var message = Data("\(timestamp).".utf8)
         message.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
-        return "v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "v1=" + Hex.encode(mac)
     }
 
     /// Checks a received signature the way a receiver should: the timestamp within `tolerance` of `now`, and one of the

@@ -1,3 +1,4 @@
+import BrainCore
 import ArgumentParser
 import BrainSecurity
 import BrainStore

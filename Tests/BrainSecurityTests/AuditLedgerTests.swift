@@ -1,3 +1,4 @@
+import BrainCore
 import BrainStore
 import Crypto
 import Foundation

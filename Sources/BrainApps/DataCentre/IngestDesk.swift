@@ -138,7 +138,7 @@ public struct IngestDesk: Sendable {
         var h = SHA256()
         h.update(data: Data("\(dataset.rawValue)\n\(source)\n".utf8))
         h.update(data: body)
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(h.finalize())
     }
 
     /// Claims the caller's key for this request, or answers the stored answer of the first request with it. The same key

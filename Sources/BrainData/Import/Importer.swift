@@ -325,7 +325,7 @@ public struct Importer: Sendable {
         return h
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ digest: SHA256.Digest) -> String { Hex.encode(digest) }
 
     /// A streaming reader for an indicators file: CSV read in chunks, or a workbook's sheet (by the file's first bytes).
     static func streamingTable(data: Data, fileName: String, sheet: String?) throws -> (any TableRows, String) {

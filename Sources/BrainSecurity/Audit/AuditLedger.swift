@@ -1,3 +1,4 @@
+import BrainCore
 import ServiceContextModule
 import BrainStore
 import Crypto

@@ -61,21 +61,3 @@ public enum MerkleTree {
         return sn == 0 && r == root
     }
 }
-
-/// Hex encoding of bytes and back.
-public enum Hex {
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-    public static func decode(_ text: String) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count / 2)
-        var i = text.startIndex
-        while i < text.endIndex {
-            let j = text.index(i, offsetBy: 2)
-            guard let b = UInt8(text[i..<j], radix: 16) else { return nil }
-            out.append(b)
-            i = j
-        }
-        return out
-    }
-}

@@ -1,3 +1,4 @@
+import BrainCore
 import Crypto
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import BrainCore
 import Crypto
 import Foundation
 
@@ -82,8 +83,7 @@ public struct TokenSigner: Sendable {
 
     /// 32 random bytes, hex-encoded, for a new signing secret.
     public static func newSecret() -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+        return Hex.random(bytes: 32)
     }
 }
 

@@ -1,3 +1,4 @@
+import BrainCore
 import BrainSecurity
 import Crypto
 import Foundation

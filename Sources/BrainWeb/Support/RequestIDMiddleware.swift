@@ -1,3 +1,4 @@
+import BrainCore
 import BrainSecurity
 import Foundation
 import HTTPTypes
@@ -19,9 +20,9 @@ struct RequestIDMiddleware: RouterMiddleware {
         }
     }
 
+    /// 16 hexadecimal digits (64 random bits).
     static func newID() -> String {
-        var g = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(UInt8.random(in: 0...15, using: &g), radix: 16) }.joined()
+        Hex.random(bytes: 8)
     }
 
     func handle(_ request: Request, context: BrainContext, next: (Request, BrainContext) async throws -> Response) async throws -> Response {
