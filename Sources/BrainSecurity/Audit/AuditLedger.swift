@@ -27,6 +27,8 @@ extension AuditEvent {
     /// and each field is at most 4,000 characters, so the hash computed now matches the one recomputed from storage.
     var storable: AuditEvent {
         func clean(_ s: String, _ limit: Int) -> String {
+            // The common case, read as bytes: no control character to replace and short enough (bytes bound characters).
+            if s.utf8.count <= limit, !s.utf8.contains(where: { $0 < 0x20 ? !($0 == 0x09 || $0 == 0x0A || $0 == 0x0D) : $0 == 0x7F }) { return s }
             var out = String.UnicodeScalarView()
             for u in s.unicodeScalars {
                 switch u.value {
