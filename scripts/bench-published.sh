@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Reads a published overview (服务资源目录, GET /api/v1/hub/services/{id}/data) under wrk at 256 connections with a
-# release build, next to two peers in the same run: GET /healthz and the same overview at /api/v1/monitor/overview.
+# release build, next to three peers in the same run: Hummingbird alone (bench/hello: one route answering as many bytes,
+# no middleware; the ceiling of the framework on this machine), GET /healthz and the same overview at
+# /api/v1/monitor/overview.
 # Two consumers read it: a 南昌 city official whose request the administrator approved (a bearer token), and a 南昌
 # service client created with the service in its reads (an API key; every call of it is also written to the audit ledger).
-# Usage: [BRAIN=…] bash scripts/bench-published.sh [DATA_DIR] [SECONDS]
+# Usage: [BRAIN=…] [HELLO=…] bash scripts/bench-published.sh [DATA_DIR] [SECONDS]
+# HELLO=path/to/hello uses an already built bench/hello instead of building it (release, about 3 minutes cold).
 # Needs wrk (Debian: apt-get install wrk). The per-address and per-user rate limits are lifted for the run
 # (BRAIN_RATE_LIMIT), since wrk calls from one address as one consumer; the service's own daily quota stays checked.
 set -euo pipefail
@@ -21,9 +24,18 @@ else
   bin=$BRAIN
 fi
 export BRAIN_MFA=optional BRAIN_ADMIN_PASSWORD='Bench#Password1' BRAIN_RATE_LIMIT=1000000000,1000000000,1000 LOG_LEVEL=warning
+# The ceiling peer: Hummingbird alone (bench/hello, one route, no middleware), answering as many bytes as the overview.
+if [ -z "${HELLO:-}" ]; then
+  (cd bench/hello && swift build -c release >/dev/null)
+  hello=$(cd bench/hello && swift build -c release --show-bin-path)/hello
+else
+  hello=$HELLO
+fi
+"$hello" "$((port + 1))" > "$dir.hello.log" 2>&1 &
+hpid=$!
 "$bin" serve --data "$dir" --demo small --port "$port" > "$dir.serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill $pid $hpid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
 echo 'Bench#Nanchang1' | "$bin" user add bench-nanchang --role city-official --scope 360100 --password-stdin --no-force-change --data "$dir" >/dev/null
 api="http://127.0.0.1:$port/api/v1"
@@ -44,7 +56,8 @@ run() {
   echo "-- $1"
   wrk -t2 -c256 -d"${seconds}s" --latency -H "$2" "$3" | grep -E "Requests/sec|Latency  |99%|Non-2xx|Socket errors"
 }
-run "GET /healthz (peer: no authentication)" "$official" "http://127.0.0.1:$port/healthz"
+run "GET /hello on bench/hello (ceiling peer: Hummingbird alone, 18,243 bytes, no middleware, no database)" "$official" "http://127.0.0.1:$((port + 1))/hello"
+run "GET /healthz (peer: no authentication; one database read)" "$official" "http://127.0.0.1:$port/healthz"
 run "GET /api/v1/monitor/overview (peer: the same overview, unpublished, official)" "$official" "$api/monitor/overview"
 run "GET /api/v1/hub/services/bench-overview/data (published, metered, quota checked; official's token)" "$official" "$api/hub/services/bench-overview/data"
 run "GET /api/v1/hub/services/bench-overview/data (published; service client's API key, every call audited)" "$client" "$api/hub/services/bench-overview/data"
