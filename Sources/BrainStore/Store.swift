@@ -26,6 +26,8 @@ public final class Store: Sendable {
     /// Human-readable location (file path or URL without password).
     public let location: String
     let sqlite: SQLiteConnection?
+    /// The threads SQLite's connections run their statements on (NIO's shared pool unless a test gives its own).
+    let sqliteThreads: NIOThreadPool
     let pool: PoolBox?
     let writeGate = AsyncGate()
     /// Checkpoints the SQLite log in the background (nil on PostgreSQL).
@@ -38,7 +40,8 @@ public final class Store: Sendable {
     public let documentCache = DocumentCache()
 
     private init(kind: DatabaseKind, sql: any SQLDatabase, location: String, sqlite: SQLiteConnection?,
-                 pool: PoolBox?, checkpointer: WALCheckpointer? = nil) {
+                 pool: PoolBox?, checkpointer: WALCheckpointer? = nil, sqliteThreads: NIOThreadPool = .singleton) {
+        self.sqliteThreads = sqliteThreads
         self.checkpointer = checkpointer
         self.kind = kind
         self.sql = sql
@@ -61,16 +64,21 @@ public final class Store: Sendable {
     }
 
     public static func openSQLite(path: String, logger: Logger = Logger(label: "brain.store")) async throws -> Store {
+        try await openSQLite(path: path, logger: logger, threads: .singleton)
+    }
+
+    /// Opens a SQLite file whose connections run their statements on `threads`.
+    static func openSQLite(path: String, logger: Logger, threads: NIOThreadPool) async throws -> Store {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let conn = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let conn = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
                        "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536", "PRAGMA busy_timeout = 5000",
                        "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = 67108864"] {
             try await conn.query(pragma, [])
         }
         let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil,
-                          checkpointer: WALCheckpointer(path: path, logger: logger))
+                          checkpointer: WALCheckpointer(path: path, logger: logger), sqliteThreads: threads)
         try await store.migrate()
         return store
     }

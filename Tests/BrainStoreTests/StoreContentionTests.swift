@@ -1,4 +1,7 @@
+import BrainCore
 import Foundation
+import Logging
+import NIOPosix
 import SQLKit
 import Testing
 @testable import BrainStore
@@ -88,6 +91,67 @@ import Testing
         #expect(StoreContention.isStaleSnapshot(RawSQLiteError(code: 517, message: "database is locked")))
         #expect(!StoreContention.isStaleSnapshot(RawSQLiteError(code: 5, message: "database is locked")))
         await store.close()
+    }
+
+    /// A view rebuild scans the indicators table for seconds. Held open on the server's connection, that read made every
+    /// write transaction there wait (`BEGIN IMMEDIATE` fails with SQLITE_BUSY_SNAPSHOT once another connection commits,
+    /// and is tried again until the read ends): the ingestion interface ran at 0.58× its speed with rebuilds on. The
+    /// scan reads on a connection of its own, so a write meanwhile goes through at once.
+    @Test func aScanOfTheReportsDoesNotHoldUpWritesOnTheServersConnection() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Its own pool threads: the held scan occupies one of them, which must not slow down the other suites' stores.
+        let threads = NIOThreadPool(numberOfThreads: 3)
+        threads.start()
+        let store = try await Store.openSQLite(path: dir + "/brain.sqlite", logger: Logger(label: "test"), threads: threads)
+        let e = sampleEnterprise(1)
+        try await store.upsertEnterprises([e])
+        _ = try await store.upsertReports(["2026-07", "2026-08", "2026-09"].map { report(e.uscc, $0, output: 100) })
+        let sink = HeldSink()
+        let scan = Task { try await store.scanReports(into: sink) }
+        var wroteWhileScanning = false
+        var write: Task<Void, any Error>?
+        do {
+            // The scan has read its first row and waits (its read transaction stays open) until released.
+            while !sink.started { try await Task.sleep(for: .milliseconds(5)) }
+            // Another connection commits (as `bulkMerge`'s raw connection does), then the server's connection writes.
+            let raw = try RawSQLite(path: dir + "/brain.sqlite")
+            try raw.exec("INSERT INTO settings (key, value) VALUES ('scan.raw', 'r')")
+            write = Task { try await store.transaction { db in try await db.raw("INSERT INTO settings (key, value) VALUES ('scan.after', 'a')").run() } }
+            let deadline = Date().addingTimeInterval(20)
+            while !wroteWhileScanning, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+                wroteWhileScanning = try await store.setting("scan.after") == "a"
+            }
+        } catch {
+            Issue.record(error)
+        }
+        sink.release()
+        do {
+            try await write?.value
+            try await scan.value
+        } catch {
+            Issue.record(error)
+        }
+        #expect(wroteWhileScanning, "the write waited for the scan to end")
+        #expect(sink.rows == 3)
+        await store.close()
+        try await threads.shutdownGracefully()
+    }
+}
+
+/// A report sink that stops at its first row until released (a long scan, held open).
+private final class HeldSink: ReportSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private let gate = DispatchSemaphore(value: 0)
+    private var n = 0
+    private var waiting = false
+    var started: Bool { lock.lock(); defer { lock.unlock() }; return waiting }
+    var rows: Int { lock.lock(); defer { lock.unlock() }; return n }
+    func release() { gate.signal() }
+    func receive(uscc: String, month: Month, values: UnsafeBufferPointer<Double>) {
+        lock.lock(); n += 1; let first = n == 1; if first { waiting = true }; lock.unlock()
+        if first { gate.wait() }
     }
 }
 

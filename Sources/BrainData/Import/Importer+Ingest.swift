@@ -19,7 +19,7 @@ extension Importer {
         if kind == .indicators {
             // Only the request's firms are looked up (a request is small next to the registry).
             // The credit code is the first column (required fields come first); the importer reads it trimmed, upper case.
-            let firms = Set(table.records.compactMap { $0.fields.first.map { $0.trimmingCharacters(in: .whitespaces).uppercased() } })
+            let firms = Set(table.records.compactMap { $0.fields.first.map { HeaderMap.trimmed($0).uppercased() } })
             let known = try await store.registeredPlaces(of: firms)
             return try await importIndicators(table, encoding: encoding, fileName: name, key: key, actor: actor, scope: scope, source: source,
                                               progress: nil, sink: sink, secondHeader: false, known: known)
