@@ -79,16 +79,19 @@ extension Store {
 extension Store {
     /// Where some firms are registered (region and zone), for the firms that are; the others are absent.
     public func registeredPlaces(of usccs: Set<String>) async throws -> [String: (region: String, zone: String?)] {
-        var out: [String: (region: String, zone: String?)] = [:]
-        for chunk in Array(usccs).chunked(maxBinds: 1, dialect: kind) {
-            // Read column by column: decoding a model per row took a twentieth of an ingested batch's time.
-            let rows = try await sql.select().columns("uscc", "region", "zone").from("enterprises")
-                .where("uscc", .in, SQLBind.group(Array(chunk))).all()
-            for r in rows {
-                out[try r.decode(column: "uscc", as: String.self)] = (try r.decode(column: "region", as: String.self),
-                                                                      try r.decode(column: "zone", as: String?.self))
+        let chunks = Array(usccs).chunked(maxBinds: 1, dialect: kind).map { Array($0) }
+        return try await reading { db in
+            var out: [String: (region: String, zone: String?)] = [:]
+            for chunk in chunks {
+                // Read column by column: decoding a model per row took a twentieth of an ingested batch's time.
+                let rows = try await db.select().columns("uscc", "region", "zone").from("enterprises")
+                    .where("uscc", .in, SQLBind.group(chunk)).all()
+                for r in rows {
+                    out[try r.decode(column: "uscc", as: String.self)] = (try r.decode(column: "region", as: String.self),
+                                                                          try r.decode(column: "zone", as: String?.self))
+                }
             }
+            return out
         }
-        return out
     }
 }

@@ -26,10 +26,14 @@ public final class Store: Sendable {
     /// Human-readable location (file path or URL without password).
     public let location: String
     let sqlite: SQLiteConnection?
+    /// A second SQLite connection for reads that may run while the server's connection writes (nil on PostgreSQL).
+    let sqliteReader: SQLiteConnection?
     /// The threads SQLite's connections run their statements on (NIO's shared pool unless a test gives its own).
     let sqliteThreads: NIOThreadPool
     let pool: PoolBox?
     let writeGate = AsyncGate()
+    /// One read at a time on `sqliteReader` (see `reading`).
+    let readGate = AsyncGate()
     /// Checkpoints the SQLite log in the background (nil on PostgreSQL).
     let checkpointer: WALCheckpointer?
     /// The raw connection bulk merges write through on SQLite, kept between merges.
@@ -40,8 +44,10 @@ public final class Store: Sendable {
     public let documentCache = DocumentCache()
 
     private init(kind: DatabaseKind, sql: any SQLDatabase, location: String, sqlite: SQLiteConnection?,
-                 pool: PoolBox?, checkpointer: WALCheckpointer? = nil, sqliteThreads: NIOThreadPool = .singleton) {
+                 pool: PoolBox?, checkpointer: WALCheckpointer? = nil, sqliteThreads: NIOThreadPool = .singleton,
+                 sqliteReader: SQLiteConnection? = nil) {
         self.sqliteThreads = sqliteThreads
+        self.sqliteReader = sqliteReader
         self.checkpointer = checkpointer
         self.kind = kind
         self.sql = sql
@@ -78,7 +84,10 @@ public final class Store: Sendable {
             try await conn.query(pragma, [])
         }
         let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil,
-                          checkpointer: WALCheckpointer(path: path, logger: logger), sqliteThreads: threads)
+                          checkpointer: WALCheckpointer(path: path, logger: logger), sqliteThreads: threads,
+                          sqliteReader: try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+                                                                        on: MultiThreadedEventLoopGroup.singleton.any()))
+        _ = try await store.sqliteReader?.query("PRAGMA busy_timeout = 5000", [])
         try await store.migrate()
         return store
     }
@@ -126,7 +135,19 @@ public final class Store: Sendable {
         checkpointer?.stop()
         mergeConnection.close()
         if let sqlite { try? await sqlite.close() }
+        if let sqliteReader { try? await sqliteReader.close() }
         if let pool { try? await pool.pool.shutdownAsync() }
+    }
+
+    /// Runs reads that may meet a batch being written, outside any transaction: on SQLite on a connection of its own, one
+    /// read at a time. A read open on the server's connection while the bulk-merge connection commits leaves it on an old
+    /// snapshot, and the next `BEGIN IMMEDIATE` there fails with SQLITE_BUSY_SNAPSHOT and waits (holding the write gate)
+    /// until the read ends; readers on another connection never hold up writers in WAL mode. One at a time, because
+    /// statements overlapping on one connection share its snapshot: each read starts a new one and sees every commit made
+    /// before it began.
+    public func reading<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        guard let reader = sqliteReader else { return try await body(sql) }
+        return try await readGate.run { try await body(reader.sql(queryLogLevel: nil)) }
     }
 
     /// Runs `body` inside one transaction; everything it wrote is rolled back when it throws.

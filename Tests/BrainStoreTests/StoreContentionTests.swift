@@ -138,6 +138,41 @@ import Testing
         await store.close()
         try await threads.shutdownGracefully()
     }
+
+    /// `Store.reading` runs reads on a connection of their own, one at a time: a write on the server's connection goes
+    /// through while such a read runs, and a read started after another connection's commit sees it (reads overlapping
+    /// on one connection would share the first one's snapshot: an ingest key just claimed "vanished" in the bench).
+    @Test func readsOnTheReaderConnectionNeitherBlockWritesNorSeeOldSnapshots() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let threads = NIOThreadPool(numberOfThreads: 3)
+        threads.start()
+        let store = try await Store.openSQLite(path: dir + "/brain.sqlite", logger: Logger(label: "test"), threads: threads)
+        try await store.setSetting("reader.before", "1")
+        let counted = RowCount()
+        let long = Task {
+            try await store.reading { db in
+                try await db.raw("""
+                    WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000000) SELECT i FROM c, settings WHERE key = 'reader.before'
+                    """).run { _ in counted.add() }
+            }
+            return Date()
+        }
+        while counted.value == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        let raw = try RawSQLite(path: dir + "/brain.sqlite")
+        try raw.exec("INSERT INTO settings (key, value) VALUES ('reader.raw', 'r')")
+        try await store.transaction { db in try await db.raw("INSERT INTO settings (key, value) VALUES ('reader.write', 'w')").run() }
+        let wrote = Date()
+        let seen = try await store.reading { db in
+            try await db.raw("SELECT value FROM settings WHERE key = 'reader.raw'").first()?.decode(column: "value", as: String.self)
+        }
+        let longEnded = try await long.value
+        #expect(wrote < longEnded, "the write waited for the read on the other connection")
+        #expect(counted.value == 3_000_000)
+        #expect(seen == "r", "a read after another connection's commit saw an older snapshot")
+        await store.close()
+        try await threads.shutdownGracefully()
+    }
 }
 
 /// A report sink that stops at its first row until released (a long scan, held open).
