@@ -74,6 +74,22 @@ final class RawSQLite {
 
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite_nio_sqlite3_changes(db)) }
+
+    /// How long a statement waits for another connection's lock before it fails with SQLITE_BUSY.
+    func busyTimeout(milliseconds: Int32) { sqlite_nio_sqlite3_busy_timeout(db, milliseconds) }
+
+    /// Runs a checkpoint in `mode` (`SQLITE_CHECKPOINT_PASSIVE`, `…_RESTART`). Answers whether it did all it was asked:
+    /// false when a reader or writer kept it from copying every frame (PASSIVE) or from waiting until the log may start
+    /// over (RESTART, after the busy timeout). Other errors throw.
+    func checkpoint(_ mode: Int32) throws -> (complete: Bool, logFrames: Int, copied: Int) {
+        var log: Int32 = 0, copied: Int32 = 0
+        let rc = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, mode, &log, &copied)
+        if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { return (false, Int(log), Int(copied)) }
+        guard rc == SQLITE_OK else {
+            throw RawSQLiteError(code: rc, message: "checkpoint: \(String(cString: sqlite_nio_sqlite3_errmsg(db)))")
+        }
+        return (log == copied, Int(log), Int(copied))
+    }
 }
 
 /// One prepared statement of a `RawSQLite` connection.

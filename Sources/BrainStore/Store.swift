@@ -31,7 +31,8 @@ public final class Store: Sendable {
     /// The threads SQLite's connections run their statements on (NIO's shared pool unless a test gives its own).
     let sqliteThreads: NIOThreadPool
     let pool: PoolBox?
-    let writeGate = AsyncGate()
+    /// Every writer of the store passes it (one at a time): transactions, bulk merges and loads, the log's restart.
+    let writeGate: AsyncGate
     /// One read at a time on `sqliteReader` (see `reading`).
     let readGate = AsyncGate()
     /// Checkpoints the SQLite log in the background (nil on PostgreSQL).
@@ -45,7 +46,8 @@ public final class Store: Sendable {
 
     private init(kind: DatabaseKind, sql: any SQLDatabase, location: String, sqlite: SQLiteConnection?,
                  pool: PoolBox?, checkpointer: WALCheckpointer? = nil, sqliteThreads: NIOThreadPool = .singleton,
-                 sqliteReader: SQLiteConnection? = nil) {
+                 sqliteReader: SQLiteConnection? = nil, writeGate: AsyncGate = AsyncGate()) {
+        self.writeGate = writeGate
         self.sqliteThreads = sqliteThreads
         self.sqliteReader = sqliteReader
         self.checkpointer = checkpointer
@@ -74,7 +76,9 @@ public final class Store: Sendable {
     }
 
     /// Opens a SQLite file whose connections run their statements on `threads`.
-    static func openSQLite(path: String, logger: Logger, threads: NIOThreadPool) async throws -> Store {
+    static func openSQLite(path: String, logger: Logger, threads: NIOThreadPool,
+                           checkpointThreshold: Int64 = WALCheckpointer.threshold,
+                           checkpointInterval: Duration = WALCheckpointer.interval) async throws -> Store {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let conn = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
@@ -83,10 +87,14 @@ public final class Store: Sendable {
                        "PRAGMA wal_autocheckpoint = 0", "PRAGMA journal_size_limit = 67108864"] {
             try await conn.query(pragma, [])
         }
+        let gate = AsyncGate()
         let store = Store(kind: .sqlite, sql: conn.sql(queryLogLevel: nil), location: path, sqlite: conn, pool: nil,
-                          checkpointer: WALCheckpointer(path: path, logger: logger), sqliteThreads: threads,
+                          checkpointer: WALCheckpointer(path: path, logger: logger, gate: gate, threshold: checkpointThreshold,
+                                                          interval: checkpointInterval),
+                          sqliteThreads: threads,
                           sqliteReader: try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
-                                                                        on: MultiThreadedEventLoopGroup.singleton.any()))
+                                                                        on: MultiThreadedEventLoopGroup.singleton.any()),
+                          writeGate: gate)
         _ = try await store.sqliteReader?.query("PRAGMA busy_timeout = 5000", [])
         try await store.migrate()
         return store
