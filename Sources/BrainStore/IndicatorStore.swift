@@ -93,7 +93,7 @@ extension Store {
 
     /// Every stored report, streamed to `body` in (uscc, month) order without holding them all as rows.
     public func forEachReport(_ body: @escaping @Sendable (MonthlyReport) -> Void) async throws {
-        try await sql.select().columns(Store.indicatorColumns.map { SQLColumn($0) }).from("indicators")
+        try await sql.select().columns(Store.indicatorColumns.map { SQLColumn($0) }).from("indicators").orderBy("uscc").orderBy("month")
             .run { row in
                 do { body(try Store.decodeReport(row)) } catch { Store.problems.error("indicator row skipped: \(error)") }
             }

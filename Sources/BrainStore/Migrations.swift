@@ -363,6 +363,29 @@ enum Migrations {
             "CREATE TABLE inbox_messages (id TEXT PRIMARY KEY, username TEXT NOT NULL, subscription_id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, link TEXT, created_at TEXT NOT NULL, read_at TEXT)",
             "CREATE INDEX inbox_messages_user ON inbox_messages (username, created_at)",
         ]),
+        // The figures the applications read keyed month first, like the source values (migration 20): a month's delivery
+        // (the usual batch: one month of many firms) then writes a few hundred neighbouring pages instead of one page per
+        // firm, which every commit had to write to the WAL again. A firm's months are found through `indicators_firm`;
+        // updates of existing firm-months never touch that index.
+        Migration(version: 29, name: "monthly figures keyed by month", statements: [
+            """
+            CREATE TABLE indicators_by_month (
+              uscc TEXT NOT NULL, month TEXT NOT NULL,
+              output_value DOUBLE PRECISION, revenue DOUBLE PRECISION, profit DOUBLE PRECISION,
+              electricity DOUBLE PRECISION, tax DOUBLE PRECISION, employees DOUBLE PRECISION,
+              export_value DOUBLE PRECISION, rd_expense DOUBLE PRECISION, receivables DOUBLE PRECISION,
+              inventory DOUBLE PRECISION,
+              PRIMARY KEY (month, uscc)){WITHOUT_ROWID}
+            """,
+            """
+            INSERT INTO indicators_by_month (uscc, month, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory)
+            SELECT uscc, month, output_value, revenue, profit, electricity, tax, employees, export_value, rd_expense, receivables, inventory
+            FROM indicators ORDER BY month, uscc
+            """,
+            "DROP TABLE indicators",
+            "ALTER TABLE indicators_by_month RENAME TO indicators",
+            "CREATE INDEX indicators_firm ON indicators (uscc, month)",
+        ]),
     ]
 }
 
