@@ -58,19 +58,29 @@ extension Store {
     /// otherwise come back in the order of their random ids.
     static func insertActions(_ db: any SQLDatabase, _ given: [WarningActionRecord]) async throws {
         var actions = given
-        var latest: [String: Date] = [:]
+        // Per case, its latest step: the time and the text it is stored as (times are compared as dates, because a caller
+        // may give whole seconds; the order read back is the text's).
+        var latest: [String: (date: Date, text: String)] = [:]
         for i in actions.indices {
             let key = actions[i].subject + "|" + actions[i].period
             if latest[key] == nil {
                 let row = try await db.select().column(SQLFunction("MAX", args: SQLColumn("at")), as: "latest").from("warning_actions")
                     .where("subject", .equal, actions[i].subject).where("period", .equal, actions[i].period).first()
-                latest[key] = try row?.decode(column: "latest", as: String?.self).flatMap(Timestamp.date) ?? .distantPast
+                let text = try row?.decode(column: "latest", as: String?.self)
+                latest[key] = (text.flatMap(Timestamp.date) ?? .distantPast, text ?? "")
             }
             let at = Timestamp.date(actions[i].at) ?? Date()
-            if let before = latest[key], at <= before {
-                actions[i].at = Timestamp.precise(before.addingTimeInterval(0.001))
+            if let before = latest[key], at <= before.date {
+                // At least a millisecond later as text: a time parsed back from its text can fall a hair below its
+                // millisecond, and one formatted from it plus 0.001 s then came out as the same text (or one below), so
+                // the steps came back in the order of their random ids.
+                var later = before.date.addingTimeInterval(0.001)
+                while Timestamp.precise(later) <= before.text { later = later.addingTimeInterval(0.0005) }
+                actions[i].at = Timestamp.precise(later)
             }
-            latest[key] = max(at, latest[key] ?? at, Timestamp.date(actions[i].at) ?? at)
+            let stored = Timestamp.date(actions[i].at) ?? at
+            if let before = latest[key], stored <= before.date { continue }
+            latest[key] = (stored, actions[i].at)
         }
         for chunk in actions.chunked(maxBinds: warningActionColumns.count, dialect: .sqlite) {
             var insert = db.insert(into: "warning_actions").columns(warningActionColumns)

@@ -54,3 +54,22 @@ extension StoreSuite {
         await store.close()
     }
 }
+
+/// Steps stamped within one millisecond keep the order they were written in: the later one is moved a millisecond on
+/// as text (adding 0.001 s to a time parsed back from text formatted to the same text about one time in nine).
+@Suite struct WarningTimelineOrderTests {
+    @Test func stepsWithinOneMillisecondKeepTheirOrder() async throws {
+        let store = try await Backend.sqlite.freshStore()
+        for k in 0..<60 {
+            let subject = String(format: "91360121MA%08d", k)
+            let at = Timestamp.precise(Date(timeIntervalSince1970: 1_790_000_000 + Double(k) * 1.234567))
+            for (i, action) in ["note", "acknowledge", "system-resolve"].enumerated() {
+                try await store.addWarningNote(WarningActionRecord(warningID: "w\(k)", subject: subject, period: "2026-10", action: action,
+                                                                   actor: "t\(i)", at: at, note: "step \(i)"))
+            }
+            let steps = try await store.warningActions(subject: subject, period: "2026-10")
+            #expect(steps.map(\.action) == ["note", "acknowledge", "system-resolve"], "case \(k) at \(at): \(steps.map(\.at))")
+        }
+        await store.close()
+    }
+}
