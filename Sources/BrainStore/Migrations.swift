@@ -421,9 +421,12 @@ public enum Timestamp {
     public static func string(_ date: Date) -> String {
         date.formatted(.iso8601)
     }
-    /// With milliseconds, for rows that must order within one second.
+    /// With milliseconds, for rows that must order within one second: the millisecond nearest the time. (The formatter
+    /// truncates, and a time read back from its text can sit a hair below its millisecond — …23.703 read back as
+    /// …23.70299999 — so formatting it again gave …23.702 and a step stamped later sorted before it.)
     public static func precise(_ date: Date = Date()) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let ms = (date.timeIntervalSince1970 * 1000).rounded()
+        return Date(timeIntervalSince1970: (ms + 0.5) / 1000).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
     /// A stored time back as a date (with or without milliseconds); nil for text that is not one.
     public static func date(_ text: String) -> Date? {

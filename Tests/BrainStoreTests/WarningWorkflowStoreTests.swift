@@ -73,3 +73,19 @@ extension StoreSuite {
         await store.close()
     }
 }
+
+/// Stored times with milliseconds survive being read back and written again.
+@Suite struct PreciseTimestampTests {
+    @Test func aTimeReadBackFromItsTextFormatsToTheSameText() throws {
+        var changed: [String] = []
+        for k in 0..<20_000 {
+            let text = Timestamp.precise(Date(timeIntervalSince1970: 1_790_000_000 + Double(k) * 0.1234567))
+            let back = try #require(Timestamp.date(text))
+            if Timestamp.precise(back) != text { changed.append(text) }
+        }
+        #expect(changed.count == 0, "\(changed.count) of 20,000 changed, e.g. \(changed.prefix(3))")
+        // The nearest millisecond, not the one below.
+        #expect(Timestamp.precise(Date(timeIntervalSince1970: 1_790_000_003.7029)) == "2026-09-21T14:13:23.703Z")
+        #expect(Timestamp.precise(Date(timeIntervalSince1970: 1_790_000_003.7021)) == "2026-09-21T14:13:23.702Z")
+    }
+}
