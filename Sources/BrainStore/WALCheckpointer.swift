@@ -27,7 +27,7 @@ final class WALCheckpointer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var task: Task<Void, Never>?
-    /// Rounds whose RESTART step completed (the log starts over at the next commit), for tests and the log.
+    /// Rounds whose RESTART step completed (the log starts over at the next commit), for tests.
     private var restarts = 0
 
     /// Watches `path`'s log; step 2 runs inside `gate`, the gate every writer of the store passes.
