@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "BrainCoreTests", dependencies: ["BrainCore"]),
         .testTarget(name: "BrainModelsTests", dependencies: ["BrainModels"]),
         .testTarget(name: "BrainAppsTests", dependencies: ["BrainApps"]),
-        .testTarget(name: "BrainStoreTests", dependencies: ["BrainStore"]),
+        .testTarget(name: "BrainStoreTests", dependencies: ["BrainStore", "BrainSecurity"]),
         .testTarget(name: "BrainDataTests", dependencies: ["BrainData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BrainSecurityTests", dependencies: ["BrainSecurity"]),
         .testTarget(name: "BrainWebTests", dependencies: ["BrainWeb", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),

@@ -14,10 +14,17 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `count` random bytes, hex-encoded (a new secret or token).
+    /// `count` random bytes from the system's generator, hex-encoded (a new secret, token or request id). The bytes are
+    /// drawn eight at a time: one `getrandom` call per eight bytes, not one per byte (request ids are made on every call).
     public static func random(bytes count: Int) -> String {
         var g = SystemRandomNumberGenerator()
-        return encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &g) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            let word = g.next()
+            withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return encode(bytes.prefix(count))
     }
 
     /// The bytes of an even number of hexadecimal digits (either case), or nil.

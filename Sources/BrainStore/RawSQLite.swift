@@ -150,6 +150,8 @@ final class RawStatement {
         sqlite_nio_sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_double(stmt, column)
     }
 
+    func isNull(_ column: Int32) -> Bool { sqlite_nio_sqlite3_column_type(stmt, column) == SQLITE_NULL }
+
     func int(_ column: Int32) -> Int { Int(sqlite_nio_sqlite3_column_int64(stmt, column)) }
 
     func text(_ column: Int32) -> String { sqlite_nio_sqlite3_column_text(stmt, column).map { String(cString: $0) } ?? "" }

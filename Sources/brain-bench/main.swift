@@ -13,6 +13,7 @@ import Foundation
 ///     swift run -c release brain-bench market [--data DIR] [--listings N] [--queries N]
 ///     swift run -c release brain-bench evaluation [--data DIR]
 ///     swift run -c release brain-bench webhooks --receiver http://127.0.0.1:18199 [--warnings 1000] [--subscribers 50]
+///     swift run -c release brain-bench ledger [--entries N] [--concurrency N]
 ///     swift run -c release brain-bench ingest --url URL [--user U --password P] [--rows N] [--batch N] [--clients N] [--data DIR]
 ///     swift run -c release brain-bench xlsx-write FILE [--rows N]; brain-bench xlsx-read FILE [--sheet NAME]
 let args = Array(CommandLine.arguments.dropFirst())
@@ -155,6 +156,9 @@ case "evaluation":
 case "webhooks":
     try await WebhookBench.run(receiver: option("--receiver", "http://127.0.0.1:18199"), warnings: Int(option("--warnings", "1000")) ?? 1000,
                                subscribers: Int(option("--subscribers", "50")) ?? 50, database: ProcessInfo.processInfo.environment["BRAIN_DATABASE"])
+case "ledger":
+    try await LedgerBench.run(entries: Int(option("--entries", "100000")) ?? 100_000, concurrency: Int(option("--concurrency", "256")) ?? 256,
+                              database: ProcessInfo.processInfo.environment["BRAIN_DATABASE"])
 case "ingest":
     try await IngestBench.run(url: option("--url", "http://127.0.0.1:8080"), user: option("--user", "admin"),
                               password: option("--password", ProcessInfo.processInfo.environment["BRAIN_ADMIN_PASSWORD"] ?? ""),
@@ -167,5 +171,5 @@ case "csv-to-xlsx":
 case "xlsx-read":
     try XLSXBench.read(args.count > 1 ? args[1] : "indicators.xlsx", sheet: args.contains("--sheet") ? option("--sheet", "") : nil)
 default:
-    print("usage: brain-bench risk|monitor|policies|market|evaluation|webhooks --receiver URL|ingest --url URL|xlsx-write FILE|xlsx-read FILE [--data DIR] [--verbose] [--runs N] [--region CODE] [--listings N] [--queries N]")
+    print("usage: brain-bench risk|monitor|policies|market|evaluation|webhooks --receiver URL|ledger|ingest --url URL|xlsx-write FILE|xlsx-read FILE [--data DIR] [--verbose] [--runs N] [--region CODE] [--listings N] [--queries N]")
 }

@@ -30,4 +30,17 @@ import Testing
         #expect(a.count == 64 && b.count == 64 && a != b)
         #expect(Hex.decode(a)?.count == 32)
     }
+
+    @Test func randomDrawsWordsButGivesExactlyTheBytesAsked() {
+        // Lengths that are not a multiple of the eight-byte word, and every byte value reachable at every position.
+        for n in [0, 1, 7, 8, 9, 15, 16, 17] {
+            #expect(Hex.random(bytes: n).utf8.count == 2 * n)
+        }
+        var seen = Array(repeating: Set<UInt8>(), count: 9)
+        for _ in 0..<4_000 {
+            for (i, b) in (Hex.decode(Hex.random(bytes: 9)) ?? []).enumerated() { seen[i].insert(b) }
+        }
+        // 4,000 draws of a uniform byte miss a given value with probability (255/256)^4000, about 1.7e-7.
+        #expect(seen.allSatisfy { $0.count == 256 })
+    }
 }

@@ -153,19 +153,21 @@ public struct AuditLedger: Sendable {
     static let entryColumns = ["seq", "at", "actor", "action", "target", "source", "outcome", "detail", "content_hash", "prev_hash", "entry_hash"]
     static let checkpointColumns = ["id", "first_seq", "last_seq", "root", "prev_hash", "checkpoint_hash", "at"]
 
-    /// Appends events in order (one transaction) and seals any full block; returns the entries written.
+    /// Appends events in order (one transaction) and seals any full block; returns the entries written. Runs as an
+    /// `appendTransaction`: on SQLite through statements prepared once (this runs for every service-client call).
     @discardableResult
     public func append(_ events: [AuditEvent], at time: String = Timestamp.now()) async throws -> [AuditEntry] {
         guard !events.isEmpty else { return [] }
         let blockSize = self.blockSize
         let kind = store.kind
-        return try await store.transaction { db in
-            if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(62710001)").run() }
-            let head = try await db.select().columns("seq", "entry_hash").from("audit_ledger").orderBy("seq", .descending).limit(1).first()
-            var seq = try head?.decode(column: "seq", as: Int.self) ?? 0
-            var prev = try head?.decode(column: "entry_hash", as: String.self) ?? Self.genesis
+        let request = ServiceContext.current?.requestID
+        return try await store.appendTransaction { db in
+            if kind == .postgres { try await db.run("SELECT pg_advisory_xact_lock(62710001)", []) }
+            let head = try await db.rows("SELECT seq, entry_hash FROM audit_ledger ORDER BY seq DESC LIMIT 1", [], columns: [.int, .text]).first
+            var seq = head?[0]?.int ?? 0
+            var prev = head?[1]?.text ?? Self.genesis
             var written: [AuditEntry] = []
-            let request = ServiceContext.current?.requestID
+            written.reserveCapacity(events.count)
             for raw in events {
                 let e = raw.naming(request: request).storable
                 seq += 1
@@ -176,14 +178,10 @@ public struct AuditLedger: Sendable {
                                           outcome: e.outcome, detail: e.detail, contentHash: content, prevHash: prev, entryHash: hash))
                 prev = hash
             }
-            for chunk in written.chunkedForBinds(Self.entryColumns.count, kind: kind) {
-                var insert = db.insert(into: "audit_ledger").columns(Self.entryColumns)
-                for w in chunk {
-                    insert = insert.values(SQLBind(w.seq), SQLBind(w.at), SQLBind(w.actor), SQLBind(w.action), SQLBind(w.target), SQLBind(w.source),
-                                           SQLBind(w.outcome), SQLBind(w.detail), SQLBind(w.contentHash), SQLBind(w.prevHash), SQLBind(w.entryHash))
-                }
-                try await insert.run()
-            }
+            try await db.insert(into: "audit_ledger", columns: Self.entryColumns, rows: written.map { w in
+                [.int(w.seq), .text(w.at), .text(w.actor), .text(w.action), .text(w.target), .text(w.source), .text(w.outcome), .text(w.detail),
+                 .text(w.contentHash), .text(w.prevHash), .text(w.entryHash)]
+            })
             try await Self.seal(db, upTo: seq, blockSize: blockSize, partial: false, at: time)
             return written
         }
@@ -197,32 +195,31 @@ public struct AuditLedger: Sendable {
     @discardableResult
     public func checkpoint(at time: String = Timestamp.now()) async throws -> [AuditCheckpoint] {
         let blockSize = self.blockSize, kind = store.kind
-        return try await store.transaction { db in
-            if kind == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(62710001)").run() }
-            let head = try await db.select().column("seq").from("audit_ledger").orderBy("seq", .descending).limit(1).first()
-            guard let last = try head?.decode(column: "seq", as: Int.self) else { return [] }
+        return try await store.appendTransaction { db in
+            if kind == .postgres { try await db.run("SELECT pg_advisory_xact_lock(62710001)", []) }
+            guard let last = try await db.rows("SELECT seq FROM audit_ledger ORDER BY seq DESC LIMIT 1", [], columns: [.int]).first?[0]?.int else { return [] }
             return try await Self.seal(db, upTo: last, blockSize: blockSize, partial: true, at: time)
         }
     }
 
     @discardableResult
-    static func seal(_ db: any SQLDatabase, upTo last: Int, blockSize: Int, partial: Bool, at time: String) async throws -> [AuditCheckpoint] {
-        let row = try await db.select().columns("id", "last_seq", "checkpoint_hash").from("audit_checkpoints").orderBy("id", .descending).limit(1).first()
-        var id = try row?.decode(column: "id", as: Int.self) ?? 0
-        var sealed = try row?.decode(column: "last_seq", as: Int.self) ?? 0
-        var prev = try row?.decode(column: "checkpoint_hash", as: String.self) ?? genesis
+    static func seal(_ db: any AppendSession, upTo last: Int, blockSize: Int, partial: Bool, at time: String) async throws -> [AuditCheckpoint] {
+        let row = try await db.rows("SELECT id, last_seq, checkpoint_hash FROM audit_checkpoints ORDER BY id DESC LIMIT 1", [],
+                                    columns: [.int, .int, .text]).first
+        var id = row?[0]?.int ?? 0
+        var sealed = row?[1]?.int ?? 0
+        var prev = row?[2]?.text ?? genesis
         var made: [AuditCheckpoint] = []
         while last - sealed >= blockSize || (partial && last > sealed) {
             let first = sealed + 1, end = min(last, sealed + blockSize)
-            let hashes = try await db.select().column("entry_hash").from("audit_ledger").where("seq", .greaterThanOrEqual, first)
-                .where("seq", .lessThanOrEqual, end).orderBy("seq").all().map { try $0.decode(column: "entry_hash", as: String.self) }
+            let hashes = try await db.rows("SELECT entry_hash FROM audit_ledger WHERE seq >= ? AND seq <= ? ORDER BY seq", [.int(first), .int(end)],
+                                           columns: [.text]).map { $0[0]?.text ?? "" }
             let root = Hex.encode(MerkleTree.root(hashes.map { Hex.decode($0) ?? [] }))
             id += 1
             let cp = AuditCheckpoint(id: id, firstSeq: first, lastSeq: end, root: root, prevHash: prev,
                                      checkpointHash: AuditCheckpoint.hash(id: id, firstSeq: first, lastSeq: end, root: root, prevHash: prev, at: time), at: time)
-            try await db.insert(into: "audit_checkpoints").columns(checkpointColumns)
-                .values(SQLBind(cp.id), SQLBind(cp.firstSeq), SQLBind(cp.lastSeq), SQLBind(cp.root), SQLBind(cp.prevHash), SQLBind(cp.checkpointHash), SQLBind(cp.at))
-                .run()
+            try await db.insert(into: "audit_checkpoints", columns: checkpointColumns,
+                                rows: [[.int(cp.id), .int(cp.firstSeq), .int(cp.lastSeq), .text(cp.root), .text(cp.prevHash), .text(cp.checkpointHash), .text(cp.at)]])
             made.append(cp)
             sealed = end
             prev = cp.checkpointHash
@@ -302,13 +299,5 @@ public struct AuditLedger: Sendable {
         let index = seq - cp.firstSeq
         return AuditProof(entry: entry, checkpoint: cp, leafIndex: index, treeSize: values.count,
                           path: MerkleTree.inclusionPath(index: index, values: values).map { Hex.encode($0) })
-    }
-}
-
-extension Array {
-    /// Chunks that keep one INSERT under the engine's bind limit.
-    func chunkedForBinds(_ columns: Int, kind: DatabaseKind) -> [ArraySlice<Element>] {
-        let size = Swift.max(1, (kind == .sqlite ? 32_000 : 60_000) / Swift.max(columns, 1))
-        return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

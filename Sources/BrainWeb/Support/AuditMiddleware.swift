@@ -16,12 +16,21 @@ struct AuditMiddleware: RouterMiddleware {
 
     /// Reads of enterprise-level data (figures, diagnoses, listings, referrals, grants) are sensitive; statistics and
     /// code lists are not.
+    /// The path's first four non-empty segments are read in place, without an array of all of them (this runs on every call).
     static func isSensitiveRead(_ path: String) -> Bool {
-        let parts = path.split(separator: "/")
-        guard parts.count >= 3, parts[0] == "api", parts[1] == "v1" else { return false }
-        switch parts[2] {
-        case "enterprises": return parts.count >= 4
-        case "diagnoses": return parts.count >= 4 && parts[3] != "questionnaire"
+        var segments: [Substring] = []
+        segments.reserveCapacity(4)
+        var i = path.startIndex
+        while i < path.endIndex, segments.count < 4 {
+            guard path[i] != "/" else { i = path.index(after: i); continue }
+            let end = path[i...].firstIndex(of: "/") ?? path.endIndex
+            segments.append(path[i..<end])
+            i = end
+        }
+        guard segments.count >= 3, segments[0] == "api", segments[1] == "v1" else { return false }
+        switch segments[2] {
+        case "enterprises": return segments.count >= 4
+        case "diagnoses": return segments.count >= 4 && segments[3] != "questionnaire"
         case "market", "referrals", "grants", "audit", "users", "sessions", "security": return true
         default: return false
         }
@@ -134,12 +143,10 @@ struct AuditMiddleware: RouterMiddleware {
     }
 
     func record(_ request: Request, _ context: BrainContext, status: Int, bodyHash: String, bodyBytes: Int, write: Bool) async {
-        struct Detail: Encodable { let method, path: String; let query: String?; let status: Int; let bodySha256: String?; let bodyBytes: Int? }
-        let detail = Detail(method: request.method.rawValue, path: Self.clip(request.uri.path), query: request.uri.query.map(Self.clip), status: status,
-                            bodySha256: write ? bodyHash : nil, bodyBytes: write ? bodyBytes : nil)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let text = (try? enc.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // Keys in sorted order: the same text a JSONEncoder with .sortedKeys wrote, without its cost on every call.
+        let text = JSONText.object(["bodyBytes": write ? .int(bodyBytes) : nil, "bodySha256": write ? .string(bodyHash) : nil,
+                                    "method": .string(request.method.rawValue), "path": .string(Self.clip(request.uri.path)),
+                                    "query": request.uri.query.map { .string(Self.clip($0)) }, "status": .int(status)])
         let outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "denied" : status < 500 ? "rejected" : "failed"
         let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(Self.clip(context.endpointPath ?? request.uri.path))",
                                target: Self.clip(request.uri.path), source: request.clientAddress(context), outcome: outcome, detail: text)
