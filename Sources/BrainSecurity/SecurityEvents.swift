@@ -110,6 +110,13 @@ public final class SecurityMonitor: Sendable {
     /// How many keys the monitor holds (for tests of its memory bound).
     var trackedKeys: Int { windows.withLock { $0.all.count } }
 
+    /// Whether `observe` would count anything for such a request: refusals, and successful reads of enterprise-level data.
+    /// A caller on a hot path checks this first and skips the call (an async call costs a task switch even when it
+    /// returns at once).
+    public static func counts(outcome: String, sensitiveRead: Bool) -> Bool {
+        outcome == "denied" || (sensitiveRead && outcome == "ok")
+    }
+
     /// Feeds one audited request or login.
     public func observe(actor: String, source: String, action: String, target: String, outcome: String, sensitiveRead: Bool,
                         now: Date = Date()) async {

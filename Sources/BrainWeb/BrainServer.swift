@@ -35,7 +35,7 @@ public struct BrainServer: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: RateLimitMiddleware(stage: .beforeAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
         router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, keyring: services.keyring, signatures: services.signatures,
                                               open: ["/api/v1/auth/login"],

@@ -106,6 +106,23 @@ import Testing
         await store.close()
     }
 
+    /// The audit middleware skips `observe` when `counts` says no: such a call must never track anything.
+    @Test func whatCountsSaysIsSkippedWouldHaveCountedNothing() async throws {
+        try await withMonitor { m in
+            for outcome in ["ok", "denied", "rejected", "failed"] {
+                for sensitive in [false, true] {
+                    for (k, action) in ["login", "GET /api/v1/enterprises/{uscc}"].enumerated() {
+                        let before = m.trackedKeys
+                        await m.observe(actor: "a-\(outcome)-\(sensitive)-\(k)", source: "10.1.\(k).\(sensitive ? 1 : 2)\(outcome.count)", action: action, target: "/x", outcome: outcome,
+                                        sensitiveRead: sensitive)
+                        let counted = m.trackedKeys > before
+                        #expect(counted == SecurityMonitor.counts(outcome: outcome, sensitiveRead: sensitive), "\(outcome) \(sensitive) \(action)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func floodOfBadTokensThenOneAfterTheWindowDoesNotCrash() async throws {
         try await withMonitor { m in
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)

@@ -55,9 +55,20 @@ import Testing
         let text = String(decoding: openapi.data, as: UTF8.self)
         let refs = Set(text.components(separatedBy: "#/components/schemas/").dropFirst().map { String($0.prefix { $0 != "\"" }) })
         for name in refs { #expect(schemas[name] != nil, "schema \(name) is referenced but not defined") }
+        // Requests are counted and timed per route, method and status; a refusal thrown before the route also as an error.
+        #expect(try await s.get("/healthz").status == 200)
+        #expect(try await s.get("/api/v1/chains").status == 401)
         let metrics = try await s.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.contentType?.hasPrefix("text/plain") == true)
+        let exposition = String(decoding: metrics.data, as: UTF8.self)
+        for line in ["hb_requests{http_route=\"/healthz\",http_request_method=\"GET\",http_response_status_code=\"200\"}",
+                     "hb_requests{http_route=\"/api/v1/chains\",http_request_method=\"GET\",http_response_status_code=\"401\"}",
+                     "hb_request_errors{http_route=\"/api/v1/chains\",http_request_method=\"GET\",error_type=\"401\"}",
+                     "http_server_request_duration_bucket{http_route=\"/healthz\",http_request_method=\"GET\",http_response_status_code=\"200\"",
+                     "http_server_active_requests{http_request_method=\"GET\"}"] {
+            #expect(exposition.contains(line), "\(line) is missing from /metrics")
+        }
     }
 
     func authRules(_ s: TestServer) async throws {

@@ -151,7 +151,10 @@ struct AuditMiddleware: RouterMiddleware {
         let event = AuditEvent(actor: context.principal?.username ?? "anonymous", action: "\(request.method.rawValue) \(Self.clip(context.endpointPath ?? request.uri.path))",
                                target: Self.clip(request.uri.path), source: request.clientAddress(context), outcome: outcome, detail: text)
         do { try await ledger.recordGrouped(event) } catch { logger.error("could not append to the audit ledger: \(error)") }
-        await monitor.observe(actor: event.actor, source: event.source, action: event.action, target: event.target, outcome: outcome,
-                              sensitiveRead: !write && Self.isSensitiveRead(request.uri.path))
+        let sensitiveRead = !write && Self.isSensitiveRead(request.uri.path)
+        if SecurityMonitor.counts(outcome: outcome, sensitiveRead: sensitiveRead) {
+            await monitor.observe(actor: event.actor, source: event.source, action: event.action, target: event.target, outcome: outcome,
+                                  sensitiveRead: sensitiveRead)
+        }
     }
 }
