@@ -7,19 +7,28 @@ import Synchronization
 /// Adds the security headers every answer carries: no sniffing, no framing, no referrer, no caching of API data, a
 /// strict content security policy, and HSTS when the request came over TLS (directly or through a trusted proxy).
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    typealias Names = SecurityHeaderNames
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        response.headers[Names.frameOptions] = "DENY"
+        response.headers[Names.referrerPolicy] = "no-referrer"
+        response.headers[Names.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
         response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
         if request.uri.path.hasPrefix("/api/") { response.headers[.cacheControl] = "no-store" }
-        if request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" {
+        if request.uri.scheme == .https || request.headers[Names.forwardedProto] == "https" {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         }
         return response
     }
+}
+
+/// Header names `SecurityHeadersMiddleware` sets, checked once rather than on every answer.
+enum SecurityHeaderNames {
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }
 
 /// Request limits: per client address, per user, and a stricter one for login attempts per address.
