@@ -31,19 +31,22 @@ public struct BrainServer: Sendable {
         let router = Router(context: BrainContext.self)
         // Order matters: the request id first (every answer carries it), then headers, errors and metrics; the address
         // limits before any token is looked at, so a flood is answered 429 without touching the ledger; then the caller,
-        // its own limit, and the audit of what it did.
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: RequestMetricsMiddleware())
-        router.add(middleware: RateLimitMiddleware(stage: .beforeAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
-        router.add(middleware: AuthMiddleware(signer: services.signer, sessions: services.sessions, keyring: services.keyring, signatures: services.signatures,
-                                              open: ["/api/v1/auth/login"],
-                                              refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger,
-                                                                               individuallyRecorded: services.rateLimiter.limits.refusalsRecordedPerAddressPerMinute)))
-        router.add(middleware: PortalAuthMiddleware(signer: services.signer, sessions: services.sessions))
-        router.add(middleware: RateLimitMiddleware(stage: .afterAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger))
-        router.add(middleware: AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger))
+        // its own limit, and the audit of what it did. One statically composed chain (Hummingbird's `addMiddleware`
+        // builder): the middlewares call each other directly, not through a responder each.
+        router.addMiddleware {
+            RequestIDMiddleware()
+            SecurityHeadersMiddleware()
+            ErrorMiddleware(logger: logger)
+            RequestMetricsMiddleware()
+            RateLimitMiddleware(stage: .beforeAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger)
+            AuthMiddleware(signer: services.signer, sessions: services.sessions, keyring: services.keyring, signatures: services.signatures,
+                           open: ["/api/v1/auth/login"],
+                           refused: AuditMiddleware.refusal(ledger: services.ledger, monitor: services.monitor, logger: logger,
+                                                            individuallyRecorded: services.rateLimiter.limits.refusalsRecordedPerAddressPerMinute))
+            PortalAuthMiddleware(signer: services.signer, sessions: services.sessions)
+            RateLimitMiddleware(stage: .afterAuthentication, limiter: services.rateLimiter, monitor: services.monitor, ledger: services.ledger)
+            AuditMiddleware(ledger: services.ledger, monitor: services.monitor, logger: logger)
+        }
         let api = APIRoutes(router: router)
         addAPIRoutes(api)
         let openAPI = try OpenAPIDocument.build(api.docs, version: Self.version)
